@@ -1,0 +1,240 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db.models import Count, Prefetch
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+from taggit.utils import parse_tags
+
+from .models import Article, Author, Byline, Category, Image
+
+
+def thumbnail(image, size=80):
+    """An <img> of `image` at most `size` pixels wide, or a dash when there is none."""
+    if not image or not image.file:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" width="{}" loading="lazy" class="newsroom-thumbnail">',
+        image.file.url,
+        size,
+    )
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent", "is_in_navigation", "position"]
+    list_editable = ["is_in_navigation", "position"]
+    list_filter = ["is_in_navigation", ("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = [
+        "list_thumbnail",
+        "__str__",
+        "credit",
+        "source",
+        "size",
+        "uploaded_at",
+    ]
+    list_display_links = ["list_thumbnail", "__str__"]
+    list_filter = ["source", "uploaded_at"]
+    search_fields = ["title", "caption", "alt_text", "credit", "source"]
+    date_hierarchy = "uploaded_at"
+    readonly_fields = ["preview", "size", "uploaded_by", "uploaded_at"]
+    fieldsets = [
+        (None, {"fields": ["preview", "file", "size"]}),
+        (_("Words"), {"fields": ["title", "alt_text", "caption", "credit", "source"]}),
+        (_("Rights"), {"fields": ["rights"]}),
+        (_("Crop"), {"fields": ["focal_x", "focal_y"]}),
+        (_("History"), {"fields": ["uploaded_by", "uploaded_at"]}),
+    ]
+
+    @admin.display(description=_("picture"))
+    def list_thumbnail(self, obj):
+        return thumbnail(obj)
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        return thumbnail(obj, size=480)
+
+    @admin.display(description=_("size"))
+    def size(self, obj):
+        return f"{obj.width} × {obj.height} px" if obj.width else "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class HasLoginFilter(admin.SimpleListFilter):
+    title = _("login")
+    parameter_name = "has_login"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Staff with a login")), ("no", _("Guest contributors"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(user__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(user__isnull=True)
+        return queryset
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["list_headshot", "name", "job_title", "user", "story_count"]
+    list_display_links = ["list_headshot", "name"]
+    list_filter = [HasLoginFilter]
+    list_select_related = ["headshot", "user"]
+    search_fields = ["name", "job_title", "short_bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["headshot", "user"]
+    readonly_fields = ["headshot_preview"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "job_title", "user"]}),
+        (_("Biography"), {"fields": ["short_bio", "bio"]}),
+        (_("Headshot"), {"fields": ["headshot", "headshot_preview"]}),
+        (
+            _("Contact and social links"),
+            {"fields": ["email", "website", "bluesky", "mastodon", "x", "linkedin"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("bylines"))
+
+    @admin.display(description=_("headshot"))
+    def list_headshot(self, obj):
+        return thumbnail(obj.headshot, size=48)
+
+    @admin.display(description=_("headshot preview"))
+    def headshot_preview(self, obj):
+        return thumbnail(obj.headshot, size=160)
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, obj):
+        return obj.story_count
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    fields = ["position", "author", "role"]
+    autocomplete_fields = ["author"]
+    extra = 1
+    verbose_name = _("byline")
+    verbose_name_plural = _("bylines (in the order they are printed)")
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The article form; the admin builds its model fields from the fieldsets."""
+
+    new_tags = forms.CharField(
+        label=_("New tags"),
+        required=False,
+        help_text=_("Comma-separated; for tags that do not exist yet."),
+    )
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    inlines = [BylineInline]
+    list_display = [
+        "list_thumbnail",
+        "headline",
+        "visibility",
+        "published_at",
+        "primary_category",
+        "byline",
+    ]
+    list_display_links = ["list_thumbnail", "headline"]
+    list_filter = [
+        "status",
+        ("primary_category", admin.RelatedOnlyFieldListFilter),
+        ("authors", admin.RelatedOnlyFieldListFilter),
+        "published_at",
+    ]
+    list_select_related = ["primary_category", "lead_image"]
+    search_fields = ["headline", "dek", "slug", "authors__name"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["lead_image", "primary_category", "categories"]
+    readonly_fields = ["lead_image_preview", "created_at", "modified_at"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "dek"]}),
+        (_("Story"), {"fields": ["body"]}),
+        (_("Lead image"), {"fields": ["lead_image", "lead_image_preview"]}),
+        (
+            _("Filing"),
+            {"fields": ["primary_category", "categories", "tags", "new_tags"]},
+        ),
+        (
+            _("Publishing"),
+            {"fields": ["status", "published_at", "updated_at"]},
+        ),
+        (_("History"), {"fields": ["created_at", "modified_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            )
+        )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Tags pick from the existing ones with the admin's own autocomplete; new tags
+        # are typed into "New tags" beside it.
+        if db_field.name == "tags":
+            return forms.ModelMultipleChoiceField(
+                label=_("Tags"),
+                queryset=Tag.objects.all(),
+                required=False,
+                widget=AutocompleteSelectMultiple(db_field, self.admin_site),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        new_tags = parse_tags(form.cleaned_data.get("new_tags", ""))
+        if new_tags:
+            form.instance.tags.add(*new_tags)
+
+    @admin.display(description=_("picture"))
+    def list_thumbnail(self, obj):
+        return thumbnail(obj.lead_image, size=64)
+
+    @admin.display(description=_("lead image preview"))
+    def lead_image_preview(self, obj):
+        return thumbnail(obj.lead_image, size=320)
+
+    @admin.display(description=_("status"), ordering="status")
+    def visibility(self, obj):
+        if obj.is_scheduled:
+            return _("Scheduled")
+        return obj.get_status_display()
+
+    @admin.display(description=_("byline"))
+    def byline(self, obj):
+        return format_html_join(
+            ", ", "{}", ((byline.author.name,) for byline in obj.bylines.all())
+        )
+
+
+@admin.register(Byline)
+class BylineAdmin(admin.ModelAdmin):
+    list_display = ["article", "author", "role", "position"]
+    list_filter = ["role"]
+    list_select_related = ["article", "author"]
+    search_fields = ["article__headline", "author__name"]
+    autocomplete_fields = ["article", "author"]

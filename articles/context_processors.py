@@ -1,0 +1,13 @@
+from django.conf import settings
+
+from .models import Category
+
+
+def site(request):
+    """The publication's name and its navigation, for every template."""
+    return {
+        "site_name": settings.NEWSROOM_SITE_NAME,
+        "site_description": settings.NEWSROOM_SITE_DESCRIPTION,
+        # Lazy: evaluated only by templates that draw the header.
+        "navigation_sections": Category.objects.filter(is_in_navigation=True),
+    }

@@ -1,0 +1,431 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from .sanitize import clean_body
+
+
+class Category(models.Model):
+    """A section of the site ("Politics") or a topic group ("Housing")."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers come first.")
+    )
+    is_in_navigation = models.BooleanField(
+        _("in site navigation"),
+        default=False,
+        help_text=_("Show this section in the site header."),
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="category_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    """A photo in the library, with the words that must travel with it."""
+
+    file = models.ImageField(
+        _("file"),
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("height"), editable=False, default=0)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+    caption = models.TextField(_("caption"), blank=True)
+    credit = models.CharField(
+        _("credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Photographer/Agency, as printed under the picture."),
+    )
+    source = models.CharField(_("source or agency"), max_length=120, blank=True)
+    rights = models.TextField(_("rights and usage"), blank=True)
+    focal_x = models.FloatField(
+        _("focal point x"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 is the left edge, 1 the right."),
+    )
+    focal_y = models.FloatField(
+        _("focal point y"),
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("0 is the top edge, 1 the bottom."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1
+                ),
+                name="image_focal_point_inside",
+            ),
+        ]
+
+    def __str__(self):
+        if self.title:
+            return self.title
+        if self.caption:
+            return self.caption if len(self.caption) <= 60 else self.caption[:59] + "…"
+        return self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def orientation(self):
+        if self.width > self.height:
+            return "landscape"
+        if self.width < self.height:
+            return "portrait"
+        return "square"
+
+
+class Author(models.Model):
+    """A byline identity: staff with a login, or a guest contributor without one."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    short_bio = models.CharField(
+        _("one-line bio"),
+        max_length=300,
+        blank=True,
+        help_text=_("The sentence shown under each story the author writes."),
+    )
+    bio = models.TextField(_("long bio"), blank=True)
+    headshot = models.ForeignKey(
+        Image,
+        verbose_name=_("headshot"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text=_("Leave empty for guest contributors."),
+    )
+    email = models.EmailField(_("public email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    bluesky = models.URLField(_("Bluesky profile"), blank=True)
+    mastodon = models.URLField(_("Mastodon profile"), blank=True)
+    x = models.URLField(_("X profile"), blank=True)
+    linkedin = models.URLField(_("LinkedIn profile"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def is_guest(self):
+        return self.user_id is None
+
+    @property
+    def social_links(self):
+        """(label, url) pairs for the links the author has filled in."""
+        fields = ["website", "bluesky", "mastodon", "x", "linkedin"]
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in fields
+            if getattr(self, name)
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Stories the public may see: published, and the publish time has passed."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def in_section(self, category):
+        """Stories filed under `category`, as primary section or further category."""
+        return self.filter(
+            Q(primary_category=category)
+            | Q(
+                pk__in=Article.categories.through.objects.filter(
+                    category=category
+                ).values("article_id")
+            )
+        )
+
+    def by_author(self, author):
+        """Stories carrying `author` in their byline."""
+        return self.filter(
+            pk__in=Byline.objects.filter(author=author).values("article_id")
+        )
+
+    def tagged(self, tag):
+        """Stories tagged with `tag`."""
+        return self.filter(tags=tag)
+
+    def for_listing(self):
+        """What a story card needs: section, lead image and ordered bylines."""
+        return self.select_related("primary_category", "lead_image").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def for_detail(self):
+        """What the story page needs, in a fixed number of queries."""
+        return self.select_related("primary_category", "lead_image").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author__headshot"),
+            ),
+            "categories",
+            "tags",
+        )
+
+
+class Article(models.Model):
+    """A story."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    headline = models.CharField(_("headline"), max_length=200)
+    # Not unique: the id in the URL finds the story, so two stories may share a slug.
+    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=False)
+    dek = models.CharField(
+        _("dek"),
+        max_length=300,
+        blank=True,
+        help_text=_("The one-sentence subtitle under the headline."),
+    )
+    body = models.TextField(_("body"), blank=True)
+    lead_image = models.ForeignKey(
+        Image,
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_of",
+    )
+    primary_category = models.ForeignKey(
+        Category,
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="primary_articles",
+    )
+    categories = models.ManyToManyField(
+        Category,
+        verbose_name=_("further categories"),
+        blank=True,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", verbose_name=_("authors")
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        help_text=_("A time in the future schedules the story."),
+    )
+    updated_at = models.DateTimeField(
+        _("updated time"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the story was substantively updated after publication."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_publish_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(updated_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(updated_at__gte=F("published_at")),
+                name="article_updated_after_published",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.headline)[:200]
+        self.body = clean_body(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        # Drafts have no date yet; their URL uses today's and redirects once published.
+        when = timezone.localtime(self.published_at or timezone.now())
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": when.year,
+                "month": when.month,
+                "day": when.day,
+                "pk": self.pk,
+                "slug": self.slug,
+            },
+        )
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            raise ValidationError(
+                {"published_at": _("A published story needs a publish time.")}
+            )
+        if (
+            self.updated_at
+            and self.published_at
+            and self.updated_at < self.published_at
+        ):
+            raise ValidationError(
+                {"updated_at": _("The update cannot come before publication.")}
+            )
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def was_updated(self):
+        return bool(self.updated_at and self.published_at)
+
+    def filed_under(self):
+        """The primary section, then the further categories, each once."""
+        further = [c for c in self.categories.all() if c.pk != self.primary_category_id]
+        return [self.primary_category, *further] if self.primary_category else further
+
+    def author_bylines(self):
+        """Bylines credited as "By …", in the editor's order."""
+        return [b for b in self.bylines.all() if b.role == Byline.Role.AUTHOR]
+
+    def contributor_bylines(self):
+        """Bylines credited for contributions and additional reporting."""
+        return [b for b in self.bylines.all() if b.role != Byline.Role.AUTHOR]
+
+
+class Byline(models.Model):
+    """One author's credit on one story, in the editor's order."""
+
+    class Role(models.TextChoices):
+        AUTHOR = "author", _("Author")
+        CONTRIBUTOR = "contributor", _("Contributor")
+        ADDITIONAL_REPORTING = "additional_reporting", _("Additional reporting")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="bylines",
+    )
+    author = models.ForeignKey(
+        Author,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="bylines",
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role, default=Role.AUTHOR)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="one_byline_per_author_per_article"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author} ({self.get_role_display().lower()}) on “{self.article}”"
