@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -93,10 +94,13 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["list_headshot", "name", "job_title", "user", "story_count"]
     list_display_links = ["list_headshot", "name"]
     list_filter = [HasLoginFilter]
+    ordering = ["name"]  # explicit: the story-count annotation drops Meta.ordering
     list_select_related = ["headshot", "user"]
     search_fields = ["name", "job_title", "short_bio"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["headshot", "user"]
+    # Profile links typed without a scheme are taken as https, not http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["headshot_preview"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "job_title", "user"]}),

@@ -10,8 +10,10 @@ from .models import Article, Author, Category
 class StoryListMixin:
     """A paginated list of public stories, each ready to draw as a story card."""
 
-    paginate_by = settings.NEWSROOM_STORIES_PER_PAGE
     context_object_name = "stories"
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_STORIES_PER_PAGE
 
     def get_stories(self):
         return Article.objects.all()

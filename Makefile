@@ -1,0 +1,49 @@
+# Newsroom: `make run` starts the demo site, `make test` runs every test.
+# Variables in a local .env file (see .env.example) are passed to every command.
+-include .env
+export
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test lint format clean
+
+help:
+	@echo "make run    set up, load the demo newsroom and serve it on http://$(HOST):$(PORT)/"
+	@echo "make test   set up with the test tools, lint, and run the whole test suite"
+	@echo "make format format the code with ruff"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --editable .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --editable '.[dev]'
+	@touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py demo_admin --url http://$(HOST):$(PORT)/admin/
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,268 @@
+"""The newsroom admin: every screen loads, and an editor can file a story from it."""
+
+import json
+from datetime import timedelta
+
+import lxml.html
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Author, Byline, Category, Image
+
+from .factories import jpeg_file, make_article, make_author, make_category, make_image
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story():
+    author = make_author(name="Maya Okafor")
+    return make_article(
+        headline="Budget fight",
+        authors=[author, make_author(name="Sam Adeyemi")],
+        lead_image=make_image(),
+        tags=["Budget"],
+    )
+
+
+MODELS = [Article, Author, Byline, Category, Image, Tag]
+
+
+def admin_url(model, action, *args):
+    return reverse(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args
+    )
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_changelist_and_add_pages_load(admin_client, story, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_change_page_loads(admin_client, story, model):
+    instance = model.objects.first()
+    assert admin_client.get(admin_url(model, "change", instance.pk)).status_code == 200
+
+
+def test_article_list_shows_status_time_section_and_byline(admin_client, story):
+    make_article(headline="Tomorrow", published_at=timezone.now() + timedelta(days=1))
+    page = lxml.html.fromstring(
+        admin_client.get(admin_url(Article, "changelist")).content
+    )
+    headers = [
+        th.text_content().strip() for th in page.cssselect("#result_list thead th")
+    ]
+    assert headers[1:] == [
+        "Picture",
+        "Headline",
+        "Status",
+        "Publish time",
+        "Section",
+        "Byline",
+    ]
+    rows = {
+        row.cssselect(".field-headline")[0].text_content(): row
+        for row in page.cssselect("#result_list tbody tr")
+    }
+    budget = rows["Budget fight"]
+    assert budget.cssselect(".field-visibility")[0].text_content() == "Published"
+    assert (
+        budget.cssselect(".field-byline")[0].text_content()
+        == "Maya Okafor, Sam Adeyemi"
+    )
+    assert budget.cssselect(".field-primary_category")[0].text_content() == str(
+        story.primary_category
+    )
+    assert budget.cssselect(".field-list_thumbnail img")
+    assert (
+        rows["Tomorrow"].cssselect(".field-visibility")[0].text_content() == "Scheduled"
+    )
+
+
+def test_article_list_queries_do_not_grow_with_stories(
+    admin_client, django_assert_max_num_queries
+):
+    make_article(lead_image=make_image(), authors=[make_author(), make_author()])
+    with django_assert_max_num_queries(15) as few:
+        admin_client.get(admin_url(Article, "changelist"))
+    for _ in range(5):
+        make_article(lead_image=make_image(), authors=[make_author(), make_author()])
+    with django_assert_max_num_queries(15) as many:
+        admin_client.get(admin_url(Article, "changelist"))
+    assert len(few) == len(many)
+
+
+def test_change_form_offers_view_on_site_and_image_preview(admin_client, story):
+    page = lxml.html.fromstring(
+        admin_client.get(admin_url(Article, "change", story.pk)).content
+    )
+    view_on_site = page.cssselect("a.viewsitelink")[0].get("href")
+    landing = admin_client.get(view_on_site, follow=True)
+    assert landing.redirect_chain[-1][0].endswith(story.get_absolute_url())
+    assert landing.status_code == 200
+    assert page.cssselect(".field-lead_image_preview img")[0].get("src") == (
+        story.lead_image.file.url
+    )
+
+
+def test_slug_is_prepopulated_from_the_headline(admin_client):
+    page = lxml.html.fromstring(admin_client.get(admin_url(Article, "add")).content)
+    config = json.loads(
+        page.cssselect("#django-admin-prepopulated-fields-constants")[0].get(
+            "data-prepopulated-fields"
+        )
+    )
+    assert {"id": "#id_slug", "dependency_ids": ["#id_headline"]}.items() <= {
+        k: v for k, v in config[0].items() if k in ("id", "dependency_ids")
+    }.items()
+
+
+@pytest.mark.parametrize(
+    "field", ["lead_image", "primary_category", "categories", "tags"]
+)
+def test_article_form_uses_autocomplete(admin_client, field):
+    page = lxml.html.fromstring(admin_client.get(admin_url(Article, "add")).content)
+    widget = page.cssselect(f"#id_{field}")[0]
+    assert "admin-autocomplete" in widget.get("class")
+
+
+def autocomplete(client, field, term, model="article"):
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "articles",
+            "model_name": model,
+            "field_name": field,
+            "term": term,
+        },
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_autocomplete_finds_tags_authors_categories_and_images(admin_client, story):
+    make_category(name="Climate")
+    assert autocomplete(admin_client, "tags", "bud") == ["Budget"]
+    assert autocomplete(admin_client, "primary_category", "clim") == ["Climate"]
+    assert autocomplete(admin_client, "author", "maya", model="byline") == [
+        "Maya Okafor"
+    ]
+    make_image(title="Harbor at dawn")
+    assert autocomplete(admin_client, "lead_image", "harbor") == ["Harbor at dawn"]
+
+
+def article_form_data(**overrides):
+    data = {
+        "headline": "Ferry fares rise",
+        "slug": "ferry-fares-rise",
+        "dek": "What the new fares cost.",
+        "body": "<p>Fares rise on Monday.</p><script>alert(1)</script>",
+        "status": "published",
+        "published_at_0": "2026-03-02",
+        "published_at_1": "09:30:00",
+        "bylines-TOTAL_FORMS": "2",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "0",
+        "bylines-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editor_files_a_story_with_ordered_bylines_and_tags(admin_client):
+    first, second = make_author(name="Second Writer"), make_author(name="First Writer")
+    section = make_category(name="Transportation")
+    Tag.objects.create(name="Ferries", slug="ferries")
+    data = article_form_data(
+        primary_category=section.pk,
+        tags=[Tag.objects.get().pk],
+        new_tags="Fares, Harbor",
+        **{
+            "bylines-0-author": second.pk,
+            "bylines-0-role": "author",
+            "bylines-0-position": "0",
+            "bylines-1-author": first.pk,
+            "bylines-1-role": "author",
+            "bylines-1-position": "1",
+        },
+    )
+    response = admin_client.post(admin_url(Article, "add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get()
+    assert [b.author for b in article.bylines.all()] == [second, first]
+    assert sorted(article.tags.names()) == ["Fares", "Ferries", "Harbor"]
+    assert "<script>" not in article.body
+    assert timezone.localtime(article.published_at).hour == 9
+
+
+def test_invalid_article_form_keeps_what_was_typed(admin_client):
+    data = article_form_data(published_at_0="", published_at_1="")
+    response = admin_client.post(admin_url(Article, "add"), data)
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+    page = lxml.html.fromstring(response.content)
+    assert (
+        "A published story needs a publish time."
+        in page.cssselect(".errorlist")[0].text_content()
+    )
+    assert page.cssselect("#id_headline")[0].get("value") == "Ferry fares rise"
+    assert "Fares rise on Monday." in page.cssselect("#id_body")[0].text_content()
+
+
+def test_two_bylines_for_one_author_are_refused(admin_client):
+    author = make_author()
+    data = article_form_data(
+        **{
+            "bylines-0-author": author.pk,
+            "bylines-0-role": "author",
+            "bylines-0-position": "0",
+            "bylines-1-author": author.pk,
+            "bylines-1-role": "contributor",
+            "bylines-1-position": "1",
+        }
+    )
+    response = admin_client.post(admin_url(Article, "add"), data)
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+    assert "Please correct the duplicate data for author" in response.content.decode()
+
+
+def test_image_upload_records_size_and_uploader(admin_client, admin_user):
+    response = admin_client.post(
+        admin_url(Image, "add"),
+        {
+            "file": jpeg_file(width=300, height=200, name="harbor.jpg"),
+            "title": "Harbor",
+            "alt_text": "Boats in the harbor",
+            "caption": "",
+            "credit": "Ana Lopes/Harbor Light",
+            "source": "Harbor Light",
+            "rights": "",
+            "focal_x": "0.5",
+            "focal_y": "0.5",
+        },
+    )
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.width, image.height, image.uploaded_by) == (300, 200, admin_user)
+
+
+def test_image_list_shows_thumbnails(admin_client):
+    image = make_image()
+    page = lxml.html.fromstring(
+        admin_client.get(admin_url(Image, "changelist")).content
+    )
+    assert page.cssselect(".field-list_thumbnail img")[0].get("src") == image.file.url
+
+
+def test_guest_contributors_can_be_filtered(admin_client):
+    make_author(name="Guest Writer")
+    page = lxml.html.fromstring(
+        admin_client.get(admin_url(Author, "changelist") + "?has_login=no").content
+    )
+    names = [a.text_content() for a in page.cssselect("#result_list .field-name a")]
+    assert names == ["Guest Writer"]

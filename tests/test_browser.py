@@ -1,0 +1,94 @@
+"""A reader and an editor in a real browser: headless Chromium driven by Playwright."""
+
+import os
+import shutil
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from .factories import make_article, make_image
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path():
+    candidates = [os.environ.get("CHROMIUM_PATH"), "chromium", "chromium-browser"]
+    for candidate in filter(None, candidates):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    message = "Chromium not found: install it (Debian: apt-get install chromium)."
+    if os.environ.get("CI"):
+        pytest.fail(message)  # CI must never skip the browser test
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def allow_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in this thread, yet the tests' ORM calls
+    are plain synchronous code: lift Django's async guard for this module only."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(allow_orm_beside_playwright):
+    path = chromium_path()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_reader_goes_from_home_page_to_a_story(live_server, page):
+    now = timezone.now()
+    older = make_article(
+        headline="The harbor vote, explained", published_at=now - timedelta(days=1)
+    )
+    make_article(
+        headline="Ferry fares rise",
+        lead_image=make_image(),
+        published_at=now - timedelta(hours=1),
+    )
+    page.goto(live_server.url + "/")
+    links = page.locator(".story-card__headline a")
+    assert links.all_inner_texts() == ["Ferry fares rise", "The harbor vote, explained"]
+    page.get_by_role("link", name="The harbor vote, explained").click()
+    page.wait_for_url(f"**{older.get_absolute_url()}")
+    assert page.locator("h1").inner_text() == "The harbor vote, explained"
+    assert page.locator(".story__byline .byline").inner_text().startswith("By ")
+
+
+def test_editor_logs_in_to_the_admin(live_server, page, django_user_model):
+    django_user_model.objects.create_superuser(
+        "editor", "e@example.org", "s3cret-pass!"
+    )
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("s3cret-pass!")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + "/admin/")
+    assert page.get_by_role("link", name="Articles").first.is_visible()
+    assert "editor" in page.locator("#user-tools").inner_text().lower()

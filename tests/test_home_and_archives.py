@@ -1,0 +1,156 @@
+"""The home page river and the section, author and tag archives."""
+
+from datetime import timedelta
+
+import lxml.html
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+
+from .factories import make_article, make_author, make_category, make_image
+
+pytestmark = pytest.mark.django_db
+
+
+def cards(response):
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.content)
+    return page.cssselect(".story-list .story-card")
+
+
+def headlines(response):
+    return [
+        card.cssselect(".story-card__headline a")[0].text_content()
+        for card in cards(response)
+    ]
+
+
+def test_home_lists_public_stories_newest_first(client):
+    now = timezone.now()
+    older = make_article(headline="Older", published_at=now - timedelta(days=2))
+    newer = make_article(headline="Newer", published_at=now - timedelta(hours=1))
+    make_article(headline="Draft", status=Article.Status.DRAFT)
+    make_article(headline="Scheduled", published_at=now + timedelta(hours=1))
+    assert headlines(client.get("/")) == [newer.headline, older.headline]
+
+
+def test_home_card_shows_headline_dek_byline_time_and_image(client):
+    author = make_author(name="Maya Okafor", slug="maya-okafor")
+    article = make_article(
+        headline="Harbor vote",
+        dek="What the vote means.",
+        authors=[author],
+        lead_image=make_image(),
+    )
+    card = cards(client.get("/"))[0]
+    link = card.cssselect(".story-card__headline a")[0]
+    assert link.get("href") == article.get_absolute_url()
+    assert (
+        card.cssselect(".story-card__dek")[0].text_content() == "What the vote means."
+    )
+    byline = card.cssselect(".byline")[0]
+    assert " ".join(byline.text_content().split()) == "By Maya Okafor"
+    assert card.cssselect("time")[0].get("datetime")
+    assert card.cssselect("img")[0].get("src") == article.lead_image.file.url
+    assert card.get("class") == "story-card story-card--lead"
+
+
+def test_home_is_paginated(client, settings):
+    settings.NEWSROOM_STORIES_PER_PAGE = 2
+    for _ in range(3):
+        make_article()
+    first = client.get("/")
+    assert len(cards(first)) == 2
+    older = lxml.html.fromstring(first.content).cssselect('.pagination a[rel="next"]')
+    assert older[0].get("href") == "?page=2"
+    assert len(cards(client.get("/?page=2"))) == 1
+    assert client.get("/?page=9").status_code == 404
+
+
+def test_section_page_lists_its_public_stories(client):
+    climate = make_category(name="Climate", slug="climate")
+    primary = make_article(primary_category=climate)
+    further = make_article(categories=[climate])
+    make_article()
+    make_article(primary_category=climate, status=Article.Status.DRAFT)
+    response = client.get("/sections/climate/")
+    assert set(headlines(response)) == {primary.headline, further.headline}
+    page = lxml.html.fromstring(response.content)
+    assert page.cssselect("h1")[0].text_content() == "Climate"
+
+
+def test_author_page_shows_profile_and_stories(client):
+    author = make_author(
+        name="Priya Natarajan",
+        slug="priya",
+        job_title="Science editor",
+        bio="Priya edits the science desk.",
+        website="https://example.org/priya",
+        headshot=make_image(alt_text="Priya Natarajan"),
+    )
+    story = make_article(authors=[author])
+    make_article()
+    response = client.get("/authors/priya/")
+    assert headlines(response) == [story.headline]
+    page = lxml.html.fromstring(response.content)
+    assert page.cssselect("h1")[0].text_content() == "Priya Natarajan"
+    assert (
+        page.cssselect(".author-profile__title")[0].text_content() == "Science editor"
+    )
+    assert (
+        page.cssselect(".author-profile__headshot")[0].get("alt") == "Priya Natarajan"
+    )
+    assert page.cssselect(".author-profile__links a")[0].get("href") == (
+        "https://example.org/priya"
+    )
+
+
+def test_tag_page_lists_tagged_public_stories(client):
+    tagged = make_article(tags=["Seawall"])
+    make_article(tags=["Seawall"], published_at=timezone.now() + timedelta(days=1))
+    make_article(tags=["Buses"])
+    assert headlines(client.get("/tags/seawall/")) == [tagged.headline]
+
+
+@pytest.mark.parametrize("path", ["/sections/nope/", "/authors/nope/", "/tags/nope/"])
+def test_unknown_archives_are_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_header_navigation_lists_navigation_sections(client):
+    make_category(name="Politics", slug="politics", is_in_navigation=True, position=1)
+    make_category(name="Housing", slug="housing", is_in_navigation=False)
+    page = lxml.html.fromstring(client.get("/").content)
+    nav = page.cssselect(".site-header nav a")
+    assert [(a.text_content(), a.get("href")) for a in nav] == [
+        ("Politics", "/sections/politics/")
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/sections/big/", "/authors/busy/", "/tags/many/"]
+)
+def test_listing_queries_do_not_grow_with_stories_or_their_bylines(
+    client, django_assert_max_num_queries, path
+):
+    section = make_category(slug="big")
+    author = make_author(slug="busy")
+
+    def add_story():
+        make_article(
+            primary_category=section,
+            authors=[author, make_author(), make_author()],
+            categories=[make_category()],
+            tags=["many", "more"],
+            lead_image=make_image(),
+        )
+
+    add_story()
+    with django_assert_max_num_queries(8) as few:
+        client.get(path)
+    for _ in range(6):
+        add_story()
+    with django_assert_max_num_queries(8) as many:
+        assert len(cards(client.get(path))) == 7
+    assert len(few) == len(many)

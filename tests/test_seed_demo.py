@@ -1,0 +1,94 @@
+"""`seed_demo` builds a believable newsroom, and running it again changes nothing."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from PIL import Image as PILImage
+
+from articles.models import Article, Author, Byline, Category, Image
+
+pytestmark = pytest.mark.django_db
+
+
+def word_count(html):
+    return len(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def counts():
+    return [
+        model.objects.count() for model in (Article, Author, Byline, Category, Image)
+    ]
+
+
+@pytest.fixture(scope="module")
+def demo_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, demo_media):
+    settings.MEDIA_ROOT = demo_media
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, demo_media):
+    """Seed once for the module (drawing 30 photos takes seconds), then empty the db."""
+    with override_settings(MEDIA_ROOT=demo_media):
+        with django_db_blocker.unblock():
+            call_command("seed_demo", verbosity=0)
+        yield
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+
+
+def test_sections_and_authors(seeded):
+    assert Category.objects.filter(is_in_navigation=True).count() >= 4
+    authors = Author.objects.select_related("headshot", "user")
+    assert authors.count() >= 6
+    for author in authors:
+        assert author.job_title and author.short_bio and author.headshot
+        assert author.short_bio.startswith(author.name)
+    guests = [author for author in authors if author.is_guest]
+    assert len(guests) == 1
+
+
+def test_published_stories_are_complete_and_long(seeded):
+    published = Article.objects.published().prefetch_related("bylines", "tags")
+    assert published.count() == 24
+    for article in published.select_related("lead_image", "primary_category"):
+        assert article.dek and article.primary_category
+        assert word_count(article.body) >= 800, article.slug
+        assert 1 <= len(article.bylines.all()) <= 3
+        assert article.tags.exists()
+        image = article.lead_image
+        assert image.caption and image.credit and image.alt_text
+        assert image.width >= 2000
+
+
+def test_one_draft_and_one_scheduled_story(seeded):
+    not_public = Article.objects.exclude(pk__in=Article.objects.published())
+    assert sorted(a.is_scheduled for a in not_public) == [False, True]
+    assert not_public.filter(status=Article.Status.DRAFT).count() == 1
+
+
+def test_pictures_are_real_photo_sized_jpegs(seeded):
+    image = Article.objects.published().first().lead_image
+    with image.file.open("rb") as handle, PILImage.open(handle) as picture:
+        assert picture.format == "JPEG"
+        assert picture.size == (image.width, image.height)
+        assert picture.width >= 2000
+
+
+def test_running_twice_duplicates_nothing(seeded):
+    before = counts()
+    call_command("seed_demo", verbosity=0)
+    assert counts() == before
+
+
+def test_if_empty_leaves_an_existing_newsroom_alone(seeded):
+    Article.objects.filter(status=Article.Status.DRAFT).delete()
+    before = counts()
+    call_command("seed_demo", "--if-empty", verbosity=0)
+    assert counts() == before
