@@ -140,6 +140,9 @@ class BylineInline(admin.TabularInline):
 class ArticleAdminForm(forms.ModelForm):
     """The article form; the admin builds its model fields from the fieldsets."""
 
+    class Meta:
+        widgets = {"dek": forms.Textarea(attrs={"rows": 2})}
+
     new_tags = forms.CharField(
         label=_("New tags"),
         required=False,
@@ -173,8 +176,8 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["lead_image", "primary_category", "categories"]
     readonly_fields = ["lead_image_preview", "created_at", "modified_at"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek"]}),
-        (_("Story"), {"fields": ["body"]}),
+        (None, {"fields": ["headline", "slug", "dek"], "classes": ["newsroom-wide"]}),
+        (_("Story"), {"fields": ["body"], "classes": ["newsroom-wide"]}),
         (_("Lead image"), {"fields": ["lead_image", "lead_image_preview"]}),
         (
             _("Filing"),
@@ -184,8 +187,14 @@ class ArticleAdmin(admin.ModelAdmin):
             _("Publishing"),
             {"fields": ["status", "published_at", "updated_at"]},
         ),
-        (_("History"), {"fields": ["created_at", "modified_at"]}),
+        (
+            _("History"),
+            {"fields": ["created_at", "modified_at"], "classes": ["collapse"]},
+        ),
     ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
         return (
