@@ -6,13 +6,12 @@ export
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: help run test lint format clean
 
 help:
-	@echo "make run    set up, load the demo newsroom and serve it on http://$(HOST):$(PORT)/"
+	@echo "make run    set up, load the demo newsroom and serve it on http://127.0.0.1:$(PORT)/"
 	@echo "make test   set up with the test tools, lint, and run the whole test suite"
 	@echo "make format format the code with ruff"
 
@@ -31,8 +30,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py demo_admin --url http://$(HOST):$(PORT)/admin/
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py demo_admin --url http://127.0.0.1:$(PORT)/admin/
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

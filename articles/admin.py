@@ -223,6 +223,12 @@ class ArticleAdmin(admin.ModelAdmin):
         if new_tags:
             form.instance.tags.add(*new_tags)
 
+    def view_on_site(self, obj):
+        # Only public stories have a page a reader can see; drafts get no link.
+        if Article.objects.published().filter(pk=obj.pk).exists():
+            return obj.get_absolute_url()
+        return None
+
     @admin.display(description=_("picture"))
     def list_thumbnail(self, obj):
         return thumbnail(obj.lead_image, size=64)

@@ -1,13 +1,18 @@
+import html
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from .sanitize import clean_body
 
@@ -222,6 +227,25 @@ class ArticleQuerySet(models.QuerySet):
         """Stories tagged with `tag`."""
         return self.filter(tags=tag)
 
+    def related_to(self, article):
+        """Other stories in the same section or sharing a tag, tag-sharers first."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        shares_tag = Exists(
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Article),
+                object_id=OuterRef("pk"),
+                tag_id__in=tag_ids,
+            )
+        )
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(shares_tag=shares_tag)
+            .filter(
+                Q(shares_tag=True) | Q(primary_category=article.primary_category_id)
+            )
+            .order_by("-shares_tag", "-published_at", "-pk")
+        )
+
     def for_listing(self):
         """What a story card needs: section, lead image and ordered bylines."""
         return self.select_related("primary_category", "lead_image").prefetch_related(
@@ -237,6 +261,7 @@ class ArticleQuerySet(models.QuerySet):
             ),
             "categories",
             "tags",
+            "corrections",
         )
 
 
@@ -257,6 +282,10 @@ class Article(models.Model):
         help_text=_("The one-sentence subtitle under the headline."),
     )
     body = models.TextField(_("body"), blank=True)
+    # Derived on save: the body as plain text, for search snippets and word counts.
+    body_text = models.TextField(editable=False, blank=True, default="")
+    # PostgreSQL only: the weighted search document, kept fresh by articles.search.
+    search_vector = SearchVectorField(null=True, editable=False)
     lead_image = models.ForeignKey(
         Image,
         verbose_name=_("lead image"),
@@ -314,12 +343,16 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_publish_time",
+                violation_error_message=_("A published story needs a publish time."),
             ),
             models.CheckConstraint(
                 condition=Q(updated_at__isnull=True)
                 | Q(published_at__isnull=True)
                 | Q(updated_at__gte=F("published_at")),
                 name="article_updated_after_published",
+                violation_error_message=_(
+                    "The updated time cannot come before the publish time."
+                ),
             ),
         ]
 
@@ -330,6 +363,7 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.headline)[:200]
         self.body = clean_body(self.body)
+        self.body_text = html.unescape(strip_tags(self.body))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -346,28 +380,6 @@ class Article(models.Model):
             },
         )
 
-    def clean(self):
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            raise ValidationError(
-                {"published_at": _("A published story needs a publish time.")}
-            )
-        if (
-            self.updated_at
-            and self.published_at
-            and self.updated_at < self.published_at
-        ):
-            raise ValidationError(
-                {"updated_at": _("The update cannot come before publication.")}
-            )
-
-    @property
-    def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
     @property
     def is_scheduled(self):
         return (
@@ -378,12 +390,20 @@ class Article(models.Model):
 
     @property
     def was_updated(self):
-        return bool(self.updated_at and self.published_at)
+        return bool(
+            self.updated_at
+            and self.published_at
+            and self.updated_at > self.published_at
+        )
 
     def filed_under(self):
         """The primary section, then the further categories, each once."""
         further = [c for c in self.categories.all() if c.pk != self.primary_category_id]
         return [self.primary_category, *further] if self.primary_category else further
+
+    def author_bios(self):
+        """The one-line bios of everyone credited, in byline order."""
+        return [b.author.short_bio for b in self.bylines.all() if b.author.short_bio]
 
     def author_bylines(self):
         """Bylines credited as "By …", in the editor's order."""
@@ -429,3 +449,33 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} ({self.get_role_display().lower()}) on “{self.article}”"
+
+
+class Correction(models.Model):
+    """A correction or an update note, printed with its time under the story."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind, default=Kind.CORRECTION
+    )
+    text = models.TextField(_("text"))
+    noted_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["noted_at", "id"]
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} to “{self.article}”, {self.noted_at:%Y-%m-%d}"
+        )

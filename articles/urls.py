@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -13,5 +13,20 @@ urlpatterns = [
     ),
     path("sections/<slug:slug>/", views.CategoryDetailView.as_view(), name="section"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),
+    # taggit keeps accented letters in slugs ("café-culture"), so not <slug:>.
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    # Feeds: RSS 2.0 where DESIGN.md puts them, Atom beside each.
+    path("rss/index.xml", feeds.LatestStoriesFeed(), name="feed"),
+    path("atom/index.xml", feeds.LatestStoriesAtomFeed(), name="feed-atom"),
+    path("sections/<slug:slug>/rss/", feeds.SectionFeed(), name="section-feed"),
+    path(
+        "sections/<slug:slug>/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"
+    ),
+    path("authors/<slug:slug>/rss/", feeds.AuthorFeed(), name="author-feed"),
+    path("authors/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
+    # Sitemaps: an index, then one sitemap per section ("news" is Google News's).
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path("sitemaps/<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

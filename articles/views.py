@@ -1,10 +1,20 @@
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
+from . import search
 from .models import Article, Author, Category
+from .sitemaps import SITEMAPS
+from .structured_data import breadcrumb_list, news_article
+
+RELATED_STORIES = 4
+MORE_FROM_AUTHOR = 3
 
 
 class StoryListMixin:
@@ -73,8 +83,45 @@ class TagDetailView(ArchiveView):
     model = Tag
     template_name = "articles/tag_detail.html"
 
+    def get_archive_queryset(self):
+        # A tag used only on drafts could name an embargoed story: 404 until public.
+        return Tag.objects.filter(
+            pk__in=TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Article),
+                object_id__in=Article.objects.published().values("pk"),
+            ).values("tag_id")
+        )
+
     def get_stories(self):
         return Article.objects.tagged(self.object)
+
+
+class SearchView(StoryListMixin, ListView):
+    """Search results; an empty or wordless query gets advice instead of an error."""
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.query, self.query_was_cut = search.normalise_query(request.GET.get("q"))
+        self.has_words = bool(search.query_words(self.query))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.has_words:
+            return Article.objects.none()
+        return search.search(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            query=self.query,
+            query_was_cut=self.query_was_cut,
+            has_words=self.has_words,
+            max_query_length=search.MAX_QUERY_LENGTH,
+            **kwargs,
+        )
+        for story in context["stories"]:
+            story.snippet_html = search.snippet_html(story, self.query)
+        return context
 
 
 class ArticleDetailView(DetailView):
@@ -94,3 +141,50 @@ class ArticleDetailView(DetailView):
                 f"{canonical}?{query}" if query else canonical
             )
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        public = Article.objects.published().select_related("primary_category")
+        lead_bylines = article.author_bylines()
+        lead_author = lead_bylines[0].author if lead_bylines else None
+        more_from_author = []
+        if lead_author:
+            more_from_author = public.by_author(lead_author).exclude(pk=article.pk)[
+                :MORE_FROM_AUTHOR
+            ]
+        return super().get_context_data(
+            canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            related_stories=public.related_to(article)[:RELATED_STORIES],
+            lead_author=lead_author,
+            more_from_author=more_from_author,
+            structured_data=[
+                news_article(article, self.request),
+                breadcrumb_list(article, self.request),
+            ],
+            **kwargs,
+        )
+
+
+def sitemap_index(request):
+    return sitemap_views.index(
+        request, SITEMAPS, sitemap_url_name="articles:sitemap-section"
+    )
+
+
+def sitemap_section(request, section):
+    # The news sitemap is drawn with Google News tags; the rest with Django's template.
+    template = "articles/news_sitemap.xml" if section == "news" else "sitemap.xml"
+    return sitemap_views.sitemap(
+        request, SITEMAPS, section=section, template_name=template
+    )
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "articles",
 ]
@@ -143,10 +144,18 @@ NEWSROOM_SITE_DESCRIPTION = env(
     "News that explains Port Ellery: politics, climate, science, culture and money.",
 )
 NEWSROOM_STORIES_PER_PAGE = int(env("NEWSROOM_STORIES_PER_PAGE", "20"))
+# The publisher logo named in structured data: a static file and its pixel size.
+NEWSROOM_LOGO = env("NEWSROOM_LOGO", "img/logo.png")
+NEWSROOM_LOGO_SIZE = tuple(
+    int(n) for n in env("NEWSROOM_LOGO_SIZE", "600x60").split("x")
+)
+NEWSROOM_LANGUAGE = env("NEWSROOM_LANGUAGE", "en")
 
 # Production hardening whenever DEBUG is off; each can be switched for a TLS proxy.
-if not DEBUG:
+if env_bool("SECURE_PROXY_SSL_HEADER"):
+    # Only behind a proxy that sets X-Forwarded-Proto itself; a client could forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

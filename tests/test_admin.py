@@ -101,12 +101,27 @@ def test_change_form_offers_view_on_site_and_image_preview(admin_client, story):
         admin_client.get(admin_url(Article, "change", story.pk)).content
     )
     view_on_site = page.cssselect("a.viewsitelink")[0].get("href")
-    landing = admin_client.get(view_on_site, follow=True)
-    assert landing.redirect_chain[-1][0].endswith(story.get_absolute_url())
-    assert landing.status_code == 200
+    assert view_on_site == story.get_absolute_url()
+    assert admin_client.get(view_on_site).status_code == 200
     assert page.cssselect(".field-lead_image_preview img")[0].get("src") == (
         story.lead_image.file.url
     )
+
+
+@pytest.mark.parametrize(
+    "not_public",
+    [
+        {"status": Article.Status.DRAFT},
+        {"published_at": timezone.now() + timedelta(days=1)},
+    ],
+    ids=["draft", "scheduled"],
+)
+def test_no_view_on_site_link_for_stories_readers_cannot_see(admin_client, not_public):
+    article = make_article(**not_public)
+    page = lxml.html.fromstring(
+        admin_client.get(admin_url(Article, "change", article.pk)).content
+    )
+    assert page.cssselect("a.viewsitelink") == []
 
 
 def test_slug_is_prepopulated_from_the_headline(admin_client):

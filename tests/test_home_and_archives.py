@@ -98,9 +98,8 @@ def test_author_page_shows_profile_and_stories(client):
     assert (
         page.cssselect(".author-profile__title")[0].text_content() == "Science editor"
     )
-    assert (
-        page.cssselect(".author-profile__headshot")[0].get("alt") == "Priya Natarajan"
-    )
+    # The name is the heading beside it, so the headshot's alt is empty, not repeated.
+    assert page.cssselect(".author-profile__headshot")[0].get("alt") == ""
     assert page.cssselect(".author-profile__links a")[0].get("href") == (
         "https://example.org/priya"
     )
@@ -113,6 +112,22 @@ def test_tag_page_lists_tagged_public_stories(client):
     assert headlines(client.get("/tags/seawall/")) == [tagged.headline]
 
 
+def test_tags_with_accents_have_pages_and_links(client):
+    story = make_article(tags=["Café culture"])
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    link = page.cssselect(".tag-list a")[0].get("href")
+    assert link == "/tags/caf%C3%A9-culture/"
+    assert headlines(client.get(link)) == [story.headline]
+
+
+def test_a_tag_used_only_on_unpublished_stories_has_no_page(client):
+    make_article(tags=["Embargoed merger"], status=Article.Status.DRAFT)
+    make_article(
+        tags=["Embargoed merger"], published_at=timezone.now() + timedelta(hours=1)
+    )
+    assert client.get("/tags/embargoed-merger/").status_code == 404
+
+
 @pytest.mark.parametrize("path", ["/sections/nope/", "/authors/nope/", "/tags/nope/"])
 def test_unknown_archives_are_404(client, path):
     assert client.get(path).status_code == 404
@@ -122,7 +137,9 @@ def test_header_navigation_lists_navigation_sections(client):
     make_category(name="Politics", slug="politics", is_in_navigation=True, position=1)
     make_category(name="Housing", slug="housing", is_in_navigation=False)
     page = lxml.html.fromstring(client.get("/").content)
-    nav = page.cssselect(".site-header nav a")
+    nav = page.cssselect(".site-header .site-nav a")
+    menu = page.cssselect(".site-header .site-menu nav a")
+    assert [a.get("href") for a in menu] == [a.get("href") for a in nav]
     assert [(a.text_content(), a.get("href")) for a in nav] == [
         ("Politics", "/sections/politics/")
     ]

@@ -45,7 +45,7 @@ def test_model_validation_explains_the_missing_publish_time():
     article = Article(headline="No time", slug="no-time", status="published")
     with pytest.raises(ValidationError) as error:
         article.full_clean()
-    assert "published_at" in error.value.message_dict
+    assert error.value.messages == ["A published story needs a publish time."]
 
 
 def test_an_update_cannot_precede_publication():

@@ -73,12 +73,15 @@ def test_one_draft_and_one_scheduled_story(seeded):
     assert not_public.filter(status=Article.Status.DRAFT).count() == 1
 
 
-def test_pictures_are_real_photo_sized_jpegs(seeded):
-    image = Article.objects.published().first().lead_image
-    with image.file.open("rb") as handle, PILImage.open(handle) as picture:
-        assert picture.format == "JPEG"
-        assert picture.size == (image.width, image.height)
-        assert picture.width >= 2000
+def test_every_picture_is_a_photo_sized_jpeg_with_caption_and_credit(seeded):
+    images = Image.objects.all()
+    assert images.count() == Article.objects.count() + Author.objects.count()
+    for image in images:
+        assert image.caption and image.credit and image.alt_text, image.title
+        with image.file.open("rb") as handle, PILImage.open(handle) as picture:
+            assert picture.format == "JPEG"
+            assert picture.size == (image.width, image.height)
+            assert picture.width >= 2000
 
 
 def test_running_twice_duplicates_nothing(seeded):

@@ -12,7 +12,7 @@ import random
 from PIL import Image, ImageDraw, ImageFilter
 
 PHOTO_SIZE = (2400, 1600)
-HEADSHOT_SIZE = (1200, 1200)
+HEADSHOT_SIZE = (2000, 2000)
 
 SKIES = {
     "dawn": ((38, 52, 104), (247, 170, 120)),

@@ -54,8 +54,8 @@ def save_picture(*, picture, name, title, alt_text, caption="", credit="", sourc
     image = Image(
         title=title, alt_text=alt_text, caption=caption, credit=credit, source=source
     )
-    image.width, image.height = picture.size
     image.file.save(f"{name}.jpg", ContentFile(jpeg_bytes(picture)), save=False)
+    # Read from the picture itself: a file saved with save=False leaves them unset.
     image.width, image.height = picture.size
     image.save()
     return image
@@ -103,7 +103,9 @@ def seed_authors(data, report):
                 name=f"headshot-{item['slug']}",
                 title=f"{item['name']}, headshot",
                 alt_text=f"Portrait of {item['name']}",
-                credit=f"{site} staff",
+                caption=f"{item['name']}, {item.get('job_title', 'writer').lower()}.",
+                credit=f"Staff photo/{site}",
+                source=site,
             )
             author = Author.objects.create(
                 slug=item["slug"],

@@ -160,10 +160,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='published_article_has_publish_time'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='published_article_has_publish_time', violation_error_message='A published story needs a publish time.'),
         ),
         migrations.AddConstraint(
             model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('updated_at__isnull', True), ('published_at__isnull', True), ('updated_at__gte', models.F('published_at')), _connector='OR'), name='article_updated_after_published'),
+            constraint=models.CheckConstraint(condition=models.Q(('updated_at__isnull', True), ('published_at__isnull', True), ('updated_at__gte', models.F('published_at')), _connector='OR'), name='article_updated_after_published', violation_error_message='The updated time cannot come before the publish time.'),
         ),
     ]

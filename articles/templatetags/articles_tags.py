@@ -1,7 +1,18 @@
+import json
+from urllib.parse import quote, urlencode
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from articles.sanitize import clean_body
 
 register = template.Library()
+
+# What Django's json_script escapes, so that "</script>" inside a headline stays text.
+JSON_SCRIPT_ESCAPES = {"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"}
 
 
 @register.filter
@@ -28,3 +39,69 @@ def iso_time(value):
 def absolute_url(context, path):
     """`path` as a full URL on the host the page was requested from."""
     return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag
+def ld_json(data):
+    """A <script type="application/ld+json"> block, escaped so no text can close it."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    for char, escaped in JSON_SCRIPT_ESCAPES.items():
+        text = text.replace(char, escaped)
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(text)
+    )
+
+
+@register.simple_tag
+def share_links(url, title):
+    """(network, link) pairs to share a story: plain URLs, no third-party scripts."""
+    both = urlencode({"url": url, "text": title})
+    return [
+        (
+            "Email",
+            "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
+        ),
+        (
+            "Bluesky",
+            "https://bsky.app/intent/compose?" + urlencode({"text": f"{title} {url}"}),
+        ),
+        ("X", "https://x.com/intent/post?" + both),
+        (
+            "Facebook",
+            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+        ),
+        (
+            "LinkedIn",
+            "https://www.linkedin.com/sharing/share-offsite/?"
+            + urlencode({"url": url}),
+        ),
+    ]
+
+
+@register.filter
+def sanitized(html):
+    """Story HTML, cleaned again as it is drawn: rows written around save() (loaddata,
+    bulk updates) can never put unclean markup on a page."""
+    return mark_safe(clean_body(html))
+
+
+@register.simple_tag
+def byline_links(bylines):
+    """ "By A", "By A and B", "By A, B, and C": names linked, in the editor's order."""
+    links = [
+        format_html('<a href="{}">{}</a>', b.author.get_absolute_url(), b.author.name)
+        for b in bylines
+    ]
+    if not links:
+        return ""
+    if len(links) == 1:
+        names = links[0]
+    elif len(links) == 2:
+        names = format_html("{} and {}", *links)
+    else:
+        names = format_html(
+            "{}, and {}",
+            format_html_join(", ", "{}", ((link,) for link in links[:-1])),
+            links[-1],
+        )
+    return format_html("By {}", names)

@@ -1,14 +1,18 @@
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+# Where the demo password is kept between runs: beside the project, out of git.
+PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-admin-password"
+
 
 class Command(BaseCommand):
     help = (
-        "Development only: make sure the demo superuser exists, give it a fresh random "
-        "password and print how to log in."
+        "Development only: create the demo superuser if there is none and print how to "
+        "log in. An existing account's password is never changed."
     )
 
     def add_arguments(self, parser):
@@ -17,23 +21,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, url, **options):
         if not settings.DEBUG:
-            raise CommandError(
-                "demo_admin resets a password; it only runs with DEBUG on."
-            )
+            raise CommandError("demo_admin is for development; it runs with DEBUG on.")
         users = get_user_model()
-        user, created = users.objects.get_or_create(
-            username=username,
-            defaults={"email": f"{username}@example.org", "first_name": "Demo"},
-        )
-        password = secrets.token_urlsafe(12)
-        user.is_staff = user.is_superuser = user.is_active = True
-        user.set_password(password)
-        user.save()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"\n  Log in to the admin at {url}\n"
-                f"    username: {username}\n"
-                f"    password: {password}\n"
-                "  (a new password is set each time the site starts with `make run`)\n"
+        user = users.objects.filter(username=username).first()
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            users.objects.create_superuser(
+                username, f"{username}@example.org", password, first_name="Demo"
             )
-        )
+            PASSWORD_FILE.write_text(password + "\n")
+            PASSWORD_FILE.chmod(0o600)
+        else:
+            saved = PASSWORD_FILE.read_text().strip() if PASSWORD_FILE.exists() else ""
+            password = saved if saved and user.check_password(saved) else None
+
+        self.stdout.write(f"\n  Log in to the admin at {url}")
+        self.stdout.write(f"    username: {username}")
+        if password:
+            self.stdout.write(f"    password: {password}\n")
+        else:
+            self.stdout.write(
+                "    password: the one you set for this account (it was not created "
+                "by make run, or its password has been changed)\n"
+            )

@@ -1,0 +1,194 @@
+"""
+RSS 2.0 and Atom feeds of public stories: the whole site, a section, an author.
+
+Each item carries the dek as summary, the full body as content, every author, the
+categories and tags, publication and update times, and the lead image as media:content.
+"""
+
+import copy
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from .models import Article, Author, Category
+from .sanitize import clean_body
+
+FEED_LENGTH = 30
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+
+
+class StoryFeedMixin:
+    """Writes the elements Django's generators leave out: content, authors, image."""
+
+    def write_story_elements(self, handler, item):
+        image = item.get("image")
+        if image:
+            handler.addQuickElement(
+                "media:content",
+                attrs={
+                    "url": image["url"],
+                    "medium": "image",
+                    "type": "image/jpeg",
+                    "width": str(image["width"]),
+                    "height": str(image["height"]),
+                },
+            )
+
+
+class StoryRssFeed(StoryFeedMixin, Rss201rev2Feed):
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": CONTENT_NS,
+            "xmlns:dc": DC_NS,
+            "xmlns:media": MEDIA_NS,
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item["author_names"]:
+            handler.addQuickElement("dc:creator", name)
+        handler.addQuickElement("content:encoded", item["content"])
+        self.write_story_elements(handler, item)
+
+
+class StoryAtomFeed(StoryFeedMixin, Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, url in item["authors"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", url)
+            handler.endElement("author")
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+        self.write_story_elements(handler, item)
+
+
+class LatestStoriesFeed(Feed):
+    """The newest public stories of the whole site."""
+
+    feed_type = StoryRssFeed
+
+    def title(self, obj=None):
+        return settings.NEWSROOM_SITE_NAME
+
+    def description(self, obj=None):
+        return settings.NEWSROOM_SITE_DESCRIPTION
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+    def link(self, obj=None):
+        return "/"
+
+    def get_stories(self, obj):
+        return Article.objects.all()
+
+    def items(self, obj=None):
+        return (
+            self.get_stories(obj)
+            .published()
+            .for_listing()
+            .prefetch_related("categories", "tags")[:FEED_LENGTH]
+        )
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        return article.dek
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.updated_at or article.published_at
+
+    def item_categories(self, article):
+        return [c.name for c in article.filed_under()] + [
+            t.name for t in article.tags.all()
+        ]
+
+    def item_extra_kwargs(self, article):
+        request = self.request
+        image = article.lead_image
+        return {
+            "content": clean_body(article.body),
+            "author_names": [b.author.name for b in article.author_bylines()],
+            "authors": [
+                (b.author.name, request.build_absolute_uri(b.author.get_absolute_url()))
+                for b in article.author_bylines()
+            ],
+            "image": image
+            and {
+                "url": request.build_absolute_uri(image.file.url),
+                "width": image.width,
+                "height": image.height,
+            },
+        }
+
+    def __call__(self, request, *args, **kwargs):
+        # One Feed instance serves every request (and thread): give each request its own
+        # copy to hold the request, which absolute author and image URLs need.
+        feed = copy.copy(self)
+        feed.request = request
+        return super(LatestStoriesFeed, feed).__call__(request, *args, **kwargs)
+
+
+class LatestStoriesAtomFeed(LatestStoriesFeed):
+    feed_type = StoryAtomFeed
+
+
+class SectionFeed(LatestStoriesFeed):
+    """The newest public stories filed under one section."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, section):
+        return f"{section.name} | {settings.NEWSROOM_SITE_NAME}"
+
+    def description(self, section):
+        return (
+            section.description or f"{section.name} from {settings.NEWSROOM_SITE_NAME}"
+        )
+
+    def link(self, section):
+        return section.get_absolute_url()
+
+    def get_stories(self, section):
+        return Article.objects.in_section(section)
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = StoryAtomFeed
+
+
+class AuthorFeed(LatestStoriesFeed):
+    """The newest public stories bylined by one author."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, author):
+        return f"{author.name} | {settings.NEWSROOM_SITE_NAME}"
+
+    def description(self, author):
+        return author.short_bio or f"Stories by {author.name}"
+
+    def link(self, author):
+        return author.get_absolute_url()
+
+    def get_stories(self, author):
+        return Article.objects.by_author(author)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = StoryAtomFeed

@@ -1,0 +1,59 @@
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.utils import timezone
+
+from .models import Article, Author, Category
+
+# Google News reads only stories from the last two days.
+NEWS_WINDOW = timedelta(hours=48)
+
+
+class StorySitemap(Sitemap):
+    changefreq = "daily"
+    limit = 5000
+
+    def items(self):
+        return Article.objects.published().only(
+            "pk", "slug", "published_at", "modified_at"
+        )
+
+    def lastmod(self, article):
+        return article.modified_at
+
+
+class NewsSitemap(Sitemap):
+    """Stories of the last 48 hours, drawn with the Google News tags."""
+
+    limit = 1000  # Google News reads at most 1,000 URLs a sitemap
+
+    def items(self):
+        since = timezone.now() - NEWS_WINDOW
+        return Article.objects.published().filter(published_at__gte=since)
+
+    def lastmod(self, article):
+        return article.modified_at
+
+
+class SectionSitemap(Sitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return Category.objects.all()
+
+
+class AuthorSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        # Only authors with a public story have a page worth indexing.
+        public = Article.objects.published().values("pk")
+        return Author.objects.filter(bylines__article__in=public).distinct()
+
+
+SITEMAPS = {
+    "stories": StorySitemap,
+    "news": NewsSitemap,
+    "sections": SectionSitemap,
+    "authors": AuthorSitemap,
+}
