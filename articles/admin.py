@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from .models import Article, Author, Byline, Category, Image
+from .models import Article, Author, Byline, Category, Correction, Image
 
 
 def thumbnail(image, size=80):
@@ -137,6 +137,13 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = _("bylines (in the order they are printed)")
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    fields = ["kind", "noted_at", "text"]
+    extra = 0
+    verbose_name_plural = _("corrections and update notes (shown under the story)")
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form; the admin builds its model fields from the fieldsets."""
 
@@ -153,7 +160,7 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [BylineInline]
+    inlines = [BylineInline, CorrectionInline]
     list_display = [
         "list_thumbnail",
         "headline",
@@ -257,3 +264,13 @@ class BylineAdmin(admin.ModelAdmin):
     list_select_related = ["article", "author"]
     search_fields = ["article__headline", "author__name"]
     autocomplete_fields = ["article", "author"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ["article", "kind", "noted_at"]
+    list_filter = ["kind", "noted_at"]
+    list_select_related = ["article"]
+    search_fields = ["article__headline", "text"]
+    date_hierarchy = "noted_at"
+    autocomplete_fields = ["article"]

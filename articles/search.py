@@ -26,6 +26,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    TextField,
     Value,
     When,
 )
@@ -58,6 +59,7 @@ def _names_of(queryset, link, name):
             .values("names")
         ),
         Value(""),
+        output_field=TextField(),
     )
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline, Category, Image
+from articles.models import Article, Author, Byline, Category, Correction, Image
 
 from .factories import jpeg_file, make_article, make_author, make_category, make_image
 
@@ -19,15 +19,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def story():
     author = make_author(name="Maya Okafor")
-    return make_article(
+    article = make_article(
         headline="Budget fight",
         authors=[author, make_author(name="Sam Adeyemi")],
         lead_image=make_image(),
         tags=["Budget"],
     )
+    Correction.objects.create(
+        article=article, text="An earlier version misspelled a name."
+    )
+    return article
 
 
-MODELS = [Article, Author, Byline, Category, Image, Tag]
+MODELS = [Article, Author, Byline, Category, Correction, Image, Tag]
 
 
 def admin_url(model, action, *args):
@@ -183,6 +187,10 @@ def article_form_data(**overrides):
         "bylines-INITIAL_FORMS": "0",
         "bylines-MIN_NUM_FORMS": "0",
         "bylines-MAX_NUM_FORMS": "1000",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from .factories import make_article, make_image
+from .factories import make_article, make_author, make_category, make_image
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -92,3 +92,41 @@ def test_editor_logs_in_to_the_admin(live_server, page, django_user_model):
     page.wait_for_url(live_server.url + "/admin/")
     assert page.get_by_role("link", name="Articles").first.is_visible()
     assert "editor" in page.locator("#user-tools").inner_text().lower()
+
+
+def test_reader_goes_home_section_story_author_search(live_server, page):
+    climate = make_category(name="Climate", slug="climate", is_in_navigation=True)
+    daniel = make_author(name="Daniel Reyes", slug="daniel-reyes")
+    story = make_article(
+        headline="The seawall, explained",
+        primary_category=climate,
+        authors=[daniel],
+        lead_image=make_image(),
+        body="<p>Engineers want the seawall two feet higher.</p>",
+    )
+    make_article(headline="Elsewhere in the city")
+
+    page.goto(live_server.url + "/")
+    # On a phone the sections sit behind the Menu button.
+    page.get_by_text("Menu").click()
+    page.get_by_role("navigation", name="Sections menu").get_by_role(
+        "link", name="Climate"
+    ).click()
+    page.wait_for_url("**/sections/climate/")
+    assert page.locator("h1").inner_text() == "Climate"
+
+    page.get_by_role("link", name="The seawall, explained").click()
+    page.wait_for_url(f"**{story.get_absolute_url()}")
+    page.locator(".story__byline").get_by_role("link", name="Daniel Reyes").click()
+    page.wait_for_url("**/authors/daniel-reyes/")
+    assert page.locator("h1").inner_text() == "Daniel Reyes"
+
+    page.get_by_label("Search stories").fill("seawall engineers")
+    page.get_by_label("Search stories").press("Enter")
+    page.wait_for_url("**/search/?q=seawall+engineers")
+    results = page.locator(".search-results .story-card__headline a")
+    assert results.all_inner_texts() == ["The seawall, explained"]
+    assert page.locator(".search-results mark").first.inner_text().lower() in {
+        "seawall",
+        "engineers",
+    }

@@ -1,0 +1,139 @@
+"""RSS 2.0 and Atom feeds, read the way a feed reader reads them."""
+
+from datetime import UTC, datetime
+
+import feedparser
+import lxml.etree
+import pytest
+
+from articles.models import Article
+
+from .factories import make_article, make_author, make_category, make_image
+
+pytestmark = pytest.mark.django_db
+
+FEEDS = [
+    "/rss/index.xml",
+    "/atom/index.xml",
+    "/sections/politics/rss/",
+    "/sections/politics/atom/",
+    "/authors/maya-okafor/rss/",
+    "/authors/maya-okafor/atom/",
+]
+
+
+@pytest.fixture
+def story():
+    maya = make_author(name="Maya Okafor", slug="maya-okafor")
+    sam = make_author(name="Sam Adeyemi", slug="sam-adeyemi")
+    return make_article(
+        headline="The budget, explained",
+        dek="Why a $40 million gap split the council.",
+        body="<p>First <em>paragraph</em>.</p>",
+        primary_category=make_category(name="Politics", slug="politics"),
+        categories=[make_category(name="Housing", slug="housing")],
+        tags=["Budget"],
+        authors=[maya, sam],
+        lead_image=make_image(),
+        published_at=datetime(2026, 2, 20, 22, 20, tzinfo=UTC),
+        updated_at=datetime(2026, 2, 21, 9, 0, tzinfo=UTC),
+    )
+
+
+def read(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_feed_items_carry_the_whole_story(client, story, path):
+    feed = read(client, path)
+    assert len(feed.entries) == 1
+    entry = feed.entries[0]
+    assert entry.title == "The budget, explained"
+    assert entry.link == f"http://testserver{story.get_absolute_url()}"
+    assert entry.summary == "Why a $40 million gap split the council."
+    assert entry.content[0].value == "<p>First <em>paragraph</em>.</p>"
+    assert [a.name for a in entry.authors] == ["Maya Okafor", "Sam Adeyemi"]
+    assert {t.term for t in entry.tags} >= {"Politics", "Housing", "Budget"}
+    assert entry.published_parsed[:5] == (2026, 2, 20, 22, 20)
+    media = entry.media_content[0]
+    assert media["url"] == f"http://testserver{story.lead_image.file.url}"
+    assert (media["width"], media["height"]) == ("64", "48")
+
+
+def test_atom_entries_have_update_times(client, story):
+    entry = read(client, "/atom/index.xml").entries[0]
+    assert entry.updated_parsed[:5] == (2026, 2, 21, 9, 0)
+
+
+def test_rss_is_rss_2_and_atom_is_atom(client, story):
+    rss = lxml.etree.fromstring(client.get("/rss/index.xml").content)
+    atom = lxml.etree.fromstring(client.get("/atom/index.xml").content)
+    assert (rss.tag, rss.get("version")) == ("rss", "2.0")
+    assert atom.tag == "{http://www.w3.org/2005/Atom}feed"
+
+
+def test_section_and_author_feeds_hold_only_their_stories(client, story):
+    make_article(headline="Elsewhere")
+    assert [e.title for e in read(client, "/sections/politics/rss/").entries] == [
+        story.headline
+    ]
+    assert [e.title for e in read(client, "/authors/maya-okafor/atom/").entries] == [
+        story.headline
+    ]
+    assert len(read(client, "/rss/index.xml").entries) == 2
+
+
+def test_feed_of_an_unknown_section_is_404(client):
+    assert client.get("/sections/nope/rss/").status_code == 404
+
+
+def test_feed_body_is_sanitised_even_if_the_row_was_not(client, story):
+    # update() skips save(), as a bulk import would; the feed still cleans the body.
+    Article.objects.filter(pk=story.pk).update(body="<p>Hi</p><script>x()</script>")
+    entry = read(client, "/rss/index.xml").entries[0]
+    assert entry.content[0].value == "<p>Hi</p>"
+
+
+def test_pages_link_their_feeds(client, story):
+    home = client.get("/").content.decode()
+    section = client.get("/sections/politics/").content.decode()
+    for html, expected in [
+        (home, {"/rss/index.xml", "/atom/index.xml"}),
+        (section, {"/sections/politics/rss/", "/sections/politics/atom/"}),
+    ]:
+        tree = lxml.etree.HTML(html)
+        links = {
+            link.get("href") for link in tree.iterfind('.//link[@rel="alternate"]')
+        }
+        assert expected <= links
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_feed_queries_do_not_grow_with_items(
+    client, django_assert_max_num_queries, path
+):
+    maya = make_author(slug="maya-okafor")
+    politics = make_category(slug="politics")
+
+    def add():
+        make_article(
+            authors=[maya, make_author()],
+            primary_category=politics,
+            categories=[make_category()],
+            tags=["a", "b"],
+            lead_image=make_image(),
+        )
+
+    add()
+    with django_assert_max_num_queries(6) as few:
+        client.get(path)
+    for _ in range(5):
+        add()
+    with django_assert_max_num_queries(6) as many:
+        client.get(path)
+    assert len(few) == len(many)

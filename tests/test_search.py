@@ -1,0 +1,149 @@
+"""Search: ranked matches over headline, dek, body, authors and tags; public stories
+only; helpful pages for queries with nothing to search for. Runs on both databases:
+PostgreSQL full-text search, or the word search used on SQLite."""
+
+from datetime import timedelta
+
+import lxml.html
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article, Author
+
+from .factories import make_article, make_author
+
+pytestmark = pytest.mark.django_db
+
+
+def results(client, query, **params):
+    response = client.get("/search/", {"q": query, **params})
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.content)
+    return page, [
+        a.text_content()
+        for a in page.cssselect(".search-results .story-card__headline a")
+    ]
+
+
+def test_headline_match_ranks_above_body_match(client):
+    now = timezone.now()
+    make_article(
+        headline="Ferry schedules change",
+        body="<p>The seawall vote comes later.</p>",
+        published_at=now - timedelta(hours=1),
+    )
+    make_article(
+        headline="Seawall vote set for Tuesday",
+        body="<p>Council will decide.</p>",
+        published_at=now - timedelta(days=3),
+    )
+    _, found = results(client, "seawall")
+    assert found == ["Seawall vote set for Tuesday", "Ferry schedules change"]
+
+
+def test_dek_author_names_and_tags_are_searched(client):
+    make_article(headline="By dek", dek="Lanterns over the harbor.")
+    make_article(headline="By author", authors=[make_author(name="Priya Natarajan")])
+    make_article(headline="By tag", tags=["Seagrass"])
+    make_article(headline="Unrelated")
+    assert results(client, "lanterns")[1] == ["By dek"]
+    assert results(client, "Natarajan")[1] == ["By author"]
+    assert results(client, "seagrass")[1] == ["By tag"]
+
+
+def test_search_stays_fresh_when_authors_and_tags_change(client):
+    author = make_author(name="Old Name")
+    story = make_article(headline="Renamed byline", authors=[author])
+    Author.objects.filter(pk=author.pk).update(name="x")  # bypasses signals
+    author.name = "Brand Newname"
+    author.save()
+    story.tags.add("Lighthouses")
+    assert results(client, "Newname")[1] == ["Renamed byline"]
+    assert results(client, "lighthouses")[1] == ["Renamed byline"]
+
+
+def test_every_word_must_match(client):
+    make_article(headline="Harbor budget vote")
+    make_article(headline="Harbor lantern festival")
+    assert results(client, "harbor budget")[1] == ["Harbor budget vote"]
+
+
+def test_snippet_marks_the_match_and_escapes_the_rest(client):
+    make_article(
+        headline="Tide tables",
+        body="<p>Engineers say &lt;b&gt; the seawall must rise by two feet.</p>",
+    )
+    page, _ = results(client, "seawall")
+    snippet = page.cssselect(".search-results__snippet")[0]
+    assert [m.text_content().lower() for m in snippet.cssselect("mark")] == ["seawall"]
+    # The body's escaped "<b>" is text, never markup (PostgreSQL leaves it out).
+    assert {element.tag for element in snippet.iterdescendants()} == {"mark"}
+
+
+def test_drafts_and_scheduled_stories_are_never_found(client):
+    make_article(headline="Embargoed seawall deal", status=Article.Status.DRAFT)
+    make_article(
+        headline="Tomorrow's seawall deal",
+        published_at=timezone.now() + timedelta(hours=3),
+    )
+    page, found = results(client, "seawall")
+    assert found == []
+    assert "No stories matched" in page.cssselect(".search__note")[0].text_content()
+
+
+@pytest.mark.parametrize("query", ["", "   ", "?!…—", "'\"<>"])
+def test_queries_without_words_get_advice(client, query):
+    make_article(headline="Harbor")
+    page, found = results(client, query)
+    assert found == []
+    assert page.cssselect(".search__note")
+
+
+def test_very_long_query_is_cut_and_said_so(client):
+    make_article(headline="Harbor festival")
+    page, found = results(client, "harbor " * 200)
+    assert found == ["Harbor festival"]
+    assert "first 200 characters" in page.cssselect(".search__note")[0].text_content()
+
+
+def test_hostile_query_is_shown_as_text(client):
+    page, _ = results(client, '<script>alert("x")</script> seawall')
+    assert page.cssselect("main script") == []
+    assert "<script>" in page.cssselect("h1")[0].text_content()
+
+
+def test_results_are_paginated_and_keep_the_query(client, settings):
+    settings.NEWSROOM_STORIES_PER_PAGE = 2
+    for n in range(3):
+        make_article(headline=f"Harbor story {n}")
+    page, found = results(client, "harbor")
+    assert len(found) == 2
+    next_link = page.cssselect('.pagination a[rel="next"]')[0].get("href")
+    assert next_link == "?q=harbor&page=2"
+    assert len(results(client, "harbor", page=2)[1]) == 1
+
+
+def test_postgres_search_is_backed_by_a_gin_index():
+    """The migration builds the GIN index on PostgreSQL; SQLite has no such index."""
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "articles_article")
+    gin = indexes.get("article_search_vector_idx")
+    if connection.vendor == "postgresql":
+        assert gin and gin["columns"] == ["search_vector"] and gin["type"] == "gin"
+    else:
+        assert gin is None
+
+
+def test_search_queries_do_not_grow_with_results(client, django_assert_max_num_queries):
+    def add():
+        make_article(headline="Harbor", authors=[make_author(), make_author()])
+
+    add()
+    with django_assert_max_num_queries(8) as few:
+        client.get("/search/", {"q": "harbor"})
+    for _ in range(5):
+        add()
+    with django_assert_max_num_queries(8) as many:
+        client.get("/search/", {"q": "harbor"})
+    assert len(few) == len(many)

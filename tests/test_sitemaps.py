@@ -1,0 +1,116 @@
+"""Sitemaps (Django's framework, with a Google News sitemap) and robots.txt."""
+
+from datetime import timedelta
+
+import lxml.etree
+import pytest
+from django.utils import timezone
+
+from .factories import make_article, make_author, make_category
+
+pytestmark = pytest.mark.django_db
+
+NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
+
+
+def xml(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    return lxml.etree.fromstring(response.content)
+
+
+def locations(tree):
+    return [loc.text for loc in tree.iterfind(".//s:loc", NS)]
+
+
+def test_index_lists_every_sitemap(client):
+    make_article()
+    index = xml(client, "/sitemap.xml")
+    assert locations(index) == [
+        "http://testserver/sitemaps/stories.xml",
+        "http://testserver/sitemaps/news.xml",
+        "http://testserver/sitemaps/sections.xml",
+        "http://testserver/sitemaps/authors.xml",
+    ]
+    for url in locations(index):
+        assert client.get(url.removeprefix("http://testserver")).status_code == 200
+
+
+def test_story_sitemap_lists_public_stories_with_lastmod(client):
+    story = make_article()
+    tree = xml(client, "/sitemaps/stories.xml")
+    entry = tree.find("s:url", NS)
+    assert entry.findtext("s:loc", namespaces=NS) == (
+        f"http://testserver{story.get_absolute_url()}"
+    )
+    assert entry.findtext("s:lastmod", namespaces=NS).startswith(
+        f"{timezone.localtime(story.modified_at):%Y-%m-%d}"
+    )
+
+
+def test_news_sitemap_holds_the_last_two_days(client):
+    now = timezone.now()
+    fresh = make_article(headline="Fresh", published_at=now - timedelta(hours=47))
+    make_article(headline="Stale", published_at=now - timedelta(hours=49))
+    tree = xml(client, "/sitemaps/news.xml")
+    assert locations(tree) == [f"http://testserver{fresh.get_absolute_url()}"]
+    news = tree.find(".//news:news", NS)
+    assert news.findtext("news:title", namespaces=NS) == "Fresh"
+    assert news.findtext("news:publication/news:name", namespaces=NS)
+    assert news.findtext("news:publication/news:language", namespaces=NS) == "en"
+    published = news.findtext("news:publication_date", namespaces=NS)
+    assert published == timezone.localtime(fresh.published_at).isoformat()
+
+
+def test_section_and_author_sitemaps(client):
+    section = make_category(slug="climate")
+    author = make_author(slug="daniel")
+    make_author(slug="no-stories-yet")
+    make_article(primary_category=section, authors=[author])
+    assert "http://testserver/sections/climate/" in locations(
+        xml(client, "/sitemaps/sections.xml")
+    )
+    assert locations(xml(client, "/sitemaps/authors.xml")) == [
+        "http://testserver/authors/daniel/"
+    ]
+
+
+def test_every_sitemap_url_answers(client):
+    make_article(tags=["Budget"])
+    for sitemap in locations(xml(client, "/sitemap.xml")):
+        for url in locations(xml(client, sitemap.removeprefix("http://testserver"))):
+            assert client.get(url.removeprefix("http://testserver")).status_code == 200
+
+
+def test_robots_txt_names_the_sitemap_index(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /admin/" in lines
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sitemap.xml",
+        "/sitemaps/stories.xml",
+        "/sitemaps/news.xml",
+        "/sitemaps/sections.xml",
+        "/sitemaps/authors.xml",
+    ],
+)
+def test_sitemap_queries_do_not_grow(client, django_assert_max_num_queries, path):
+    author = make_author()
+    make_article(authors=[author, make_author()])
+    with django_assert_max_num_queries(6) as few:
+        client.get(path)
+    for _ in range(5):
+        make_article(authors=[author, make_author()], tags=["x"])
+    with django_assert_max_num_queries(6) as many:
+        client.get(path)
+    assert len(few) == len(many)
