@@ -1,3 +1,4 @@
+import hashlib
 import html
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from . import renditions
 from .sanitize import clean_body
 
 
@@ -55,6 +57,15 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class ImageQuerySet(models.QuerySet):
+    def shown_to_public(self):
+        """Images a reader can meet: lead images of public stories and headshots."""
+        return self.filter(
+            Q(pk__in=Article.objects.published().values("lead_image_id"))
+            | Q(headshot_of__isnull=False)
+        ).distinct()
 
 
 class Image(models.Model):
@@ -107,6 +118,8 @@ class Image(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    objects = ImageQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("image")
@@ -126,6 +139,31 @@ class Image(models.Model):
         if self.caption:
             return self.caption if len(self.caption) <= 60 else self.caption[:59] + "…"
         return self.file.name.rsplit("/", 1)[-1]
+
+    def rendition_widths(self, spec):
+        """The widths of `spec` (a renditions.Spec) this picture can fill."""
+        return renditions.available_widths(
+            (self.width, self.height), spec, (self.focal_x, self.focal_y)
+        )
+
+    def rendition_size(self, spec, width):
+        """The (width, height) in pixels of a rendition asked for at `width`."""
+        return renditions.output_size(
+            (self.width, self.height), spec.ratio, (self.focal_x, self.focal_y), width
+        )
+
+    def get_rendition_url(self, spec, width, fmt="jpg"):
+        """The URL of a rendition; it is made on first request (see services)."""
+        return reverse(
+            "articles:rendition",
+            args=[self.pk, self.rendition_version, spec.name, width, fmt],
+        )
+
+    @property
+    def rendition_version(self):
+        """Changes whenever the file or the focal point does, so cached crops expire."""
+        key = f"{self.file.name}:{self.focal_x:.3f}:{self.focal_y:.3f}"
+        return hashlib.sha256(key.encode()).hexdigest()[:10]
 
     @property
     def orientation(self):
@@ -155,7 +193,7 @@ class Author(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="headshot_of",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -479,3 +517,28 @@ class Correction(models.Model):
         return (
             f"{self.get_kind_display()} to “{self.article}”, {self.noted_at:%Y-%m-%d}"
         )
+
+
+class Rendition(models.Model):
+    """A crop of an image at one width and format, made once and kept in storage."""
+
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="renditions"
+    )
+    spec = models.CharField(max_length=32)
+    width = models.PositiveIntegerField()
+    format = models.CharField(max_length=8)
+    version = models.CharField(max_length=16)
+    file = models.FileField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "spec", "width", "format", "version"],
+                name="one_rendition_per_image_spec_width_format_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.image} ({self.spec}, {self.width}px, {self.format})"

@@ -8,9 +8,34 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from .renditions import SPECS
+
+# Social networks and Google ask for pictures about 1,200 px wide.
+SOCIAL_WIDTH = 1200
+# Google shows news pictures at 16:9, 4:3 and 1:1.
+SCHEMA_SPECS = ["lead", "card", "square"]
+
 
 def iso(value):
     return timezone.localtime(value).isoformat() if value else None
+
+
+def widest_up_to(image, spec, limit):
+    widths = image.rendition_widths(spec)
+    return max([w for w in widths if w <= limit] or [min(widths)])
+
+
+def social_image(image, request):
+    """The 16:9 rendition for Open Graph and Twitter cards, with its pixel size."""
+    spec = SPECS["lead"]
+    width = widest_up_to(image, spec, SOCIAL_WIDTH)
+    pixels = image.rendition_size(spec, width)
+    return {
+        "url": request.build_absolute_uri(image.get_rendition_url(spec, width)),
+        "width": pixels[0],
+        "height": pixels[1],
+        "alt": image.alt_text,
+    }
 
 
 def publisher(request):
@@ -53,7 +78,15 @@ def news_article(article, request):
     if article.primary_category:
         data["articleSection"] = article.primary_category.name
     if article.lead_image:
-        data["image"] = [request.build_absolute_uri(article.lead_image.file.url)]
+        image = article.lead_image
+        data["image"] = [
+            request.build_absolute_uri(
+                image.get_rendition_url(
+                    SPECS[name], widest_up_to(image, SPECS[name], SOCIAL_WIDTH)
+                )
+            )
+            for name in SCHEMA_SPECS
+        ]
     return data
 
 

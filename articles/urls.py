@@ -29,4 +29,9 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemaps/<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "images/<int:pk>/<slug:version>/<slug:spec>-<int:width>.<slug:fmt>",
+        views.image_rendition,
+        name="rendition",
+    ),
 ]

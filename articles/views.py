@@ -1,17 +1,24 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
-from . import search
-from .models import Article, Author, Category
+from . import renditions, search
+from .models import Article, Author, Category, Image
+from .services import get_rendition
 from .sitemaps import SITEMAPS
-from .structured_data import breadcrumb_list, news_article
+from .structured_data import breadcrumb_list, news_article, social_image
 
 RELATED_STORIES = 4
 MORE_FROM_AUTHOR = 3
@@ -156,6 +163,8 @@ class ArticleDetailView(DetailView):
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             related_stories=public.related_to(article)[:RELATED_STORIES],
             lead_author=lead_author,
+            social_image=article.lead_image
+            and social_image(article.lead_image, self.request),
             more_from_author=more_from_author,
             structured_data=[
                 news_article(article, self.request),
@@ -188,3 +197,32 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+def image_rendition(request, pk, version, spec, width, fmt):
+    """One rendition of an image, made on first request and cached for a year.
+
+    Readers get only images a public page shows; staff get any (admin thumbnails).
+    """
+    spec = renditions.SPECS.get(spec)
+    if spec is None or fmt not in renditions.FORMATS:
+        raise Http404("No such rendition.")
+    images = (
+        Image.objects.all()
+        if request.user.is_staff
+        else Image.objects.shown_to_public()
+    )
+    image = get_object_or_404(images, pk=pk)
+    if width not in image.rendition_widths(spec):
+        raise Http404("No such rendition.")
+    if version != image.rendition_version:
+        # The file or focal point changed since the page was drawn: send the new crop.
+        return HttpResponseRedirect(image.get_rendition_url(spec, width, fmt))
+    rendition = get_rendition(image=image, spec=spec, width=width, fmt=fmt)
+    response = FileResponse(
+        rendition.file.open("rb"), content_type=renditions.FORMATS[fmt][1]
+    )
+    # The URL names the version, so the bytes behind it never change.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -99,6 +99,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests on SQLite use a file, not memory, so that threads (a live server, racing
+    # requests) each get a real connection of their own.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; Django's Redis backend when CACHE_URL or REDIS_URL is set.
@@ -136,6 +140,9 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Let Django serve uploads itself: on in development; in production a web server,
+# CDN or object storage should, but a small site or a test run may turn it on.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 
 # The publication itself.
 NEWSROOM_SITE_NAME = env("NEWSROOM_SITE_NAME", "The Ellery Ledger")

@@ -65,3 +65,10 @@ def make_article(*, authors=None, categories=(), tags=(), **fields):
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def fetch_picture(client, url):
+    """GET an image URL and open the answer with Pillow."""
+    response = client.get(url.removeprefix("http://testserver"))
+    assert response.status_code == 200, url
+    return PILImage.open(io.BytesIO(b"".join(response.streaming_content)))

@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .factories import make_article, make_author, make_category, make_image
+from .factories import (
+    fetch_picture,
+    make_article,
+    make_author,
+    make_category,
+    make_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +58,8 @@ def test_home_card_shows_headline_dek_byline_time_and_image(client):
     byline = card.cssselect(".byline")[0]
     assert " ".join(byline.text_content().split()) == "By Maya Okafor"
     assert card.cssselect("time")[0].get("datetime")
-    assert card.cssselect("img")[0].get("src") == article.lead_image.file.url
+    picture = fetch_picture(client, card.cssselect("img")[0].get("src"))
+    assert picture.size == (64, 36)  # the 16:9 crop of the 64 x 48 lead image
     assert card.get("class") == "story-card story-card--lead"
 
 
@@ -99,7 +106,7 @@ def test_author_page_shows_profile_and_stories(client):
         page.cssselect(".author-profile__title")[0].text_content() == "Science editor"
     )
     # The name is the heading beside it, so the headshot's alt is empty, not repeated.
-    assert page.cssselect(".author-profile__headshot")[0].get("alt") == ""
+    assert page.cssselect(".author-profile__headshot img")[0].get("alt") == ""
     assert page.cssselect(".author-profile__links a")[0].get("href") == (
         "https://example.org/priya"
     )

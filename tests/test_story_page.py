@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .factories import make_article, make_author, make_category, make_image
+from .factories import (
+    fetch_picture,
+    make_article,
+    make_author,
+    make_category,
+    make_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,8 +138,12 @@ def test_lead_image_is_a_figure_with_caption_and_credit(client, story):
     figure = page.cssselect("article figure")[0]
     image = figure.cssselect("img")[0]
     assert image.get("alt") == "Council chamber"
-    assert image.get("src") == story.lead_image.file.url
-    assert (image.get("width"), image.get("height")) == ("64", "48")
+    # A 16:9 crop of the 64 x 48 picture, its size given to prevent layout shift.
+    assert (image.get("width"), image.get("height")) == ("64", "36")
+    assert fetch_picture(client, image.get("src")).size == (64, 36)
+    source = figure.cssselect("picture source")[0]
+    assert source.get("type") == "image/webp"
+    assert fetch_picture(client, source.get("srcset").split()[0]).format == "WEBP"
     assert image.get("loading") != "lazy"
     assert (
         text(figure.cssselect("figcaption .figure__caption")[0]) == "The council votes."

@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 import lxml.html
 import pytest
 
-from .factories import make_article, make_author, make_category, make_image
+from .factories import (
+    fetch_picture,
+    make_article,
+    make_author,
+    make_category,
+    make_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +52,7 @@ def meta(tree, key):
     ]
 
 
-def test_one_news_article_block_matching_the_page(page):
+def test_one_news_article_block_matching_the_page(client, page):
     story, tree = page
     articles = [b for b in ld_blocks(tree) if b["@type"] == "NewsArticle"]
     assert len(articles) == 1
@@ -61,8 +67,11 @@ def test_one_news_article_block_matching_the_page(page):
     ]
     assert [(a["name"], a["url"]) for a in data["author"]] == shown_authors
     assert all(a["@type"] == "Person" for a in data["author"])
-    shown_image = tree.cssselect("figure img")[0].get("src")
-    assert data["image"] == ["http://testserver" + shown_image]
+    # The lead image the page shows, in Google's three shapes.
+    shown = tree.cssselect("figure img")[0].get("src").rsplit("/", 1)[0]
+    assert all(url.startswith(f"http://testserver{shown}/") for url in data["image"])
+    shapes = [fetch_picture(client, url).size for url in data["image"]]
+    assert [round(w / h, 2) for w, h in shapes] == [1.78, 1.33, 1.0]
     assert data["publisher"]["@type"] == "Organization"
     assert data["publisher"]["logo"]["url"].endswith("/static/img/logo.png")
     canonical = tree.cssselect('link[rel="canonical"]')[0].get("href")
@@ -81,7 +90,7 @@ def test_breadcrumbs_lead_home_to_section_to_story(page):
     ]
 
 
-def test_open_graph_and_twitter_card(page):
+def test_open_graph_and_twitter_card(client, page):
     story, tree = page
     url = f"http://testserver{story.get_absolute_url()}"
     image = story.lead_image
@@ -94,9 +103,11 @@ def test_open_graph_and_twitter_card(page):
         "http://testserver/authors/maya-okafor/",
         "http://testserver/authors/sam-adeyemi/",
     ]
-    assert meta(tree, "og:image") == [f"http://testserver{image.file.url}"]
-    assert meta(tree, "og:image:width") == [str(image.width)]
-    assert meta(tree, "og:image:height") == [str(image.height)]
+    social = fetch_picture(client, meta(tree, "og:image")[0])
+    assert meta(tree, "og:image:width") == [str(social.width)]
+    assert meta(tree, "og:image:height") == [str(social.height)]
+    assert meta(tree, "twitter:image") == meta(tree, "og:image")
+    assert meta(tree, "og:image:alt") == [image.alt_text]
     assert meta(tree, "twitter:card") == ["summary_large_image"]
     assert meta(tree, "twitter:title") == [story.headline]
 

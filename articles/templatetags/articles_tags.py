@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles import renditions
 from articles.sanitize import clean_body
 
 register = template.Library()
@@ -105,3 +106,29 @@ def byline_links(bylines):
             links[-1],
         )
     return format_html("By {}", names)
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(image, spec, sizes, alt=None, eager=False):
+    """A responsive <picture> of `image` cropped to `spec`: WebP with a JPEG fallback,
+    every width the spec allows, and the size attributes that prevent layout shift."""
+    spec = renditions.SPECS[spec]
+    widths = image.rendition_widths(spec)
+
+    def srcset(fmt):
+        return ", ".join(
+            f"{image.get_rendition_url(spec, width, fmt)} {width}w" for width in widths
+        )
+
+    fallback = widths[len(widths) // 2]
+    width, height = image.rendition_size(spec, fallback)
+    return {
+        "webp_srcset": srcset("webp"),
+        "jpeg_srcset": srcset("jpg"),
+        "src": image.get_rendition_url(spec, fallback),
+        "sizes": sizes,
+        "width": width,
+        "height": height,
+        "alt": image.alt_text if alt is None else alt,
+        "eager": eager,
+    }

@@ -1,0 +1,84 @@
+"""
+Crop geometry and Pillow work for image renditions. No ORM, no storage: plain
+functions from a picture and a spec to bytes, so they are easy to test and reuse.
+
+A spec names an aspect ratio and the widths a page may ask for. Every crop is the
+largest box of that ratio inside the picture, placed so that the focal point sits as
+near its middle as the picture's edges allow: the subject is always in frame.
+"""
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    ratio: tuple[int, int] | None  # None keeps the picture's own shape
+    widths: tuple[int, ...]
+
+
+SPECS = {
+    spec.name: spec
+    for spec in [
+        Spec("lead", (16, 9), (480, 800, 1200, 1600, 2000)),
+        Spec("card", (4, 3), (320, 480, 640, 960)),
+        Spec("square", (1, 1), (160, 320, 640)),
+        Spec("headshot", (1, 1), (160, 320, 480)),
+    ]
+}
+
+# Format name in URLs -> (Pillow format, MIME type, save options). Saving never passes
+# the source's EXIF or ICC data along, so camera serials and GPS positions stay behind.
+FORMATS = {
+    "webp": ("WEBP", "image/webp", {"quality": 72, "method": 4}),
+    "jpg": (
+        "JPEG",
+        "image/jpeg",
+        {"quality": 80, "optimize": True, "progressive": True},
+    ),
+}
+
+
+def crop_box(size, ratio, focal):
+    """The (left, top, right, bottom) box of `ratio` around the `focal` point."""
+    width, height = size
+    if ratio is None:
+        return (0, 0, width, height)
+    ratio_w, ratio_h = ratio
+    crop_w = min(width, round(height * ratio_w / ratio_h))
+    crop_h = min(height, round(width * ratio_h / ratio_w))
+    focal_x, focal_y = focal
+    left = min(max(round(focal_x * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(focal_y * height - crop_h / 2), 0), height - crop_h)
+    return (left, top, left + crop_w, top + crop_h)
+
+
+def output_size(size, ratio, focal, width):
+    """The pixel size of a rendition `width` wide; never larger than the crop."""
+    left, top, right, bottom = crop_box(size, ratio, focal)
+    crop_w, crop_h = right - left, bottom - top
+    out_w = min(width, crop_w)
+    return out_w, max(1, round(crop_h * out_w / crop_w))
+
+
+def available_widths(size, spec, focal):
+    """The spec's widths this picture can fill, plus the crop's own width if smaller."""
+    crop_w = output_size(size, spec.ratio, focal, 10**9)[0]
+    widths = [w for w in spec.widths if w <= crop_w]
+    return widths or [crop_w]
+
+
+def render(source, spec, width, focal, fmt):
+    """Bytes of `source` (a file object) cropped to `spec` and scaled to `width`."""
+    pillow_format, _, options = FORMATS[fmt]
+    with Image.open(source) as picture:
+        picture = ImageOps.exif_transpose(picture)
+        box = crop_box(picture.size, spec.ratio, focal)
+        size = output_size(picture.size, spec.ratio, focal, width)
+        picture = picture.convert("RGB").resize(size, Image.Resampling.LANCZOS, box=box)
+    buffer = io.BytesIO()
+    picture.save(buffer, pillow_format, **options)
+    return buffer.getvalue()

@@ -1,0 +1,128 @@
+"""Responsive renditions: focal-point crops, sizes, formats, who may fetch them, and
+concurrent generation."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles import renditions
+from articles.models import Article, Rendition
+from articles.renditions import SPECS, crop_box, output_size
+
+from .factories import fetch_picture, jpeg_file, make_article, make_author, make_image
+
+
+@pytest.mark.parametrize("ratio", [(16, 9), (4, 3), (1, 1), (9, 16)])
+@pytest.mark.parametrize(
+    "focal", [(0, 0), (1, 1), (0.5, 0.5), (0.9, 0.1), (0.05, 0.95), (0.3, 0.7)]
+)
+@pytest.mark.parametrize("size", [(6000, 4000), (1200, 1800), (800, 800)])
+def test_every_crop_keeps_the_focal_point_and_the_ratio(size, ratio, focal):
+    left, top, right, bottom = crop_box(size, ratio, focal)
+    width, height = size
+    assert 0 <= left < right <= width and 0 <= top < bottom <= height
+    focal_pixel = (min(focal[0] * width, width - 1), min(focal[1] * height, height - 1))
+    assert left <= focal_pixel[0] <= right and top <= focal_pixel[1] <= bottom
+    assert abs((right - left) / (bottom - top) - ratio[0] / ratio[1]) < 0.01
+    # Largest such box: it touches two opposite edges of the picture.
+    assert (right - left) == width or (bottom - top) == height
+
+
+def test_renditions_are_never_upscaled():
+    assert output_size((1000, 500), (16, 9), (0.5, 0.5), 2000) == (889, 500)
+    widths = renditions.available_widths((700, 700), SPECS["lead"], (0.5, 0.5))
+    assert widths == [480]
+
+
+@pytest.fixture
+def story(db):
+    photo = make_image(file=jpeg_file(2400, 1600, name="wide.jpg"), focal_x=0.8)
+    return make_article(lead_image=photo)
+
+
+def test_rendition_has_the_asked_size_format_and_no_camera_data(client, story):
+    image = story.lead_image
+    picture = fetch_picture(client, image.get_rendition_url(SPECS["lead"], 800, "webp"))
+    assert (picture.format, picture.size) == ("WEBP", (800, 450))
+    jpeg = fetch_picture(client, image.get_rendition_url(SPECS["square"], 320))
+    assert (jpeg.format, jpeg.size) == ("JPEG", (320, 320))
+    assert not jpeg.getexif()
+
+
+def test_a_rendition_is_made_once_and_cached_for_a_year(client, story):
+    url = story.lead_image.get_rendition_url(SPECS["card"], 480)
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=31536000, immutable"
+    b"".join(first.streaming_content)
+    client.get(url)
+    assert Rendition.objects.count() == 1
+
+
+def test_a_moved_focal_point_gets_a_new_url(client, story):
+    image = story.lead_image
+    old_url = image.get_rendition_url(SPECS["lead"], 480)
+    image.focal_x = 0.2
+    image.save()
+    response = client.get(old_url)
+    assert response.status_code == 302
+    assert response["Location"] == image.get_rendition_url(SPECS["lead"], 480)
+
+
+@pytest.mark.parametrize(
+    "spec, width, fmt",
+    [("lead", 481, "jpg"), ("nope", 480, "jpg"), ("lead", 480, "gif")],
+)
+def test_only_listed_renditions_are_made(client, story, spec, width, fmt):
+    image = story.lead_image
+    url = f"/images/{image.pk}/{image.rendition_version}/{spec}-{width}.{fmt}"
+    assert client.get(url).status_code == 404
+    assert not Rendition.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [{"status": Article.Status.DRAFT}, {"published_at": timezone.now() + timedelta(1)}],
+    ids=["draft", "scheduled"],
+)
+def test_pictures_of_unpublished_stories_are_not_served_to_readers(
+    client, admin_client, db, hidden
+):
+    article = make_article(lead_image=make_image(), **hidden)
+    url = article.lead_image.get_rendition_url(SPECS["lead"], 64)
+    assert client.get(url).status_code == 404
+    assert admin_client.get(url).status_code == 200
+
+
+def test_headshots_are_served(client, db):
+    author = make_author(headshot=make_image(file=jpeg_file(400, 400)))
+    url = author.headshot.get_rendition_url(SPECS["headshot"], 320)
+    assert fetch_picture(client, url).size == (320, 320)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_for_one_missing_rendition_give_one_good_file(story):
+    from django.test import Client
+
+    url = story.lead_image.get_rendition_url(SPECS["lead"], 1600)
+    results = []
+
+    def fetch():
+        try:
+            results.append(fetch_picture(Client(), url).size)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [(1600, 900)] * 4
+    rendition = Rendition.objects.get()
+    assert fetch_picture(Client(), url).size == (1600, 900)
+    assert rendition.file.storage.listdir(f"renditions/{story.lead_image.pk}")[1] == [
+        rendition.file.name.rsplit("/", 1)[1]
+    ]
