@@ -9,15 +9,20 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from .models import Article, Author, Byline, Category, Correction, Image
+from .renditions import SPECS
 
 
 def thumbnail(image, size=80):
-    """An <img> of `image` at most `size` pixels wide, or a dash when there is none."""
+    """A small rendition of `image` shown `size` pixels wide, or a dash if none."""
     if not image or not image.file:
         return "—"
+    spec = SPECS["card"]
+    # Twice the shown size for sharp screens, from the widths the spec offers.
+    widths = image.rendition_widths(spec)
+    width = min([w for w in widths if w >= size * 2] or [max(widths)])
     return format_html(
         '<img src="{}" alt="" width="{}" loading="lazy" class="newsroom-thumbnail">',
-        image.file.url,
+        image.get_rendition_url(spec, width),
         size,
     )
 

@@ -156,12 +156,16 @@ class ArticleDetailView(DetailView):
         lead_author = lead_bylines[0].author if lead_bylines else None
         more_from_author = []
         if lead_author:
-            more_from_author = public.by_author(lead_author).exclude(pk=article.pk)[
-                :MORE_FROM_AUTHOR
-            ]
+            more_from_author = list(
+                public.by_author(lead_author).exclude(pk=article.pk)[:MORE_FROM_AUTHOR]
+            )
+        # A story listed under "More from" is not listed again as related.
+        related = public.related_to(article).exclude(
+            pk__in=[story.pk for story in more_from_author]
+        )
         return super().get_context_data(
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
-            related_stories=public.related_to(article)[:RELATED_STORIES],
+            related_stories=related[:RELATED_STORIES],
             lead_author=lead_author,
             social_image=article.lead_image
             and social_image(article.lead_image, self.request),

@@ -100,6 +100,19 @@ def test_related_stories_share_a_section_or_tag_and_are_public(client):
     assert shown == [same_tag.get_absolute_url(), same_section.get_absolute_url()]
 
 
+def test_a_story_is_not_both_more_from_the_author_and_related(client):
+    maya = make_author()
+    section = make_category()
+    story = make_article(authors=[maya], primary_category=section)
+    both = make_article(authors=[maya], primary_category=section)
+    tree = page(client, story)
+    more = tree.cssselect("#more-from-heading")[0].getparent()
+    assert [a.get("href") for a in more.cssselect("a[href]")][1:] == [
+        both.get_absolute_url()
+    ]
+    assert tree.cssselect("#related-heading") == []
+
+
 def test_404_page_is_in_the_site_design(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
