@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from .models import Article, Author, Byline, Category, Correction, Image
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Category,
+    Correction,
+    Image,
+    Rendition,
+)
 from .renditions import SPECS
 
 
@@ -279,3 +287,20 @@ class CorrectionAdmin(admin.ModelAdmin):
     search_fields = ["article__headline", "text"]
     date_hierarchy = "noted_at"
     autocomplete_fields = ["article"]
+
+
+@admin.register(Rendition)
+class RenditionAdmin(admin.ModelAdmin):
+    """Renditions are derived from their image: listed for inspection, never edited."""
+
+    list_display = ["image", "spec", "width", "format", "created_at"]
+    list_filter = ["spec", "format"]
+    list_select_related = ["image"]
+    search_fields = ["image__title", "image__caption"]
+    readonly_fields = ["image", "spec", "width", "format", "version", "file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -9,7 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline, Category, Correction, Image
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Category,
+    Correction,
+    Image,
+    Rendition,
+)
+from articles.renditions import SPECS
 
 from .factories import (
     fetch_picture,
@@ -39,6 +48,16 @@ def story():
 
 
 MODELS = [Article, Author, Byline, Category, Correction, Image, Tag]
+
+
+def test_renditions_are_listed_but_not_edited(admin_client, story):
+    image = story.lead_image
+    admin_client.get(image.get_rendition_url(SPECS["card"], 64))
+    rendition = Rendition.objects.get()
+    assert admin_client.get(admin_url(Rendition, "changelist")).status_code == 200
+    change = admin_client.get(admin_url(Rendition, "change", rendition.pk))
+    assert change.status_code == 200  # a read-only view
+    assert admin_client.get(admin_url(Rendition, "add")).status_code == 403
 
 
 def admin_url(model, action, *args):
