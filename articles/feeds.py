@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .models import Article, Author, Category
 from .sanitize import clean_body
+from .structured_data import social_image
 
 FEED_LENGTH = 30
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -126,12 +127,8 @@ class LatestStoriesFeed(Feed):
                 (b.author.name, request.build_absolute_uri(b.author.get_absolute_url()))
                 for b in article.author_bylines()
             ],
-            "image": image
-            and {
-                "url": request.build_absolute_uri(image.file.url),
-                "width": image.width,
-                "height": image.height,
-            },
+            # The same 16:9 picture the story page and its social cards show.
+            "image": image and social_image(image, request),
         }
 
     def __call__(self, request, *args, **kwargs):
@@ -175,7 +172,7 @@ class AuthorFeed(LatestStoriesFeed):
     """The newest public stories bylined by one author."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author.objects.with_public_stories(), slug=slug)
 
     def title(self, author):
         return f"{author.name} | {settings.NEWSROOM_SITE_NAME}"

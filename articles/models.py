@@ -1,5 +1,6 @@
 import hashlib
 import html
+import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -61,11 +62,22 @@ class Category(models.Model):
 
 class ImageQuerySet(models.QuerySet):
     def shown_to_public(self):
-        """Images a reader can meet: lead images of public stories and headshots."""
+        """Images a reader can meet: lead images of public stories, and headshots of
+        authors who have one."""
         return self.filter(
             Q(pk__in=Article.objects.published().values("lead_image_id"))
-            | Q(headshot_of__isnull=False)
-        ).distinct()
+            | Q(pk__in=Author.objects.with_public_stories().values("headshot_id"))
+        )
+
+
+def image_upload_to(instance, filename):
+    """images/<year>/<month>/<random>-<name>: a name nobody can guess before it is
+    published, which still says what the file is."""
+    stem, dot, extension = filename.rpartition(".")
+    name = slugify(stem or extension)[:60] or "image"
+    suffix = f".{extension.lower()}" if dot else ""
+    now = timezone.now()
+    return f"images/{now:%Y/%m}/{secrets.token_hex(6)}-{name}{suffix}"
 
 
 class Image(models.Model):
@@ -73,7 +85,7 @@ class Image(models.Model):
 
     file = models.ImageField(
         _("file"),
-        upload_to="images/%Y/%m/",
+        upload_to=image_upload_to,
         width_field="width",
         height_field="height",
     )
@@ -174,6 +186,16 @@ class Image(models.Model):
         return "square"
 
 
+class AuthorQuerySet(models.QuerySet):
+    def with_public_stories(self):
+        """Authors with at least one public story: the ones readers may look up."""
+        return self.filter(
+            pk__in=Byline.objects.filter(
+                article__in=Article.objects.published()
+            ).values("author_id")
+        )
+
+
 class Author(models.Model):
     """A byline identity: staff with a login, or a guest contributor without one."""
 
@@ -210,6 +232,8 @@ class Author(models.Model):
     mastodon = models.URLField(_("Mastodon profile"), blank=True)
     x = models.URLField(_("X profile"), blank=True)
     linkedin = models.URLField(_("LinkedIn profile"), blank=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -275,12 +299,13 @@ class ArticleQuerySet(models.QuerySet):
                 tag_id__in=tag_ids,
             )
         )
+        related = Q(shares_tag=True)
+        if article.primary_category_id:
+            related |= Q(primary_category=article.primary_category_id)
         return (
             self.exclude(pk=article.pk)
             .annotate(shares_tag=shares_tag)
-            .filter(
-                Q(shares_tag=True) | Q(primary_category=article.primary_category_id)
-            )
+            .filter(related)
             .order_by("-shares_tag", "-published_at", "-pk")
         )
 

@@ -7,6 +7,8 @@ the headline weighs most, then the dek and tags, then author names, then the bod
 `refresh_search_vectors` rebuilds it whenever any of those change (see signals.py).
 """
 
+import functools
+import operator
 import re
 
 from django.contrib.contenttypes.models import ContentType
@@ -43,6 +45,9 @@ SNIPPET_WORDS = 30
 # Markers around matched words in a snippet; control characters never occur in text,
 # so the snippet can be escaped whole and the markers turned into <mark> afterwards.
 START, STOP = "\x02", "\x03"
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# A quoted phrase or a word, either one with a leading minus to leave it out.
+TERM = re.compile(r'(-?)"([^"]*\w[^"]*)"|(-?)(\w+)')
 
 
 def uses_postgres():
@@ -96,7 +101,8 @@ def normalise_query(raw):
 
     Returns (query, was_cut).
     """
-    query = " ".join((raw or "").split())
+    # Control characters carry no meaning, and PostgreSQL refuses NUL outright.
+    query = " ".join(CONTROL_CHARACTERS.sub(" ", raw or "").split())
     if len(query) > MAX_QUERY_LENGTH:
         return query[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0], True
     return query, False
@@ -116,9 +122,20 @@ def search(queryset, query):
 
 def _search_postgres(queryset, query):
     search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    wanted = query_terms(query)[0]
+    if not wanted:
+        return queryset.none()
+    # Any one of the wanted terms in the headline puts a story ahead.
+    any_term = functools.reduce(
+        operator.or_,
+        (SearchQuery(term, search_type="phrase", config=CONFIG) for term in wanted),
+    )
     return (
         queryset.filter(search_vector=search_query)
         .annotate(
+            # Headline matches first (even of some of the words), then the weighted
+            # rank of the whole document.
+            headline_rank=SearchRank(SearchVector("headline", config=CONFIG), any_term),
             rank=SearchRank(F("search_vector"), search_query),
             snippet=SearchHeadline(
                 "body_text",
@@ -130,32 +147,51 @@ def _search_postgres(queryset, query):
                 min_words=SNIPPET_WORDS // 2,
             ),
         )
-        .order_by("-rank", "-published_at", "-pk")
+        .order_by("-headline_rank", "-rank", "-published_at", "-pk")
+    )
+
+
+def query_terms(query):
+    """The terms to find and the terms to leave out, as the search page explains them:
+    "quoted phrases" stay whole, and a leading minus leaves a word or phrase out."""
+    wanted, unwanted = [], []
+    for match in TERM.finditer(query):
+        minus, phrase = (match[1], match[2]) if match[2] else (match[3], match[4])
+        (unwanted if minus else wanted).append(phrase)
+    return wanted, unwanted
+
+
+def _mentions(term):
+    """Stories whose headline, dek, body, author names or tags contain `term`."""
+    by_author = Byline.objects.filter(
+        article=OuterRef("pk"), author__name__icontains=term
+    )
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article),
+        object_id=OuterRef("pk"),
+        tag__name__icontains=term,
+    )
+    return (
+        Q(headline__icontains=term)
+        | Q(dek__icontains=term)
+        | Q(body_text__icontains=term)
+        | Exists(by_author)
+        | Exists(tagged)
     )
 
 
 def _search_words(queryset, query):
-    """Every word must appear in the headline, dek, body, an author's name or a tag."""
-    words = query_words(query)
-    for word in words:
-        by_author = Byline.objects.filter(
-            article=OuterRef("pk"), author__name__icontains=word
-        )
-        tagged = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article),
-            object_id=OuterRef("pk"),
-            tag__name__icontains=word,
-        )
-        queryset = queryset.filter(
-            Q(headline__icontains=word)
-            | Q(dek__icontains=word)
-            | Q(body_text__icontains=word)
-            | Exists(by_author)
-            | Exists(tagged)
-        )
+    """Every term must appear somewhere in a story, and no left-out term may."""
+    wanted, unwanted = query_terms(query)
+    if not wanted:
+        return queryset.none()
+    for term in wanted:
+        queryset = queryset.filter(_mentions(term))
+    for term in unwanted:
+        queryset = queryset.exclude(_mentions(term))
     in_headline = Q()
-    for word in words:
-        in_headline |= Q(headline__icontains=word)
+    for term in wanted:
+        in_headline |= Q(headline__icontains=term)
     return queryset.annotate(
         rank=Case(When(in_headline, then=1), default=0, output_field=IntegerField())
     ).order_by("-rank", "-published_at", "-pk")
@@ -165,7 +201,7 @@ def snippet_html(article, query):
     """The article's snippet as HTML with matched words in <mark>, all else escaped."""
     snippet = getattr(article, "snippet", None)
     if snippet is None:
-        snippet = _excerpt(article.body_text or article.dek, query_words(query))
+        snippet = _excerpt(article.body_text or article.dek, query_terms(query)[0])
     return mark_safe(escape(snippet).replace(START, "<mark>").replace(STOP, "</mark>"))
 
 

@@ -1,5 +1,7 @@
 """Workflows that span several models or reach outside the database (storage)."""
 
+import secrets
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -12,8 +14,9 @@ def get_rendition(*, image: Image, spec: renditions.Spec, width: int, fmt: str):
     """The stored rendition of `image`, generated now if nobody has made it yet.
 
     A row exists only once its file is completely written, so a reader never sees a
-    half-written file. Two requests racing to make the same rendition both write a file;
-    the unique constraint lets one row win and the loser deletes its own copy.
+    half-written file. Each attempt writes under a name of its own; when two requests
+    race, the unique constraint lets one row win and the loser deletes only its own
+    file, even on storage that overwrites names.
     """
     key = {
         "image": image,
@@ -30,7 +33,8 @@ def get_rendition(*, image: Image, spec: renditions.Spec, width: int, fmt: str):
             source, spec, width, (image.focal_x, image.focal_y), fmt
         )
     name = default_storage.save(
-        f"renditions/{image.pk}/{spec.name}-{width}-{key['version']}.{fmt}",
+        f"renditions/{image.pk}/{spec.name}-{width}-{key['version']}-"
+        f"{secrets.token_hex(4)}.{fmt}",
         ContentFile(data),
     )
     try:
@@ -39,3 +43,16 @@ def get_rendition(*, image: Image, spec: renditions.Spec, width: int, fmt: str):
     except IntegrityError:
         default_storage.delete(name)
         return Rendition.objects.get(**key)
+
+
+def open_rendition(*, image: Image, spec: renditions.Spec, width: int, fmt: str):
+    """The rendition's file, open for reading; made again if its file has gone missing
+    (a lost disk, another server's local storage)."""
+    rendition = get_rendition(image=image, spec=spec, width=width, fmt=fmt)
+    try:
+        return rendition.file.open("rb")
+    except FileNotFoundError:
+        rendition.delete()
+        return get_rendition(image=image, spec=spec, width=width, fmt=fmt).file.open(
+            "rb"
+        )

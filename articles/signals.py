@@ -1,10 +1,12 @@
-"""Keep each article's search document fresh when anything it is built from changes."""
+"""Keep derived data in step: each article's search document, and the files of
+images and renditions."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, Author, Byline
+from .models import Article, Author, Byline, Image, Rendition
 from .search import refresh_search_vectors
 
 
@@ -41,3 +43,41 @@ def author_saved(sender, instance, raw=False, **kwargs):
 def tag_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_search_vectors(Article.objects.tagged(instance))
+
+
+@receiver(pre_delete, sender=Tag, dispatch_uid="tag_search_before_delete")
+def tag_deleting(sender, instance, **kwargs):
+    instance._tagged_article_ids = list(
+        Article.objects.tagged(instance).values_list("pk", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Tag, dispatch_uid="tag_search_on_delete")
+def tag_deleted(sender, instance, **kwargs):
+    refresh_search_vectors(getattr(instance, "_tagged_article_ids", []))
+
+
+def delete_file_after_commit(field_file):
+    """Delete a stored file once the deletion of its row is committed, not before."""
+    if field_file.name:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@receiver(post_delete, sender=Rendition, dispatch_uid="rendition_file_on_delete")
+def rendition_deleted(sender, instance, **kwargs):
+    delete_file_after_commit(instance.file)
+
+
+@receiver(post_delete, sender=Image, dispatch_uid="image_file_on_delete")
+def image_deleted(sender, instance, **kwargs):
+    # Its renditions go with it (cascade), and so does the original: a picture removed
+    # for rights reasons must not stay in storage.
+    delete_file_after_commit(instance.file)
+
+
+@receiver(post_save, sender=Image, dispatch_uid="stale_renditions_on_save")
+def image_saved(sender, instance, raw=False, **kwargs):
+    # A new file or focal point makes a new version; older crops are never asked for.
+    if not raw:
+        instance.renditions.exclude(version=instance.rendition_version).delete()

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Article, Author, Category
@@ -15,11 +16,12 @@ class StorySitemap(Sitemap):
 
     def items(self):
         return Article.objects.published().only(
-            "pk", "slug", "published_at", "modified_at"
+            "pk", "slug", "published_at", "updated_at"
         )
 
     def lastmod(self, article):
-        return article.modified_at
+        # What the story page and its JSON-LD call dateModified.
+        return article.updated_at or article.published_at
 
 
 class NewsSitemap(Sitemap):
@@ -32,23 +34,25 @@ class NewsSitemap(Sitemap):
         return Article.objects.published().filter(published_at__gte=since)
 
     def lastmod(self, article):
-        return article.modified_at
+        return article.updated_at or article.published_at
 
 
 class SectionSitemap(Sitemap):
     changefreq = "hourly"
 
     def items(self):
-        return Category.objects.all()
+        public = Article.objects.published()
+        return Category.objects.filter(
+            Q(pk__in=public.values("primary_category_id"))
+            | Q(pk__in=public.values("categories"))
+        )
 
 
 class AuthorSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        # Only authors with a public story have a page worth indexing.
-        public = Article.objects.published().values("pk")
-        return Author.objects.filter(bylines__article__in=public).distinct()
+        return Author.objects.with_public_stories()
 
 
 SITEMAPS = {

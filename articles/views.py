@@ -12,11 +12,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
+from django.views.static import serve as static_serve
 from taggit.models import Tag, TaggedItem
 
 from . import renditions, search
 from .models import Article, Author, Category, Image
-from .services import get_rendition
+from .services import open_rendition
 from .sitemaps import SITEMAPS
 from .structured_data import breadcrumb_list, news_article, social_image
 
@@ -49,6 +50,8 @@ class ArchiveView(StoryListMixin, ListView):
     model = None  # the archive's subject, found by the slug in the URL
 
     def get(self, request, *args, **kwargs):
+        if "\x00" in kwargs["slug"]:  # PostgreSQL refuses NUL in any string
+            raise Http404("No such page.")
         self.object = get_object_or_404(
             self.get_archive_queryset(), slug=kwargs["slug"]
         )
@@ -80,7 +83,8 @@ class AuthorDetailView(ArchiveView):
     template_name = "articles/author_detail.html"
 
     def get_archive_queryset(self):
-        return Author.objects.select_related("headshot")
+        # An author seen only on drafts could give away an unannounced story.
+        return Author.objects.with_public_stories().select_related("headshot")
 
     def get_stories(self):
         return Article.objects.by_author(self.object)
@@ -205,28 +209,43 @@ def robots_txt(request):
 
 @require_GET
 def image_rendition(request, pk, version, spec, width, fmt):
-    """One rendition of an image, made on first request and cached for a year.
+    """One rendition of an image, made on first request.
 
-    Readers get only images a public page shows; staff get any (admin thumbnails).
+    Readers get only images that a public page shows, cached for a year; staff get any
+    (admin thumbnails, previews), never cached by anything shared.
     """
     spec = renditions.SPECS.get(spec)
     if spec is None or fmt not in renditions.FORMATS:
         raise Http404("No such rendition.")
-    images = (
-        Image.objects.all()
-        if request.user.is_staff
-        else Image.objects.shown_to_public()
-    )
-    image = get_object_or_404(images, pk=pk)
-    if width not in image.rendition_widths(spec):
+    image = Image.objects.shown_to_public().filter(pk=pk).first()
+    is_public = image is not None
+    if not is_public and request.user.is_staff:
+        image = Image.objects.filter(pk=pk).first()
+    if image is None or width not in image.rendition_widths(spec):
         raise Http404("No such rendition.")
     if version != image.rendition_version:
         # The file or focal point changed since the page was drawn: send the new crop.
         return HttpResponseRedirect(image.get_rendition_url(spec, width, fmt))
-    rendition = get_rendition(image=image, spec=spec, width=width, fmt=fmt)
     response = FileResponse(
-        rendition.file.open("rb"), content_type=renditions.FORMATS[fmt][1]
+        open_rendition(image=image, spec=spec, width=width, fmt=fmt),
+        content_type=renditions.FORMATS[fmt][1],
     )
-    # The URL names the version, so the bytes behind it never change.
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    if is_public:
+        # The URL names the version, so the bytes behind it never change.
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def media_file(request, path):
+    """Uploads served by Django itself (SERVE_MEDIA): originals of pictures readers can
+    see, and everything for staff. Readers get renditions from image_rendition."""
+    allowed = Image.objects.shown_to_public().filter(file=path).exists()
+    if not allowed and not request.user.is_staff:
+        raise Http404
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = (
+        "public, max-age=86400" if allowed else "private, no-store"
+    )
     return response

@@ -3,7 +3,8 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
+
+from articles.views import media_file
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} newsroom"
 admin.site.site_title = settings.NEWSROOM_SITE_NAME
@@ -18,7 +19,6 @@ if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     urlpatterns.append(
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            media_file,
         )
     )

@@ -8,7 +8,13 @@ import pytest
 
 from articles.models import Article
 
-from .factories import make_article, make_author, make_category, make_image
+from .factories import (
+    fetch_picture,
+    make_article,
+    make_author,
+    make_category,
+    make_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +66,15 @@ def test_feed_items_carry_the_whole_story(client, story, path):
     assert [a.name for a in entry.authors] == ["Maya Okafor", "Sam Adeyemi"]
     assert {t.term for t in entry.tags} >= {"Politics", "Housing", "Budget"}
     assert entry.published_parsed[:5] == (2026, 2, 20, 22, 20)
+    # The story page's own 16:9 picture, at the size the feed says.
     media = entry.media_content[0]
-    assert media["url"] == f"http://testserver{story.lead_image.file.url}"
-    assert (media["width"], media["height"]) == ("64", "48")
+    picture = fetch_picture(client, media["url"])
+    assert (
+        (media["width"], media["height"])
+        == ("64", "36")
+        == tuple(map(str, picture.size))
+    )
+    assert media["type"] == "image/jpeg" and picture.format == "JPEG"
 
 
 def test_atom_entries_have_update_times(client, story):

@@ -135,7 +135,9 @@ def test_a_tag_used_only_on_unpublished_stories_has_no_page(client):
     assert client.get("/tags/embargoed-merger/").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/sections/nope/", "/authors/nope/", "/tags/nope/"])
+@pytest.mark.parametrize(
+    "path", ["/sections/nope/", "/authors/nope/", "/tags/nope/", "/tags/%00/"]
+)
 def test_unknown_archives_are_404(client, path):
     assert client.get(path).status_code == 404
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .factories import make_article, make_author, make_category
+from .factories import make_article, make_author, make_category, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,34 @@ def test_the_scheduled_story_appears_everywhere_at_its_time(client, newsroom):
         "/search/?q=zanzibarine",
     ]:
         assert scheduled.get_absolute_url() in body(client, path), path
+
+
+def test_an_author_seen_only_on_unpublished_stories_has_no_pages(client, db):
+    guest = make_author(name="Embargoed Guest", slug="embargoed-guest")
+    make_article(authors=[guest], status=Article.Status.DRAFT)
+    for path in ["/authors/embargoed-guest/", "/authors/embargoed-guest/rss/"]:
+        assert client.get(path).status_code == 404
+    assert "embargoed-guest" not in body(client, "/sitemaps/authors.xml")
+
+
+def test_a_section_with_only_unpublished_stories_is_not_in_the_sitemap(client, db):
+    secret = make_category(slug="merger-desk")
+    make_article(primary_category=secret, status=Article.Status.DRAFT)
+    assert "merger-desk" not in body(client, "/sitemaps/sections.xml")
+
+
+def test_originals_of_unpublished_pictures_are_not_served(client, admin_client, db):
+    draft = make_article(lead_image=make_image(), status=Article.Status.DRAFT)
+    public = make_article(lead_image=make_image())
+    assert client.get(draft.lead_image.file.url).status_code == 404
+    staff = admin_client.get(draft.lead_image.file.url)
+    assert staff.status_code == 200
+    assert staff["Cache-Control"] == "private, no-store"
+    assert client.get(public.lead_image.file.url).status_code == 200
+
+
+def test_upload_names_cannot_be_guessed(db):
+    first, second = make_image(), make_image()
+    assert first.file.name != second.file.name
+    stem = first.file.name.rsplit("/", 1)[1]
+    assert len(stem.split("-", 1)[0]) == 12  # a random prefix before the name

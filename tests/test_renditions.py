@@ -93,12 +93,20 @@ def test_pictures_of_unpublished_stories_are_not_served_to_readers(
     article = make_article(lead_image=make_image(), **hidden)
     url = article.lead_image.get_rendition_url(SPECS["lead"], 64)
     assert client.get(url).status_code == 404
-    assert admin_client.get(url).status_code == 200
+    staff = admin_client.get(url)
+    assert staff.status_code == 200
+    # Staff see it, but no shared cache may keep it for the next reader.
+    assert staff["Cache-Control"] == "private, no-store"
 
 
-def test_headshots_are_served(client, db):
+def test_headshots_are_served_once_the_author_has_a_public_story(client, db):
     author = make_author(headshot=make_image(file=jpeg_file(400, 400)))
     url = author.headshot.get_rendition_url(SPECS["headshot"], 320)
+    draft = make_article(authors=[author], status=Article.Status.DRAFT)
+    assert client.get(url).status_code == 404
+    Article.objects.filter(pk=draft.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now()
+    )
     assert fetch_picture(client, url).size == (320, 320)
 
 
@@ -126,3 +134,71 @@ def test_two_requests_for_one_missing_rendition_give_one_good_file(story):
     assert rendition.file.storage.listdir(f"renditions/{story.lead_image.pk}")[1] == [
         rendition.file.name.rsplit("/", 1)[1]
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_requests_on_overwriting_storage_keep_the_winner(story, settings):
+    """With storage that overwrites names (S3's default), the loser of a race must not
+    delete the file the winning row points at."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"allow_overwrite": True},
+        },
+    }
+    from django.test import Client
+
+    url = story.lead_image.get_rendition_url(SPECS["card"], 640)
+    barrier = threading.Barrier(3)
+    sizes = []
+
+    def fetch():
+        try:
+            barrier.wait()
+            sizes.append(fetch_picture(Client(), url).size)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fetch) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sizes == [(640, 480)] * 3
+    assert fetch_picture(Client(), url).size == (640, 480)
+
+
+def test_a_rendition_whose_file_vanished_is_made_again(client, story):
+    url = story.lead_image.get_rendition_url(SPECS["card"], 320)
+    fetch_picture(client, url)
+    rendition = Rendition.objects.get()
+    rendition.file.storage.delete(rendition.file.name)
+    assert fetch_picture(client, url).size == (320, 240)
+
+
+def test_deleting_an_image_deletes_its_files(
+    client, db, django_capture_on_commit_callbacks
+):
+    image = make_image(file=jpeg_file(800, 600))
+    make_author(headshot=image)
+    make_article(lead_image=None, authors=[image.headshot_of.get()])
+    fetch_picture(client, image.get_rendition_url(SPECS["headshot"], 320))
+    storage = image.file.storage
+    names = [image.file.name, Rendition.objects.get().file.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+    assert not any(storage.exists(name) for name in names)
+
+
+def test_moving_the_focal_point_removes_old_crops(
+    client, story, django_capture_on_commit_callbacks
+):
+    image = story.lead_image
+    fetch_picture(client, image.get_rendition_url(SPECS["card"], 320))
+    old = Rendition.objects.get()
+    image.focal_x = 0.1
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save()
+    assert not Rendition.objects.exists()
+    assert not old.file.storage.exists(old.file.name)

@@ -8,6 +8,7 @@ import lxml.html
 import pytest
 from django.db import connection
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models import Article, Author
 
@@ -147,3 +148,42 @@ def test_search_queries_do_not_grow_with_results(client, django_assert_max_num_q
     with django_assert_max_num_queries(8) as many:
         client.get("/search/", {"q": "harbor"})
     assert len(few) == len(many)
+
+
+@pytest.mark.parametrize("query", ["budget\x00", "\x00", "bud\x02get", "\x1f"])
+def test_control_characters_never_break_search(client, query):
+    make_article(headline="Budget vote")
+    page, _ = results(client, query)
+    assert "\x02" not in page.findtext(".//title")
+
+
+def test_a_headline_match_beats_body_only_matches_for_several_words(client):
+    now = timezone.now()
+    make_article(
+        headline="Quiet harbor",
+        body="<p>The zephyr budget and the zephyr budget again.</p>",
+        published_at=now - timedelta(hours=1),
+    )
+    make_article(
+        headline="Zephyr wind farm",
+        body="<p>Long story. " + "Filler words here. " * 200 + "The budget.</p>",
+        published_at=now - timedelta(days=9),
+    )
+    assert results(client, "zephyr budget")[1] == ["Zephyr wind farm", "Quiet harbor"]
+
+
+def test_minus_leaves_words_out_and_quotes_keep_phrases(client):
+    make_article(headline="Harbor budget vote")
+    make_article(headline="Harbor lantern festival")
+    make_article(headline="Festival of the harbor")
+    assert results(client, "harbor -budget -festival")[1] == []
+    assert results(client, "harbor -budget")[1] != []
+    assert "Harbor budget vote" not in results(client, "harbor -budget")[1]
+    assert results(client, '"lantern festival"')[1] == ["Harbor lantern festival"]
+
+
+def test_deleting_a_tag_takes_it_out_of_search(client):
+    make_article(headline="Tagged story", tags=["Quokkagate"])
+    assert results(client, "quokkagate")[1] == ["Tagged story"]
+    Tag.objects.get(name="Quokkagate").delete()
+    assert results(client, "quokkagate")[1] == []

@@ -40,16 +40,28 @@ def test_index_lists_every_sitemap(client):
         assert client.get(url.removeprefix("http://testserver")).status_code == 200
 
 
-def test_story_sitemap_lists_public_stories_with_lastmod(client):
-    story = make_article()
+def test_story_sitemap_lastmod_is_the_story_update_or_publication_date(client):
+    """lastmod agrees with the page's dateModified, not with every typo fix."""
+    now = timezone.now()
+    plain = make_article(published_at=now - timedelta(days=10))
+    updated = make_article(
+        published_at=now - timedelta(days=20), updated_at=now - timedelta(days=3)
+    )
     tree = xml(client, "/sitemaps/stories.xml")
-    entry = tree.find("s:url", NS)
-    assert entry.findtext("s:loc", namespaces=NS) == (
-        f"http://testserver{story.get_absolute_url()}"
-    )
-    assert entry.findtext("s:lastmod", namespaces=NS).startswith(
-        f"{timezone.localtime(story.modified_at):%Y-%m-%d}"
-    )
+    lastmods = {
+        entry.findtext("s:loc", namespaces=NS): entry.findtext(
+            "s:lastmod", namespaces=NS
+        )
+        for entry in tree.iterfind("s:url", NS)
+    }
+    assert lastmods == {
+        f"http://testserver{plain.get_absolute_url()}": (
+            f"{timezone.localtime(plain.published_at):%Y-%m-%d}"
+        ),
+        f"http://testserver{updated.get_absolute_url()}": (
+            f"{timezone.localtime(updated.updated_at):%Y-%m-%d}"
+        ),
+    }
 
 
 def test_news_sitemap_holds_the_last_two_days(client):

@@ -113,6 +113,24 @@ def test_a_story_is_not_both_more_from_the_author_and_related(client):
     assert tree.cssselect("#related-heading") == []
 
 
+def test_stories_without_a_section_relate_only_by_tags(client):
+    story = make_article(primary_category=None, tags=["Seawall"])
+    make_article(primary_category=None)
+    tagged = make_article(primary_category=None, tags=["Seawall"])
+    related = page(client, story).cssselect("#related-heading")[0].getparent()
+    assert [a.get("href") for a in related.cssselect(".story-links a")] == [
+        tagged.get_absolute_url()
+    ]
+
+
+def test_home_canonical_leaves_tracking_parameters_out(client):
+    make_article()
+    tree = lxml.html.fromstring(client.get("/?utm_source=x&fbclid=y").content)
+    assert (
+        tree.cssselect('link[rel="canonical"]')[0].get("href") == "http://testserver/"
+    )
+
+
 def test_404_page_is_in_the_site_design(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
