@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models.fields.files import ImageFieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -80,10 +81,35 @@ def image_upload_to(instance, filename):
     return f"images/{now:%Y/%m}/{secrets.token_hex(6)}-{name}{suffix}"
 
 
+class OrientedImageFieldFile(ImageFieldFile):
+    """Reports the size a picture is shown at: a phone photo stored on its side with
+    an EXIF orientation is as wide as it looks, not as it is stored."""
+
+    def _get_image_dimensions(self):
+        if not hasattr(self, "_dimensions_cache"):
+            close = self.closed
+            self.open()
+            try:
+                self.seek(0)
+                self._dimensions_cache = renditions.display_size(self)
+            except (OSError, SyntaxError, ValueError):
+                self._dimensions_cache = (None, None)
+            finally:
+                if close:
+                    self.close()
+                else:
+                    self.seek(0)
+        return self._dimensions_cache
+
+
+class OrientedImageField(models.ImageField):
+    attr_class = OrientedImageFieldFile
+
+
 class Image(models.Model):
     """A photo in the library, with the words that must travel with it."""
 
-    file = models.ImageField(
+    file = OrientedImageField(
         _("file"),
         upload_to=image_upload_to,
         width_field="width",

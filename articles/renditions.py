@@ -10,7 +10,10 @@ near its middle as the picture's edges allow: the subject is always in frame.
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
+
+# EXIF orientations that turn the picture a quarter turn: width and height swap.
+QUARTER_TURNS = {5, 6, 7, 8}
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,14 @@ FORMATS = {
         {"quality": 80, "optimize": True, "progressive": True},
     ),
 }
+
+
+def display_size(source):
+    """The (width, height) of a picture as it is shown: after its EXIF orientation."""
+    with Image.open(source) as picture:
+        width, height = picture.size
+        orientation = picture.getexif().get(ExifTags.Base.Orientation)
+    return (height, width) if orientation in QUARTER_TURNS else (width, height)
 
 
 def crop_box(size, ratio, focal):

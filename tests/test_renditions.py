@@ -202,3 +202,27 @@ def test_moving_the_focal_point_removes_old_crops(
         image.save()
     assert not Rendition.objects.exists()
     assert not old.file.storage.exists(old.file.name)
+
+
+def rotated_jpeg(width, height, orientation):
+    """A JPEG stored `width` x `height` with an EXIF orientation tag, as phones make."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+
+    picture = PILImage.new("RGB", (width, height), (200, 30, 30))
+    exif = picture.getexif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", exif=exif)
+    return ContentFile(buffer.getvalue(), name="phone.jpg")
+
+
+def test_a_photo_stored_on_its_side_has_the_size_it_is_shown_at(client, db):
+    image = make_image(file=rotated_jpeg(1200, 900, orientation=6))
+    assert (image.width, image.height) == (900, 1200)
+    make_article(lead_image=image)
+    url = image.get_rendition_url(SPECS["card"], 640)
+    assert image.rendition_size(SPECS["card"], 640) == (640, 480)
+    assert fetch_picture(client, url).size == (640, 480)
