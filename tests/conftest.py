@@ -13,3 +13,22 @@ def pytest_report_header(config):
 
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
+
+
+@pytest.fixture
+def assert_flat_queries(client, django_assert_max_num_queries):
+    """Check that `path` costs at most `limit` queries, and exactly as many after
+    `add` has run `times` more times: the count must not grow with the content."""
+
+    def check(path, add, limit, times=5, client=client):
+        add()
+        with django_assert_max_num_queries(limit) as few:
+            client.get(path)
+        for _ in range(times):
+            add()
+        with django_assert_max_num_queries(limit) as many:
+            response = client.get(path)
+        assert len(few) == len(many), f"{path}: {len(few)} then {len(many)} queries"
+        return response
+
+    return check

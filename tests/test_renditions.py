@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from articles import renditions
@@ -110,25 +111,30 @@ def test_headshots_are_served_once_the_author_has_a_public_story(client, db):
     assert fetch_picture(client, url).size == (320, 320)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_requests_for_one_missing_rendition_give_one_good_file(story):
-    from django.test import Client
-
-    url = story.lead_image.get_rendition_url(SPECS["lead"], 1600)
-    results = []
+def fetch_at_once(url, count):
+    """The sizes of `url` fetched by `count` clients in threads, released together."""
+    barrier = threading.Barrier(count)
+    sizes = []
 
     def fetch():
         try:
-            results.append(fetch_picture(Client(), url).size)
+            barrier.wait()
+            sizes.append(fetch_picture(Client(), url).size)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    threads = [threading.Thread(target=fetch) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert results == [(1600, 900)] * 4
+    return sizes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_for_one_missing_rendition_give_one_good_file(story):
+    url = story.lead_image.get_rendition_url(SPECS["lead"], 1600)
+    assert fetch_at_once(url, 4) == [(1600, 900)] * 4
     rendition = Rendition.objects.get()
     assert fetch_picture(Client(), url).size == (1600, 900)
     assert rendition.file.storage.listdir(f"renditions/{story.lead_image.pk}")[1] == [
@@ -147,25 +153,8 @@ def test_racing_requests_on_overwriting_storage_keep_the_winner(story, settings)
             "OPTIONS": {"allow_overwrite": True},
         },
     }
-    from django.test import Client
-
     url = story.lead_image.get_rendition_url(SPECS["card"], 640)
-    barrier = threading.Barrier(3)
-    sizes = []
-
-    def fetch():
-        try:
-            barrier.wait()
-            sizes.append(fetch_picture(Client(), url).size)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=fetch) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sizes == [(640, 480)] * 3
+    assert fetch_at_once(url, 3) == [(640, 480)] * 3
     assert fetch_picture(Client(), url).size == (640, 480)
 
 
