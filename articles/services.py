@@ -1,7 +1,5 @@
 """Workflows that span several models or reach outside the database (storage)."""
 
-import secrets
-
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -13,10 +11,11 @@ from .models import Image, Rendition
 def get_rendition(*, image: Image, spec: renditions.Spec, width: int, fmt: str):
     """The stored rendition of `image`, generated now if nobody has made it yet.
 
-    A row exists only once its file is completely written, so a reader never sees a
-    half-written file. Each attempt writes under a name of its own; when two requests
-    race, the unique constraint lets one row win and the loser deletes only its own
-    file, even on storage that overwrites names.
+    The name is deterministic, and a row exists only once its file is completely
+    written, so a reader never meets a half-written file. When two requests race, the
+    unique constraint lets one row win. The loser deletes its file only if storage gave
+    it a name of its own; on storage that overwrites (S3), both wrote the same bytes
+    under the same name, and that file is the winner's.
     """
     key = {
         "image": image,
@@ -33,16 +32,17 @@ def get_rendition(*, image: Image, spec: renditions.Spec, width: int, fmt: str):
             source, spec, width, (image.focal_x, image.focal_y), fmt
         )
     name = default_storage.save(
-        f"renditions/{image.pk}/{spec.name}-{width}-{key['version']}-"
-        f"{secrets.token_hex(4)}.{fmt}",
+        f"renditions/{image.pk}/{spec.name}-{width}-{key['version']}.{fmt}",
         ContentFile(data),
     )
     try:
         with transaction.atomic():
             return Rendition.objects.create(file=name, **key)
     except IntegrityError:
-        default_storage.delete(name)
-        return Rendition.objects.get(**key)
+        winner = Rendition.objects.get(**key)
+        if winner.file.name != name:
+            default_storage.delete(name)
+        return winner
 
 
 def open_rendition(*, image: Image, spec: renditions.Spec, width: int, fmt: str):

@@ -143,6 +143,11 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Let Django serve uploads itself: on in development; in production a web server,
 # CDN or object storage should, but a small site or a test run may turn it on.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
+# Uploads larger than these are refused: bytes, and pixels (decompression bombs).
+NEWSROOM_IMAGE_MAX_BYTES = int(env("NEWSROOM_IMAGE_MAX_BYTES", str(40 * 1024 * 1024)))
+NEWSROOM_IMAGE_MAX_PIXELS = int(env("NEWSROOM_IMAGE_MAX_PIXELS", str(60_000_000)))
+# Django's own cap on an upload held in memory before it goes to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The publication itself.
 NEWSROOM_SITE_NAME = env("NEWSROOM_SITE_NAME", "The Ellery Ledger")

@@ -88,8 +88,23 @@ class Image(models.Model):
         blank=True,
         help_text=_("Photographer/Agency, as printed under the picture."),
     )
+    photographer = models.CharField(_("photographer"), max_length=120, blank=True)
     source = models.CharField(_("source or agency"), max_length=120, blank=True)
-    rights = models.TextField(_("rights and usage"), blank=True)
+    rights = models.TextField(
+        _("rights and restrictions"),
+        blank=True,
+        help_text=_("Copyright and usage terms, and any restriction on use."),
+    )
+    rights_expire_on = models.DateField(
+        _("usage rights expire on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the rights do not expire."),
+    )
+    # SHA-256 of the uploaded file: the same picture is never stored twice.
+    content_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     focal_x = models.FloatField(
         _("focal point x"),
         default=0.5,
