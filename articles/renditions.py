@@ -30,6 +30,8 @@ SPECS = {
         Spec("card", (4, 3), (320, 480, 640, 960)),
         Spec("square", (1, 1), (160, 320, 640)),
         Spec("headshot", (1, 1), (160, 320, 480)),
+        # The whole picture, uncropped: the library's thumbnails and focal picker.
+        Spec("preview", None, (160, 320, 640, 960)),
     ]
 }
 
@@ -82,14 +84,31 @@ def available_widths(size, spec, focal):
     return widths or [crop_w]
 
 
+def to_rgb(picture):
+    """8-bit RGB of any picture Pillow opens: transparency laid on white, 16-bit grey
+    scaled down rather than clipped, CMYK and palettes converted."""
+    if picture.mode in {"I;16", "I;16B", "I;16L", "I"}:
+        return picture.convert("I").point(lambda value: value / 256).convert("RGB")
+    if picture.mode in {"RGBA", "LA", "PA"} or "transparency" in picture.info:
+        picture = picture.convert("RGBA")
+        background = Image.new("RGB", picture.size, (255, 255, 255))
+        background.paste(picture, mask=picture.getchannel("A"))
+        return background
+    return picture.convert("RGB")
+
+
 def render(source, spec, width, focal, fmt):
-    """Bytes of `source` (a file object) cropped to `spec` and scaled to `width`."""
+    """Bytes of `source` (a file object) cropped to `spec` and scaled to `width`.
+
+    Animated pictures give their first frame. Nothing of the source's metadata (EXIF,
+    GPS, camera serials, XMP, ICC) is written out.
+    """
     pillow_format, _, options = FORMATS[fmt]
     with Image.open(source) as picture:
-        picture = ImageOps.exif_transpose(picture)
+        picture = to_rgb(ImageOps.exif_transpose(picture))
         box = crop_box(picture.size, spec.ratio, focal)
         size = output_size(picture.size, spec.ratio, focal, width)
-        picture = picture.convert("RGB").resize(size, Image.Resampling.LANCZOS, box=box)
+        picture = picture.resize(size, Image.Resampling.LANCZOS, box=box)
     buffer = io.BytesIO()
     picture.save(buffer, pillow_format, **options)
     return buffer.getvalue()

@@ -93,6 +93,7 @@ def test_article_list_shows_status_time_section_and_byline(admin_client, story):
         "Publish time",
         "Section",
         "Byline",
+        "Image rights",
     ]
     rows = {
         row.cssselect(".field-headline")[0].text_content(): row

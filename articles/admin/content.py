@@ -1,11 +1,11 @@
 """Stories, sections, people and bylines in the admin."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import models
 from django.db.models import Count, Prefetch
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from taggit.utils import parse_tags
@@ -53,6 +53,11 @@ class AuthorAdmin(admin.ModelAdmin):
     # Profile links typed without a scheme are taken as https, not http.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["headshot_preview"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/image-picker.js"]
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "job_title", "user"]}),
         (_("Biography"), {"fields": ["short_bio", "bio"]}),
@@ -107,6 +112,29 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=_("Comma-separated; for tags that do not exist yet."),
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        image = cleaned.get("lead_image")
+        if cleaned.get("status") == Article.Status.PUBLISHED and image:
+            missing = [
+                label
+                for label, value in [
+                    (_("alt text"), image.alt_text),
+                    (_("a credit"), image.credit),
+                ]
+                if not value
+            ]
+            if missing:
+                self.add_error(
+                    "lead_image",
+                    _(
+                        "The lead image needs %(missing)s before the story can be "
+                        "published. Add it to the image, or publish later."
+                    )
+                    % {"missing": _(" and ").join(str(m) for m in missing)},
+                )
+        return cleaned
+
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
@@ -119,6 +147,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "published_at",
         "primary_category",
         "byline",
+        "image_rights",
     ]
     list_display_links = ["list_thumbnail", "headline"]
     list_filter = [
@@ -153,6 +182,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/image-picker.js"]
 
     def get_queryset(self, request):
         return (
@@ -190,6 +220,29 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("picture"))
     def list_thumbnail(self, obj):
         return thumbnail(obj.lead_image, size=64)
+
+    @admin.display(description=_("image rights"))
+    def image_rights(self, obj):
+        if obj.lead_image and obj.lead_image.rights_expired:
+            return format_html(
+                '<strong class="newsroom-warning">{}</strong>',
+                _("Expired %(date)s") % {"date": obj.lead_image.rights_expire_on},
+            )
+        return ""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if article and article.lead_image and article.lead_image.rights_expired:
+            self.message_user(
+                request,
+                _(
+                    "The usage rights of this story's lead image expired on %(date)s: "
+                    "replace the picture or renew the rights."
+                )
+                % {"date": article.lead_image.rights_expire_on},
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("lead image preview"))
     def lead_image_preview(self, obj):

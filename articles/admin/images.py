@@ -1,18 +1,33 @@
 """The photo library in the admin."""
 
-from django.contrib import admin
-from django.utils.html import format_html
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.db.models import F
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from ..forms import (
+    ImageForm,
+    UploadManyForm,
+    duplicate_of,
+    fill_from_metadata,
+    inspect_upload,
+)
 from ..models import Image, Rendition
 from ..renditions import SPECS
 
 
 def thumbnail(image, size=80):
-    """A small rendition of `image` shown `size` pixels wide, or a dash if none."""
+    """A small, uncropped rendition of `image` shown `size` pixels wide, or a dash."""
     if not image or not image.file:
         return "—"
-    spec = SPECS["card"]
+    spec = SPECS["preview"]
     # Twice the shown size for sharp screens, from the widths the spec offers.
     widths = image.rendition_widths(spec)
     width = min([w for w in widths if w >= size * 2] or [max(widths)])
@@ -23,45 +38,260 @@ def thumbnail(image, size=80):
     )
 
 
+class OrientationFilter(admin.SimpleListFilter):
+    title = _("orientation")
+    parameter_name = "orientation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("landscape", _("Landscape")),
+            ("portrait", _("Portrait")),
+            ("square", _("Square")),
+        ]
+
+    def queryset(self, request, queryset):
+        return {
+            "landscape": queryset.filter(width__gt=F("height")),
+            "portrait": queryset.filter(width__lt=F("height")),
+            "square": queryset.filter(width=F("height")),
+        }.get(self.value(), queryset)
+
+
+class RightsFilter(admin.SimpleListFilter):
+    title = _("rights")
+    parameter_name = "rights"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("expired", _("Expired")),
+            ("expiring", _("Expire within 30 days")),
+            ("restricted", _("With a restriction note")),
+            ("open", _("No expiry")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        return {
+            "expired": queryset.filter(rights_expire_on__lt=today),
+            "expiring": queryset.filter(
+                rights_expire_on__gte=today,
+                rights_expire_on__lte=today + timedelta(days=30),
+            ),
+            "restricted": queryset.exclude(rights=""),
+            "open": queryset.filter(rights_expire_on__isnull=True),
+        }.get(self.value(), queryset)
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
+    change_list_template = "admin/articles/image/change_list.html"
     list_display = [
         "list_thumbnail",
         "__str__",
         "credit",
         "source",
         "size",
+        "rights_state",
         "uploaded_at",
     ]
     list_display_links = ["list_thumbnail", "__str__"]
-    list_filter = ["source", "uploaded_at"]
-    search_fields = ["title", "caption", "alt_text", "credit", "source"]
+    list_filter = [
+        "source",
+        OrientationFilter,
+        RightsFilter,
+        "uploaded_at",
+    ]
+    list_per_page = 48
+    search_fields = [
+        "title",
+        "caption",
+        "alt_text",
+        "credit",
+        "photographer",
+        "source",
+    ]
     date_hierarchy = "uploaded_at"
-    readonly_fields = ["preview", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = [
+        "focal_picker",
+        "size",
+        "where_used",
+        "uploaded_by",
+        "uploaded_at",
+    ]
     fieldsets = [
-        (None, {"fields": ["preview", "file", "size"]}),
-        (_("Words"), {"fields": ["title", "alt_text", "caption", "credit", "source"]}),
-        (_("Rights"), {"fields": ["rights"]}),
-        (_("Crop"), {"fields": ["focal_x", "focal_y"]}),
+        (None, {"fields": ["focal_picker", "file", "size"]}),
+        (
+            _("Words"),
+            {
+                "fields": [
+                    "title",
+                    "alt_text",
+                    "caption",
+                    "credit",
+                    "photographer",
+                    "source",
+                ]
+            },
+        ),
+        (_("Rights"), {"fields": ["rights", "rights_expire_on"]}),
+        (
+            _("Crop"),
+            {
+                "fields": ["focal_x", "focal_y"],
+                "description": _(
+                    "Click the subject in the picture above; every crop keeps that "
+                    "point in frame."
+                ),
+            },
+        ),
+        (_("Where used"), {"fields": ["where_used"]}),
         (_("History"), {"fields": ["uploaded_by", "uploaded_at"]}),
     ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["js/focal-point.js"]
+
+    def get_urls(self):
+        extra = [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_many_view),
+                name="articles_image_upload_many",
+            ),
+            path(
+                "<int:pk>/thumbnail/",
+                self.admin_site.admin_view(self.thumbnail_view),
+                name="articles_image_thumbnail",
+            ),
+        ]
+        return extra + super().get_urls()
 
     @admin.display(description=_("picture"))
     def list_thumbnail(self, obj):
         return thumbnail(obj)
 
-    @admin.display(description=_("preview"))
-    def preview(self, obj):
-        return thumbnail(obj, size=480)
+    @admin.display(description=_("picture and focal point"))
+    def focal_picker(self, obj):
+        if not obj.pk or not obj.file:
+            return _("Save the picture to set its focal point.")
+        spec = SPECS["preview"]
+        width = max(obj.rendition_widths(spec))
+        shown_width, shown_height = obj.rendition_size(spec, width)
+        return format_html(
+            '<div class="focal-picker" data-focal-x="{}" data-focal-y="{}">'
+            '<img src="{}" width="{}" height="{}" alt="">'
+            '<span class="focal-picker__marker" aria-hidden="true"></span></div>',
+            obj.focal_x,
+            obj.focal_y,
+            obj.get_rendition_url(spec, width),
+            shown_width,
+            shown_height,
+        )
 
     @admin.display(description=_("size"))
     def size(self, obj):
         return f"{obj.width} × {obj.height} px" if obj.width else "—"
 
+    @admin.display(description=_("rights"))
+    def rights_state(self, obj):
+        if obj.rights_expired:
+            return format_html(
+                '<strong class="newsroom-warning">{}</strong>', _("Expired")
+            )
+        if obj.rights_expire_on:
+            return _("Until %(date)s") % {"date": obj.rights_expire_on}
+        return "—"
+
+    @admin.display(description=_("used by"))
+    def where_used(self, obj):
+        if not obj.pk:
+            return "—"
+        rows = [
+            (
+                reverse("admin:articles_article_change", args=[article.pk]),
+                _("Lead image of"),
+                article.headline,
+                article.get_status_display(),
+            )
+            for article in obj.lead_of.all()
+        ] + [
+            (
+                reverse("admin:articles_author_change", args=[author.pk]),
+                _("Headshot of"),
+                author.name,
+                _("author"),
+            )
+            for author in obj.headshot_of.all()
+        ]
+        if not rows:
+            return _("Not used anywhere yet.")
+        return format_html(
+            '<ul class="newsroom-where-used">{}</ul>',
+            format_html_join("", '<li>{1} <a href="{0}">{2}</a> ({3})</li>', rows),
+        )
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        image = self.get_object(request, object_id)
+        if image and image.rights_expired:
+            self.message_user(
+                request,
+                _("The usage rights of this picture expired on %(date)s.")
+                % {"date": image.rights_expire_on},
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def thumbnail_view(self, request, pk):
+        """Redirect to a small rendition: the image picker shows it beside the field."""
+        image = get_object_or_404(Image, pk=pk)
+        if not self.has_view_permission(request, image):
+            raise Http404
+        spec = SPECS["preview"]
+        return HttpResponseRedirect(
+            image.get_rendition_url(spec, min(image.rendition_widths(spec)))
+        )
+
+    def upload_many_view(self, request):
+        """Several pictures at once; each is checked, deduplicated and filled in on its
+        own, and the page says what happened to every file."""
+        if not self.has_add_permission(request):
+            raise Http404
+        results = []
+        form = UploadManyForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            for upload in form.cleaned_data["files"]:
+                results.append(self._add_upload(request, upload))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Upload several pictures"),
+            "opts": self.model._meta,
+            "form": form,
+            "results": results,
+        }
+        return TemplateResponse(
+            request, "admin/articles/image/upload_many.html", context
+        )
+
+    def _add_upload(self, request, upload):
+        try:
+            info = inspect_upload(upload)
+        except Exception as error:  # ValidationError: say why, store nothing
+            return {"name": upload.name, "error": " ".join(error.messages)}
+        existing = duplicate_of(info.content_hash)
+        if existing:
+            return {"name": upload.name, "duplicate": existing}
+        image = Image(uploaded_by=request.user, content_hash=info.content_hash)
+        fill_from_metadata(image, info.metadata)
+        image.file.save(upload.name, upload, save=False)
+        image.save()
+        return {"name": upload.name, "image": image}
 
 
 @admin.register(Rendition)

@@ -176,6 +176,12 @@ class Image(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()[:10]
 
     @property
+    def rights_expired(self):
+        return bool(
+            self.rights_expire_on and self.rights_expire_on < timezone.localdate()
+        )
+
+    @property
     def orientation(self):
         if self.width > self.height:
             return "landscape"

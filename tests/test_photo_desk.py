@@ -1,0 +1,349 @@
+"""The photo library: safe uploads, wire metadata, duplicates, several at once, the
+focal point, where a picture is used, rights, and the photo editor's permissions."""
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import lxml.html
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles.models import Article, Image, Rendition
+from articles.renditions import SPECS
+
+from . import pictures
+from .factories import fetch_picture, jpeg_file, make_article, make_author, make_image
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/admin/articles/image/add/"
+
+
+def post_image(client, data, name="photo.jpg", **fields):
+    form = {
+        "file": pictures.upload(data, name),
+        "title": "",
+        "alt_text": "",
+        "caption": "",
+        "credit": "",
+        "photographer": "",
+        "source": "",
+        "rights": "",
+        "rights_expire_on": "",
+        "focal_x": "0.5",
+        "focal_y": "0.5",
+        **fields,
+    }
+    return client.post(ADD_URL, form)
+
+
+def stored_files(media_root):
+    root = Path(media_root)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def errors(response):
+    page = lxml.html.fromstring(response.content)
+    return " ".join(e.text_content() for e in page.cssselect(".errorlist"))
+
+
+REFUSED = {
+    "svg": (pictures.SVG, "drawing.svg", "not a picture we can use"),
+    "html": (pictures.HTML, "page.jpg", "not a picture we can use"),
+    "pdf": (pictures.PDF, "scan.pdf", "not a picture we can use"),
+    "script named .png": (pictures.SCRIPT, "evil.png", "not a picture we can use"),
+    "truncated jpeg": (
+        pictures.picture_bytes(size=(1200, 900))[:4000],
+        "cut.jpg",
+        "damaged or incomplete",
+    ),
+    "corrupt png": (
+        pictures.picture_bytes("PNG")[:60] + b"\x00" * 200,
+        "bad.png",
+        "damaged or incomplete",
+    ),
+    "zero bytes": (b"", "empty.jpg", "empty"),
+    "tiff": (pictures.picture_bytes("TIFF"), "scan.tif", "not a picture we can use"),
+}
+
+
+@pytest.mark.parametrize("kind", REFUSED)
+def test_refused_uploads_say_why_and_leave_nothing(admin_client, media_root, kind):
+    data, name, message = REFUSED[kind]
+    response = post_image(admin_client, data, name, alt_text="Typed alt text")
+    assert response.status_code == 200
+    assert message in errors(response)
+    assert not Image.objects.exists()
+    assert stored_files(media_root) == []
+    # What the editor typed is still in the form.
+    page = lxml.html.fromstring(response.content)
+    assert page.cssselect("#id_alt_text")[0].get("value") == "Typed alt text"
+
+
+def test_decompression_bombs_are_refused(admin_client, media_root, settings):
+    settings.NEWSROOM_IMAGE_MAX_PIXELS = 4_000_000
+    bomb = pictures.picture_bytes("PNG", size=(4000, 4000), mode="1", colour=0)
+    assert len(bomb) < 100_000  # tiny on disk, 16 million pixels in memory
+    response = post_image(admin_client, bomb, "bomb.png")
+    assert "the most we accept is 4.0 million pixels" in errors(response)
+    assert not Image.objects.exists() and stored_files(media_root) == []
+
+
+def test_files_over_the_size_limit_are_refused(admin_client, media_root, settings):
+    settings.NEWSROOM_IMAGE_MAX_BYTES = 10_000
+    response = post_image(admin_client, pictures.rotated_jpeg(3000, 2000), "big.jpg")
+    assert "pictures may be at most" in errors(response)
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("photo.jpg", pictures.picture_bytes("JPEG")),
+        ("graphic.png", pictures.picture_bytes("PNG")),
+        ("photo.webp", pictures.picture_bytes("WEBP")),
+        ("photo.avif", pictures.picture_bytes("AVIF")),
+        ("animated.gif", pictures.animated_gif()),
+        (
+            "print.jpg",
+            pictures.picture_bytes("JPEG", mode="CMYK", colour=(0, 80, 90, 0)),
+        ),
+        ("scan.png", pictures.picture_bytes("PNG", mode="I;16", colour=40000)),
+        ("named-wrong.gif", pictures.picture_bytes("PNG")),
+    ],
+)
+def test_accepted_formats_make_working_renditions(admin_client, client, name, data):
+    response = post_image(
+        admin_client, data, name, alt_text="A test picture", credit="Me/Desk"
+    )
+    assert response.status_code == 302, errors(response)
+    image = Image.objects.get()
+    make_article(lead_image=image)
+    rendition = fetch_picture(client, image.get_rendition_url(SPECS["card"], 320))
+    assert rendition.mode == "RGB" and rendition.size == (320, 240)
+    if name == "scan.png":
+        # 16-bit grey at 40000 of 65535 comes out mid-grey, not clipped to white.
+        assert 140 < rendition.getpixel((10, 10))[0] < 170
+
+
+def test_exif_orientation_is_applied(admin_client, client):
+    post_image(admin_client, pictures.rotated_jpeg(1200, 900, orientation=6), "ph.jpg")
+    image = Image.objects.get()
+    assert (image.width, image.height) == (900, 1200)
+    make_article(lead_image=image)
+    served = fetch_picture(client, image.get_rendition_url(SPECS["preview"], 320))
+    assert served.size == (320, 427)
+
+
+def test_renditions_carry_no_private_metadata(admin_client, client):
+    post_image(admin_client, pictures.jpeg_with_private_exif(), "phone.jpg")
+    image = Image.objects.get()
+    make_article(lead_image=image)
+    for fmt in ["jpg", "webp"]:
+        url = image.get_rendition_url(SPECS["lead"], 480, fmt)
+        response = client.get(url)
+        data = b"".join(response.streaming_content)
+        served = PILImage.open(io.BytesIO(data))
+        assert not served.getexif()
+        assert "exif" not in served.info and "xmp" not in served.info
+        assert b"SERIAL-0042" not in data and b"Jane Q. Owner" not in data
+
+
+def test_iptc_fills_the_empty_fields_of_a_wire_photo(admin_client):
+    post_image(admin_client, pictures.wire_photo_iptc(), "wire.jpg", title="Our title")
+    image = Image.objects.get()
+    assert image.title == "Our title"  # typed by the editor: kept
+    assert image.caption == "Waves break over the seawall in Saltmarsh on Tuesday."
+    assert image.photographer == "Rita Moreno-Hale"
+    assert image.credit == "Rita Moreno-Hale/Coastal Wire"
+    assert image.source == "Coastal Wire"
+    assert image.rights == "(c) Coastal Wire. Editorial use only."
+
+
+def test_xmp_fills_the_empty_fields_too(admin_client):
+    post_image(admin_client, pictures.wire_photo_xmp(), "xmp.jpg")
+    image = Image.objects.get()
+    assert image.title == "Night market"
+    assert image.caption == "Stalls fill Old Quay."
+    assert image.photographer == "Omar Vance"
+    assert image.credit == "Omar Vance/Northgate Pictures"
+    assert image.source == "Northgate Pictures"
+    assert image.rights == "No sales. Credit required."
+
+
+def test_a_duplicate_upload_offers_the_picture_already_there(admin_client, media_root):
+    data = pictures.picture_bytes(size=(700, 500))
+    post_image(admin_client, data, "first.jpg", title="The original")
+    original = Image.objects.get()
+    files_before = stored_files(media_root)
+    response = post_image(admin_client, data, "again.jpg")
+    assert "already in the library" in errors(response)
+    link = lxml.html.fromstring(response.content).cssselect(".errorlist a")[0]
+    assert link.get("href") == reverse(
+        "admin:articles_image_change", args=[original.pk]
+    )
+    assert Image.objects.count() == 1
+    assert stored_files(media_root) == files_before
+
+
+def test_several_pictures_at_once(admin_client, media_root):
+    existing = pictures.picture_bytes(size=(300, 200), colour=(1, 2, 3))
+    post_image(admin_client, existing, "existing.jpg")
+    response = admin_client.post(
+        reverse("admin:articles_image_upload_many"),
+        {
+            "files": [
+                pictures.upload(pictures.wire_photo_iptc(), "wire.jpg"),
+                pictures.upload(pictures.picture_bytes("PNG"), "chart.png"),
+                pictures.upload(pictures.SVG, "logo.svg"),
+                pictures.upload(existing, "copy.jpg"),
+            ]
+        },
+    )
+    assert response.status_code == 200
+    results = [
+        " ".join(li.text_content().split())
+        for li in lxml.html.fromstring(response.content).cssselect(
+            ".newsroom-upload-results li"
+        )
+    ]
+    assert results[0].startswith("wire.jpg: added as Harbor storm")
+    assert results[1].startswith("chart.png: added as")
+    assert results[2].startswith("logo.svg: refused: This file is not a picture")
+    assert results[3].startswith("copy.jpg: already in the library")
+    assert Image.objects.count() == 3
+    assert Image.objects.get(title="Harbor storm").uploaded_by.is_superuser
+
+
+def test_the_focal_point_is_set_by_clicking_the_picture(admin_client):
+    image = make_image(file=jpeg_file(1200, 800), focal_x=0.25, focal_y=0.75)
+    page = lxml.html.fromstring(
+        admin_client.get(
+            reverse("admin:articles_image_change", args=[image.pk])
+        ).content
+    )
+    picker = page.cssselect(".focal-picker")[0]
+    assert (picker.get("data-focal-x"), picker.get("data-focal-y")) == ("0.25", "0.75")
+    assert page.cssselect('script[src$="js/focal-point.js"]')
+    assert page.cssselect("#id_focal_x")[0].get("value") == "0.25"  # the fallback
+
+
+def test_where_used_lists_stories_and_headshots(admin_client):
+    image = make_image()
+    story = make_article(headline="Seawall vote", lead_image=image)
+    author = make_author(name="Maya Okafor", headshot=image)
+    page = lxml.html.fromstring(
+        admin_client.get(
+            reverse("admin:articles_image_change", args=[image.pk])
+        ).content
+    )
+    used = page.cssselect(".newsroom-where-used li")
+    assert [" ".join(li.text_content().split()) for li in used] == [
+        "Lead image of Seawall vote (Published)",
+        "Headshot of Maya Okafor (author)",
+    ]
+    assert used[0].cssselect("a")[0].get("href") == reverse(
+        "admin:articles_article_change", args=[story.pk]
+    )
+    assert used[1].cssselect("a")[0].get("href") == reverse(
+        "admin:articles_author_change", args=[author.pk]
+    )
+
+
+def test_deleting_a_picture_a_story_uses_is_refused_naming_the_story(admin_client):
+    image = make_image()
+    make_article(headline="Seawall vote", lead_image=image)
+    url = reverse("admin:articles_image_delete", args=[image.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Seawall vote" in page
+    assert "protected" in page
+    admin_client.post(url, {"post": "yes"})
+    assert Image.objects.filter(pk=image.pk).exists()
+
+
+def test_expired_rights_are_flagged_on_the_picture_and_its_stories(admin_client):
+    expired = make_image(rights_expire_on=timezone.localdate() - timedelta(days=1))
+    story = make_article(lead_image=expired)
+    listing = admin_client.get("/admin/articles/article/").content.decode()
+    assert "Expired" in listing
+    change = admin_client.get(reverse("admin:articles_article_change", args=[story.pk]))
+    assert "lead image expired" in change.content.decode()
+    images = admin_client.get("/admin/articles/image/?rights=expired")
+    assert str(expired) in images.content.decode()
+
+
+@pytest.mark.parametrize("missing", ["alt_text", "credit"])
+def test_publishing_with_a_lead_image_lacking_alt_or_credit_is_refused(
+    admin_client, missing
+):
+    image = make_image(**{missing: ""})
+    response = admin_client.post(
+        "/admin/articles/article/add/",
+        {
+            "headline": "Ferry fares rise",
+            "slug": "ferry-fares-rise",
+            "dek": "Dek.",
+            "body": "<p>Body.</p>",
+            "lead_image": image.pk,
+            "status": "published",
+            "published_at_0": "2026-03-02",
+            "published_at_1": "09:30:00",
+            **{
+                f"{prefix}-{key}": value
+                for prefix in ["bylines", "corrections"]
+                for key, value in [
+                    ("TOTAL_FORMS", "0"),
+                    ("INITIAL_FORMS", "0"),
+                    ("MIN_NUM_FORMS", "0"),
+                    ("MAX_NUM_FORMS", "1000"),
+                ]
+            },
+        },
+    )
+    assert response.status_code == 200
+    wanted = {"alt_text": "alt text", "credit": "a credit"}[missing]
+    assert f"The lead image needs {wanted} before the story can be published" in errors(
+        response
+    )
+    assert not Article.objects.exists()
+
+
+def test_photo_editors_manage_pictures_and_authors_but_not_stories(
+    client, django_user_model
+):
+    editor = django_user_model.objects.create_user("photo", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Photo editor"))
+    client.force_login(editor)
+    assert client.get("/admin/articles/image/add/").status_code == 200
+    assert client.get("/admin/articles/author/add/").status_code == 200
+    assert client.get("/admin/articles/article/").status_code == 403
+    assert client.get("/admin/articles/article/add/").status_code == 403
+
+
+def test_regenerate_renditions_makes_every_rendition_once(db):
+    image = make_image(file=jpeg_file(1000, 700))
+    out = io.StringIO()
+    call_command("regenerate_renditions", "--spec", "card", stdout=out)
+    widths = image.rendition_widths(SPECS["card"])
+    assert Rendition.objects.count() == len(widths) * 2  # WebP and JPEG
+    assert "100%" in out.getvalue()
+    call_command("regenerate_renditions", "--spec", "card", stdout=io.StringIO())
+    assert Rendition.objects.count() == len(widths) * 2
+
+
+def test_the_image_picker_shows_thumbnails(admin_client):
+    image = make_image(file=jpeg_file(800, 600))
+    page = lxml.html.fromstring(
+        admin_client.get("/admin/articles/article/add/").content
+    )
+    assert page.cssselect('script[src$="js/image-picker.js"]')
+    response = admin_client.get(
+        reverse("admin:articles_image_thumbnail", args=[image.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
