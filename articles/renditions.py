@@ -38,6 +38,7 @@ SPECS = {
 # Format name in URLs -> (Pillow format, MIME type, save options). Saving never passes
 # the source's EXIF or ICC data along, so camera serials and GPS positions stay behind.
 FORMATS = {
+    "avif": ("AVIF", "image/avif", {"quality": 50, "speed": 6}),
     "webp": ("WEBP", "image/webp", {"quality": 72, "method": 4}),
     "jpg": (
         "JPEG",

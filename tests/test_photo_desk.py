@@ -330,10 +330,10 @@ def test_regenerate_renditions_makes_every_rendition_once(db):
     out = io.StringIO()
     call_command("regenerate_renditions", "--spec", "card", stdout=out)
     widths = image.rendition_widths(SPECS["card"])
-    assert Rendition.objects.count() == len(widths) * 2  # WebP and JPEG
+    assert Rendition.objects.count() == len(widths) * 3  # AVIF, WebP and JPEG
     assert "100%" in out.getvalue()
     call_command("regenerate_renditions", "--spec", "card", stdout=io.StringIO())
-    assert Rendition.objects.count() == len(widths) * 2
+    assert Rendition.objects.count() == len(widths) * 3
 
 
 def test_the_image_picker_shows_thumbnails(admin_client):
@@ -347,3 +347,49 @@ def test_the_image_picker_shows_thumbnails(admin_client):
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
+
+
+def test_the_library_shows_as_a_grid_and_remembers_it(admin_client):
+    image = make_image(title="Harbor at dawn", source="Coastal Wire")
+    make_image(title="Council chamber", source="Staff")
+    grid = lxml.html.fromstring(
+        admin_client.get("/admin/articles/image/?view=grid&source=Coastal+Wire").content
+    )
+    cards = grid.cssselect(".newsroom-image-grid li")
+    assert [
+        " ".join(c.cssselect("a span")[0].text_content().split()) for c in cards
+    ] == ["Harbor at dawn"]
+    assert cards[0].cssselect("img")[0].get("src").startswith(f"/images/{image.pk}/")
+    again = lxml.html.fromstring(admin_client.get("/admin/articles/image/").content)
+    assert len(again.cssselect(".newsroom-image-grid li")) == 2
+    listing = lxml.html.fromstring(
+        admin_client.get("/admin/articles/image/?view=list").content
+    )
+    assert listing.cssselect("#result_list") and not listing.cssselect(
+        ".newsroom-image-grid"
+    )
+
+
+@pytest.mark.parametrize(
+    "query, found",
+    [
+        ("?q=moreno", ["Storm"]),
+        ("?q=coastal", ["Storm"]),
+        ("?orientation=portrait", ["Tall"]),
+        ("?rights=restricted", ["Storm"]),
+    ],
+)
+def test_the_library_searches_and_filters(admin_client, query, found):
+    make_image(
+        title="Storm",
+        photographer="Rita Moreno-Hale",
+        source="Coastal Wire",
+        rights="Editorial use only",
+        file=jpeg_file(900, 600),
+    )
+    make_image(title="Tall", file=jpeg_file(600, 900))
+    page = lxml.html.fromstring(
+        admin_client.get(f"/admin/articles/image/{query}&view=list").content
+    )
+    names = [a.text_content() for a in page.cssselect("#result_list .field-__str__ a")]
+    assert names == found

@@ -144,14 +144,11 @@ def test_two_requests_for_one_missing_rendition_give_one_good_file(story):
 
 @pytest.mark.django_db(transaction=True)
 def test_racing_requests_on_overwriting_storage_keep_the_winner(story, settings):
-    """With storage that overwrites names (S3's default), the loser of a race must not
-    delete the file the winning row points at."""
+    """With storage that overwrites names (S3's default), the loser of a race writes
+    the same bytes under the same name and must not delete the winner's file."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"allow_overwrite": True},
-        },
+        "default": {"BACKEND": "tests.storages.AtomicOverwriteStorage"},
     }
     url = story.lead_image.get_rendition_url(SPECS["card"], 640)
     assert fetch_at_once(url, 3) == [(640, 480)] * 3

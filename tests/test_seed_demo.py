@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from PIL import Image as PILImage
 
@@ -34,13 +35,17 @@ def media_root(settings, demo_media):
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker, demo_media):
-    """Seed once for the module (drawing 30 photos takes seconds), then empty the db."""
-    with override_settings(MEDIA_ROOT=demo_media):
-        with django_db_blocker.unblock():
-            call_command("seed_demo", verbosity=0)
+    """Seed once for the module (drawing 30 photos takes seconds), inside a transaction
+    that is rolled back at the end, so later tests see the database as migrations
+    left it."""
+    with (
+        override_settings(MEDIA_ROOT=demo_media),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", verbosity=0)
         yield
-        with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
+        transaction.set_rollback(True)
 
 
 def test_sections_and_authors(seeded):

@@ -141,9 +141,10 @@ def test_lead_image_is_a_figure_with_caption_and_credit(client, story):
     # A 16:9 crop of the 64 x 48 picture, its size given to prevent layout shift.
     assert (image.get("width"), image.get("height")) == ("64", "36")
     assert fetch_picture(client, image.get("src")).size == (64, 36)
-    source = figure.cssselect("picture source")[0]
-    assert source.get("type") == "image/webp"
-    assert fetch_picture(client, source.get("srcset").split()[0]).format == "WEBP"
+    sources = figure.cssselect("picture source")
+    assert [s.get("type") for s in sources] == ["image/avif", "image/webp"]
+    for source, fmt in zip(sources, ["AVIF", "WEBP"], strict=True):
+        assert fetch_picture(client, source.get("srcset").split()[0]).format == fmt
     assert image.get("loading") != "lazy"
     assert (
         text(figure.cssselect("figcaption .figure__caption")[0]) == "The council votes."

@@ -237,6 +237,16 @@ class ImageAdmin(admin.ModelAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 
+    def changelist_view(self, request, extra_context=None):
+        # Grid or list: chosen with ?view=, remembered in the session, and taken out of
+        # the query before the changelist reads it as a filter.
+        if "view" in request.GET:
+            request.session["image_library_view"] = request.GET["view"]
+            request.GET = request.GET.copy()
+            del request.GET["view"]
+        grid = request.session.get("image_library_view") == "grid"
+        return super().changelist_view(request, {**(extra_context or {}), "grid": grid})
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         image = self.get_object(request, object_id)
         if image and image.rights_expired:

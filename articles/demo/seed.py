@@ -55,8 +55,6 @@ def save_picture(*, picture, name, title, alt_text, caption="", credit="", sourc
         title=title, alt_text=alt_text, caption=caption, credit=credit, source=source
     )
     image.file.save(f"{name}.jpg", ContentFile(jpeg_bytes(picture)), save=False)
-    # Read from the picture itself: a file saved with save=False leaves them unset.
-    image.width, image.height = picture.size
     image.save()
     return image
 

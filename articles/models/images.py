@@ -44,19 +44,22 @@ class OrientedImageFieldFile(ImageFieldFile):
 
     def _get_image_dimensions(self):
         if not hasattr(self, "_dimensions_cache"):
-            close = self.closed
-            self.open()
-            try:
-                self.seek(0)
-                self._dimensions_cache = renditions.display_size(self)
-            except (OSError, SyntaxError, ValueError):
-                self._dimensions_cache = (None, None)
-            finally:
-                if close:
-                    self.close()
-                else:
-                    self.seek(0)
+            self._dimensions_cache = self._read_size()
         return self._dimensions_cache
+
+    def _read_size(self):
+        """The size from the file in hand, or else from storage: a file just handed to
+        storage may already be closed by it."""
+        try:
+            self.open()
+            self.seek(0)
+            return renditions.display_size(self)
+        except (OSError, SyntaxError, ValueError):
+            pass
+        if self.name and self.storage.exists(self.name):
+            with self.storage.open(self.name) as stored:
+                return renditions.display_size(stored)
+        return (None, None)
 
 
 class OrientedImageField(models.ImageField):
@@ -149,6 +152,14 @@ class Image(models.Model):
         if self.caption:
             return self.caption if len(self.caption) <= 60 else self.caption[:59] + "…"
         return self.file.name.rsplit("/", 1)[-1]
+
+    def save(self, *args, **kwargs):
+        # A file handed over with file.save(..., save=False) reaches here without its
+        # size (storage closed the file before Django could read it): read it back.
+        if self.file and not (self.width and self.height):
+            self.file._dimensions_cache = self.file._read_size()
+            self.width, self.height = self.file.width, self.file.height
+        super().save(*args, **kwargs)
 
     def rendition_widths(self, spec):
         """The widths of `spec` (a renditions.Spec) this picture can fill."""

@@ -110,7 +110,7 @@ def byline_links(bylines):
 
 @register.inclusion_tag("includes/picture.html")
 def picture(image, spec, sizes, alt=None, eager=False):
-    """A responsive <picture> of `image` cropped to `spec`: WebP with a JPEG fallback,
+    """A responsive <picture> of `image` cropped to `spec`: AVIF, then WebP, then JPEG,
     every width the spec allows, and the size attributes that prevent layout shift."""
     spec = renditions.SPECS[spec]
     widths = image.rendition_widths(spec)
@@ -123,6 +123,7 @@ def picture(image, spec, sizes, alt=None, eager=False):
     fallback = widths[len(widths) // 2]
     width, height = image.rendition_size(spec, fallback)
     return {
+        "avif_srcset": srcset("avif"),
         "webp_srcset": srcset("webp"),
         "jpeg_srcset": srcset("jpg"),
         "src": image.get_rendition_url(spec, fallback),
