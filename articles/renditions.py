@@ -106,9 +106,25 @@ def render(source, spec, width, focal, fmt):
     """
     pillow_format, _, options = FORMATS[fmt]
     with Image.open(source) as picture:
+        turned = picture.getexif().get(ExifTags.Base.Orientation) in QUARTER_TURNS
+        shown = picture.size[::-1] if turned else picture.size
+        box = crop_box(shown, spec.ratio, focal)
+        size = output_size(shown, spec.ratio, focal, width)
+        if picture.format == "JPEG":
+            # Decode at 1/2, 1/4 or 1/8 scale when that still covers the output: a
+            # 6000 px photo need not be decoded whole for a 480 px rendition.
+            scale = size[0] / (box[2] - box[0])
+            picture.draft(
+                "RGB", (int(picture.width * scale) + 1, int(picture.height * scale) + 1)
+            )
         picture = to_rgb(ImageOps.exif_transpose(picture))
-        box = crop_box(picture.size, spec.ratio, focal)
-        size = output_size(picture.size, spec.ratio, focal, width)
+        factor_x, factor_y = picture.width / shown[0], picture.height / shown[1]
+        box = (
+            box[0] * factor_x,
+            box[1] * factor_y,
+            box[2] * factor_x,
+            box[3] * factor_y,
+        )
         picture = picture.resize(size, Image.Resampling.LANCZOS, box=box)
     buffer = io.BytesIO()
     picture.save(buffer, pillow_format, **options)

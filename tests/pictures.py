@@ -104,7 +104,10 @@ def wire_photo_xmp():
 
 
 def rotated_jpeg(width=1200, height=900, orientation=6):
+    """Stored on its side: red on the left, blue on the right, so that shown upright
+    (orientation 6 turns it a quarter clockwise) red is on top."""
     picture = Image.new("RGB", (width, height), (200, 30, 30))
+    picture.paste((30, 30, 200), (width // 2, 0, width, height))
     exif = picture.getexif()
     exif[0x0112] = orientation
     buffer = io.BytesIO()

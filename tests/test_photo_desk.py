@@ -138,6 +138,8 @@ def test_exif_orientation_is_applied(admin_client, client):
     make_article(lead_image=image)
     served = fetch_picture(client, image.get_rendition_url(SPECS["preview"], 320))
     assert served.size == (320, 427)
+    top, bottom = served.getpixel((160, 20)), served.getpixel((160, 400))
+    assert top[0] > 150 > top[2] and bottom[2] > 150 > bottom[0]  # red above blue
 
 
 def test_renditions_carry_no_private_metadata(admin_client, client):
