@@ -130,3 +130,60 @@ def test_reader_goes_home_section_story_author_search(live_server, page):
         "seawall",
         "engineers",
     }
+
+
+def test_photo_editor_sets_the_focal_point_by_clicking(live_server, page, admin_user):
+    from articles.models import Image
+
+    from .factories import jpeg_file
+
+    image = make_image(file=jpeg_file(1200, 800), title="Harbor")
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/admin/articles/image/{image.pk}/change/")
+    picture = page.locator(".focal-picker img")
+    picture.wait_for()
+    box = picture.bounding_box()
+    # Click a quarter of the way across and three quarters down.
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.75)
+    # The numbers follow the click (to a pixel of the picture shown).
+    assert float(page.locator("#id_focal_x").input_value()) == pytest.approx(
+        0.25, abs=0.01
+    )
+    assert float(page.locator("#id_focal_y").input_value()) == pytest.approx(
+        0.75, abs=0.01
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/admin/articles/image/")
+    image = Image.objects.get(pk=image.pk)
+    assert (round(image.focal_x, 2), round(image.focal_y, 2)) == (0.25, 0.75)
+
+
+def test_choosing_a_lead_image_shows_its_thumbnail(live_server, page, admin_user):
+    make_image(file=jpeg_file_for_picker(), title="Harbor at dawn")
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.locator(".field-lead_image .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill("harbor")
+    option = page.locator(".select2-results__option .newsroom-picker-option").first
+    option.wait_for()
+    # The thumbnail beside the result is a real picture, once it has loaded.
+    page.wait_for_function(
+        "() => document.querySelector('.newsroom-picker-option img').naturalWidth > 0"
+    )
+    option.click()
+    page.locator(".field-lead_image img.newsroom-picker-thumb").wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('img.newsroom-picker-thumb').naturalWidth > 0"
+    )
+
+
+def jpeg_file_for_picker():
+    from .factories import jpeg_file
+
+    return jpeg_file(800, 600)

@@ -32,7 +32,20 @@
     if ($select.data("select2")) {
       $select.select2("destroy");
     }
-    $select.djangoAdminSelect2({
+    // As Django's autocomplete.js sets it up (the rest comes from data- attributes),
+    // plus a thumbnail beside each result.
+    $select.select2({
+      ajax: {
+        data: function (params) {
+          return {
+            term: params.term,
+            page: params.page,
+            app_label: select.dataset.appLabel,
+            model_name: select.dataset.modelName,
+            field_name: select.dataset.fieldName,
+          };
+        },
+      },
       templateResult: function (item) { return result($, thumbnailUrl, item); },
     });
     $select.on("change", show);
@@ -41,7 +54,7 @@
 
   window.addEventListener("load", function () {
     const $ = window.django && window.django.jQuery;
-    if (!$ || !$.fn.djangoAdminSelect2) {
+    if (!$ || !$.fn.select2) {
       return;
     }
     document.querySelectorAll(FIELDS).forEach(function (select) { enhance($, select); });
