@@ -171,7 +171,12 @@ def test_slug_is_prepopulated_from_the_headline(admin_client):
 def test_article_form_uses_autocomplete(admin_client, field):
     page = lxml.html.fromstring(admin_client.get(admin_url(Article, "add")).content)
     widget = page.cssselect(f"#id_{field}")[0]
-    assert "admin-autocomplete" in widget.get("class")
+    # Image fields use the admin's autocomplete with thumbnails (our own set-up).
+    assert widget.get("class").split()[-1] in {
+        "admin-autocomplete",
+        "newsroom-image-autocomplete",
+    }
+    assert widget.get("data-ajax--url") == "/admin/autocomplete/"
 
 
 def autocomplete(client, field, term, model="article"):

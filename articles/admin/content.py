@@ -12,6 +12,7 @@ from taggit.utils import parse_tags
 
 from ..models import Article, Author, Byline, Category, Correction
 from .images import thumbnail
+from .widgets import ImagePickerMixin
 
 
 @admin.register(Category)
@@ -41,7 +42,7 @@ class HasLoginFilter(admin.SimpleListFilter):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(ImagePickerMixin, admin.ModelAdmin):
     list_display = ["list_headshot", "name", "job_title", "user", "story_count"]
     list_display_links = ["list_headshot", "name"]
     list_filter = [HasLoginFilter]
@@ -56,7 +57,6 @@ class AuthorAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/image-picker.js"]
 
     fieldsets = [
         (None, {"fields": ["name", "slug", "job_title", "user"]}),
@@ -137,7 +137,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     list_display = [
@@ -182,7 +182,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/image-picker.js"]
 
     def get_queryset(self, request):
         return (

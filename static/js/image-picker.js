@@ -1,19 +1,11 @@
 // Image fields with autocomplete show thumbnails: beside each result while choosing,
-// and beside the field once a picture is chosen.
+// and beside the field once a picture is chosen. Set up here, in place of Django's
+// autocomplete.js (see articles/admin/widgets.py).
 (function () {
   "use strict";
-  const FIELDS = "select.admin-autocomplete[name='lead_image'], select.admin-autocomplete[name='headshot']";
+  let $;
 
-  function result($, thumbnailUrl, item) {
-    if (!item.id) {
-      return item.text;
-    }
-    return $("<span class='newsroom-picker-option'>")
-      .append($("<img alt='' loading='lazy'>").attr("src", thumbnailUrl(item.id)))
-      .append($("<span>").text(item.text));
-  }
-
-  function enhance($, select) {
+  function setUp(select) {
     const $select = $(select);
     // The admin's root, from the autocomplete address Django put on the field.
     const root = String($select.data("ajax--url")).replace(/autocomplete\/$/, "");
@@ -29,11 +21,8 @@
         preview.attr("src", thumbnailUrl(id));
       }
     };
-    if ($select.data("select2")) {
-      $select.select2("destroy");
-    }
-    // As Django's autocomplete.js sets it up (the rest comes from data- attributes),
-    // plus a thumbnail beside each result.
+    // As Django's autocomplete.js sets a field up (the rest comes from its data-
+    // attributes), plus a thumbnail beside each result.
     $select.select2({
       ajax: {
         data: function (params) {
@@ -46,17 +35,25 @@
           };
         },
       },
-      templateResult: function (item) { return result($, thumbnailUrl, item); },
+      templateResult: function (item) {
+        if (!item.id) {
+          return item.text;
+        }
+        return $("<span class='newsroom-picker-option'>")
+          .append($("<img alt='' loading='lazy'>").attr("src", thumbnailUrl(item.id)))
+          .append($("<span>").text(item.text));
+      },
     });
     $select.on("change", show);
     show();
   }
 
-  window.addEventListener("load", function () {
-    const $ = window.django && window.django.jQuery;
-    if (!$ || !$.fn.select2) {
-      return;
-    }
-    document.querySelectorAll(FIELDS).forEach(function (select) { enhance($, select); });
+  // The admin may load this file before jQuery and select2; all are there once the
+  // document has been parsed.
+  document.addEventListener("DOMContentLoaded", function () {
+    $ = window.django.jQuery;
+    $(".newsroom-image-autocomplete").not("[name*=__prefix__]").each(function () {
+      setUp(this);
+    });
   });
 })();
