@@ -84,6 +84,7 @@ class ImageForm(forms.ModelForm):
             if existing:
                 raise duplicate_error(existing)
             self.upload_info = info
+            upload.name = uploads.safe_name(upload.name, info.format)
         return upload
 
     def _post_clean(self):
@@ -98,11 +99,17 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleImageField(forms.FileField):
+    """Several files; each is judged on its own later, so one bad file (even an empty
+    one) does not refuse the others."""
+
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleImageField, self).clean(item, initial) for item in files]
+        given = data if isinstance(data, list | tuple) else [data]
+        files = [item for item in given if item]
+        if not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return files
 
 
 class UploadManyForm(forms.Form):

@@ -10,7 +10,7 @@ near its middle as the picture's edges allow: the subject is always in frame.
 import io
 from dataclasses import dataclass
 
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image, ImageCms, ImageOps
 
 # EXIF orientations that turn the picture a quarter turn: width and height swap.
 QUARTER_TURNS = {5, 6, 7, 8}
@@ -85,9 +85,27 @@ def available_widths(size, spec, focal):
     return widths or [crop_w]
 
 
+def to_srgb(picture):
+    """The picture in sRGB, the colours every browser assumes, if it carries another
+    colour profile (Adobe RGB, Display P3, a printer's CMYK)."""
+    profile = picture.info.get("icc_profile")
+    if not profile or picture.mode not in {"RGB", "RGBA", "CMYK"}:
+        return picture
+    try:
+        return ImageCms.profileToProfile(
+            picture,
+            ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+            ImageCms.createProfile("sRGB"),
+            outputMode="RGBA" if picture.mode == "RGBA" else "RGB",
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return picture  # a broken profile: keep the pixels as they are
+
+
 def to_rgb(picture):
-    """8-bit RGB of any picture Pillow opens: transparency laid on white, 16-bit grey
-    scaled down rather than clipped, CMYK and palettes converted."""
+    """8-bit sRGB of any picture Pillow opens: transparency laid on white, 16-bit grey
+    scaled down rather than clipped, CMYK, palettes and colour profiles converted."""
+    picture = to_srgb(picture)
     if picture.mode in {"I;16", "I;16B", "I;16L", "I"}:
         return picture.convert("I").point(lambda value: value / 256).convert("RGB")
     if picture.mode in {"RGBA", "LA", "PA"} or "transparency" in picture.info:
@@ -126,6 +144,7 @@ def render(source, spec, width, focal, fmt):
             box[3] * factor_y,
         )
         picture = picture.resize(size, Image.Resampling.LANCZOS, box=box)
+        picture.info.clear()  # no EXIF, XMP or ICC profile may travel on
     buffer = io.BytesIO()
     picture.save(buffer, pillow_format, **options)
     return buffer.getvalue()

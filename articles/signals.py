@@ -2,7 +2,13 @@
 images and renditions."""
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
@@ -74,6 +80,18 @@ def image_deleted(sender, instance, **kwargs):
     # Its renditions go with it (cascade), and so does the original: a picture removed
     # for rights reasons must not stay in storage.
     delete_file_after_commit(instance.file)
+
+
+@receiver(pre_save, sender=Image, dispatch_uid="replaced_original_on_save")
+def image_saving(sender, instance, raw=False, **kwargs):
+    # A replaced file goes once the new one is saved: a picture withdrawn for rights
+    # reasons must not linger in storage.
+    if raw or not instance.pk:
+        return
+    old = Image.objects.filter(pk=instance.pk).values_list("file", flat=True).first()
+    if old and old != instance.file.name:
+        storage = instance.file.storage
+        transaction.on_commit(lambda: storage.delete(old))
 
 
 @receiver(post_save, sender=Image, dispatch_uid="stale_renditions_on_save")

@@ -9,6 +9,7 @@ leaves nothing behind.
 """
 
 import hashlib
+import re
 import warnings
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
@@ -53,9 +54,14 @@ def inspect(upload, *, max_bytes, max_pixels):
     for chunk in iter(lambda: upload.read(1 << 20), b""):
         digest.update(chunk)
 
+    too_many_pixels = ValidationError(
+        _("The picture has more pixels than the %(limit)s million we accept.")
+        % {"limit": round(max_pixels / 1e6, 1)},
+        code="too_many_pixels",
+    )
     try:
         with warnings.catch_warnings():
-            # Pillow warns, then fails, on huge pixel counts; our own limit is lower.
+            # Pillow warns, then refuses, past its own pixel limit: both are refusals.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             upload.seek(0)
             with Image.open(upload) as picture:
@@ -64,7 +70,7 @@ def inspect(upload, *, max_bytes, max_pixels):
                 if picture_format not in ACCEPTED_FORMATS:
                     raise UnidentifiedImageError(picture_format)
                 if width * height > max_pixels:
-                    raise Image.DecompressionBombError(width * height)
+                    raise too_many_pixels
                 picture.verify()
             # verify() leaves the picture unusable; decode every pixel of a fresh copy
             # to catch truncated and corrupt data.
@@ -74,21 +80,14 @@ def inspect(upload, *, max_bytes, max_pixels):
                 orientation = picture.getexif().get(ExifTags.Base.Orientation)
                 metadata = read_metadata(picture)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(
-            _(
-                "The picture is %(width)s × %(height)s pixels; the most we accept is "
-                "%(limit)s million pixels."
-            )
-            % {"width": width, "height": height, "limit": round(max_pixels / 1e6, 1)},
-            code="too_many_pixels",
-        ) from None
+        raise too_many_pixels from None
     except UnidentifiedImageError:
         raise ValidationError(
             _("This file is not a picture we can use. Upload a %(formats)s image.")
             % {"formats": FORMAT_NAMES},
             code="not_an_image",
         ) from None
-    except (OSError, SyntaxError, ValueError, Image.UnidentifiedImageError):
+    except (OSError, SyntaxError, ValueError, EOFError):
         raise ValidationError(
             _("The picture is damaged or incomplete; export it again and re-upload."),
             code="corrupt",
@@ -99,6 +98,34 @@ def inspect(upload, *, max_bytes, max_pixels):
     if orientation in QUARTER_TURNS:
         width, height = height, width
     return UploadInfo(picture_format, width, height, digest.hexdigest(), metadata)
+
+
+# The extension a stored file gets comes from its content, never from its name: a GIF
+# named "x.html" is stored as ".gif" and served as an image.
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "AVIF": "avif"}
+
+
+def safe_name(original_name, picture_format):
+    """The upload's name with the extension its content calls for."""
+    stem = original_name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "image"
+    return f"{stem}.{EXTENSIONS[picture_format]}"
+
+
+# Characters no caption needs: NUL (PostgreSQL refuses it) and other controls, though
+# tabs and line breaks stay.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value):
+    return CONTROL_CHARACTERS.sub("", value).strip()
+
+
+def decode_iptc(value):
+    """IPTC text is UTF-8 in modern files and often Windows Latin-1 in older ones."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("cp1252", "replace")
 
 
 # IPTC IIM (record 2) datasets a wire photo fills in, and the Image fields they feed.
@@ -130,27 +157,33 @@ XMP_FIELDS = {
 
 
 def read_metadata(picture):
-    """Caption, credit, photographer, source, rights and title from IPTC and XMP."""
-    found = {}
-    for name, value in _xmp_values(picture).items():
-        found.setdefault(name, value)
-    iptc = IptcImagePlugin.getiptcinfo(picture) or {}
+    """Caption, credit, photographer, source, rights and title from IPTC and XMP.
+
+    Metadata is a courtesy: if a wire tool wrote it badly, the picture is still good,
+    and the fields simply stay for the editor to fill in."""
+    try:
+        found = _xmp_values(picture)
+        iptc = IptcImagePlugin.getiptcinfo(picture) or {}
+    except (OSError, SyntaxError, ValueError, KeyError, IndexError):
+        return {}
     for key, name in IPTC_FIELDS.items():
         value = iptc.get(key)
         if isinstance(value, list):
             value = b"; ".join(value)
         if value:
-            found.setdefault(name, value.decode("utf-8", "replace").strip())
-    if "credit" not in found and "photographer" in found:
+            found.setdefault(name, decode_iptc(value))
+    found = {name: clean_text(value) for name, value in found.items()}
+    if not found.get("credit") and found.get("photographer"):
         # A newsroom prints "Photographer/Agency" when the wire gives no credit line.
-        found["credit"] = "/".join(
-            filter(None, [found["photographer"], found.get("source")])
-        )
+        parts = [found["photographer"], found.get("source")]
+        found["credit"] = "/".join(part for part in parts if part)
     return {name: value for name, value in found.items() if value}
 
 
 def _xmp_values(picture):
     packet = picture.info.get("xmp") or picture.info.get("XML:com.adobe.xmp")
+    if isinstance(packet, bytes):
+        packet = packet.strip(b"\x00 \t\r\n")  # some tools pad the packet with NULs
     if not packet:
         return {}
     try:

@@ -219,7 +219,7 @@ def image_rendition(request, pk, version, spec, width, fmt):
         raise Http404("No such rendition.")
     image = Image.objects.shown_to_public().filter(pk=pk).first()
     is_public = image is not None
-    if not is_public and request.user.is_staff:
+    if not is_public and request.user.has_perm("articles.view_image"):
         image = Image.objects.filter(pk=pk).first()
     if image is None or width not in image.rendition_widths(spec):
         raise Http404("No such rendition.")
@@ -238,13 +238,31 @@ def image_rendition(request, pk, version, spec, width, fmt):
     return response
 
 
+# Uploads are stored under these extensions only (see uploads.safe_name); nothing else
+# in the media folder is served, whatever it is called.
+MEDIA_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "avif": "image/avif",
+}
+
+
 def media_file(request, path):
     """Uploads served by Django itself (SERVE_MEDIA): originals of pictures readers can
-    see, and everything for staff. Readers get renditions from image_rendition."""
+    see, and any picture for staff who may view images. Always as an image, never as a
+    page that could run script."""
+    content_type = MEDIA_TYPES.get(path.rsplit(".", 1)[-1].lower())
+    if content_type is None:
+        raise Http404
     allowed = Image.objects.shown_to_public().filter(file=path).exists()
-    if not allowed and not request.user.is_staff:
+    if not allowed and not request.user.has_perm("articles.view_image"):
         raise Http404
     response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Type"] = content_type
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = (
         "public, max-age=86400" if allowed else "private, no-store"
     )

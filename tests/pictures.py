@@ -41,6 +41,17 @@ def jpeg_with_private_exif():
     return buffer.getvalue()
 
 
+def raw_app13(iim):
+    """A JPEG APP13 (Photoshop) segment around raw IPTC bytes, however broken."""
+    if len(iim) % 2:
+        iim += b"\x00"
+    resource = (
+        b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(iim))
+    ) + iim
+    payload = b"Photoshop 3.0\x00" + resource
+    return b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+
+
 def iptc_segment(datasets):
     """A JPEG APP13 segment holding IPTC IIM datasets, as photo desks' tools write."""
     iim = b"".join(
@@ -60,7 +71,7 @@ def iptc_segment(datasets):
     return b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
 
 
-def wire_photo_iptc(**overrides):
+def wire_photo_iptc(overrides=None):
     datasets = {
         (2, 5): b"Harbor storm",
         (2, 120): b"Waves break over the seawall in Saltmarsh on Tuesday.",
@@ -69,7 +80,7 @@ def wire_photo_iptc(**overrides):
         (2, 115): b"Coastal Wire",
         (2, 116): b"(c) Coastal Wire. Editorial use only.",
     }
-    datasets.update(overrides)
+    datasets.update(overrides or {})
     jpeg = picture_bytes(size=(900, 600))
     return jpeg[:2] + iptc_segment(datasets) + jpeg[2:]
 
@@ -119,3 +130,40 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 SCRIPT = b"#!/bin/sh\nrm -rf /\n"
+
+
+def jpeg_with_profile_and_xmp():
+    """A JPEG with an embedded colour profile and an XMP packet."""
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return picture_bytes(size=(900, 600), icc_profile=profile, xmp=XMP_PACKET.encode())
+
+
+def two_halves(size=(1200, 600)):
+    """Red on the left half, blue on the right."""
+    width, height = size
+    picture = Image.new("RGB", size, (220, 20, 20))
+    picture.paste((20, 20, 220), (width // 2, 0, width, height))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return SimpleUploadedFile("halves.png", buffer.getvalue())
+
+
+def transparent_png():
+    picture = Image.new("RGBA", (800, 600), (0, 0, 0, 0))
+    picture.paste((20, 20, 220, 255), (400, 300, 800, 600))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return SimpleUploadedFile("cutout.png", buffer.getvalue())
+
+
+def marked_corner(orientation, size=(800, 600)):
+    """Blue, with a red patch at the stored top-left corner, and an EXIF orientation."""
+    picture = Image.new("RGB", size, (20, 20, 220))
+    picture.paste((220, 20, 20), (0, 0, size[0] // 4, size[1] // 4))
+    exif = picture.getexif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", exif=exif, quality=95)
+    return SimpleUploadedFile("corner.jpg", buffer.getvalue())

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -21,6 +23,13 @@ from ..forms import (
 )
 from ..models import Image, Rendition
 from ..renditions import SPECS
+from ..uploads import safe_name
+
+
+class AlreadyInLibrary(Exception):
+    def __init__(self, image):
+        super().__init__(image)
+        self.image = image
 
 
 def thumbnail(image, size=80):
@@ -235,15 +244,42 @@ class ImageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        try:
+            with transaction.atomic():
+                super().save_model(request, obj, form, change)
+        except IntegrityError:
+            # The same picture was added a moment ago (a double click, a colleague):
+            # drop the file just stored and send the editor to the one already there.
+            existing = duplicate_of(obj.content_hash, exclude_pk=obj.pk)
+            obj.file.delete(save=False)
+            if existing is None:
+                raise
+            raise AlreadyInLibrary(existing) from None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except AlreadyInLibrary as duplicate:
+            self.message_user(
+                request,
+                _("This picture is already in the library; here it is."),
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:articles_image_change", args=[duplicate.image.pk])
+            )
 
     def changelist_view(self, request, extra_context=None):
         # Grid or list: chosen with ?view=, remembered in the session, and taken out of
         # the query before the changelist reads it as a filter.
-        if "view" in request.GET:
-            request.session["image_library_view"] = request.GET["view"]
-            request.GET = request.GET.copy()
-            del request.GET["view"]
+        query = request.GET.copy()
+        if "view" in query:
+            request.session["image_library_view"] = query.pop("view")[-1]
+        for key, values in list(query.lists()):
+            # PostgreSQL refuses NUL in any string; such a filter matches nothing.
+            if any("\x00" in value for value in values):
+                del query[key]
+        request.GET = query
         grid = request.session.get("image_library_view") == "grid"
         return super().changelist_view(request, {**(extra_context or {}), "grid": grid})
 
@@ -290,18 +326,25 @@ class ImageAdmin(admin.ModelAdmin):
         )
 
     def _add_upload(self, request, upload):
+        name = upload.name
         try:
             info = inspect_upload(upload)
-        except Exception as error:  # ValidationError: say why, store nothing
-            return {"name": upload.name, "error": " ".join(error.messages)}
+        except ValidationError as error:  # say why, store nothing
+            return {"name": name, "error": " ".join(error.messages)}
         existing = duplicate_of(info.content_hash)
         if existing:
-            return {"name": upload.name, "duplicate": existing}
+            return {"name": name, "duplicate": existing}
         image = Image(uploaded_by=request.user, content_hash=info.content_hash)
         fill_from_metadata(image, info.metadata)
-        image.file.save(upload.name, upload, save=False)
-        image.save()
-        return {"name": upload.name, "image": image}
+        image.file.save(safe_name(name, info.format), upload, save=False)
+        try:
+            with transaction.atomic():
+                image.save()
+        except IntegrityError:
+            # Someone added the same picture a moment ago: keep theirs, drop our copy.
+            image.file.delete(save=False)
+            return {"name": name, "duplicate": duplicate_of(info.content_hash)}
+        return {"name": name, "image": image}
 
 
 @admin.register(Rendition)
