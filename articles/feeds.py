@@ -9,14 +9,19 @@ import copy
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html
 
-from .models import Article, Author, Category
+from . import inline_images
+from .models import Article, Author, Category, InlineImage
+from .renditions import SPECS
 from .sanitize import clean_body
-from .structured_data import social_image
+from .structured_data import social_image, widest_up_to
 
 FEED_LENGTH = 30
+FEED_IMAGE_WIDTH = 800
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -97,7 +102,14 @@ class LatestStoriesFeed(Feed):
             self.get_stories(obj)
             .published()
             .for_listing()
-            .prefetch_related("categories", "tags")[:FEED_LENGTH]
+            .prefetch_related(
+                "categories",
+                "tags",
+                Prefetch(
+                    "inline_image_links",
+                    queryset=InlineImage.objects.select_related("image"),
+                ),
+            )[:FEED_LENGTH]
         )
 
     def item_title(self, article):
@@ -121,7 +133,7 @@ class LatestStoriesFeed(Feed):
         request = self.request
         image = article.lead_image
         return {
-            "content": clean_body(article.body),
+            "content": self.body_with_pictures(article),
             "author_names": [b.author.name for b in article.author_bylines()],
             "authors": [
                 (b.author.name, request.build_absolute_uri(b.author.get_absolute_url()))
@@ -130,6 +142,30 @@ class LatestStoriesFeed(Feed):
             # The same 16:9 picture the story page and its social cards show.
             "image": image and social_image(image, request),
         }
+
+    def body_with_pictures(self, article):
+        """The clean body, with placed pictures drawn as feed readers can show them:
+        one JPEG with full URLs, and the caption and credit."""
+        images = {
+            link.image_id: link.image for link in article.inline_image_links.all()
+        }
+        spec = SPECS["inline"]
+
+        def draw(image):
+            width = widest_up_to(image, spec, FEED_IMAGE_WIDTH)
+            pixels = image.rendition_size(spec, width)
+            words = " ".join(filter(None, [image.caption, image.credit]))
+            return format_html(
+                '<figure><img src="{}" width="{}" height="{}" alt="{}">'
+                "<figcaption>{}</figcaption></figure>",
+                self.request.build_absolute_uri(image.get_rendition_url(spec, width)),
+                pixels[0],
+                pixels[1],
+                image.alt_text,
+                words,
+            )
+
+        return inline_images.expand(clean_body(article.body), images, draw)
 
     def __call__(self, request, *args, **kwargs):
         # One Feed instance serves every request (and thread): give each request its own

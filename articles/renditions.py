@@ -32,6 +32,8 @@ SPECS = {
         Spec("headshot", (1, 1), (160, 320, 480)),
         # The whole picture, uncropped: the library's thumbnails and focal picker.
         Spec("preview", None, (160, 320, 640, 960)),
+        # Pictures placed in a story's body keep their own shape.
+        Spec("inline", None, (480, 800, 1200, 1600)),
     ]
 }
 

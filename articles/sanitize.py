@@ -34,6 +34,9 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "blockquote": {"cite"},
     "ol": {"start"},
+    # <figure data-image-id="12"></figure>: a picture from the library, drawn with its
+    # caption, credit and renditions when the page is (see inline_images.py).
+    "figure": {"data-image-id"},
 }
 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}

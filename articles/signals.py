@@ -1,5 +1,5 @@
-"""Keep derived data in step: each article's search document, and the files of
-images and renditions."""
+"""Keep derived data in step: each article's search document and placed pictures,
+and the files of images and renditions."""
 
 from django.db import transaction
 from django.db.models.signals import (
@@ -12,7 +12,8 @@ from django.db.models.signals import (
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, Author, Byline, Image, Rendition
+from .inline_images import placed_image_ids
+from .models import Article, Author, Byline, Image, InlineImage, Rendition
 from .search import refresh_search_vectors
 
 
@@ -20,6 +21,21 @@ from .search import refresh_search_vectors
 def article_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_search_vectors([instance.pk])
+        link_inline_images(instance)
+
+
+def link_inline_images(article):
+    """Record which library pictures the body places, so the library knows."""
+    ids = set(
+        Image.objects.filter(pk__in=placed_image_ids(article.body)).values_list(
+            "pk", flat=True
+        )
+    )
+    article.inline_image_links.exclude(image_id__in=ids).delete()
+    linked = set(article.inline_image_links.values_list("image_id", flat=True))
+    InlineImage.objects.bulk_create(
+        InlineImage(article=article, image_id=pk) for pk in ids - linked
+    )
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="byline_search_on_save")

@@ -174,12 +174,14 @@ def test_choosing_a_lead_image_shows_its_thumbnail(live_server, page, admin_user
     option.wait_for()
     # The thumbnail beside the result is a real picture, once it has loaded.
     page.wait_for_function(
-        "() => document.querySelector('.newsroom-picker-option img').naturalWidth > 0"
+        "() => document.querySelector('.select2-results .newsroom-picker-option img')"
+        ".naturalWidth > 0"
     )
     option.click()
     page.locator(".field-lead_image img.newsroom-picker-thumb").wait_for()
     page.wait_for_function(
-        "() => document.querySelector('img.newsroom-picker-thumb').naturalWidth > 0"
+        "() => document.querySelector('.field-lead_image img.newsroom-picker-thumb')"
+        ".naturalWidth > 0"
     )
 
 
@@ -187,3 +189,20 @@ def jpeg_file_for_picker():
     from .factories import jpeg_file
 
     return jpeg_file(800, 600)
+
+
+def test_editor_places_a_library_picture_in_the_body(live_server, page, admin_user):
+    make_image(file=jpeg_file_for_picker(), title="Seawall at noon")
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    body = page.locator("#id_body")
+    body.fill("<p>First.</p>")
+    page.locator(".field-insert_image .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill("seawall")
+    page.locator(".select2-results__option .newsroom-picker-option").first.click()
+    page.get_by_role("button", name="Place in story").click()
+    assert '<figure data-image-id="' in body.input_value()
+    assert body.input_value().startswith("<p>First.</p>")

@@ -578,3 +578,90 @@ def test_one_empty_file_does_not_refuse_the_rest_of_a_batch(admin_client):
     )
     assert response.status_code == 200
     assert Image.objects.count() == 1
+
+
+def placed(*images):
+    return (
+        "<p>Before.</p>"
+        + "".join(
+            f'<figure data-image-id="{image.pk}"><figcaption>x</figcaption></figure>'
+            for image in images
+        )
+        + "<p>After.</p>"
+    )
+
+
+def test_placed_pictures_are_drawn_with_caption_credit_and_renditions(client):
+    image = make_image(
+        file=jpeg_file(1600, 1000), caption="The seawall at noon.", credit="A/B"
+    )
+    story = make_article(body=placed(image))
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    figure = page.cssselect(".story__body figure.figure--inline")[0]
+    assert " ".join(figure.cssselect("figcaption")[0].text_content().split()) == (
+        "The seawall at noon. A/B"
+    )
+    img = figure.cssselect("img")[0]
+    assert img.get("loading") == "lazy" and img.get("alt") == image.alt_text
+    width, height = fetch_picture(client, img.get("src")).size
+    assert width in SPECS["inline"].widths and width / height == 1.6  # uncropped
+    assert [p.text_content() for p in page.cssselect(".story__body p")] == [
+        "Before.",
+        "After.",
+    ]
+
+
+def test_placed_pictures_are_where_used_and_protected(admin_client):
+    image = make_image()
+    story = make_article(headline="Seawall vote", body=placed(image))
+    page = lxml.html.fromstring(
+        admin_client.get(
+            reverse("admin:articles_image_change", args=[image.pk])
+        ).content
+    )
+    used = [
+        " ".join(li.text_content().split())
+        for li in page.cssselect(".newsroom-where-used li")
+    ]
+    assert used == ["In the body of Seawall vote (Published)"]
+    delete = admin_client.get(reverse("admin:articles_image_delete", args=[image.pk]))
+    assert "Seawall vote" in delete.content.decode()
+    admin_client.post(
+        reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
+    )
+    assert Image.objects.filter(pk=image.pk).exists()
+    story.body = "<p>No picture now.</p>"
+    story.save()
+    assert not image.inline_in.exists()
+
+
+def test_pictures_placed_in_drafts_stay_private_until_publication(client):
+    image = make_image(file=jpeg_file(1600, 1000))
+    draft = make_article(body=placed(image), status=Article.Status.DRAFT)
+    url = image.get_rendition_url(SPECS["inline"], 800)
+    assert client.get(url).status_code == 404
+    Article.objects.filter(pk=draft.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now()
+    )
+    assert client.get(url).status_code == 200
+
+
+def test_feeds_carry_placed_pictures_as_plain_images(client):
+    import feedparser
+
+    image = make_image(file=jpeg_file(1600, 1000), caption="Noon.", credit="A/B")
+    make_article(body=placed(image))
+    entry = feedparser.parse(client.get("/rss/index.xml").content).entries[0]
+    content = lxml.html.fromstring(entry.content[0].value)
+    img = content.cssselect("figure img")[0]
+    assert img.get("src").startswith("http://testserver/images/")
+    assert content.cssselect("figcaption")[0].text_content() == "Noon. A/B"
+
+
+def test_the_story_form_offers_a_picture_to_place_in_the_body(admin_client):
+    page = lxml.html.fromstring(
+        admin_client.get("/admin/articles/article/add/").content
+    )
+    picker = page.cssselect("#id_insert_image")[0]
+    assert "newsroom-image-autocomplete" in picker.get("class")
+    assert page.cssselect('script[src$="js/insert-image.js"]')

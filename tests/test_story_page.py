@@ -221,12 +221,17 @@ def test_page_reads_without_javascript(client, story):
 
 
 def story_with(n):
-    """A story with `n` authors, `n` further categories and `n` tags."""
+    """A story with `n` authors, further categories, tags and placed pictures."""
+    placed = "".join(
+        f'<p>Paragraph {i}.</p><figure data-image-id="{make_image().pk}"></figure>'
+        for i in range(n)
+    )
     return make_article(
         authors=[make_author() for _ in range(n)],
         categories=[make_category() for _ in range(n)],
         tags=[f"tag {i}" for i in range(n)],
         lead_image=make_image(),
+        body=placed,
     )
 
 
@@ -236,14 +241,14 @@ def count_queries(client, url, django_assert_max_num_queries, limit):
     return len(captured)
 
 
-def test_story_page_queries_do_not_grow_with_authors_categories_or_tags(
+def test_story_page_queries_do_not_grow_with_authors_categories_tags_or_pictures(
     client, django_assert_max_num_queries
 ):
     small, large = story_with(1), story_with(8)
     small_count = count_queries(
-        client, small.get_absolute_url(), django_assert_max_num_queries, 8
+        client, small.get_absolute_url(), django_assert_max_num_queries, 9
     )
     large_count = count_queries(
-        client, large.get_absolute_url(), django_assert_max_num_queries, 8
+        client, large.get_absolute_url(), django_assert_max_num_queries, 9
     )
     assert small_count == large_count

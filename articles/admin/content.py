@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from ..models import Article, Author, Byline, Category, Correction
+from ..models import Article, Author, Byline, Category, Correction, Image
 from .images import thumbnail
-from .widgets import ImagePickerMixin
+from .widgets import ImageAutocompleteSelect, ImagePickerMixin
 
 
 @admin.register(Category)
@@ -111,6 +111,22 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         help_text=_("Comma-separated; for tags that do not exist yet."),
     )
+    insert_image = forms.ModelChoiceField(
+        label=_("Place a picture"),
+        queryset=Image.objects.all(),
+        required=False,
+        help_text=_(
+            "Choose a picture from the library, then “Place in story” puts it at the "
+            "cursor in the body. Its caption and credit come from the library."
+        ),
+        # Bound to lead_image only for the autocomplete's address; never saved.
+        widget=ImageAutocompleteSelect(
+            Article._meta.get_field("lead_image"), admin.site
+        ),
+    )
+
+    class Media:
+        js = ["js/insert-image.js"]
 
     def clean(self):
         cleaned = super().clean()
@@ -164,7 +180,10 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     readonly_fields = ["lead_image_preview", "created_at", "modified_at"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek"], "classes": ["newsroom-wide"]}),
-        (_("Story"), {"fields": ["body"], "classes": ["newsroom-wide"]}),
+        (
+            _("Story"),
+            {"fields": ["body", "insert_image"], "classes": ["newsroom-wide"]},
+        ),
         (_("Lead image"), {"fields": ["lead_image", "lead_image_preview"]}),
         (
             _("Filing"),

@@ -217,23 +217,35 @@ class ImageAdmin(admin.ModelAdmin):
     def where_used(self, obj):
         if not obj.pk:
             return "—"
-        rows = [
-            (
-                reverse("admin:articles_article_change", args=[article.pk]),
-                _("Lead image of"),
-                article.headline,
-                article.get_status_display(),
-            )
-            for article in obj.lead_of.all()
-        ] + [
-            (
-                reverse("admin:articles_author_change", args=[author.pk]),
-                _("Headshot of"),
-                author.name,
-                _("author"),
-            )
-            for author in obj.headshot_of.all()
-        ]
+        rows = (
+            [
+                (
+                    reverse("admin:articles_article_change", args=[article.pk]),
+                    _("Lead image of"),
+                    article.headline,
+                    article.get_status_display(),
+                )
+                for article in obj.lead_of.all()
+            ]
+            + [
+                (
+                    reverse("admin:articles_article_change", args=[link.article_id]),
+                    _("In the body of"),
+                    link.article.headline,
+                    link.article.get_status_display(),
+                )
+                for link in obj.inline_in.select_related("article")
+            ]
+            + [
+                (
+                    reverse("admin:articles_author_change", args=[author.pk]),
+                    _("Headshot of"),
+                    author.name,
+                    _("author"),
+                )
+                for author in obj.headshot_of.all()
+            ]
+        )
         if not rows:
             return _("Not used anywhere yet.")
         return format_html(

@@ -8,6 +8,7 @@ from .content import (
     Byline,
     Category,
     Correction,
+    InlineImage,
 )
 from .images import (
     Image,
@@ -25,6 +26,7 @@ __all__ = [
     "Byline",
     "Category",
     "Correction",
+    "InlineImage",
     "Image",
     "ImageQuerySet",
     "OrientedImageField",

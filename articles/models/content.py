@@ -198,6 +198,10 @@ class ArticleQuerySet(models.QuerySet):
             "categories",
             "tags",
             "corrections",
+            Prefetch(
+                "inline_image_links",
+                queryset=InlineImage.objects.select_related("image"),
+            ),
         )
 
 
@@ -415,3 +419,23 @@ class Correction(models.Model):
         return (
             f"{self.get_kind_display()} to “{self.article}”, {self.noted_at:%Y-%m-%d}"
         )
+
+
+class InlineImage(models.Model):
+    """A library picture placed in a story's body. Derived from the body on save; it
+    lets the library say where a picture is used and refuse to delete it."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="inline_image_links"
+    )
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="inline_in")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "image"], name="one_inline_link_per_image"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Inline picture in “{self.article}”"

@@ -20,10 +20,14 @@ class ImageQuerySet(models.QuerySet):
     def shown_to_public(self):
         """Images a reader can meet: lead images of public stories, and headshots of
         authors who have one."""
-        from .content import Article, Author  # they point at images, not back
+        from .content import Article, Author, InlineImage  # they point at images
 
+        public = Article.objects.published()
         return self.filter(
-            Q(pk__in=Article.objects.published().values("lead_image_id"))
+            Q(pk__in=public.values("lead_image_id"))
+            | Q(
+                pk__in=InlineImage.objects.filter(article__in=public).values("image_id")
+            )
             | Q(pk__in=Author.objects.with_public_stories().values("headshot_id"))
         )
 

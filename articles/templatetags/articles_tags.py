@@ -3,11 +3,12 @@ from urllib.parse import quote, urlencode
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles import renditions
+from articles import inline_images, renditions
 from articles.sanitize import clean_body
 
 register = template.Library()
@@ -79,11 +80,17 @@ def share_links(url, title):
     ]
 
 
-@register.filter
-def sanitized(html):
-    """Story HTML, cleaned again as it is drawn: rows written around save() (loaddata,
-    bulk updates) can never put unclean markup on a page."""
-    return mark_safe(clean_body(html))
+@register.simple_tag
+def story_body(article):
+    """The story's body, cleaned again as it is drawn (rows written around save(), by
+    loaddata or bulk updates, can never put unclean markup on a page), with each
+    placed library picture drawn with its caption, credit and renditions."""
+    images = {link.image_id: link.image for link in article.inline_image_links.all()}
+
+    def draw(image):
+        return render_to_string("includes/inline_figure.html", {"image": image})
+
+    return mark_safe(inline_images.expand(clean_body(article.body), images, draw))
 
 
 @register.simple_tag
