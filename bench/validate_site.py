@@ -251,9 +251,17 @@ def lighthouse(site, pages, tools):
                 ]
                 if preset == "desktop":
                     command.append("--preset=desktop")
-                subprocess.run(
-                    command, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=True
-                )
+                # Lighthouse now and then fails to record a trace (NO_NAVSTART):
+                # try again rather than report a tool fault as a page's score.
+                for attempt in range(3):
+                    run = subprocess.run(
+                        command, env={**os.environ, "CHROME_PATH": CHROMIUM}
+                    )
+                    if run.returncode == 0:
+                        break
+                    print(f"Lighthouse failed (attempt {attempt + 1}); again.")
+                else:
+                    raise RuntimeError(f"Lighthouse kept failing on {name}.")
                 data = json.loads(Path(report.name).read_text())
             scores[f"{name} ({preset})"] = {
                 key: round(category["score"] * 100)
