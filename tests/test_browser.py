@@ -138,10 +138,7 @@ def test_photo_editor_sets_the_focal_point_by_clicking(live_server, page, admin_
     from .factories import jpeg_file
 
     image = make_image(file=jpeg_file(1200, 800), title="Harbor")
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill("password")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_admin(page, live_server)
     page.goto(f"{live_server.url}/admin/articles/image/{image.pk}/change/")
     picture = page.locator(".focal-picker img")
     picture.wait_for()
@@ -163,10 +160,7 @@ def test_photo_editor_sets_the_focal_point_by_clicking(live_server, page, admin_
 
 def test_choosing_a_lead_image_shows_its_thumbnail(live_server, page, admin_user):
     make_image(file=jpeg_file_for_picker(), title="Harbor at dawn")
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill("password")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_admin(page, live_server)
     page.goto(live_server.url + "/admin/articles/article/add/")
     page.locator(".field-lead_image .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill("harbor")
@@ -193,10 +187,7 @@ def jpeg_file_for_picker():
 
 def test_editor_places_a_library_picture_in_the_body(live_server, page, admin_user):
     make_image(file=jpeg_file_for_picker(), title="Seawall at noon")
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill("password")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_admin(page, live_server)
     page.goto(live_server.url + "/admin/articles/article/add/")
     body = page.locator("#id_body")
     body.fill("<p>First.</p>")
@@ -206,3 +197,11 @@ def test_editor_places_a_library_picture_in_the_body(live_server, page, admin_us
     page.get_by_role("button", name="Place in story").click()
     assert '<figure data-image-id="' in body.input_value()
     assert body.input_value().startswith("<p>First.</p>")
+
+
+def log_in_as_admin(page, live_server):
+    """Log in with pytest-django's admin_user (username admin, password password)."""
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("button", name="Log in").click()
