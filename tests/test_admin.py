@@ -232,6 +232,7 @@ def test_editor_files_a_story_with_ordered_bylines_and_tags(admin_client):
     Tag.objects.create(name="Ferries", slug="ferries")
     data = article_form_data(
         primary_category=section.pk,
+        lead_image=make_image().pk,
         tags=[Tag.objects.get().pk],
         new_tags="Fares, Harbor",
         **{

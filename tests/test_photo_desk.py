@@ -308,10 +308,14 @@ def test_publishing_with_a_lead_image_lacking_alt_or_credit_is_refused(
         },
     )
     assert response.status_code == 200
-    wanted = {"alt_text": "alt text", "credit": "a credit"}[missing]
-    assert f"The lead image needs {wanted} before the story can be published" in errors(
-        response
-    )
+    wanted = {
+        "alt_text": "alt text on the lead image",
+        "a credit": "a credit on the lead image",
+        "credit": "a credit on the lead image",
+    }[missing]
+    message = errors(response)
+    assert "This story cannot be published yet. It still needs:" in message
+    assert wanted in message
     assert not Article.objects.exists()
 
 

@@ -5,11 +5,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import models
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
+from .. import workflow
 from ..models import Article, Author, Byline, Category, Correction, Image
 from .images import thumbnail
 from .widgets import ImageAutocompleteSelect, ImagePickerMixin
@@ -128,34 +130,49 @@ class ArticleAdminForm(forms.ModelForm):
     class Media:
         js = ["js/insert-image.js"]
 
+    # Set by ArticleAdmin.get_form: the person filling the form in.
+    user = None
+
     def clean(self):
         cleaned = super().clean()
-        image = cleaned.get("lead_image")
-        if cleaned.get("status") == Article.Status.PUBLISHED and image:
-            missing = [
-                label
-                for label, value in [
-                    (_("alt text"), image.alt_text),
-                    (_("a credit"), image.credit),
-                ]
-                if not value
-            ]
+        status = cleaned.get("status")
+        changing = status and status != self.instance_status()
+        if changing and status not in workflow.allowed_statuses(self.user):
+            self.add_error(
+                "status",
+                _("Only an editor can make a story “%(status)s”.")
+                % {"status": Article.Status(status).label},
+            )
+        if status == Article.Status.PUBLISHED and not self.errors:
+            story = self.instance  # construct_instance has not run yet: use cleaned
+            for name in ["headline", "slug", "dek", "primary_category", "lead_image"]:
+                setattr(story, name, cleaned.get(name))
+            missing = workflow.missing_for_publication(
+                story, byline_count=self.posted_byline_count()
+            )
             if missing:
-                self.add_error(
-                    "lead_image",
-                    _(
-                        "The lead image needs %(missing)s before the story can be "
-                        "published. Add it to the image, or publish later."
-                    )
-                    % {"missing": _(" and ").join(str(m) for m in missing)},
-                )
+                raise forms.ValidationError(workflow.describe_missing(missing))
         return cleaned
+
+    def instance_status(self):
+        return self.instance.status if self.instance.pk else None
+
+    def posted_byline_count(self):
+        """Bylines in the inline as submitted (the formset is checked after us)."""
+        total = int(self.data.get("bylines-TOTAL_FORMS") or 0)
+        return sum(
+            1
+            for i in range(total)
+            if self.data.get(f"bylines-{i}-author")
+            and not self.data.get(f"bylines-{i}-DELETE")
+        )
 
 
 @admin.register(Article)
 class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
+    actions = ["submit_for_editing", "publish_now", "unpublish"]
     list_display = [
         "list_thumbnail",
         "headline",
@@ -210,6 +227,84 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
                 Prefetch("bylines", queryset=Byline.objects.select_related("author"))
             )
         )
+
+    # Roles, enforced here on the server (see articles/workflow.py).
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.is_editor(
+            request.user
+        )
+
+    def has_publish_permission(self, request):
+        return workflow.is_editor(request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        if "status" in form.base_fields and not workflow.is_editor(request.user):
+            allowed = workflow.allowed_statuses(request.user)
+            field = form.base_fields["status"]
+            field.choices = [(v, label) for v, label in field.choices if v in allowed]
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Submit for editing"), permissions=["change"])
+    def submit_for_editing(self, request, queryset):
+        self.move(request, queryset, Article.Status.READY, from_statuses={"draft"})
+
+    @admin.action(description=_("Publish now"), permissions=["publish"])
+    def publish_now(self, request, queryset):
+        self.move(request, queryset, Article.Status.PUBLISHED)
+
+    @admin.action(description=_("Unpublish"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self.move(
+            request, queryset, Article.Status.UNPUBLISHED, from_statuses={"published"}
+        )
+
+    def move(self, request, queryset, status, from_statuses=None):
+        """Change the status of each selected story the user may change, checking
+        completeness before publishing, and say what happened to each."""
+        moved, refused = [], []
+        for article in queryset.select_related("lead_image"):
+            if not workflow.can_edit(request.user, article) or (
+                from_statuses and article.status not in from_statuses
+            ):
+                refused.append(
+                    _("“%(story)s”: not yours to change, or not in the right status.")
+                    % {"story": article}
+                )
+                continue
+            if status == Article.Status.PUBLISHED:
+                missing = workflow.missing_for_publication(
+                    article, byline_count=article.bylines.count()
+                )
+                if missing:
+                    refused.append(f"“{article}”: {workflow.describe_missing(missing)}")
+                    continue
+                if not article.published_at:
+                    article.published_at = timezone.now()
+            article.status = status
+            article.save()
+            moved.append(str(article))
+        if moved:
+            self.message_user(
+                request,
+                _("Now “%(status)s”: %(stories)s.")
+                % {"status": status.label, "stories": "; ".join(moved)},
+                messages.SUCCESS,
+            )
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Tags pick from the existing ones with the admin's own autocomplete; new tags

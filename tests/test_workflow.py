@@ -1,0 +1,258 @@
+"""Roles and statuses: who may do what to a story, checked through the admin as each
+role would use it, and what a story needs before it is published."""
+
+from datetime import timedelta
+
+import lxml.html
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Author, Byline
+
+from .factories import make_article, make_author, make_category, make_image
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["writer", "editor", "photo editor", "superuser"]
+
+
+@pytest.fixture
+def people(django_user_model):
+    def person(name, group=None, **flags):
+        user = django_user_model.objects.create_user(
+            name, password="x", is_staff=True, **flags
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return {
+        "writer": person("writer", "Writer"),
+        "editor": person("editor", "Editor"),
+        "photo editor": person("photo", "Photo editor"),
+        "superuser": person("super", is_superuser=True),
+    }
+
+
+def complete_story(**fields):
+    """A story with everything publication needs."""
+    fields.setdefault("lead_image", make_image())
+    fields.setdefault("primary_category", make_category())
+    return make_article(**fields)
+
+
+def form_data(article, **changes):
+    """The change form as the admin would post it, with `changes` applied."""
+    data = {
+        "headline": article.headline,
+        "slug": article.slug,
+        "dek": article.dek,
+        "body": article.body,
+        "lead_image": article.lead_image_id or "",
+        "primary_category": article.primary_category_id or "",
+        "status": article.status,
+        "published_at_0": "",
+        "published_at_1": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+    }
+    if article.published_at:
+        local = timezone.localtime(article.published_at)
+        data["published_at_0"] = f"{local:%Y-%m-%d}"
+        data["published_at_1"] = f"{local:%H:%M:%S}"
+    bylines = list(article.bylines.all()) if article.pk else []
+    data["bylines-TOTAL_FORMS"] = data["bylines-INITIAL_FORMS"] = str(len(bylines))
+    for i, byline in enumerate(bylines):
+        data[f"bylines-{i}-id"] = byline.pk
+        data[f"bylines-{i}-article"] = article.pk
+        data[f"bylines-{i}-author"] = byline.author_id
+        data[f"bylines-{i}-role"] = byline.role
+        data[f"bylines-{i}-position"] = byline.position
+    data.update(changes)
+    return data
+
+
+def change(client, article, **changes):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    return client.post(url, form_data(article, **changes))
+
+
+def run_action(client, action, *articles):
+    return client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": action, "_selected_action": [a.pk for a in articles]},
+        follow=True,
+    )
+
+
+# What each role may do. True: allowed; False: refused on the server.
+MATRIX = {
+    "create a story": {"writer": True, "editor": True, "photo editor": False},
+    "edit own draft": {"writer": True, "editor": True, "photo editor": False},
+    "edit someone else's draft": {
+        "writer": False,
+        "editor": True,
+        "photo editor": False,
+    },
+    "edit a draft they are bylined on": {"writer": True, "editor": True},
+    "submit for editing": {"writer": True, "editor": True},
+    "publish": {"writer": False, "editor": True},
+    "change a published story": {"writer": False, "editor": True},
+    "unpublish": {"writer": False, "editor": True},
+    "delete a story": {"writer": False, "editor": True, "photo editor": False},
+    "add a picture": {"writer": False, "editor": False, "photo editor": True},
+    "edit an author profile": {"writer": False, "editor": False, "photo editor": True},
+}
+
+
+def attempt(action, client, user):
+    """Try `action` as `user`; True when it took effect."""
+    other = make_author(name="Someone Else")
+    if action == "create a story":
+        client.post(
+            reverse("admin:articles_article_add"),
+            {
+                **form_data(Article(headline="New", slug="new", status="draft")),
+                "headline": "New",
+                "slug": "new",
+            },
+        )
+        return Article.objects.filter(headline="New").exists()
+    if action in {"edit own draft", "edit someone else's draft"}:
+        story = make_article(status=Article.Status.DRAFT, authors=[other])
+        if action == "edit own draft":
+            Article.objects.filter(pk=story.pk).update(created_by=user)
+            story.refresh_from_db()
+        change(client, story, headline="Edited")
+        return Article.objects.get(pk=story.pk).headline == "Edited"
+    if action == "edit a draft they are bylined on":
+        me = Author.objects.create(name="Me", slug=f"me-{user.pk}", user=user)
+        story = make_article(status=Article.Status.DRAFT, authors=[me])
+        change(client, story, headline="Edited")
+        return Article.objects.get(pk=story.pk).headline == "Edited"
+    if action == "submit for editing":
+        story = make_article(status=Article.Status.DRAFT, authors=[other])
+        Article.objects.filter(pk=story.pk).update(created_by=user)
+        run_action(client, "submit_for_editing", story)
+        return Article.objects.get(pk=story.pk).status == Article.Status.READY
+    if action == "publish":
+        story = complete_story(status=Article.Status.READY, authors=[other])
+        Article.objects.filter(pk=story.pk).update(created_by=user)
+        story.refresh_from_db()
+        change(
+            client,
+            story,
+            status="published",
+            published_at_0="2026-03-02",
+            published_at_1="09:00:00",
+        )
+        run_action(client, "publish_now", story)
+        return Article.objects.get(pk=story.pk).status == Article.Status.PUBLISHED
+    if action == "change a published story":
+        me = Author.objects.create(name="Me", slug=f"me-{user.pk}", user=user)
+        story = complete_story(authors=[me])
+        change(client, story, headline="Edited")
+        return Article.objects.get(pk=story.pk).headline == "Edited"
+    if action == "unpublish":
+        story = complete_story(authors=[other])
+        run_action(client, "unpublish", story)
+        return Article.objects.get(pk=story.pk).status == Article.Status.UNPUBLISHED
+    if action == "delete a story":
+        story = make_article(status=Article.Status.DRAFT, authors=[other])
+        Article.objects.filter(pk=story.pk).update(created_by=user)
+        client.post(
+            reverse("admin:articles_article_delete", args=[story.pk]), {"post": "yes"}
+        )
+        return not Article.objects.filter(pk=story.pk).exists()
+    if action == "add a picture":
+        return client.get(reverse("admin:articles_image_add")).status_code == 200
+    if action == "edit an author profile":
+        author = make_author(name="Profile")
+        client.post(
+            reverse("admin:articles_author_change", args=[author.pk]),
+            {"name": "Profile Edited", "slug": author.slug},
+        )
+        return Author.objects.get(pk=author.pk).name == "Profile Edited"
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", MATRIX)
+def test_permission_matrix(client, people, role, action):
+    user = people[role]
+    client.force_login(user)
+    expected = True if role == "superuser" else MATRIX[action].get(role, False)
+    assert attempt(action, client, user) is expected
+
+
+def test_publishing_says_exactly_what_is_missing(client, people):
+    client.force_login(people["editor"])
+    story = make_article(
+        status=Article.Status.READY,
+        dek="",
+        primary_category=None,
+        lead_image=make_image(alt_text="", credit="Staff/Desk"),
+        authors=[],
+    )
+    response = change(
+        client,
+        story,
+        status="published",
+        published_at_0="2026-03-02",
+        published_at_1="09:00:00",
+    )
+    page = lxml.html.fromstring(response.content)
+    message = " ".join(
+        page.cssselect(".errornote, .errorlist")[-1].text_content().split()
+    )
+    assert message == (
+        "This story cannot be published yet. It still needs: a dek, at least one "
+        "byline, a section, alt text on the lead image."
+    )
+    assert Article.objects.get(pk=story.pk).status == Article.Status.READY
+
+
+def test_the_publish_action_refuses_incomplete_stories_by_name(client, people):
+    client.force_login(people["editor"])
+    ready = complete_story(status=Article.Status.READY, published_at=None)
+    lacking = make_article(headline="Half done", status=Article.Status.READY)
+    response = run_action(client, "publish_now", ready, lacking)
+    text = response.content.decode()
+    assert "“Half done”: This story cannot be published yet" in text
+    assert Article.objects.get(pk=ready.pk).status == Article.Status.PUBLISHED
+    assert Article.objects.get(pk=ready.pk).published_at is not None
+    assert Article.objects.get(pk=lacking.pk).status == Article.Status.READY
+
+
+def test_a_writer_is_not_offered_publishing_statuses(client, people):
+    client.force_login(people["writer"])
+    page = lxml.html.fromstring(
+        client.get(reverse("admin:articles_article_add")).content
+    )
+    offered = [o.get("value") for o in page.cssselect("#id_status option")]
+    assert offered == ["draft", "ready"]
+    actions = [o.get("value") for o in page.cssselect("select[name=action] option")]
+    assert "publish_now" not in actions
+
+
+def test_ready_and_unpublished_stories_are_not_public(client):
+    for status in [Article.Status.READY, Article.Status.UNPUBLISHED]:
+        story = complete_story(
+            status=status, published_at=timezone.now() - timedelta(1)
+        )
+        assert client.get(story.get_absolute_url()).status_code == 404
+    assert not Article.objects.published().exists()
+
+
+def test_new_stories_remember_who_created_them(client, people):
+    client.force_login(people["writer"])
+    client.post(
+        reverse("admin:articles_article_add"),
+        {**form_data(Article(status="draft")), "headline": "Mine", "slug": "mine"},
+    )
+    assert Article.objects.get(headline="Mine").created_by == people["writer"]
+    assert Byline.objects.count() == 0
