@@ -57,6 +57,10 @@ def test_sections_and_authors(seeded):
         assert author.short_bio.startswith(author.name)
     guests = [author for author in authors if author.is_guest]
     assert len(guests) == 1
+    roles = sorted(
+        author.user.groups.get().name for author in authors if not author.is_guest
+    )
+    assert roles == ["Editor", "Writer", "Writer", "Writer", "Writer"]
 
 
 def test_published_stories_are_complete_and_long(seeded):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -96,6 +97,7 @@ def seed_authors(data, report):
                         "is_staff": True,
                     },
                 )
+                user.groups.add(Group.objects.get(name=item.get("role", "Writer")))
             headshot = save_picture(
                 picture=draw_headshot(item["slug"]),
                 name=f"headshot-{item['slug']}",
