@@ -256,3 +256,59 @@ def test_new_stories_remember_who_created_them(client, people):
     )
     assert Article.objects.get(headline="Mine").created_by == people["writer"]
     assert Byline.objects.count() == 0
+
+
+def opened_version(client, article):
+    page = lxml.html.fromstring(
+        client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    )
+    return page.cssselect("#id_edit_version")[0].get("value")
+
+
+def test_a_stale_save_is_refused_and_keeps_what_was_typed(client, people):
+    maya, sam = people["editor"], people["superuser"]
+    maya.first_name, maya.last_name = "Maya", "Okafor"
+    maya.save()
+    story = complete_story(headline="Original", authors=[make_author()])
+    client.force_login(sam)
+    sams_version = opened_version(client, story)
+    client.force_login(maya)
+    mayas_version = opened_version(client, story)
+    assert change(client, story, headline="Maya's fix", edit_version=mayas_version)
+    client.force_login(sam)
+    response = change(
+        client,
+        story,
+        headline="Sam's rewrite",
+        body="<p>Three paragraphs Sam typed.</p>",
+        edit_version=sams_version,
+    )
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.content)
+    message = " ".join(page.cssselect(".errorlist.nonfield")[0].text_content().split())
+    saved_at = timezone.localtime(Article.objects.get(pk=story.pk).modified_at)
+    assert message.startswith(f"Maya Okafor saved this story at {saved_at:%b} ")
+    assert "Nothing of yours was saved" in message
+    assert page.cssselect("#id_headline")[0].get("value") == "Sam's rewrite"
+    assert "Three paragraphs Sam typed." in page.cssselect("#id_body")[0].text_content()
+    assert Article.objects.get(pk=story.pk).headline == "Maya's fix"
+
+
+def test_a_save_from_a_fresh_form_goes_through(client, people):
+    client.force_login(people["editor"])
+    story = complete_story(headline="Original", authors=[make_author()])
+    version = opened_version(client, story)
+    response = change(client, story, headline="Better", edit_version=version)
+    assert response.status_code == 302
+    assert Article.objects.get(pk=story.pk).headline == "Better"
+    assert Article.objects.get(pk=story.pk).modified_by == people["editor"]
+
+
+def test_the_form_warns_that_someone_else_has_the_story_open(client, people):
+    story = complete_story(authors=[make_author()])
+    client.force_login(people["superuser"])
+    opened_version(client, story)
+    client.force_login(people["editor"])
+    response = client.get(reverse("admin:articles_article_change", args=[story.pk]))
+    warnings = [m.message for m in response.context["messages"]]
+    assert "Also opened in the last 10 minutes by: super." in warnings

@@ -1,8 +1,11 @@
 """Stories, sections, people and bylines in the admin."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.utils import timezone
@@ -13,6 +16,7 @@ from taggit.utils import parse_tags
 
 from .. import workflow
 from ..models import Article, Author, Byline, Category, Correction, Image
+from ..templatetags.articles_tags import newsroom_time
 from .images import thumbnail
 from .widgets import ImageAutocompleteSelect, ImagePickerMixin
 
@@ -102,6 +106,10 @@ class CorrectionInline(admin.StackedInline):
     verbose_name_plural = _("corrections and update notes (shown under the story)")
 
 
+# How long an opened story counts as "being edited" for the warning to others.
+EDITING_WINDOW = timedelta(minutes=10)
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form; the admin builds its model fields from the fieldsets."""
 
@@ -130,11 +138,43 @@ class ArticleAdminForm(forms.ModelForm):
     class Media:
         js = ["js/insert-image.js"]
 
+    # When the story was last saved as this form was opened: a later save by someone
+    # else makes this form stale.
+    edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     # Set by ArticleAdmin.get_form: the person filling the form in.
     user = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_version"].initial = self.instance.modified_at.isoformat()
+
+    def check_not_stale(self):
+        """Refuse saving over a newer save by someone else; keep what was typed."""
+        posted = self.cleaned_data.get("edit_version")
+        story = self.instance
+        if story.pk and posted and posted != story.modified_at.isoformat():
+            saver = story.modified_by
+            self.add_error(
+                None,
+                _(
+                    "%(who)s saved this story at %(when)s, after you opened it. "
+                    "Nothing of yours was saved, and everything you typed is still "
+                    "below: open the story in a new tab to see their version, copy "
+                    "your changes across, and save there."
+                )
+                % {
+                    "who": (saver.get_full_name() or saver.get_username())
+                    if saver
+                    else _("Someone else"),
+                    "when": newsroom_time(story.modified_at),
+                },
+            )
+
     def clean(self):
         cleaned = super().clean()
+        self.check_not_stale()
         status = cleaned.get("status")
         changing = status and status != self.instance_status()
         if changing and status not in workflow.allowed_statuses(self.user):
@@ -208,7 +248,7 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
         ),
         (
             _("Publishing"),
-            {"fields": ["status", "published_at", "updated_at"]},
+            {"fields": ["status", "published_at", "updated_at", "edit_version"]},
         ),
         (
             _("History"),
@@ -255,7 +295,38 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        obj.modified_by = request.user
         super().save_model(request, obj, form, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self.warn_of_other_editors(request, object_id)
+        return self._change_view_with_rights_warning(
+            request, object_id, form_url, extra_context
+        )
+
+    def warn_of_other_editors(self, request, object_id):
+        """Say who else opened this story in the last few minutes. Kept in the shared
+        cache, so it works across app servers when the cache is Redis."""
+        key = f"article-editors:{object_id}"
+        now = timezone.now()
+        recent = {
+            name: when
+            for name, when in (cache.get(key) or {}).items()
+            if now - when < EDITING_WINDOW and name != request.user.get_username()
+        }
+        if recent:
+            self.message_user(
+                request,
+                _("Also opened in the last %(minutes)s minutes by: %(people)s.")
+                % {
+                    "minutes": int(EDITING_WINDOW.total_seconds() // 60),
+                    "people": ", ".join(sorted(recent)),
+                },
+                messages.WARNING,
+            )
+        recent[request.user.get_username()] = now
+        cache.set(key, recent, EDITING_WINDOW.total_seconds())
 
     @admin.action(description=_("Submit for editing"), permissions=["change"])
     def submit_for_editing(self, request, queryset):
@@ -343,7 +414,9 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
             )
         return ""
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def _change_view_with_rights_warning(
+        self, request, object_id, form_url="", extra_context=None
+    ):
         article = self.get_object(request, object_id)
         if article and article.lead_image and article.lead_image.rights_expired:
             self.message_user(
