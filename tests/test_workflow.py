@@ -312,3 +312,50 @@ def test_the_form_warns_that_someone_else_has_the_story_open(client, people):
     response = client.get(reverse("admin:articles_article_change", args=[story.pk]))
     warnings = [m.message for m in response.context["messages"]]
     assert "Also opened in the last 10 minutes by: super." in warnings
+
+
+def test_the_admin_home_shows_the_desk(client, people):
+    writer = people["writer"]
+    mine = make_article(headline="My draft", status=Article.Status.DRAFT)
+    Article.objects.filter(pk=mine.pk).update(created_by=writer)
+    make_article(headline="Someone's draft", status=Article.Status.DRAFT)
+    make_article(headline="Waiting", status=Article.Status.READY)
+    make_article(headline="Tomorrow", published_at=timezone.now() + timedelta(days=1))
+    make_article(headline="Next month", published_at=timezone.now() + timedelta(30))
+    make_article(headline="Out this morning")
+    client.force_login(writer)
+    page = lxml.html.fromstring(client.get(reverse("admin:index")).content)
+    panels = {
+        panel.cssselect("h2 a")[0].text_content(): (
+            panel.cssselect(".newsroom-desk__count")[0].text_content(),
+            [a.text_content() for a in panel.cssselect("li a")],
+        )
+        for panel in page.cssselect(".newsroom-desk__panel")
+    }
+    assert panels == {
+        "My drafts": ("1", ["My draft"]),
+        "Ready for editing": ("1", ["Waiting"]),
+        "Scheduled (next 7 days)": ("1", ["Tomorrow"]),
+        "Recently published": ("1", ["Out this morning"]),
+    }
+
+
+def test_the_photo_desk_home_has_no_story_panels(client, people):
+    client.force_login(people["photo editor"])
+    page = lxml.html.fromstring(client.get(reverse("admin:index")).content)
+    assert page.cssselect(".newsroom-desk") == []
+
+
+def test_updated_time_moves_only_for_a_substantive_update(client, people):
+    client.force_login(people["editor"])
+    story = complete_story(authors=[make_author()])
+    change(client, story, body="<p>Fixed a typo.</p>")
+    story.refresh_from_db()
+    assert story.updated_at is None
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    assert page.cssselect(".story__updated") == []
+    change(client, story, body="<p>New facts.</p>", mark_updated="on")
+    story.refresh_from_db()
+    assert timezone.now() - story.updated_at < timedelta(minutes=1)
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    assert page.cssselect(".story__updated time")[0].get("datetime")

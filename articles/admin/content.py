@@ -138,6 +138,14 @@ class ArticleAdminForm(forms.ModelForm):
     class Media:
         js = ["js/insert-image.js"]
 
+    mark_updated = forms.BooleanField(
+        label=_("This edit is a substantive update"),
+        required=False,
+        help_text=_(
+            "Shows “Updated” with the time of this save on a published story. Leave "
+            "it unticked for typo fixes."
+        ),
+    )
     # When the story was last saved as this form was opened: a later save by someone
     # else makes this form stale.
     edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -248,7 +256,15 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
         ),
         (
             _("Publishing"),
-            {"fields": ["status", "published_at", "updated_at", "edit_version"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "mark_updated",
+                    "updated_at",
+                    "edit_version",
+                ]
+            },
         ),
         (
             _("History"),
@@ -296,6 +312,10 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         obj.modified_by = request.user
+        if form.cleaned_data.get("mark_updated") and obj.published_at:
+            now = timezone.now()
+            if obj.status == Article.Status.PUBLISHED and obj.published_at <= now:
+                obj.updated_at = now
         super().save_model(request, obj, form, change)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

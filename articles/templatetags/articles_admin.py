@@ -9,3 +9,54 @@ register = template.Library()
 def admin_thumbnail(image, size=80):
     """A library thumbnail of `image`, `size` pixels wide."""
     return thumbnail(image, size=int(size))
+
+
+@register.inclusion_tag("admin/articles/editors_home.html", takes_context=True)
+def editors_home(context):
+    """The desk at a glance: my drafts, stories waiting for an editor, what is
+    scheduled for the coming week, and what went out lately."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    user = context["request"].user
+    now = timezone.now()
+    stories = Article.objects.select_related("primary_category").order_by(
+        "-modified_at"
+    )
+    changelist = reverse("admin:articles_article_changelist")
+    panels = [
+        (
+            "My drafts",
+            stories.filter(status=Article.Status.DRAFT, created_by=user),
+            f"{changelist}?status__exact=draft",
+        ),
+        (
+            "Ready for editing",
+            stories.filter(status=Article.Status.READY),
+            f"{changelist}?status__exact=ready",
+        ),
+        (
+            "Scheduled (next 7 days)",
+            stories.filter(
+                status=Article.Status.PUBLISHED,
+                published_at__gt=now,
+                published_at__lte=now + timedelta(days=7),
+            ).order_by("published_at"),
+            f"{changelist}?status__exact=published",
+        ),
+        (
+            "Recently published",
+            stories.published().order_by("-published_at"),
+            f"{changelist}?status__exact=published",
+        ),
+    ]
+    return {
+        "panels": [
+            {"title": title, "count": qs.count(), "stories": list(qs[:5]), "url": url}
+            for title, qs, url in panels
+        ]
+    }
