@@ -6,7 +6,7 @@ Roles are Django groups (made by migration 0007): a *Writer* writes and submits;
 are checked on the server, in the admin's permissions, forms and actions alike.
 """
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Byline
 
@@ -67,3 +67,29 @@ def describe_missing(missing):
     return _("This story cannot be published yet. It still needs: %(items)s.") % {
         "items": ", ".join(str(item) for item in missing)
     }
+
+
+# The explicit moves offered in the story form, by the status a story is in.
+MOVES = {
+    Status.DRAFT: [
+        (Status.READY, _("Submit for editing")),
+        (Status.PUBLISHED, _("Publish")),
+    ],
+    Status.READY: [
+        (Status.DRAFT, _("Back to draft")),
+        (Status.PUBLISHED, _("Publish")),
+    ],
+    Status.PUBLISHED: [(Status.UNPUBLISHED, _("Unpublish"))],
+    Status.UNPUBLISHED: [
+        (Status.DRAFT, _("Back to draft")),
+        (Status.PUBLISHED, _("Publish again")),
+    ],
+}
+
+
+def moves_for(user, status):
+    """The (status, label) moves `user` may make from `status`."""
+    allowed = allowed_statuses(user)
+    return [
+        (target, label) for target, label in MOVES.get(status, []) if target in allowed
+    ]

@@ -359,3 +359,36 @@ def test_updated_time_moves_only_for_a_substantive_update(client, people):
     assert timezone.now() - story.updated_at < timedelta(minutes=1)
     page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
     assert page.cssselect(".story__updated time")[0].get("datetime")
+
+
+def transition_buttons(client, article):
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = lxml.html.fromstring(client.get(url).content)
+    return [b.text_content() for b in page.cssselect(".newsroom-transitions button")]
+
+
+def test_the_form_offers_each_role_its_moves_and_they_work(client, people):
+    writer = people["writer"]
+    story = complete_story(
+        status=Article.Status.DRAFT, published_at=None, authors=[make_author()]
+    )
+    Article.objects.filter(pk=story.pk).update(created_by=writer)
+    story.refresh_from_db()
+
+    client.force_login(writer)
+    assert transition_buttons(client, story) == ["Submit for editing"]
+    change(client, story, _transition="ready", edit_version="")
+    story.refresh_from_db()
+    assert story.status == Article.Status.READY
+    change(client, story, _transition="published")  # not offered: refused
+    assert Article.objects.get(pk=story.pk).status == Article.Status.READY
+
+    client.force_login(people["editor"])
+    assert transition_buttons(client, story) == ["Back to draft", "Publish"]
+    assert change(client, story, _transition="published").status_code == 302
+    story.refresh_from_db()
+    assert story.status == Article.Status.PUBLISHED
+    assert timezone.now() - story.published_at < timedelta(minutes=1)
+    assert transition_buttons(client, story) == ["Unpublish"]
+    change(client, story, _transition="unpublished")
+    assert Article.objects.get(pk=story.pk).status == Article.Status.UNPUBLISHED

@@ -180,9 +180,19 @@ class ArticleAdminForm(forms.ModelForm):
                 },
             )
 
+    # Set by ArticleAdmin.get_form: the move asked for with a button, if any.
+    transition = None
+
     def clean(self):
         cleaned = super().clean()
         self.check_not_stale()
+        if self.transition:
+            cleaned["status"] = self.transition
+            if self.transition == Article.Status.PUBLISHED and not cleaned.get(
+                "published_at"
+            ):
+                cleaned["published_at"] = timezone.now()
+            # construct_instance reads cleaned_data, so the move reaches the story.
         status = cleaned.get("status")
         changing = status and status != self.instance_status()
         if changing and status not in workflow.allowed_statuses(self.user):
@@ -302,6 +312,8 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
+        wanted = request.POST.get("_transition") if request.method == "POST" else None
+        form.transition = wanted if wanted in Article.Status.values else None
         if "status" in form.base_fields and not workflow.is_editor(request.user):
             allowed = workflow.allowed_statuses(request.user)
             field = form.base_fields["status"]
@@ -317,6 +329,12 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
             if obj.status == Article.Status.PUBLISHED and obj.published_at <= now:
                 obj.updated_at = now
         super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        story = context.get("original")
+        status = story.status if story else Article.Status.DRAFT
+        context["transitions"] = workflow.moves_for(request.user, status)
+        return super().render_change_form(request, context, add, change, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
