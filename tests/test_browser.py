@@ -190,13 +190,17 @@ def test_editor_places_a_library_picture_in_the_body(live_server, page, admin_us
     log_in_as_admin(page, live_server)
     page.goto(live_server.url + "/admin/articles/article/add/")
     body = page.locator("#id_body")
-    body.fill("<p>First.</p>")
+    body.fill("<p>First words of a story.</p>")
+    # The length under the body follows the typing.
+    assert page.locator(".newsroom-length").inner_text() == (
+        "5 words · about 1 min to read"
+    )
     page.locator(".field-insert_image .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill("seawall")
     page.locator(".select2-results__option .newsroom-picker-option").first.click()
     page.get_by_role("button", name="Place in story").click()
     assert '<figure data-image-id="' in body.input_value()
-    assert body.input_value().startswith("<p>First.</p>")
+    assert body.input_value().startswith("<p>First words of a story.</p>")
 
 
 def log_in_as_admin(page, live_server):

@@ -392,3 +392,14 @@ def test_the_form_offers_each_role_its_moves_and_they_work(client, people):
     assert transition_buttons(client, story) == ["Unpublish"]
     change(client, story, _transition="unpublished")
     assert Article.objects.get(pk=story.pk).status == Article.Status.UNPUBLISHED
+
+
+def test_the_form_shows_word_count_and_reading_time(client, people):
+    client.force_login(people["editor"])
+    story = make_article(body="<p>" + "word " * 690 + "</p>")
+    assert (story.word_count, story.reading_minutes) == (690, 3)
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    page = lxml.html.fromstring(client.get(url).content.decode())
+    length = page.cssselect(".newsroom-length")[0]
+    assert length.text_content() == "690 words · about 3 min to read"
+    assert page.cssselect('script[src$="js/word-count.js"]')

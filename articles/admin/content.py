@@ -11,11 +11,13 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from .. import workflow
 from ..models import Article, Author, Byline, Category, Correction, Image
+from ..models.content import WORDS_PER_MINUTE
 from ..templatetags.articles_tags import newsroom_time
 from .images import thumbnail
 from .widgets import ImageAutocompleteSelect, ImagePickerMixin
@@ -136,7 +138,7 @@ class ArticleAdminForm(forms.ModelForm):
     )
 
     class Media:
-        js = ["js/insert-image.js"]
+        js = ["js/insert-image.js", "js/word-count.js"]
 
     mark_updated = forms.BooleanField(
         label=_("This edit is a substantive update"),
@@ -252,12 +254,15 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["lead_image", "primary_category", "categories"]
-    readonly_fields = ["lead_image_preview", "created_at", "modified_at"]
+    readonly_fields = ["length", "lead_image_preview", "created_at", "modified_at"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek"], "classes": ["newsroom-wide"]}),
         (
             _("Story"),
-            {"fields": ["body", "insert_image"], "classes": ["newsroom-wide"]},
+            {
+                "fields": ["body", "length", "insert_image"],
+                "classes": ["newsroom-wide"],
+            },
         ),
         (_("Lead image"), {"fields": ["lead_image", "lead_image_preview"]}),
         (
@@ -442,6 +447,20 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     @admin.display(description=_("picture"))
     def list_thumbnail(self, obj):
         return thumbnail(obj.lead_image, size=64)
+
+    @admin.display(description=_("length"))
+    def length(self, obj):
+        # Counted again as the editor types (static/js/word-count.js).
+        return format_html(
+            '<span class="newsroom-length" data-words-per-minute="{}">{}</span>',
+            WORDS_PER_MINUTE,
+            ngettext(
+                "%(words)s word · about %(minutes)s min to read",
+                "%(words)s words · about %(minutes)s min to read",
+                obj.word_count,
+            )
+            % {"words": f"{obj.word_count:,}", "minutes": obj.reading_minutes},
+        )
 
     @admin.display(description=_("image rights"))
     def image_rights(self, obj):

@@ -205,6 +205,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+WORDS_PER_MINUTE = 230
+
+
 class Article(models.Model):
     """A story."""
 
@@ -350,6 +353,15 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def word_count(self):
+        return len(self.body_text.split())
+
+    @property
+    def reading_minutes(self):
+        """Minutes to read the body at an unhurried 230 words a minute."""
+        return max(1, round(self.word_count / WORDS_PER_MINUTE))
 
     @property
     def was_updated(self):
