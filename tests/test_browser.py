@@ -209,3 +209,14 @@ def log_in_as_admin(page, live_server):
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill("password")
     page.get_by_role("button", name="Log in").click()
+
+
+def test_search_fields_count_their_characters(live_server, page, admin_user):
+    log_in_as_admin(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.locator("#id_seo_title").fill("Budget fight, explained")
+    counter = page.locator("#id_seo_title + .newsroom-char-count")
+    assert counter.inner_text() == "23 of 70 characters"
+    assert page.locator("#id_seo_description + .newsroom-char-count").inner_text() == (
+        "0 of 160 characters"
+    )

@@ -130,3 +130,30 @@ def test_every_page_has_its_own_title_and_description(client, page, path):
     description = meta(tree, "description")
     assert title and title != story_tree.findtext(".//title")
     assert len(description) == 1 and description[0]
+
+
+def test_search_title_description_and_social_image_override(client):
+    social = make_image(alt_text="Social crop")
+    story = make_article(
+        headline="The council’s long budget fight, explained at length",
+        dek="The dek.",
+        seo_title="Budget fight, explained",
+        seo_description="What the $40 million gap means for you.",
+        lead_image=make_image(),
+        social_image=social,
+    )
+    tree = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    assert tree.findtext(".//title").startswith("Budget fight, explained |")
+    assert meta(tree, "description") == ["What the $40 million gap means for you."]
+    assert meta(tree, "og:title") == ["Budget fight, explained"]
+    assert meta(tree, "twitter:description") == [
+        "What the $40 million gap means for you."
+    ]
+    assert meta(tree, "og:image")[0].startswith(
+        f"http://testserver/images/{social.pk}/"
+    )
+    assert meta(tree, "og:image:alt") == ["Social crop"]
+    # The page itself and its structured data keep the real headline.
+    assert tree.cssselect("h1")[0].text_content() == story.headline
+    assert ld_blocks(tree)[0]["headline"] == story.headline
+    assert fetch_picture(client, meta(tree, "og:image")[0]).format == "JPEG"

@@ -138,7 +138,7 @@ class ArticleAdminForm(forms.ModelForm):
     )
 
     class Media:
-        js = ["js/insert-image.js", "js/word-count.js"]
+        js = ["js/insert-image.js", "js/word-count.js", "js/char-count.js"]
 
     mark_updated = forms.BooleanField(
         label=_("This edit is a substantive update"),
@@ -253,7 +253,12 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     search_fields = ["headline", "dek", "slug", "authors__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["lead_image", "primary_category", "categories"]
+    autocomplete_fields = [
+        "lead_image",
+        "social_image",
+        "primary_category",
+        "categories",
+    ]
     readonly_fields = ["length", "lead_image_preview", "created_at", "modified_at"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek"], "classes": ["newsroom-wide"]}),
@@ -268,6 +273,13 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
         (
             _("Filing"),
             {"fields": ["primary_category", "categories", "tags", "new_tags"]},
+        ),
+        (
+            _("Search and social"),
+            {
+                "fields": ["seo_title", "seo_description", "social_image"],
+                "classes": ["newsroom-wide"],
+            },
         ),
         (
             _("Publishing"),

@@ -190,7 +190,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """What the story page needs, in a fixed number of queries."""
-        return self.select_related("primary_category", "lead_image").prefetch_related(
+        return self.select_related(
+            "primary_category", "lead_image", "social_image"
+        ).prefetch_related(
             Prefetch(
                 "bylines",
                 queryset=Byline.objects.select_related("author__headshot"),
@@ -257,6 +259,27 @@ class Article(models.Model):
         Author, through="Byline", related_name="articles", verbose_name=_("authors")
     )
     tags = TaggableManager(_("tags"), blank=True)
+    seo_title = models.CharField(
+        _("search title"),
+        max_length=70,
+        blank=True,
+        help_text=_("For search results and social cards; the headline if empty."),
+    )
+    seo_description = models.CharField(
+        _("meta description"),
+        max_length=160,
+        blank=True,
+        help_text=_("For search results and social cards; the dek if empty."),
+    )
+    social_image = models.ForeignKey(
+        Image,
+        verbose_name=_("social image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="social_of",
+        help_text=_("For social cards; the lead image if empty."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT
     )

@@ -25,6 +25,7 @@ class ImageQuerySet(models.QuerySet):
         public = Article.objects.published()
         return self.filter(
             Q(pk__in=public.values("lead_image_id"))
+            | Q(pk__in=public.values("social_image_id"))
             | Q(
                 pk__in=InlineImage.objects.filter(article__in=public).values("image_id")
             )
