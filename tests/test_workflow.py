@@ -403,3 +403,32 @@ def test_the_form_shows_word_count_and_reading_time(client, people):
     length = page.cssselect(".newsroom-length")[0]
     assert length.text_content() == "690 words · about 3 min to read"
     assert page.cssselect('script[src$="js/word-count.js"]')
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["story", "/", "/rss/index.xml", "/sitemaps/stories.xml", "/sections/politics/"],
+)
+def test_a_scheduled_story_goes_public_exactly_at_its_time(client, path):
+    """No job runs: at one second before its time the story is nowhere; at its time it
+    is everywhere."""
+    import time_machine
+
+    at = timezone.now() + timedelta(days=2)
+    story = complete_story(
+        headline="Lantern festival preview",
+        published_at=at,
+        primary_category=make_category(slug="politics"),
+        authors=[make_author()],
+    )
+    url = story.get_absolute_url() if path == "story" else path
+
+    def shown():
+        response = client.get(url)
+        link = story.get_absolute_url().encode()
+        return response.status_code == 200 and link in response.content
+
+    with time_machine.travel(at - timedelta(seconds=1), tick=False):
+        assert not shown()
+    with time_machine.travel(at, tick=False):
+        assert shown()
