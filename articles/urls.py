@@ -29,6 +29,7 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemaps/<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("preview/<str:token>/", views.ArticlePreviewView.as_view(), name="preview"),
     path(
         "images/<int:pk>/<slug:version>/<slug:spec>-<int:width>.<slug:fmt>",
         views.image_rendition,

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from django.views.static import serve as static_serve
 from taggit.models import Tag, TaggedItem
 
-from . import renditions, search
+from . import previews, renditions, search
 from .models import Article, Author, Category, Image
 from .services import open_rendition
 from .sitemaps import SITEMAPS
@@ -180,6 +180,31 @@ class ArticleDetailView(DetailView):
             ],
             **kwargs,
         )
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """The story page of any story, for someone holding a valid preview link. Never
+    indexed, never cached by anything shared."""
+
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        return Article.objects.for_detail()
+
+    def get(self, request, *args, **kwargs):
+        found = previews.read_token(kwargs["token"])
+        if not found:
+            raise Http404("This preview link is not valid, or has expired.")
+        story_id, generation = found
+        self.object = get_object_or_404(
+            self.get_queryset(), pk=story_id, preview_generation=generation
+        )
+        response = self.render_to_response(
+            self.get_context_data(object=self.object, is_preview=True)
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 def sitemap_index(request):

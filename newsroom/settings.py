@@ -162,6 +162,8 @@ NEWSROOM_LOGO_SIZE = tuple(
     int(n) for n in env("NEWSROOM_LOGO_SIZE", "600x60").split("x")
 )
 NEWSROOM_LANGUAGE = env("NEWSROOM_LANGUAGE", "en")
+# How long a shared preview link of an unpublished story stays valid.
+NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))
 
 # Production hardening whenever DEBUG is off; each can be switched for a TLS proxy.
 if env_bool("SECURE_PROXY_SSL_HEADER"):

@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from .. import workflow
+from .. import previews, workflow
 from ..models import Article, Author, Byline, Category, Correction, Image
 from ..models.content import WORDS_PER_MINUTE
 from ..templatetags.articles_tags import newsroom_time
@@ -232,7 +233,7 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
-    actions = ["submit_for_editing", "publish_now", "unpublish"]
+    actions = ["submit_for_editing", "publish_now", "unpublish", "revoke_previews"]
     list_display = [
         "list_thumbnail",
         "headline",
@@ -259,7 +260,13 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
         "primary_category",
         "categories",
     ]
-    readonly_fields = ["length", "lead_image_preview", "created_at", "modified_at"]
+    readonly_fields = [
+        "length",
+        "lead_image_preview",
+        "preview_link",
+        "created_at",
+        "modified_at",
+    ]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek"], "classes": ["newsroom-wide"]}),
         (
@@ -289,6 +296,7 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
                     "published_at",
                     "mark_updated",
                     "updated_at",
+                    "preview_link",
                     "edit_version",
                 ]
             },
@@ -459,6 +467,34 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     @admin.display(description=_("picture"))
     def list_thumbnail(self, obj):
         return thumbnail(obj.lead_image, size=64)
+
+    @admin.display(description=_("preview link"))
+    def preview_link(self, obj):
+        if not obj.pk:
+            return _("Save the story to get a preview link.")
+        return format_html(
+            '<a href="{0}" class="newsroom-preview-link">{0}</a><div class="help">{1}'
+            "</div>",
+            previews.preview_path(obj),
+            _(
+                "Anyone with this link can read the story as it is saved, for "
+                "%(hours)s hours. “Revoke preview links” in the story list ends every "
+                "link given out."
+            )
+            % {"hours": settings.NEWSROOM_PREVIEW_HOURS},
+        )
+
+    @admin.action(description=_("Revoke preview links"), permissions=["change"])
+    def revoke_previews(self, request, queryset):
+        stories = [a for a in queryset if workflow.can_edit(request.user, a)]
+        Article.objects.filter(pk__in=[a.pk for a in stories]).update(
+            preview_generation=F("preview_generation") + 1
+        )
+        self.message_user(
+            request,
+            _("Preview links revoked for %(count)s stories.") % {"count": len(stories)},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("length"))
     def length(self, obj):

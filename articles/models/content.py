@@ -295,6 +295,8 @@ class Article(models.Model):
         blank=True,
         help_text=_("Set when the story was substantively updated after publication."),
     )
+    # Part of every preview link: raising it revokes all links given out so far.
+    preview_generation = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
