@@ -171,8 +171,8 @@ class ArticleDetailView(DetailView):
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             related_stories=related[:RELATED_STORIES],
             lead_author=lead_author,
-            social_image=(article.social_image or article.lead_image)
-            and social_image(article.social_image or article.lead_image, self.request),
+            social_image=article.card_image
+            and social_image(article.card_image, self.request),
             more_from_author=more_from_author,
             structured_data=[
                 news_article(article, self.request),

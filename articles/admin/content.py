@@ -409,7 +409,10 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
         """Change the status of each selected story the user may change, checking
         completeness before publishing, and say what happened to each."""
         moved, refused = [], []
-        for article in queryset.select_related("lead_image"):
+        stories = queryset.select_related("lead_image").annotate(
+            byline_total=Count("bylines")
+        )
+        for article in stories:
             if not workflow.can_edit(request.user, article) or (
                 from_statuses and article.status not in from_statuses
             ):
@@ -420,7 +423,7 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
                 continue
             if status == Article.Status.PUBLISHED:
                 missing = workflow.missing_for_publication(
-                    article, byline_count=article.bylines.count()
+                    article, byline_count=article.byline_total
                 )
                 if missing:
                     refused.append(f"“{article}”: {workflow.describe_missing(missing)}")

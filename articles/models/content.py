@@ -380,6 +380,21 @@ class Article(models.Model):
         )
 
     @property
+    def search_title(self):
+        """The title for search results and social cards."""
+        return self.seo_title or self.headline
+
+    @property
+    def search_description(self):
+        """The description for search results and social cards."""
+        return self.seo_description or self.dek
+
+    @property
+    def card_image(self):
+        """The picture for social cards."""
+        return self.social_image or self.lead_image
+
+    @property
     def word_count(self):
         return len(self.body_text.split())
 
