@@ -35,3 +35,18 @@ def read_token(token):
     if not isinstance(data, dict):
         return None
     return data.get("id"), data.get("generation")
+
+
+def shows_image(token, image):
+    """Whether the valid, unrevoked preview `token` is for a story showing `image`."""
+    from .models import Article
+
+    found = read_token(token) if token else None
+    if not found:
+        return False
+    story = Article.objects.filter(pk=found[0], preview_generation=found[1]).first()
+    return bool(story) and image.pk in {
+        story.lead_image_id,
+        story.social_image_id,
+        *story.inline_image_links.values_list("image_id", flat=True),
+    }

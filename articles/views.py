@@ -200,7 +200,9 @@ class ArticlePreviewView(ArticleDetailView):
             self.get_queryset(), pk=story_id, preview_generation=generation
         )
         response = self.render_to_response(
-            self.get_context_data(object=self.object, is_preview=True)
+            self.get_context_data(
+                object=self.object, is_preview=True, preview_token=kwargs["token"]
+            )
         )
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
@@ -244,8 +246,13 @@ def image_rendition(request, pk, version, spec, width, fmt):
         raise Http404("No such rendition.")
     image = Image.objects.shown_to_public().filter(pk=pk).first()
     is_public = image is not None
-    if not is_public and request.user.has_perm("articles.view_image"):
-        image = Image.objects.filter(pk=pk).first()
+    if not is_public:
+        candidate = Image.objects.filter(pk=pk).first()
+        if candidate and (
+            request.user.has_perm("articles.view_image")
+            or previews.shows_image(request.GET.get("preview"), candidate)
+        ):
+            image = candidate
     if image is None or width not in image.rendition_widths(spec):
         raise Http404("No such rendition.")
     if version != image.rendition_version:

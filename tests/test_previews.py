@@ -86,3 +86,29 @@ def test_the_story_form_offers_the_link(admin_client, draft):
     link = page.cssselect("a.newsroom-preview-link")[0].get("href")
     assert link.startswith("/preview/")
     assert admin_client.get(link).status_code == 200
+
+
+def test_a_preview_shows_the_drafts_pictures_and_only_to_its_holder(client):
+    from .factories import fetch_picture, jpeg_file, make_image
+
+    lead, placed = (
+        make_image(file=jpeg_file(1600, 900)),
+        make_image(file=jpeg_file(800, 600)),
+    )
+    story = make_article(
+        status=Article.Status.DRAFT,
+        lead_image=lead,
+        body=f'<p>Text.</p><figure data-image-id="{placed.pk}"></figure>',
+    )
+    other = make_article(status=Article.Status.DRAFT)
+    page = lxml.html.fromstring(client.get(preview_path(story)).content)
+    sources = [img.get("src") for img in page.cssselect(".story img")]
+    assert len(sources) == 2
+    for src in sources:
+        assert "?preview=" in src
+        assert fetch_picture(client, src).format == "JPEG"
+        assert client.get(src.split("?")[0]).status_code == 404  # no token, no picture
+    foreign = preview_path(other).strip("/").split("/")[-1]
+    assert (
+        client.get(f"{sources[0].split('?')[0]}?preview={foreign}").status_code == 404
+    )

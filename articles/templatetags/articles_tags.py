@@ -80,15 +80,18 @@ def share_links(url, title):
     ]
 
 
-@register.simple_tag
-def story_body(article):
+@register.simple_tag(takes_context=True)
+def story_body(context, article):
     """The story's body, cleaned again as it is drawn (rows written around save(), by
     loaddata or bulk updates, can never put unclean markup on a page), with each
     placed library picture drawn with its caption, credit and renditions."""
     images = {link.image_id: link.image for link in article.inline_image_links.all()}
 
     def draw(image):
-        return render_to_string("includes/inline_figure.html", {"image": image})
+        return render_to_string(
+            "includes/inline_figure.html",
+            {"image": image, "preview_token": context.get("preview_token")},
+        )
 
     return mark_safe(inline_images.expand(clean_body(article.body), images, draw))
 
@@ -115,17 +118,22 @@ def byline_links(bylines):
     return format_html("By {}", names)
 
 
-@register.inclusion_tag("includes/picture.html")
-def picture(image, spec, sizes, alt=None, eager=False):
+@register.inclusion_tag("includes/picture.html", takes_context=True)
+def picture(context, image, spec, sizes, alt=None, eager=False):
     """A responsive <picture> of `image` cropped to `spec`: AVIF, then WebP, then JPEG,
     every width the spec allows, and the size attributes that prevent layout shift."""
     spec = renditions.SPECS[spec]
     widths = image.rendition_widths(spec)
 
+    # A preview page's pictures are not public yet: its link's token lets them through.
+    token = context.get("preview_token")
+    suffix = f"?{urlencode({'preview': token})}" if token else ""
+
+    def url(width, fmt="jpg"):
+        return image.get_rendition_url(spec, width, fmt) + suffix
+
     def srcset(fmt):
-        return ", ".join(
-            f"{image.get_rendition_url(spec, width, fmt)} {width}w" for width in widths
-        )
+        return ", ".join(f"{url(width, fmt)} {width}w" for width in widths)
 
     fallback = widths[len(widths) // 2]
     width, height = image.rendition_size(spec, fallback)
@@ -133,7 +141,7 @@ def picture(image, spec, sizes, alt=None, eager=False):
         "avif_srcset": srcset("avif"),
         "webp_srcset": srcset("webp"),
         "jpeg_srcset": srcset("jpg"),
-        "src": image.get_rendition_url(spec, fallback),
+        "src": url(fallback),
         "sizes": sizes,
         "width": width,
         "height": height,
