@@ -102,7 +102,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Tests on SQLite use a file, not memory, so that threads (a live server, racing
     # requests) each get a real connection of their own.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # TEST_DB_FILE lets two test runs share a checkout without sharing a database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / env("TEST_DB_FILE", "test-db.sqlite3"))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; Django's Redis backend when CACHE_URL or REDIS_URL is set.
