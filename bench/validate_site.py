@@ -87,12 +87,14 @@ class DemoSite:
     def __enter__(self):
         self.manage("migrate", "--noinput", "-v0")
         self.manage("seed_demo")
+        # With DEBUG off, pages name the hashed files collectstatic writes, and
+        # WhiteNoise serves them, as in production.
+        self.manage("collectstatic", "--noinput", "-v0")
         self.server = subprocess.Popen(
             [
                 sys.executable,
                 "manage.py",
                 "runserver",
-                "--insecure",
                 "--noreload",
                 f"127.0.0.1:{self.port}",
             ],
