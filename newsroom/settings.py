@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -183,6 +185,17 @@ NEWSROOM_LOGO_SIZE = tuple(
     int(n) for n in env("NEWSROOM_LOGO_SIZE", "600x60").split("x")
 )
 NEWSROOM_LANGUAGE = env("NEWSROOM_LANGUAGE", "en")
+# The story editor's own blocks: pull quotes and pictures (articles/body_editor.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/prose-extensions.js")],
+        "extensions": {
+            "PullQuote": "articles.body_editor.pull_quote_markup",
+            "LibraryPicture": "articles.body_editor.library_picture_markup",
+        },
+    }
+]
+
 # How long a shared preview link of an unpublished story stays valid.
 NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))
 

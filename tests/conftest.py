@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +47,23 @@ def assert_flat_queries(client, django_assert_max_num_queries):
         return response
 
     return check
+
+
+@pytest.fixture
+def people(django_user_model):
+    """A staff member in each role: writer, editor, photo editor and superuser."""
+
+    def person(name, group=None, **flags):
+        user = django_user_model.objects.create_user(
+            name, password="x", is_staff=True, **flags
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return {
+        "writer": person("writer", "Writer"),
+        "editor": person("editor", "Editor"),
+        "photo editor": person("photo", "Photo editor"),
+        "superuser": person("super", is_superuser=True),
+    }

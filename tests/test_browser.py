@@ -185,22 +185,97 @@ def jpeg_file_for_picker():
     return jpeg_file(800, 600)
 
 
-def test_editor_places_a_library_picture_in_the_body(live_server, page, admin_user):
+def body_editor(page):
+    """The story body's rich-text editor, once it is up."""
+    editor = page.locator(".field-body .ProseMirror[contenteditable=true]")
+    editor.wait_for()
+    return editor
+
+
+def test_editor_writes_with_the_rich_text_editor(live_server, page, admin_user):
     make_image(file=jpeg_file_for_picker(), title="Seawall at noon")
     log_in_as_admin(page, live_server)
     page.goto(live_server.url + "/admin/articles/article/add/")
-    body = page.locator("#id_body")
-    body.fill("<p>First words of a story.</p>")
+    editor = body_editor(page)
+    editor.click()
+    page.keyboard.type("First words of a ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("story")
+    page.keyboard.press("Control+b")
+    page.keyboard.type(".")
     # The length under the body follows the typing.
     assert page.locator(".newsroom-length").inner_text() == (
         "5 words · about 1 min to read"
     )
-    page.locator(".field-insert_image .select2-selection").click()
+    page.keyboard.press("Enter")
+    page.keyboard.type("A line worth lifting.")
+    page.get_by_title("pull quote").click()
+    # The editor's picture button opens the library picker under it.
+    page.get_by_title("place a library picture").click()
     page.locator(".select2-container--open .select2-search__field").fill("seawall")
     page.locator(".select2-results__option .newsroom-picker-option").first.click()
     page.get_by_role("button", name="Place in story").click()
-    assert '<figure data-image-id="' in body.input_value()
-    assert body.input_value().startswith("<p>First words of a story.</p>")
+
+    html = page.locator("#id_body").input_value()
+    assert html.startswith("<p>First words of a <strong>story</strong>.</p>")
+    assert '<aside class="pull-quote">A line worth lifting.</aside>' in html
+    assert '<figure data-image-id="' in html
+    assert editor.locator("figure.newsroom-placed-picture img").count() == 1
+
+
+# What Word puts on the clipboard, trimmed: classes, styles, Office tags, conditional
+# comments; plus what an attacker might add to it.
+PASTED_FROM_WORD = """<html xmlns:o="urn:schemas-microsoft-com:office:office">
+<head><style>p.MsoNormal{margin:0in;font-family:Calibri}</style></head><body>
+<p class=MsoNormal style='margin-bottom:0in;mso-line-height-alt:12pt'><b><span
+style='font-family:"Calibri",sans-serif'>Council</span></b><span
+style='mso-spacerun:yes'> </span>votes <i>tonight</i><o:p></o:p></p>
+<p class=MsoNormal><a href="javascript:alert(1)" onclick="alert(2)">a link</a>
+<img src=x onerror="alert(3)"><script>alert(4)</script></p>
+</body></html>"""
+
+# Google Docs marks bold with a style on a span, inside a wrapper of its own.
+PASTED_FROM_DOCS = (
+    '<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1">'
+    '<p dir="ltr" style="line-height:1.38;margin-top:0pt"><span style="font-size:11pt;'
+    'font-weight:700;">Ferries</span><span style="font-size:11pt;"> run late.</span>'
+    "</p></b>"
+)
+
+
+def paste(page, html):
+    page.evaluate(
+        """html => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "plain text");
+            document.querySelector(".field-body .ProseMirror[contenteditable=true]")
+                .dispatchEvent(new ClipboardEvent("paste", {
+                    clipboardData: data, bubbles: true, cancelable: true,
+                }));
+        }""",
+        html,
+    )
+
+
+def test_text_pasted_from_word_or_docs_arrives_clean(live_server, page, admin_user):
+    log_in_as_admin(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    body_editor(page).click()
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog) or dialog.dismiss())
+
+    paste(page, PASTED_FROM_WORD)
+    page.keyboard.press("Enter")
+    paste(page, PASTED_FROM_DOCS)
+
+    html = page.locator("#id_body").input_value()
+    assert "<strong>Council</strong> votes <em>tonight</em>" in html
+    assert "<p><strong>Ferries</strong> run late.</p>" in html
+    for leftover in ["style", "class=", "Mso", "<span", "o:p", "script", "onerror"]:
+        assert leftover not in html, leftover
+    assert "javascript:" not in html
+    assert not dialogs
 
 
 def log_in_as_admin(page, live_server):
@@ -264,7 +339,8 @@ def test_a_story_from_writer_to_editor_to_reader(
     page.goto(live_server.url + "/admin/articles/article/add/")
     page.locator("#id_headline").fill("The lantern festival, explained")
     page.locator("#id_dek").fill("Why the harbor glows for one night a year.")
-    page.locator("#id_body").fill("<p>The lanterns go up at dusk.</p>")
+    body_editor(page).click()
+    page.keyboard.type("The lanterns go up at dusk.")
     choose(page, "insert_image", "Market stalls")
     page.get_by_role("button", name="Place in story").click()
     choose(page, "lead_image", "Lanterns")
@@ -277,9 +353,25 @@ def test_a_story_from_writer_to_editor_to_reader(
     assert story.inline_image_links.count() == 1
     context.close()
 
-    # The editor opens it, shares a preview, and schedules it for tomorrow 7am.
+    # The editor opens it, adds a pull quote, previews the edit, shares a preview link
+    # and schedules it for tomorrow 7am.
     context, page = session("edi")
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
+    body_editor(page).locator("p").first.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Ten thousand lanterns, one night.")
+    page.get_by_title("pull quote").click()
+    with context.expect_page() as opened:
+        page.get_by_role("button", name="Preview").click()
+    draft = opened.value
+    draft.wait_for_load_state()
+    assert draft.locator(".story__body .pull-quote").inner_text() == (
+        "Ten thousand lanterns, one night."
+    )
+    assert "not saved" in draft.locator(".preview-banner").inner_text()
+    draft.close()
+    assert "pull-quote" not in Article.objects.get(pk=story.pk).body
     preview = page.locator("a.newsroom-preview-link").get_attribute("href")
     at = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
         hour=7, minute=0, second=0, microsecond=0
@@ -290,6 +382,7 @@ def test_a_story_from_writer_to_editor_to_reader(
     page.wait_for_url(live_server.url + "/admin/articles/article/")
     story.refresh_from_db()
     assert (story.status, story.published_at) == (Article.Status.PUBLISHED, at)
+    assert '<aside class="pull-quote">Ten thousand lanterns' in story.body
     context.close()
 
     # Anyone with the preview link reads it; readers do not see it until its time.

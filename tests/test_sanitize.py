@@ -85,3 +85,14 @@ def test_the_page_never_carries_hostile_markup(client, fragment):
     html = client.get(story.get_absolute_url()).content.decode()
     body = html.split('class="story__body">', 1)[1].split("</div>", 1)[0]
     assert not DANGEROUS.search(body), body
+
+
+@pytest.mark.django_db
+def test_words_in_separate_blocks_stay_apart_in_plain_text():
+    # The editor writes blocks with nothing between them.
+    story = make_article(
+        body="<p>Ferries run <strong>late</strong>.</p><p>Buses</p><ul><li>too</li></ul>"
+    )
+
+    assert story.word_count == 5
+    assert story.body_text.split() == ["Ferries", "run", "late.", "Buses", "too"]

@@ -16,10 +16,11 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from .. import previews, workflow
+from .. import body_editor, previews, workflow
 from ..models import Article, Author, Byline, Category, Correction, Image
 from ..models.content import WORDS_PER_MINUTE
 from ..templatetags.articles_tags import newsroom_time
+from .form_preview import FormPreviewMixin
 from .images import thumbnail
 from .widgets import ImageAutocompleteSelect, ImagePickerMixin
 
@@ -185,10 +186,13 @@ class ArticleAdminForm(forms.ModelForm):
 
     # Set by ArticleAdmin.get_form: the move asked for with a button, if any.
     transition = None
+    # Set by the Preview button's view: draw what is typed, stale or unfinished.
+    for_preview = False
 
     def clean(self):
         cleaned = super().clean()
-        self.check_not_stale()
+        if not self.for_preview:
+            self.check_not_stale()
         if self.transition:
             cleaned["status"] = self.transition
             if self.transition == Article.Status.PUBLISHED and not cleaned.get(
@@ -204,7 +208,7 @@ class ArticleAdminForm(forms.ModelForm):
                 _("Only an editor can make a story “%(status)s”.")
                 % {"status": Article.Status(status).label},
             )
-        if status == Article.Status.PUBLISHED and not self.errors:
+        if status == Article.Status.PUBLISHED and not (self.errors or self.for_preview):
             story = self.instance  # construct_instance has not run yet: use cleaned
             for name in ["headline", "slug", "dek", "primary_category", "lead_image"]:
                 setattr(story, name, cleaned.get(name))
@@ -230,7 +234,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
+class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     actions = ["submit_for_editing", "publish_now", "unpublish", "revoke_previews"]
@@ -446,6 +450,10 @@ class ArticleAdmin(ImagePickerMixin, admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Tags pick from the existing ones with the admin's own autocomplete; new tags
         # are typed into "New tags" beside it.
+        if db_field.name == "body":
+            return body_editor.body_field(
+                label=db_field.verbose_name.capitalize(), required=False
+            )
         if db_field.name == "tags":
             return forms.ModelMultipleChoiceField(
                 label=_("Tags"),

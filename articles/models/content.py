@@ -1,7 +1,5 @@
 """Stories and what they are filed under and written by."""
 
-import html
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
@@ -9,13 +7,12 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from ..sanitize import clean_body
+from ..sanitize import clean_body, plain_text
 from .images import Image
 
 
@@ -354,7 +351,7 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.headline)[:200]
         self.body = clean_body(self.body)
-        self.body_text = html.unescape(strip_tags(self.body))
+        self.body_text = plain_text(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

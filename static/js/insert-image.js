@@ -1,7 +1,30 @@
 // "Place in story": puts the chosen library picture into the body at the cursor, as
-// the reference the server draws with caption, credit and renditions.
+// the reference the server draws with caption, credit and renditions. With the rich-
+// text editor it goes in as a picture block; without it (no JavaScript modules), as
+// markup typed into the plain text box.
 (function () {
   "use strict";
+
+  let editor = null;
+  // Sent by django-prose-editor once the body's editor is up (possibly after our
+  // DOMContentLoaded, as its modules load asynchronously).
+  document.addEventListener("prose-editor:ready", function (event) {
+    if (event.detail.textarea.id === "id_body") {
+      editor = event.detail.editor;
+    }
+  });
+
+  function placeIn(body, id) {
+    if (editor) {
+      editor.chain().focus().placePicture(id).run();
+      return;
+    }
+    const snippet = "\n<figure data-image-id=\"" + id + "\"></figure>\n";
+    const start = body.selectionStart;
+    body.value = body.value.slice(0, start) + snippet + body.value.slice(body.selectionEnd);
+    body.focus();
+    body.selectionStart = body.selectionEnd = start + snippet.length;
+  }
 
   document.addEventListener("DOMContentLoaded", function () {
     const picker = document.getElementById("id_insert_image");
@@ -16,14 +39,18 @@
     picker.parentElement.appendChild(button);
     button.addEventListener("click", function () {
       const id = parseInt(picker.value, 10);
-      if (!id) {
-        return;
+      if (id) {
+        placeIn(body, id);
       }
-      const snippet = "\n<figure data-image-id=\"" + id + "\"></figure>\n";
-      const start = body.selectionStart;
-      body.value = body.value.slice(0, start) + snippet + body.value.slice(body.selectionEnd);
-      body.focus();
-      body.selectionStart = body.selectionEnd = start + snippet.length;
+    });
+    // The editor's picture button: open the library picker below the editor.
+    document.addEventListener("newsroom:pick-picture", function () {
+      picker.closest(".form-row").scrollIntoView({ block: "center" });
+      if (window.django && window.django.jQuery) {
+        window.django.jQuery(picker).select2("open");
+      } else {
+        picker.focus();
+      }
     });
   });
 })();

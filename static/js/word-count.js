@@ -2,8 +2,13 @@
 (function () {
   "use strict";
 
+  // Counted as the server counts (articles/sanitize.py, plain_text): blocks end words,
+  // inline tags such as <strong> do not.
   function words(html) {
-    const text = html.replace(/<[^>]*>/g, " ").replace(/&[a-z#0-9]+;/gi, " ");
+    const text = html
+      .replace(/<\/(p|h[2-4]|li|blockquote|aside|figcaption)>|<(br|hr)\s*\/?>/gi, " ")
+      .replace(/<[^>]*>/g, "")
+      .replace(/&[a-z#0-9]+;/gi, " ");
     return text.split(/\s+/).filter(Boolean).length;
   }
 

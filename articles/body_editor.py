@@ -1,0 +1,46 @@
+"""
+The story body's rich-text editor: django-prose-editor (ProseMirror and Tiptap).
+
+The editor offers exactly the blocks and marks a story may use; whatever the browser
+sends is cleaned again by `sanitize.clean_body`, the one allow-list, on every save.
+Pull quotes and library pictures are our own blocks (static/js/prose-extensions.js).
+"""
+
+from django.urls import reverse_lazy
+from django_prose_editor.config import html_tags
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from .sanitize import clean_body
+
+# The markup of our own blocks, named in settings.DJANGO_PROSE_EDITOR_EXTENSIONS. It
+# feeds only django-prose-editor's generated allow-list; ours is sanitize.py's.
+pull_quote_markup = html_tags(["aside"], {"aside": ["class"]})
+library_picture_markup = html_tags(["figure"], {"figure": ["data-image-id"]})
+
+EXTENSIONS = {
+    "Heading": {"levels": [2, 3]},
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "PullQuote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "LibraryPicture": {
+        "thumbnailUrl": reverse_lazy("admin:articles_image_thumbnail", args=[0])
+    },
+}
+
+
+def body_field(**kwargs):
+    """The form field for a story body: the editor, cleaned by our allow-list."""
+    return ProseEditorFormField(
+        config={"extensions": EXTENSIONS},
+        sanitize=clean_body,
+        widget=AdminProseEditorWidget,
+        **kwargs,
+    )
