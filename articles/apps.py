@@ -8,4 +8,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the search-index receivers)
+        # Connect the receivers: search documents and files, and kept public pages.
+        from . import cache_signals, signals  # noqa: F401

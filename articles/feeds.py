@@ -6,6 +6,7 @@ categories and tags, publication and update times, and the lead image as media:c
 """
 
 import copy
+import functools
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -16,6 +17,7 @@ from django.utils.html import format_html
 
 from . import inline_images
 from .models import Article, Author, Category, InlineImage
+from .page_cache import public_page
 from .renditions import SPECS
 from .sanitize import clean_body
 from .structured_data import social_image, widest_up_to
@@ -172,7 +174,8 @@ class LatestStoriesFeed(Feed):
         # copy to hold the request, which absolute author and image URLs need.
         feed = copy.copy(self)
         feed.request = request
-        return super(LatestStoriesFeed, feed).__call__(request, *args, **kwargs)
+        view = functools.partial(super(LatestStoriesFeed, feed).__call__)
+        return public_page(view)(request, *args, **kwargs)
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):

@@ -17,6 +17,7 @@ from taggit.models import Tag, TaggedItem
 
 from . import previews, renditions, search
 from .models import Article, Author, Category, Image
+from .page_cache import public_page
 from .services import open_rendition
 from .sitemaps import SITEMAPS
 from .structured_data import breadcrumb_list, news_article, social_image
@@ -25,7 +26,18 @@ RELATED_STORIES = 4
 MORE_FROM_AUTHOR = 3
 
 
-class StoryListMixin:
+class PublicPageMixin:
+    """Served as a public page: kept by the server and by HTTP caches for anonymous
+    readers, always fresh for staff (see page_cache.py)."""
+
+    keep_page = True
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return public_page(super().as_view(**initkwargs), keep=cls.keep_page)
+
+
+class StoryListMixin(PublicPageMixin):
     """A paginated list of public stories, each ready to draw as a story card."""
 
     context_object_name = "stories"
@@ -111,6 +123,9 @@ class SearchView(StoryListMixin, ListView):
     """Search results; an empty or wordless query gets advice instead of an error."""
 
     template_name = "articles/search.html"
+    # Most queries are asked once: kept, they would only push out pages that are asked
+    # for again and again. Browsers and a CDN may still keep them a little while.
+    keep_page = False
 
     def get(self, request, *args, **kwargs):
         self.query, self.query_was_cut = search.normalise_query(request.GET.get("q"))
@@ -135,7 +150,7 @@ class SearchView(StoryListMixin, ListView):
         return context
 
 
-class ArticleDetailView(DetailView):
+class StoryPageView(DetailView):
     """The story page: the id finds the story; a wrong date or slug redirects."""
 
     context_object_name = "article"
@@ -182,7 +197,11 @@ class ArticleDetailView(DetailView):
         )
 
 
-class ArticlePreviewView(ArticleDetailView):
+class ArticleDetailView(PublicPageMixin, StoryPageView):
+    """The story page of a public story."""
+
+
+class ArticlePreviewView(StoryPageView):
     """The story page of any story, for someone holding a valid preview link. Never
     indexed, never cached by anything shared."""
 
@@ -209,12 +228,14 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
 
+@public_page
 def sitemap_index(request):
     return sitemap_views.index(
         request, SITEMAPS, sitemap_url_name="articles:sitemap-section"
     )
 
 
+@public_page
 def sitemap_section(request, section):
     # The news sitemap is drawn with Google News tags; the rest with Django's template.
     template = "articles/news_sitemap.xml" if section == "news" else "sitemap.xml"

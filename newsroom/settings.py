@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every cookie the others set.
+    "articles.middleware.NoSharedCachingOfCookies",
     "django.middleware.security.SecurityMiddleware",
     # Static files answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -117,13 +119,26 @@ CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, except that pages are still served (uncached, and
+            # the failure logged) while Redis is down.
+            "BACKEND": "articles.cache_backends.FailOpenRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
+            # A Redis that stops answering must not hold pages up for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Public pages: how long browsers (max-age) and shared caches such as a CDN (s-maxage)
+# may keep them, and how long the server keeps a rendered page; 0 turns that off. Off
+# by default with the local-memory cache: it is per process, so a change made through
+# one gunicorn worker would not reach the pages the others keep.
+NEWSROOM_BROWSER_CACHE_SECONDS = int(env("NEWSROOM_BROWSER_CACHE_SECONDS", "60"))
+NEWSROOM_SHARED_CACHE_SECONDS = int(env("NEWSROOM_SHARED_CACHE_SECONDS", "600"))
+NEWSROOM_PAGE_CACHE_SECONDS = int(
+    env("NEWSROOM_PAGE_CACHE_SECONDS", "600" if CACHE_URL else "0")
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -1,0 +1,108 @@
+"""
+Django's Redis cache, made to fail open.
+
+When Redis cannot be reached, Django's own backend raises, and every page that reads
+the cache answers 500. A newsroom's pages matter more than their cache: this backend
+logs the failure (a warning at most every few seconds per process, not one per
+request) and behaves as an empty cache that keeps nothing, so pages are served
+uncached until Redis is back.
+"""
+
+import functools
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError, TimeoutError
+
+logger = logging.getLogger(__name__)
+
+# One warning per process per this many seconds while Redis stays down.
+WARN_EVERY_SECONDS = 10
+_last_warning = -WARN_EVERY_SECONDS
+
+
+def _warn(error):
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning >= WARN_EVERY_SECONDS:
+        _last_warning = now
+        logger.warning("Redis cache unreachable (%s); serving without it.", error)
+
+
+def fail_open(answer):
+    """Run the wrapped cache call; if Redis is unreachable, log and return
+    `answer(*args, **kwargs)`, what an empty cache would have said."""
+
+    def decorator(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except (ConnectionError, TimeoutError) as error:
+                _warn(error)
+                return answer(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def nothing(*args, **kwargs):
+    return None
+
+
+def no(*args, **kwargs):
+    return False
+
+
+class FailOpenRedisCache(RedisCache):
+    """Django's RedisCache, read as empty and written to nowhere while Redis is down."""
+
+    @fail_open(lambda key, default=None, version=None: default)
+    def get(self, key, default=None, version=None):
+        return super().get(key, default, version)
+
+    @fail_open(lambda keys, version=None: {})
+    def get_many(self, keys, version=None):
+        return super().get_many(keys, version)
+
+    @fail_open(no)
+    def add(self, *args, **kwargs):
+        return super().add(*args, **kwargs)
+
+    @fail_open(nothing)
+    def set(self, *args, **kwargs):
+        return super().set(*args, **kwargs)
+
+    @fail_open(lambda data, *args, **kwargs: list(data))
+    def set_many(self, data, *args, **kwargs):
+        return super().set_many(data, *args, **kwargs)
+
+    @fail_open(no)
+    def touch(self, *args, **kwargs):
+        return super().touch(*args, **kwargs)
+
+    @fail_open(no)
+    def has_key(self, *args, **kwargs):
+        return super().has_key(*args, **kwargs)
+
+    @fail_open(no)
+    def delete(self, *args, **kwargs):
+        return super().delete(*args, **kwargs)
+
+    @fail_open(nothing)
+    def delete_many(self, *args, **kwargs):
+        return super().delete_many(*args, **kwargs)
+
+    @fail_open(no)
+    def clear(self):
+        return super().clear()
+
+    def incr(self, key, delta=1, version=None):
+        # Django's answer for a key it cannot find: callers already handle it.
+        try:
+            return super().incr(key, delta, version)
+        except (ConnectionError, TimeoutError) as error:
+            _warn(error)
+            raise ValueError(f"Key '{key}' cannot be reached.") from error

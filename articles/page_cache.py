@@ -1,0 +1,221 @@
+"""
+Public pages kept by the server and by HTTP caches, never out of date for long.
+
+Server side, a rendered page is kept in Django's cache under a key that includes the
+*content generation*: one number in the shared cache (Redis in production), raised
+whenever anything a public page shows changes (see cache_signals.py). Raising it makes
+every kept page unreachable at once, on every app server, with no list of pages to
+forget; the old entries simply expire. A scheduled story changes pages without any
+write, so the generation also rises once the next scheduled publication has passed
+(the time is found with one indexed query per generation, and kept with it).
+
+Only anonymous GET and HEAD requests are answered from the cache; staff (anyone logged
+in) always get a fresh page marked `private, no-store`. Every public page carries an
+ETag and a Last-Modified, answers conditional requests with 304, and allows browsers
+(`max-age`) and shared caches such as a CDN (`s-maxage`) to keep it a little while,
+never past the next scheduled publication.
+"""
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
+
+GENERATION_KEY = "pages:generation"
+# How long to keep a generation's next publication time: long, since a new
+# generation gets a key of its own; it only bounds the leftovers of old generations.
+NEXT_PUBLICATION_SECONDS = 24 * 3600
+# ... except when it was read inside a transaction that may yet roll back.
+PROVISIONAL_SECONDS = 10
+# Headers of a kept page worth keeping with it (Date, Vary and Cache-Control are set
+# again on each answer).
+KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
+
+
+def content_changed():
+    """Something public pages show has changed: forget every kept page, now and again
+    once the transaction commits (a page drawn in between, from the data as it was
+    before the commit, may have been kept under the first new generation)."""
+    _raise_generation(PROVISIONAL_SECONDS)
+    transaction.on_commit(_raise_generation)
+
+
+def _raise_generation(keep_next_publication=NEXT_PUBLICATION_SECONDS):
+    try:
+        generation = cache.incr(GENERATION_KEY)
+    except ValueError:
+        # None kept (never read, or evicted): a fresh one is numbered after every
+        # earlier one, so it does just as well.
+        generation = _generation()
+        if generation is None:  # the cache is down; nothing is kept anyway
+            return
+    # Found now, by the writer, so that readers need not ask the database.
+    cache.set(
+        _next_publication_key(generation), _next_publication(), keep_next_publication
+    )
+
+
+def _generation():
+    """The content generation, or None if the cache cannot keep one (it is down)."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # Microseconds since the epoch: above any number an earlier, lost generation
+        # reached, so pages kept under it can never be read again.
+        cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _next_publication_key(generation):
+    return f"pages:next-publication:{generation}"
+
+
+def _next_publication():
+    """When the next scheduled story goes public (a timestamp), or 0 if none is."""
+    from .models import Article
+
+    found = (
+        Article.objects.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return found.timestamp() if found else 0
+
+
+def site_state():
+    """(generation, next publication timestamp or 0); (None, 0) without a cache."""
+    for _attempt in range(3):
+        generation = _generation()
+        if generation is None:
+            return None, 0
+        key = _next_publication_key(generation)
+        next_at = cache.get(key)
+        if next_at is None:
+            next_at = _next_publication()
+            cache.set(key, next_at, NEXT_PUBLICATION_SECONDS)
+        if not next_at or timezone.now().timestamp() < next_at:
+            return generation, next_at
+        # A scheduled story has gone public since this generation began.
+        _raise_generation()
+    return None, 0
+
+
+def page_key(request, generation):
+    # Scheme and host included: pages carry absolute URLs (canonical, feeds).
+    url = request.build_absolute_uri().encode()
+    return f"pages:{generation}:{hashlib.md5(url, usedforsecurity=False).hexdigest()}"
+
+
+def _kept(response):
+    return {
+        "content": response.content,
+        "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
+        "etag": response["ETag"],
+        "last_modified": response["Last-Modified"],
+    }
+
+
+def _from_kept(kept):
+    response = HttpResponse(kept["content"], headers=kept["headers"])
+    response["ETag"] = kept["etag"]
+    response["Last-Modified"] = kept["last_modified"]
+    return response
+
+
+def _is_shareable(request, response):
+    """Whether `response` is the same for every anonymous reader: a plain page that
+    sets no cookie and that the view has not marked for caching its own way."""
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+    )
+
+
+def private(response):
+    """Mark `response` for this reader's eyes only: no cache may keep it."""
+    if response.has_header("Cache-Control"):
+        del response["Cache-Control"]
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _for_one_reader(response):
+    # A view that said how to cache its answer (a preview, say) knows best.
+    if not response.has_header("Cache-Control"):
+        private(response)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _allow_caching(response, next_at):
+    browser = settings.NEWSROOM_BROWSER_CACHE_SECONDS
+    shared = settings.NEWSROOM_SHARED_CACHE_SECONDS
+    if next_at:
+        # Nobody may keep the page past the moment a scheduled story joins it.
+        left = max(0, int(next_at - timezone.now().timestamp()))
+        browser, shared = min(browser, left), min(shared, left)
+    patch_cache_control(response, public=True, max_age=browser, s_maxage=shared)
+
+
+def public_page(view=None, *, keep=True):
+    """Serve the decorated view as a public page (see the module's docstring).
+
+    `keep=False` gives the page its HTTP headers without keeping it server side.
+    """
+    if view is None:
+        return functools.partial(public_page, keep=keep)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            return _for_one_reader(view(request, *args, **kwargs))
+
+        generation, next_at = site_state()
+        keeping = keep and settings.NEWSROOM_PAGE_CACHE_SECONDS and generation
+        key = page_key(request, generation) if keeping else None
+        kept = cache.get(key) if key else None
+        if kept is not None:
+            response = _from_kept(kept)
+        else:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if not _is_shareable(request, response):
+                return _for_one_reader(response)
+            set_response_etag(response)
+            response["Last-Modified"] = http_date()
+            if key:
+                cache.set(key, _kept(response), settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        _allow_caching(response, next_at)
+        # Logged-in readers get other headers: a shared cache must tell them apart.
+        patch_vary_headers(response, ["Cookie"])
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            response=response,
+        )
+
+    return wrapper
