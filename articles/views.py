@@ -15,15 +15,12 @@ from django.views.generic import DetailView, ListView
 from django.views.static import serve as static_serve
 from taggit.models import Tag, TaggedItem
 
-from . import previews, renditions, search
+from . import previews, renditions, search, story_page
 from .models import Article, Author, Category, Image
 from .page_cache import public_page
 from .services import open_rendition
 from .sitemaps import SITEMAPS
 from .structured_data import breadcrumb_list, news_article, social_image
-
-RELATED_STORIES = 4
-MORE_FROM_AUTHOR = 3
 
 
 class PublicPageMixin:
@@ -156,7 +153,7 @@ class StoryPageView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_detail()
+        return story_page.story_queryset(Article.objects.published())
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -170,21 +167,14 @@ class StoryPageView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        public = Article.objects.published().select_related("primary_category")
+        navigation_sections = story_page.fetch_parts(article)
         lead_bylines = article.author_bylines()
         lead_author = lead_bylines[0].author if lead_bylines else None
-        more_from_author = []
-        if lead_author:
-            more_from_author = list(
-                public.by_author(lead_author).exclude(pk=article.pk)[:MORE_FROM_AUTHOR]
-            )
-        # A story listed under "More from" is not listed again as related.
-        related = public.related_to(article).exclude(
-            pk__in=[story.pk for story in more_from_author]
-        )
+        more_from_author, related = story_page.more_and_related(article, lead_author)
         return super().get_context_data(
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
-            related_stories=related[:RELATED_STORIES],
+            navigation_sections=navigation_sections,
+            related_stories=related,
             lead_author=lead_author,
             social_image=article.card_image
             and social_image(article.card_image, self.request),
@@ -208,7 +198,7 @@ class ArticlePreviewView(StoryPageView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.for_detail()
+        return story_page.story_queryset(Article.objects.all())
 
     def get(self, request, *args, **kwargs):
         found = previews.read_token(kwargs["token"])

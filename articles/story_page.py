@@ -1,0 +1,195 @@
+"""
+What the story page shows, fetched in a fixed handful of queries, however many
+authors, categories, tags and pictures the story has:
+
+1. the story, with its section and pictures (and whether it has corrections);
+2. its bylines, with authors and headshots;
+3. its labels: the categories it is filed under, its tags and the site's navigation
+   sections, all small rows of the same shape, in one query;
+4. the pictures placed in its body, only if it places any;
+5. its corrections, only if it has any;
+6. "More from" its lead author and related stories, in one query.
+"""
+
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber
+from taggit.models import Tag, TaggedItem
+
+from .inline_images import placed_image_ids
+from .models import Article, Byline, Category, Correction, InlineImage
+
+MORE_FROM_AUTHOR = 3
+RELATED_STORIES = 4
+LABEL_FIELDS = ["kind", "pk", "name", "slug", "sort", "is_in_navigation", "is_filed"]
+
+
+def story_tags():
+    """Tags put on stories (taggit tags anything), matched by a join rather than by
+    a content-type lookup of its own."""
+    return TaggedItem.objects.filter(
+        content_type__app_label=Article._meta.app_label,
+        content_type__model=Article._meta.model_name,
+    )
+
+
+def story_queryset(stories):
+    """`stories` with what the story page needs from each story's own row."""
+    return (
+        stories.select_related("primary_category", "lead_image", "social_image")
+        .prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author__headshot"),
+            )
+        )
+        .annotate(
+            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
+        )
+    )
+
+
+def fetch_parts(article):
+    """Fetch the story's labels, placed pictures and corrections onto `article`, as
+    if prefetched; return the site's navigation sections."""
+    navigation = fetch_labels(article)
+    placed = InlineImage.objects.select_related("image")
+    prefetch_related_objects(
+        [article],
+        # A none() queryset costs no query and leaves an empty list behind.
+        Prefetch(
+            "inline_image_links",
+            queryset=placed if placed_image_ids(article.body) else placed.none(),
+        ),
+        Prefetch(
+            "corrections",
+            queryset=Correction.objects.all()
+            if getattr(article, "has_corrections", True)
+            else Correction.objects.none(),
+        ),
+    )
+    return navigation
+
+
+def fetch_labels(article):
+    """One query for the story's further categories, its tags, and the navigation
+    sections; the first two are handed to `article` as if prefetched."""
+    filed = Article.categories.through.objects.filter(article=article)
+    categories = (
+        Category.objects.filter(
+            Q(is_in_navigation=True) | Q(pk__in=filed.values("category_id"))
+        )
+        .annotate(
+            kind=Value("category"),
+            sort=F("position"),
+            is_filed=Exists(filed.filter(category=OuterRef("pk"))),
+        )
+        .order_by()  # a part of a union may not order itself
+        .values_list(*LABEL_FIELDS)
+    )
+    tagged = story_tags().filter(object_id=article.pk)
+    tags = (
+        Tag.objects.filter(pk__in=tagged.values("tag_id"))
+        .annotate(
+            kind=Value("tag"),
+            sort=Value(0),
+            is_in_navigation=Value(False),
+            is_filed=Value(True),
+        )
+        .order_by()  # a part of a union may not order itself
+        .values_list(*LABEL_FIELDS)
+    )
+    further, tag_list, navigation = [], [], []
+    for kind, pk, name, slug, sort, in_navigation, is_filed in categories.union(
+        tags, all=True
+    ).order_by("kind", "sort", "name"):
+        if kind == "tag":
+            tag_list.append(Tag(pk=pk, name=name, slug=slug))
+            continue
+        category = Category(
+            pk=pk, name=name, slug=slug, position=sort, is_in_navigation=in_navigation
+        )
+        if in_navigation:
+            navigation.append(category)
+        if is_filed:
+            further.append(category)
+    _as_prefetched(article, "categories", further)
+    _as_prefetched(article, "tags", tag_list)
+    return navigation
+
+
+def _as_prefetched(instance, name, objects):
+    # What prefetch_related leaves behind: `instance.<name>.all()` then reads these.
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def more_and_related(article, lead_author):
+    """("More from" the lead author, related stories), in one query: stories by the
+    lead author, newest first; then stories sharing a tag or the section, tag-sharers
+    first, leaving out those already listed under "More from"."""
+    tagged = story_tags()
+    shares_tag = Exists(
+        tagged.filter(
+            object_id=OuterRef("pk"),
+            tag_id__in=tagged.filter(object_id=article.pk).values("tag_id"),
+        )
+    )
+    by_author = (
+        Exists(Byline.objects.filter(article=OuterRef("pk"), author=lead_author))
+        if lead_author
+        else Value(False)
+    )
+    related = Q(shares_tag=True)
+    if article.primary_category_id:
+        related |= Q(primary_category=article.primary_category_id)
+    newest = [F("published_at").desc(), F("pk").desc()]
+    stories = (
+        Article.objects.published()
+        .select_related("primary_category")
+        .exclude(pk=article.pk)
+        .annotate(
+            is_by_author=by_author,
+            shares_tag=shares_tag,
+            is_related=ExpressionWrapper(related, output_field=BooleanField()),
+        )
+        .filter(Q(is_by_author=True) | Q(is_related=True))
+        .annotate(
+            author_rank=Window(
+                RowNumber(), partition_by=[F("is_by_author")], order_by=newest
+            ),
+            related_rank=Window(
+                RowNumber(),
+                partition_by=[F("is_related")],
+                order_by=[F("shares_tag").desc(), *newest],
+            ),
+        )
+        # Enough related stories that some remain after those listed under "More".
+        .filter(
+            Q(is_by_author=True, author_rank__lte=MORE_FROM_AUTHOR)
+            | Q(is_related=True, related_rank__lte=MORE_FROM_AUTHOR + RELATED_STORIES)
+        )
+    )
+    stories = list(stories)
+    more = sorted(
+        (s for s in stories if s.is_by_author and s.author_rank <= MORE_FROM_AUTHOR),
+        key=lambda s: s.author_rank,
+    )
+    listed = {s.pk for s in more}
+    related_stories = sorted(
+        (s for s in stories if s.is_related and s.pk not in listed),
+        key=lambda s: s.related_rank,
+    )
+    return more, related_stories[:RELATED_STORIES]

@@ -1,0 +1,263 @@
+"""The server-side page cache: kept pages cost no queries, and every change a reader
+could notice reaches every page that shows it on the next request."""
+
+import logging
+import socket
+from datetime import timedelta
+
+import lxml.html
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Byline, Correction
+from articles.previews import preview_path
+
+from .factories import make_article, make_author, make_category, make_image
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def kept_pages(settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def story():
+    politics = make_category(name="Politics", slug="politics", is_in_navigation=True)
+    maya = make_author(name="Maya Okafor", slug="maya-okafor")
+    return make_article(
+        headline="Council passes the harbor budget",
+        primary_category=politics,
+        authors=[maya],
+        tags=["harbor"],
+        lead_image=make_image(caption="The council chamber."),
+    )
+
+
+def pages_of(story):
+    """Every public page the story appears on."""
+    return [
+        story.get_absolute_url(),
+        "/",
+        "/sections/politics/",
+        "/authors/maya-okafor/",
+        "/tags/harbor/",
+        "/rss/index.xml",
+        "/atom/index.xml",
+        "/sections/politics/rss/",
+        "/authors/maya-okafor/atom/",
+        "/sitemaps/stories.xml",
+        "/sitemaps/news.xml",
+    ]
+
+
+def text(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+def warm(client, paths):
+    return {path: text(client, path) for path in paths}
+
+
+def test_a_kept_page_costs_no_queries(client, story, django_assert_num_queries):
+    for path in pages_of(story):
+        first = text(client, path)
+        with django_assert_num_queries(0):
+            assert text(client, path) == first
+
+
+def test_staff_always_get_a_fresh_page(client, story):
+    warm(client, pages_of(story))
+    # A change that bypasses every signal: readers keep seeing the kept page...
+    Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
+    assert "Quietly changed" not in text(client, story.get_absolute_url())
+    # ...but staff are never served from the cache.
+    staff = User.objects.create_user("desk", password="pw", is_staff=True)
+    client.force_login(staff)
+    assert "Quietly changed" in text(client, story.get_absolute_url())
+
+
+def test_publishing_reaches_every_page(client, story):
+    paths = pages_of(story)
+    draft = make_article(
+        headline="Ferry strike called off",
+        status=Article.Status.DRAFT,
+        primary_category=story.primary_category,
+        authors=list(story.authors.all()),
+        tags=["harbor"],
+    )
+    warm(client, paths)
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now() - timedelta(minutes=1)
+    draft.save()
+    for path in paths:
+        if path != story.get_absolute_url():
+            assert draft.get_absolute_url() in text(client, path), path
+
+
+def test_an_updated_headline_reaches_every_page(client, story):
+    paths = pages_of(story)
+    warm(client, paths)
+    story.headline = "Council passes the harbor budget, 7-2"
+    story.save()
+    for path in paths:
+        if path != "/sitemaps/stories.xml":  # addresses only, and the slug stays
+            assert "7-2" in text(client, path), path
+
+
+@pytest.mark.parametrize("how", ["unpublish", "delete"])
+def test_an_unpublished_or_deleted_story_leaves_every_page(client, story, how):
+    paths = pages_of(story)
+    other = make_article(
+        primary_category=story.primary_category,
+        authors=list(story.authors.all()),
+        tags=["harbor"],
+    )
+    warm(client, paths)
+    url = story.get_absolute_url()
+    if how == "unpublish":
+        story.status = Article.Status.UNPUBLISHED
+        story.save()
+    else:
+        story.delete()
+    assert client.get(url).status_code == 404
+    for path in paths:
+        if path != url:
+            assert url not in text(client, path), path
+    # The author and tag still have a public story, so their pages stay.
+    assert other.headline in text(client, "/authors/maya-okafor/")
+
+
+def test_a_scheduled_story_is_kept_out_until_its_time_then_appears_everywhere(
+    client, story
+):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        scheduled = make_article(
+            headline="Budget vote results",
+            published_at=start + timedelta(hours=1),
+            primary_category=story.primary_category,
+            authors=list(story.authors.all()),
+            tags=["harbor"],
+        )
+        paths = pages_of(story)
+        warm(client, paths)
+        url = scheduled.get_absolute_url()
+        for path in paths:
+            assert url not in text(client, path), path
+        assert client.get(url).status_code == 404
+    with time_machine.travel(start + timedelta(minutes=59), tick=False):
+        assert url not in text(client, "/")
+    with time_machine.travel(start + timedelta(hours=1, seconds=1), tick=False):
+        for path in paths:
+            assert url in text(client, path), path
+        assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda s: rename(s.authors.get(), "Maya Okafor-Reyes"), "Okafor-Reyes"),
+        (lambda s: rename(s.primary_category, "Politics & Power"), "Politics &amp; "),
+        (lambda s: recaption(s.lead_image, "A packed chamber."), "A packed chamber."),
+        (lambda s: rename(Tag.objects.get(name="harbor"), "Harbour"), "Harbour"),
+        (lambda s: s.tags.add("ferries"), "ferries"),
+        (
+            lambda s: Correction.objects.create(article=s, text="An earlier vote."),
+            "An earlier vote.",
+        ),
+        (
+            lambda s: Byline.objects.create(
+                article=s, author=make_author(name="Lee Chan"), position=1
+            ),
+            "Lee Chan",
+        ),
+        (lambda s: s.categories.add(make_category(name="Housing")), "Housing"),
+    ],
+    ids=[
+        "author",
+        "section",
+        "image",
+        "tag",
+        "tagged",
+        "correction",
+        "byline",
+        "filed",
+    ],
+)
+def test_a_change_to_what_a_story_shows_reaches_its_page(
+    client, story, change, expected
+):
+    url = story.get_absolute_url()
+    assert expected not in text(client, url)
+    change(story)
+    assert expected in text(client, url)
+
+
+def rename(thing, name):
+    thing.name = name
+    thing.save()
+
+
+def recaption(image, caption):
+    image.caption = caption
+    image.save()
+
+
+def test_a_draft_saved_as_it_is_written_keeps_the_cache(client, story):
+    draft = make_article(status=Article.Status.DRAFT)
+    warm(client, ["/"])
+    Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
+    draft.body = "<p>More words.</p>"
+    draft.save()
+    # Nothing public changed with the draft, so the kept home page still serves.
+    assert "Quietly changed" not in text(client, "/")
+
+
+def test_previews_and_staff_pages_are_never_kept(client, story):
+    draft = make_article(
+        headline="Embargoed deal", status=Article.Status.DRAFT, tags=["harbor"]
+    )
+    staff = User.objects.create_user("desk", password="pw", is_staff=True)
+    client.force_login(staff)
+    for path in pages_of(story):
+        text(client, path)
+    client.logout()
+    assert "Embargoed deal" in text(client, preview_path(draft))
+    for path in pages_of(story):
+        page = text(client, path)
+        assert "Embargoed deal" not in page and draft.slug not in page, path
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_pages_are_served_and_the_failure_logged_while_redis_is_down(
+    client, settings, story, caplog
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "articles.cache_backends.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    with caplog.at_level(logging.WARNING, logger="articles.cache_backends"):
+        for path in pages_of(story):
+            page = client.get(path)
+            assert page.status_code == 200, path
+        story.headline = "Changed while Redis was down"
+        story.save()
+        page = lxml.html.fromstring(text(client, story.get_absolute_url()))
+    assert page.cssselect("h1")[0].text_content() == "Changed while Redis was down"
+    assert any("Redis cache unreachable" in r.getMessage() for r in caplog.records)
