@@ -49,3 +49,11 @@ def form_data(article, **changes):
 def change(client, article, **changes):
     url = reverse("admin:articles_article_change", args=[article.pk])
     return client.post(url, form_data(article, **changes))
+
+
+def run_action(client, action, *articles):
+    return client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": action, "_selected_action": [a.pk for a in articles]},
+        follow=True,
+    )

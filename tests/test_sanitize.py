@@ -91,7 +91,8 @@ def test_the_page_never_carries_hostile_markup(client, fragment):
 def test_words_in_separate_blocks_stay_apart_in_plain_text():
     # The editor writes blocks with nothing between them.
     story = make_article(
-        body="<p>Ferries run <strong>late</strong>.</p><p>Buses</p><ul><li>too</li></ul>"
+        body="<p>Ferries run <strong>late</strong>.</p><p>Buses</p>"
+        "<ul><li>too</li></ul>",
     )
 
     assert story.word_count == 5

@@ -10,20 +10,12 @@ from django.utils import timezone
 
 from articles.models import Article, Author, Byline
 
-from .admin_forms import change, complete_story, form_data
+from .admin_forms import change, complete_story, form_data, run_action
 from .factories import make_article, make_author, make_category, make_image
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["writer", "editor", "photo editor", "superuser"]
-
-
-def run_action(client, action, *articles):
-    return client.post(
-        reverse("admin:articles_article_changelist"),
-        {"action": action, "_selected_action": [a.pk for a in articles]},
-        follow=True,
-    )
 
 
 # What each role may do. True: allowed; False: refused on the server.

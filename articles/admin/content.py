@@ -21,6 +21,7 @@ from ..models import Article, Author, Byline, Category, Correction, Image
 from ..models.content import WORDS_PER_MINUTE
 from ..templatetags.articles_tags import newsroom_time
 from .form_preview import FormPreviewMixin
+from .history import StoryHistoryAdmin
 from .images import thumbnail
 from .widgets import ImageAutocompleteSelect, ImagePickerMixin
 
@@ -234,7 +235,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, admin.ModelAdmin):
+class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     actions = ["submit_for_editing", "publish_now", "unpublish", "revoke_previews"]
@@ -435,7 +436,11 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, admin.ModelAdmin):
                 if not article.published_at:
                     article.published_at = timezone.now()
             article.status = status
-            article.save()
+            self.record_move(
+                request,
+                article,
+                _("%(status)s from the story list.") % {"status": status.label},
+            )
             moved.append(str(article))
         if moved:
             self.message_user(

@@ -1,0 +1,111 @@
+"""
+A story's history in the admin: who saved it when, what its status became, a
+readable comparison of any two versions, and restoring one (django-reversion's
+revision form: the old version fills the form, and saving it restores it).
+"""
+
+import reversion
+from django.contrib import admin
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from reversion.admin import VersionAdmin
+
+from .. import revisions
+from ..models import Article
+
+
+class StoryHistoryAdmin(VersionAdmin):
+    """VersionAdmin with our history page and the comparison of two versions."""
+
+    object_history_template = "admin/articles/article/object_history.html"
+
+    def get_urls(self):
+        compare = self.admin_site.admin_view(self.compare_view)
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                compare,
+                name="articles_article_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        # Not one revision for the whole request, as VersionAdmin has it: a list
+        # action that moves several stories keeps a version of each on its own
+        # (see record_move), so restoring one story never touches another.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        return admin.ModelAdmin.changelist_view(
+            self, request, {**context, **(extra_context or {})}
+        )
+
+    def record_move(self, request, story, comment):
+        """Save `story` as its own version, by this user, saying what happened."""
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(comment)
+            story.save()
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = list(revisions.versions_of(unquote(object_id)))
+        rows = []
+        for version, older in zip(versions, [*versions[1:], None], strict=True):
+            status = version.field_dict.get("status")
+            before = older.field_dict.get("status") if older else None
+            rows.append(
+                {
+                    "version": version,
+                    "restore_url": reverse(
+                        "admin:articles_article_revision",
+                        args=[quote(version.object_id), version.pk],
+                    ),
+                    "status": Article.Status(status).label if status else "",
+                    "status_changed": bool(older) and status != before,
+                }
+            )
+        return super().history_view(
+            request, object_id, {"versions": rows, **(extra_context or {})}
+        )
+
+    def compare_view(self, request, object_id):
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404(_("No such story."))
+        if not self.has_view_or_change_permission(request, story):
+            raise PermissionDenied
+        versions = revisions.versions_of(story.pk)
+        try:
+            chosen = versions.in_bulk(
+                [int(request.GET["from"]), int(request.GET["to"])]
+            )
+            older, newer = sorted(
+                chosen.values(), key=lambda v: v.revision.date_created
+            )
+        except (KeyError, ValueError):
+            raise Http404(_("Choose two versions of this story to compare.")) from None
+        changes = revisions.compare(older, newer)
+        return TemplateResponse(
+            request,
+            "admin/articles/article/compare_versions.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": story,
+                "title": _("Compare versions of “%(story)s”") % {"story": story},
+                "older": older,
+                "newer": newer,
+                "changed": [c for c in changes if c.changed],
+                "unchanged": [c.label for c in changes if not c.changed],
+                "restore_url": reverse(
+                    "admin:articles_article_revision", args=[story.pk, older.pk]
+                ),
+                "history_url": reverse(
+                    "admin:articles_article_history", args=[story.pk]
+                ),
+                "can_restore": self.has_change_permission(request, story),
+            },
+        )

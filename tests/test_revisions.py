@@ -1,0 +1,190 @@
+"""A story's history: every save kept with its bylines and tags, listed with who saved
+it and what its status became, compared readably, and restored."""
+
+import lxml.html
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from articles.models import Article
+
+from .admin_forms import change, complete_story, form_data, run_action
+from .factories import make_author
+
+pytestmark = pytest.mark.django_db
+
+
+def versions(story):
+    return Version.objects.get_for_object(story)
+
+
+def as_browser_posts(response):
+    """The values the article form on `response`'s page would send."""
+    form = lxml.html.fromstring(response.content.decode()).cssselect("#article_form")[0]
+    return dict(form.form_values())
+
+
+def with_tags(story, *tags):
+    story.tags.set(list(tags))
+    return story
+
+
+@pytest.fixture
+def story_with_two_versions(client, people):
+    """A draft saved twice in the admin by the editor: headline, body, byline and
+    tags all changed by the second save, which also submitted it for editing."""
+    first_author = make_author(name="Rosa Ames")
+    story = complete_story(
+        status=Article.Status.DRAFT,
+        headline="Tide gauges go quiet",
+        body="<p>The harbor's three tide gauges stopped reporting on Monday.</p>",
+        authors=[first_author],
+    )
+    with_tags(story, "harbor")
+    client.force_login(people["editor"])
+    assert (
+        change(client, story, tags=[t.pk for t in story.tags.all()]).status_code == 302
+    )
+    second_author = make_author(name="Kofi Brandt")
+    data = form_data(
+        story,
+        headline="Tide gauges back online after a week",
+        body="<p>The harbor's three tide gauges are reporting again.</p>",
+        new_tags="sea level,",
+        _transition="ready",
+    )
+    data["bylines-0-author"] = second_author.pk
+    response = client.post(
+        reverse("admin:articles_article_change", args=[story.pk]), data
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    return story
+
+
+def test_every_admin_save_keeps_a_version_with_bylines_and_tags(
+    story_with_two_versions,
+):
+    story = story_with_two_versions
+    newest, oldest = versions(story)[:2]
+
+    assert oldest.field_dict["headline"] == "Tide gauges go quiet"
+    assert newest.field_dict["headline"] == "Tide gauges back online after a week"
+    kept = {v.content_type.model for v in newest.revision.version_set.all()}
+    assert {"article", "byline", "taggeditem"} <= kept
+    assert newest.revision.user.get_username() == "editor"
+
+
+def test_the_history_page_lists_who_saved_when_and_status_changes(
+    client, story_with_two_versions
+):
+    story = story_with_two_versions
+    response = client.get(reverse("admin:articles_article_history", args=[story.pk]))
+
+    rows = lxml.html.fromstring(response.content.decode()).cssselect(
+        "#change-history tbody tr"
+    )
+    assert len(rows) == 2
+    newest = [cell.text_content().strip() for cell in rows[0].cssselect("td, th")]
+    assert "editor" in newest
+    assert "Now Ready for editing" in newest
+    assert rows[1].cssselect("td")[-1].cssselect("a")[0].text == "Restore…"
+
+
+def test_two_versions_compare_readably(client, story_with_two_versions):
+    story = story_with_two_versions
+    newest, oldest = versions(story)[:2]
+
+    response = client.get(
+        reverse("admin:articles_article_compare", args=[story.pk]),
+        {"from": oldest.pk, "to": newest.pk},
+    )
+
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.content.decode())
+    rows = {
+        row.cssselect("th")[0].text_content(): row.cssselect("td")[0]
+        for row in page.cssselect(".newsroom-diff tbody tr")
+    }
+    assert set(rows) == {"Headline", "Status", "Byline", "Tags", "Body"}
+    headline = rows["Headline"]
+    assert [d.text for d in headline.cssselect("del")] == ["go quiet"]
+    assert [i.text for i in headline.cssselect("ins")] == ["back online after a week"]
+    assert [d.text for d in rows["Byline"].cssselect("del")] == ["Rosa Ames (author)"]
+    assert [i.text for i in rows["Byline"].cssselect("ins")] == ["Kofi Brandt (author)"]
+    assert [i.text for i in rows["Tags"].cssselect("ins")] == ["sea level"]
+    body = rows["Body"]
+    assert [d.text for d in body.cssselect("del")] == ["stopped", "on Monday."]
+    assert [i.text for i in body.cssselect("ins")] == ["are", "again."]
+
+
+def test_restoring_a_version_brings_back_its_bylines_and_tags(
+    client, story_with_two_versions
+):
+    story = story_with_two_versions
+    oldest = versions(story)[1]
+    url = reverse("admin:articles_article_revision", args=[story.pk, oldest.pk])
+
+    opened = client.get(url)
+    assert opened.status_code == 200
+    # Only opening it restores nothing.
+    story.refresh_from_db()
+    assert story.headline == "Tide gauges back online after a week"
+
+    response = client.post(url, as_browser_posts(opened))
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "Tide gauges go quiet"
+    assert "stopped reporting on Monday" in story.body
+    assert [b.author.name for b in story.bylines.all()] == ["Rosa Ames"]
+    assert sorted(story.tags.names()) == ["harbor"]
+    # The restore is itself a version, so it can be undone.
+    assert versions(story).count() == 3
+
+
+def test_a_list_action_keeps_one_version_per_story(client, people):
+    stories = [complete_story(status=Article.Status.DRAFT) for _ in range(2)]
+    client.force_login(people["editor"])
+
+    run_action(client, "publish_now", *stories)
+
+    for story in stories:
+        (version,) = versions(story)
+        assert version.field_dict["status"] == "published"
+        assert (
+            version.revision.version_set.filter(content_type__model="article").count()
+            == 1
+        )
+        assert "Published" in version.revision.get_comment()
+
+
+def test_a_writer_cannot_restore_a_published_story(
+    client, people, story_with_two_versions
+):
+    story = story_with_two_versions
+    Article.objects.filter(pk=story.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now()
+    )
+    oldest = versions(story)[1]
+    client.force_login(people["writer"])
+
+    url = reverse("admin:articles_article_revision", args=[story.pk, oldest.pk])
+    response = client.post(url, form_data(story, headline="Sneaky"))
+
+    assert response.status_code == 403
+    story.refresh_from_db()
+    assert story.headline == "Tide gauges back online after a week"
+
+
+def test_a_preview_keeps_no_version(client, people):
+    story = complete_story(status=Article.Status.DRAFT)
+    client.force_login(people["editor"])
+
+    client.post(
+        reverse("admin:articles_article_preview", args=[story.pk]),
+        form_data(story, headline="Only a preview"),
+    )
+
+    assert not versions(story).exists()
