@@ -1,0 +1,253 @@
+"""
+bench/RESULTS.md from the figures bench/run_benchmark.py gathered: the machine, the
+references, each archive size's pages, and the issue's targets, met or missed by how
+much. The notes at the end of the file, written by people, are kept from run to run.
+"""
+
+import platform
+import runpy
+import subprocess
+import sys
+
+import django
+import gunicorn
+from servers import ROOT
+
+NOTES_MARKER = "<!-- Notes below are written by hand; each run keeps them. -->"
+PAGE_LABELS = {
+    "story": "story",
+    "home": "home",
+    "section": "section",
+    "author": "author",
+    "search": "search",
+    "feed": "feed (RSS)",
+}
+
+
+def command_output(*command):
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    except FileNotFoundError:
+        return ""
+    return (result.stdout + result.stderr).strip()
+
+
+def machine():
+    """The CPU's model and how many cores and CPUs, from lscpu."""
+    fields = {}
+    for line in command_output("lscpu").splitlines():
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), value.strip())
+    cores = int(fields.get("Core(s) per socket", 0)) * int(fields.get("Socket(s)", 1))
+    return f"{fields.get('Model name', 'unknown CPU')}, {cores} cores, " + (
+        f"{fields.get('CPU(s)', '?')} CPUs ({platform.system()} {platform.release()})"
+    )
+
+
+def software(sizes):
+    workers = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
+    commit = command_output("git", "rev-parse", "--short", "HEAD")
+    if command_output("git", "status", "--porcelain", "--untracked-files=no"):
+        commit += " with uncommitted changes"
+    nginx = command_output("nginx", "-v").rpartition("/")[2]
+    wrk = command_output("wrk", "-v").split()[1] if command_output("wrk", "-v") else ""
+    return (
+        f"Python {platform.python_version()}, Django {django.get_version()}, "
+        f"PostgreSQL {sizes[0]['postgres']}, "
+        f"Redis, gunicorn {gunicorn.__version__} with {workers} sync workers "
+        f"(gunicorn.conf.py), nginx {nginx}, wrk {wrk}; commit {commit}."
+    )
+
+
+def ms(value):
+    return f"{value:.1f}"
+
+
+def ratio(numerator, denominator):
+    return f"{numerator / denominator:.0%}" if denominator else "–"
+
+
+def page_rows(size, previous):
+    floor = size["references"]["floor"]["rps"]
+    disk = size["references"]["nginx_disk"]["rps"]
+    rows = []
+    for mode in ["uncached", "cached"]:
+        for name, label in PAGE_LABELS.items():
+            run = size[mode][name]
+            cost = size["costs"]["costs"][name]
+            queries = cost["queries"] if mode == "uncached" else "–"
+            change = "–"
+            if previous:
+                change = f"{run['rps'] / previous[mode][name]['rps'] - 1:+.0%}"
+            rows.append(
+                f"| {label} | {mode} | {run['rps']:,.0f} | {ms(run['p50_ms'])} | "
+                f"{ms(run['p99_ms'])} | {queries} | {cost['bytes']:,} | "
+                f"{ratio(run['rps'], floor)} | {ratio(run['rps'], disk)} | {change} |"
+                + errors_note(run)
+            )
+    run = size["nginx_cached"]
+    change = "–"
+    if previous:
+        change = f"{run['rps'] / previous['nginx_cached']['rps'] - 1:+.0%}"
+    rows.append(
+        f"| story | deploy/nginx.conf cache ({size['nginx_cache_status']}) | "
+        f"{run['rps']:,.0f} | {ms(run['p50_ms'])} | {ms(run['p99_ms'])} | – | "
+        f"{size['costs']['costs']['story']['bytes']:,} | {ratio(run['rps'], floor)} | "
+        f"{ratio(run['rps'], disk)} | {change} |" + errors_note(run)
+    )
+    return rows
+
+
+def errors_note(run):
+    if run["socket_errors"] or run["http_errors"]:
+        errors = f"{run['http_errors']} error answers, {run['socket_errors']} other"
+        return f" errors: {errors}"
+    return ""
+
+
+def target(label, measured, bar, met):
+    return f"| {label} | {measured} | {bar} | {'met' if met else '**missed**'} |"
+
+
+def target_rows(sizes):
+    rows = []
+    for size in sizes:
+        floor = size["references"]["floor"]["rps"]
+        disk = size["references"]["nginx_disk"]["rps"]
+        n = f"{size['costs']['stories']:,}"
+        story = size["uncached"]["story"]
+        render = size["costs"]["story_median_ms"]
+        rows += [
+            target(f"story uncached, median render in-process ({n})",
+                   f"{render:.2f} ms", "< 4 ms", render < 4),
+            target(f"story uncached, share of the Django floor ({n})",
+                   ratio(story["rps"], floor), "≥ 20%", story["rps"] >= 0.2 * floor),
+            target(f"story uncached, p99 at concurrency 8 ({n})",
+                   f"{story['p99_ms']:.1f} ms", "< 60 ms", story["p99_ms"] < 60),
+            target(f"story from Django's cache, share of the floor ({n})",
+                   ratio(size["cached"]["story"]["rps"], floor), "≥ 70%",
+                   size["cached"]["story"]["rps"] >= 0.7 * floor),
+            target(f"story behind deploy/nginx.conf, share of nginx from disk ({n})",
+                   ratio(size["nginx_cached"]["rps"], disk), "≥ 80%",
+                   size["nginx_cached"]["rps"] >= 0.8 * disk),
+        ]  # fmt: skip
+    largest, smallest = sizes[-1], sizes[0]
+    if len(sizes) > 1:
+        worst_name, worst = min(
+            (
+                (f"{name} {mode}", large[name]["rps"] / small[name]["rps"])
+                for mode in ["uncached", "cached"]
+                for large, small in [(largest[mode], smallest[mode])]
+                for name in PAGE_LABELS
+            ),
+            key=lambda item: item[1],
+        )
+        rows.append(
+            target(
+                f"every page at {largest['costs']['stories']:,} stories within 15% of "
+                f"{smallest['costs']['stories']:,} (worst: {worst_name})",
+                f"{worst - 1:+.0%}",
+                "≥ −15%",
+                worst >= 0.85,
+            )
+        )
+    else:
+        rows.append("| every page at 100,000 within 15% of 1,000 | not run | | |")
+    n = f"{largest['costs']['stories']:,}"
+    search = largest["uncached"]["search"]["p95_ms"]
+    admin = largest["costs"]["admin_list"]["median_ms"]
+    rows += [
+        target(f"search uncached, p95 ({n})", f"{search:.1f} ms", "< 100 ms",
+               search < 100),
+        target(f"admin article list, superuser, in-process median ({n})",
+               f"{admin:.1f} ms", "< 300 ms", admin < 300),
+    ]  # fmt: skip
+    return rows
+
+
+def kept_notes(path):
+    if path.exists() and NOTES_MARKER in path.read_text():
+        return path.read_text().split(NOTES_MARKER, 1)[1].strip()
+    return "(none yet)"
+
+
+def reference_rows(size):
+    n = f"{size['costs']['stories']:,}"
+    floor, disk = size["references"]["floor"], size["references"]["nginx_disk"]
+    return [
+        f"| Django floor: one view returning a short string, same gunicorn settings "
+        f"({n}) | {floor['rps']:,.0f} | {ms(floor['p50_ms'])} | "
+        f"{ms(floor['p99_ms'])} |",
+        f"| nginx sending the story page "
+        f"({size['references']['story_bytes']:,} bytes) from disk ({n}) | "
+        f"{disk['rps']:,.0f} | {ms(disk['p50_ms'])} | {ms(disk['p99_ms'])} |",
+    ]
+
+
+def write_results(path, *, started, load, seconds, warmup, sizes):
+    lines = [
+        "# Benchmark",
+        "",
+        f"Written by `bench/run-benchmark` on {started:%Y-%m-%d %H:%M} UTC.",
+        "",
+        f"- **Machine**: {machine()}; load average (1 min) {load[0]:.2f} before the "
+        f"run, {load[1]:.2f} after it (other work on the machine skews the figures).",
+        f"- **Software**: {software(sizes)}",
+        f"- **Method**: `wrk -t2 -c8`, {seconds} s per page after a {warmup} s "
+        "warm-up; gunicorn with production settings (`DEBUG` off, PostgreSQL, "
+        "`CONN_MAX_AGE`, Django's cache in Redis). *Uncached*: the page cache off "
+        "(`NEWSROOM_PAGE_CACHE_SECONDS=0`), every request renders. *Cached*: "
+        "rendered pages kept in Redis. Queries, bytes (uncompressed HTML) and "
+        "render times are measured in-process with Django's test client on the "
+        "same database. Ratios are of requests per second.",
+        "",
+        "## References, same machine, same run",
+        "",
+        "Measured right after each archive size's pages, with nothing else running; "
+        "that size's ratios are to these.",
+        "",
+        "| reference (after the pages of N stories) | requests/s | p50 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: |",
+        *(row for size in sizes for row in reference_rows(size)),
+    ]
+    previous = None
+    for size in sizes:
+        costs = size["costs"]
+        lines += [
+            "",
+            f"## {costs['stories']:,} published stories ({size['seeder']})",
+            "",
+            "| page | mode | requests/s | p50 ms | p99 ms | queries | bytes | "
+            "× floor | × nginx disk | vs smaller archive |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *page_rows(size, previous),
+            "",
+            f"Story page, uncached, in-process: median {costs['story_median_ms']:.2f} "
+            f"ms over {costs['story_renders']} renders. Search p95 "
+            f"{size['uncached']['search']['p95_ms']:.1f} ms uncached. Admin article "
+            f"list as a superuser: median {costs['admin_list']['median_ms']:.1f} ms, "
+            f"{costs['admin_list']['queries']} queries. Pages driven: "
+            + ", ".join(f"`{path}`" for path in costs["pages"].values())
+            + ".",
+        ]
+        previous = size
+    lines += [
+        "",
+        "## Targets (issue 6)",
+        "",
+        "| target | measured | bar | |",
+        "| --- | ---: | ---: | --- |",
+        *target_rows(sizes),
+        "",
+        "## Notes",
+        "",
+        NOTES_MARKER,
+        "",
+        kept_notes(path),
+        "",
+    ]
+    path.write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit("Run bench/run-benchmark; this module only writes its results.")
