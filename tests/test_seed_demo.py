@@ -104,3 +104,17 @@ def test_if_empty_leaves_an_existing_newsroom_alone(seeded):
     before = counts()
     call_command("seed_demo", "--if-empty", verbosity=0)
     assert counts() == before
+
+
+def test_each_story_starts_its_history_with_bylines_and_tags(seeded):
+    from reversion.models import Version
+
+    for story in Article.objects.all():
+        (first,) = Version.objects.get_for_object(story)
+        kept = first.revision.version_set
+        assert kept.filter(content_type__model="byline").count() == (
+            story.bylines.count()
+        )
+        assert kept.filter(content_type__model="taggeditem").count() == (
+            story.tags.count()
+        )

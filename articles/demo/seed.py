@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -210,14 +211,18 @@ def seed_demo(*, now=None):
         if slug in existing:
             report.skipped.append(slug)
             continue
-        seed_story(
-            slug,
-            story,
-            categories=categories,
-            authors=authors,
-            published_at=times.get(slug),
-            now=now,
-        )
+        # Each story's history starts with the version the demo loads.
+        with reversion.create_revision():
+            article = seed_story(
+                slug,
+                story,
+                categories=categories,
+                authors=authors,
+                published_at=times.get(slug),
+                now=now,
+            )
+            reversion.set_comment("Loaded with the demo newsroom.")
+            reversion.add_to_revision(article)  # now that its bylines and tags exist
         report.articles += 1
         report.images += 1
     return report
