@@ -1,8 +1,6 @@
 """Stories and what they are filed under and written by."""
 
-import reversion
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -209,9 +207,6 @@ class ArticleQuerySet(models.QuerySet):
 WORDS_PER_MINUTE = 230
 
 
-# Every save of a story is kept as a version with its bylines, corrections and tag
-# links (articles/revisions.py); those are versioned for the story's sake only.
-@reversion.register(follow=["bylines", "corrections", "tagged_items"])
 class Article(models.Model):
     """A story."""
 
@@ -261,9 +256,6 @@ class Article(models.Model):
         Author, through="Byline", related_name="articles", verbose_name=_("authors")
     )
     tags = TaggableManager(_("tags"), blank=True)
-    # The tag links themselves, so that a story's versions keep its tags
-    # (articles/revisions.py) and deleting a story deletes its links.
-    tagged_items = GenericRelation(TaggedItem)
     seo_title = models.CharField(
         _("search title"),
         max_length=70,
@@ -332,8 +324,22 @@ class Article(models.Model):
         permissions = [
             ("publish_article", _("Can publish, schedule and unpublish stories")),
         ]
+        # Each one serves pages that must not read the whole archive (bench/EXPLAIN.md).
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # Public lists, newest first, in the order they are shown. The last two
+            # columns are what the sitemaps print, so they read the index alone
+            # (as key columns: SQLite has no INCLUDE).
+            models.Index(
+                fields=["status", "-published_at", "-id", "slug", "updated_at"],
+                name="article_public_idx",
+            ),
+            # The admin's story list, newest first whatever the status.
+            models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+            # A section's stories, newest first.
+            models.Index(
+                fields=["primary_category", "-published_at", "-id"],
+                name="article_section_newest_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -434,7 +440,6 @@ class Article(models.Model):
         return [b for b in self.bylines.all() if b.role != Byline.Role.AUTHOR]
 
 
-@reversion.register()
 class Byline(models.Model):
     """One author's credit on one story, in the editor's order."""
 
@@ -467,12 +472,15 @@ class Byline(models.Model):
                 fields=["article", "author"], name="one_byline_per_author_per_article"
             ),
         ]
+        # An author's stories, read from the index alone.
+        indexes = [
+            models.Index(fields=["author", "article"], name="byline_author_article_idx")
+        ]
 
     def __str__(self):
         return f"{self.author} ({self.get_role_display().lower()}) on “{self.article}”"
 
 
-@reversion.register()
 class Correction(models.Model):
     """A correction or an update note, printed with its time under the story."""
 
@@ -521,6 +529,3 @@ class InlineImage(models.Model):
 
     def __str__(self):
         return f"Inline picture in “{self.article}”"
-
-
-reversion.register(TaggedItem)

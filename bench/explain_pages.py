@@ -1,0 +1,169 @@
+"""
+Run EXPLAIN (ANALYZE, BUFFERS) on every query the public pages and the admin make.
+
+Point DATABASE_URL at a PostgreSQL database seeded with `seed_bench`, then:
+
+    DATABASE_URL=postgres://… .venv/bin/python bench/explain_pages.py [--plans]
+
+Each page is fetched once with Django's test client (anonymous, then as a superuser for
+the admin), its queries captured, and each SELECT explained. The report lists, per
+page, each query's execution time, its plan's top node, and any sequential scan of a
+large table; --plans prints the whole plans too.
+"""
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from taggit.models import Tag  # noqa: E402
+
+from articles.models import Article, Author, Category  # noqa: E402
+
+# Tables that grow with the archive: a sequential scan of one is a missing index.
+LARGE_TABLES = {
+    "articles_article",
+    "articles_byline",
+    "articles_article_categories",
+    "articles_inlineimage",
+    "articles_correction",
+    "taggit_taggeditem",
+}
+SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
+
+
+def busiest(model, relation):
+    return model.objects.annotate(n=Count(relation)).order_by("-n").first()
+
+
+def public_pages():
+    story = Article.objects.published()[5000:5001].get()
+    section = Category.objects.filter(is_in_navigation=True).first()
+    author = busiest(Author, "bylines")
+    tag = busiest(Tag, "taggit_taggeditem_items")
+    tags = Tag.objects.annotate(n=Count("taggit_taggeditem_items"))
+    rare_tag = tags.filter(n__gt=0).order_by("n")[0]
+    place = story.headline.split()[0]
+    return [
+        ("home", "/"),
+        ("home, page 50", "/?page=50"),
+        ("story", story.get_absolute_url()),
+        ("section", section.get_absolute_url()),
+        ("section, page 50", f"{section.get_absolute_url()}?page=50"),
+        ("author", author.get_absolute_url()),
+        ("author, page 50", f"{author.get_absolute_url()}?page=50"),
+        ("tag", f"/tags/{tag.slug}/"),
+        ("tag, page 50", f"/tags/{tag.slug}/?page=50"),
+        ("rare tag", f"/tags/{rare_tag.slug}/"),
+        ("search, one place", f"/search/?q={place}"),
+        ("search, common word", "/search/?q=budget"),
+        ("search, two words", f"/search/?q={place}+harbor"),
+        ("feed", "/rss/index.xml"),
+        ("section feed", f"/sections/{section.slug}/rss/"),
+        ("author feed", f"/authors/{author.slug}/rss/"),
+        ("sitemap index", "/sitemap.xml"),
+        ("stories sitemap, page 1", "/sitemaps/stories.xml"),
+        ("stories sitemap, page 20", "/sitemaps/stories.xml?p=20"),
+        ("news sitemap", "/sitemaps/news.xml"),
+        ("sections sitemap", "/sitemaps/sections.xml"),
+        ("authors sitemap", "/sitemaps/authors.xml"),
+    ]
+
+
+def admin_pages():
+    story = Article.objects.published()[5000:5001].get()
+    section = Category.objects.filter(is_in_navigation=True).first()
+    author = busiest(Author, "bylines")
+    changelist = "/admin/articles/article/"
+    return [
+        ("admin home (editors' desk)", "/admin/"),
+        ("admin list", changelist),
+        ("admin list, page 50", f"{changelist}?p=50"),
+        ("admin list, drafts", f"{changelist}?status__exact=draft"),
+        ("admin list, published", f"{changelist}?status__exact=published"),
+        ("admin list, section", f"{changelist}?primary_category__id__exact={section.pk}"),
+        ("admin list, author", f"{changelist}?authors__id__exact={author.pk}"),
+        ("admin list, search", f"{changelist}?q={story.headline.split()[0]}"),
+        ("admin list, year", f"{changelist}?published_at__year=2024"),
+        ("admin change form", f"{changelist}{story.pk}/change/"),
+    ]
+
+
+def explain(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        lines = [row[0] for row in cursor.fetchall()]
+    ms = next(
+        float(line.split(":")[1].split()[0])
+        for line in lines
+        if line.startswith("Execution Time")
+    )
+    return ms, lines
+
+
+def report_page(name, client, path, show_plans):
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        response = client.get(path)
+        elapsed = (time.perf_counter() - started) * 1000
+    print(f"\n### {name}: `{path}`\n")
+    print(
+        f"{response.status_code}, {len(captured)} queries, "
+        f"{elapsed:.0f} ms in the test client\n"
+    )
+    print("| ms | plan | large-table seq scans | query |")
+    print("| ---: | --- | --- | --- |")
+    for query in captured:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        ms, lines = explain(sql)
+        top = lines[0].split("  (")[0].strip()
+        scans = sorted(
+            {t for line in lines for t in SEQ_SCAN.findall(line) if t in LARGE_TABLES}
+        )
+        short = sql if len(sql) < 140 else sql[:137] + "…"
+        short = short.replace("|", "\\|")
+        print(f"| {ms:.2f} | {top} | {', '.join(scans) or '—'} | `{short}` |")
+        if show_plans:
+            print("\n```\n" + "\n".join(lines) + "\n```\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--plans", action="store_true", help="print whole plans")
+    parser.add_argument("--only", help="only pages whose name contains this")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Point DATABASE_URL at PostgreSQL: EXPLAIN plans are PostgreSQL's.")
+    print(f"{Article.objects.count():,} stories.")
+    anonymous = Client()
+    staff = Client()
+    admin, _ = get_user_model().objects.get_or_create(
+        username="explain-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    staff.force_login(admin)
+    pages = [(n, anonymous, p) for n, p in public_pages()]
+    pages += [(n, staff, p) for n, p in admin_pages()]
+    for name, client, path in pages:
+        if args.only and args.only not in name:
+            continue
+        report_page(name, client, path, args.plans)
+
+
+if __name__ == "__main__":
+    main()
