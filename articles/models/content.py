@@ -1,6 +1,8 @@
 """Stories and what they are filed under and written by."""
 
+import reversion
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -207,6 +209,9 @@ class ArticleQuerySet(models.QuerySet):
 WORDS_PER_MINUTE = 230
 
 
+# Every save of a story is kept as a version with its bylines, corrections and tag
+# links (articles/revisions.py); those are versioned for the story's sake only.
+@reversion.register(follow=["bylines", "corrections", "tagged_items"])
 class Article(models.Model):
     """A story."""
 
@@ -256,6 +261,9 @@ class Article(models.Model):
         Author, through="Byline", related_name="articles", verbose_name=_("authors")
     )
     tags = TaggableManager(_("tags"), blank=True)
+    # The tag links themselves, so that a story's versions keep its tags
+    # (articles/revisions.py) and deleting a story deletes its links.
+    tagged_items = GenericRelation(TaggedItem)
     seo_title = models.CharField(
         _("search title"),
         max_length=70,
@@ -440,6 +448,7 @@ class Article(models.Model):
         return [b for b in self.bylines.all() if b.role != Byline.Role.AUTHOR]
 
 
+@reversion.register()
 class Byline(models.Model):
     """One author's credit on one story, in the editor's order."""
 
@@ -481,6 +490,7 @@ class Byline(models.Model):
         return f"{self.author} ({self.get_role_display().lower()}) on “{self.article}”"
 
 
+@reversion.register()
 class Correction(models.Model):
     """A correction or an update note, printed with its time under the story."""
 
@@ -529,3 +539,6 @@ class InlineImage(models.Model):
 
     def __str__(self):
         return f"Inline picture in “{self.article}”"
+
+
+reversion.register(TaggedItem)
