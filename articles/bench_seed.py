@@ -29,6 +29,9 @@ from .search import refresh_search_vectors, uses_postgres
 
 AUTHORS = 300
 TAGS = 3000
+# Invented places, the most common in nearly every story and most in a few: searches
+# for them match anything from most of the archive to a handful of stories.
+PLACES = 3000
 PICTURES = 40
 HEADSHOTS = 24
 # One story every 25 minutes or so, back from now: 100,000 stories span about 5 years.
@@ -165,7 +168,7 @@ def seed_archive(
     pictures = make_pictures(pictures)
     headshots = make_headshots(headshots)
     sections = make_sections()
-    places = place_names(rng, 600)
+    places = place_names(rng, PLACES)
     people = person_names(rng, AUTHORS)
     authors = make_authors(people, headshots)
     tags = make_tags(tag_names(places, TAGS))
