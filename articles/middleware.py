@@ -3,12 +3,15 @@
 from django.utils.cache import patch_cache_control
 
 
-class NoSharedCachingOfCookies:
-    """A response that sets a cookie belongs to one reader: no shared cache (a CDN,
-    nginx) may keep it and hand the cookie to others, whatever the view allowed.
+class PrivateByDefault:
+    """No cache may keep a response unless its view said how (public pages, images,
+    static files, the admin's never_cache all do); and no shared cache (a CDN, nginx)
+    may keep one that sets a cookie, whatever the view said, for it would hand the
+    cookie to other readers. So an error page, a form's CSRF cookie or a session
+    never ends up in a CDN.
 
-    First in MIDDLEWARE, so it sees the cookies every other middleware sets (the CSRF
-    token, the session) after the view has answered.
+    First in MIDDLEWARE, so that it sees the cookies every other middleware sets (the
+    CSRF token, the session) after the view has answered.
     """
 
     def __init__(self, get_response):
@@ -16,7 +19,9 @@ class NoSharedCachingOfCookies:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.cookies and "public" in response.get("Cache-Control", ""):
-            del response["Cache-Control"]
+        cache_control = response.get("Cache-Control", "")
+        if not cache_control or (response.cookies and "public" in cache_control):
+            if cache_control:
+                del response["Cache-Control"]
             patch_cache_control(response, private=True, no_store=True)
         return response

@@ -19,6 +19,7 @@ never past the next scheduled publication.
 import functools
 import hashlib
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,14 +35,28 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 
 GENERATION_KEY = "pages:generation"
-# How long to keep a generation's next publication time: long, since a new
-# generation gets a key of its own; it only bounds the leftovers of old generations.
-NEXT_PUBLICATION_SECONDS = 24 * 3600
+# How long to keep what is known of a generation (when it began, the next scheduled
+# publication): long, since a new generation gets a key of its own; it only bounds
+# the leftovers of old generations...
+STATE_SECONDS = 24 * 3600
 # ... except when it was read inside a transaction that may yet roll back.
 PROVISIONAL_SECONDS = 10
 # Headers of a kept page worth keeping with it (Date, Vary and Cache-Control are set
 # again on each answer).
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
+
+
+class SiteState(NamedTuple):
+    """What every public page's caching depends on."""
+
+    generation: int | None  # None when the cache is down
+    since: float  # when public content last changed, as far as anyone knows
+    next_publication: float  # when the next scheduled story goes public; 0: none
+
+    def seconds_to_next_publication(self):
+        if not self.next_publication:
+            return None
+        return max(0, int(self.next_publication - timezone.now().timestamp()))
 
 
 def content_changed():
@@ -52,7 +67,7 @@ def content_changed():
     transaction.on_commit(_raise_generation)
 
 
-def _raise_generation(keep_next_publication=NEXT_PUBLICATION_SECONDS):
+def _raise_generation(keep_state=STATE_SECONDS):
     try:
         generation = cache.incr(GENERATION_KEY)
     except ValueError:
@@ -62,9 +77,7 @@ def _raise_generation(keep_next_publication=NEXT_PUBLICATION_SECONDS):
         if generation is None:  # the cache is down; nothing is kept anyway
             return
     # Found now, by the writer, so that readers need not ask the database.
-    cache.set(
-        _next_publication_key(generation), _next_publication(), keep_next_publication
-    )
+    cache.set(_state_key(generation), _state_now(), keep_state)
 
 
 def _generation():
@@ -78,41 +91,43 @@ def _generation():
     return generation
 
 
-def _next_publication_key(generation):
-    return f"pages:next-publication:{generation}"
+def _state_key(generation):
+    return f"pages:state:{generation}"
 
 
-def _next_publication():
-    """When the next scheduled story goes public (a timestamp), or 0 if none is."""
+def _state_now():
+    """(now, when the next scheduled story goes public as a timestamp, or 0)."""
     from .models import Article
 
+    now = timezone.now()
     found = (
-        Article.objects.filter(
-            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
-        )
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
     )
-    return found.timestamp() if found else 0
+    return now.timestamp(), found.timestamp() if found else 0
 
 
 def site_state():
-    """(generation, next publication timestamp or 0); (None, 0) without a cache."""
+    """The site's SiteState, from the cache; the database is asked for the next
+    publication only when a change has not already put it there."""
     for _attempt in range(3):
         generation = _generation()
         if generation is None:
-            return None, 0
-        key = _next_publication_key(generation)
-        next_at = cache.get(key)
-        if next_at is None:
-            next_at = _next_publication()
-            cache.set(key, next_at, NEXT_PUBLICATION_SECONDS)
-        if not next_at or timezone.now().timestamp() < next_at:
-            return generation, next_at
+            break
+        key = _state_key(generation)
+        state = cache.get(key)
+        if state is None:
+            # Not known since when: say now, which can only make readers fetch again.
+            state = _state_now()
+            cache.set(key, state, STATE_SECONDS)
+        since, next_publication = state
+        if not next_publication or timezone.now().timestamp() < next_publication:
+            return SiteState(generation, since, next_publication)
         # A scheduled story has gone public since this generation began.
         _raise_generation()
-    return None, 0
+    return SiteState(None, timezone.now().timestamp(), 0)
 
 
 def page_key(request, generation):
@@ -167,12 +182,12 @@ def _for_one_reader(response):
     return response
 
 
-def _allow_caching(response, next_at):
+def _allow_caching(response, state):
     browser = settings.NEWSROOM_BROWSER_CACHE_SECONDS
     shared = settings.NEWSROOM_SHARED_CACHE_SECONDS
-    if next_at:
+    left = state.seconds_to_next_publication()
+    if left is not None:
         # Nobody may keep the page past the moment a scheduled story joins it.
-        left = max(0, int(next_at - timezone.now().timestamp()))
         browser, shared = min(browser, left), min(shared, left)
     patch_cache_control(response, public=True, max_age=browser, s_maxage=shared)
 
@@ -192,9 +207,9 @@ def public_page(view=None, *, keep=True):
         if request.user.is_authenticated:
             return _for_one_reader(view(request, *args, **kwargs))
 
-        generation, next_at = site_state()
-        keeping = keep and settings.NEWSROOM_PAGE_CACHE_SECONDS and generation
-        key = page_key(request, generation) if keeping else None
+        state = site_state()
+        keeping = keep and settings.NEWSROOM_PAGE_CACHE_SECONDS and state.generation
+        key = page_key(request, state.generation) if keeping else None
         kept = cache.get(key) if key else None
         if kept is not None:
             response = _from_kept(kept)
@@ -205,10 +220,11 @@ def public_page(view=None, *, keep=True):
             if not _is_shareable(request, response):
                 return _for_one_reader(response)
             set_response_etag(response)
-            response["Last-Modified"] = http_date()
+            # Unchanged since the generation began (to the second: HTTP's own grain).
+            response["Last-Modified"] = http_date(state.since)
             if key:
                 cache.set(key, _kept(response), settings.NEWSROOM_PAGE_CACHE_SECONDS)
-        _allow_caching(response, next_at)
+        _allow_caching(response, state)
         # Logged-in readers get other headers: a shared cache must tell them apart.
         patch_vary_headers(response, ["Cookie"])
         return get_conditional_response(

@@ -235,6 +235,7 @@ def sitemap_section(request, section):
 
 
 @require_GET
+@public_page
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -66,7 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so that it sees every cookie the others set.
-    "articles.middleware.NoSharedCachingOfCookies",
+    "articles.middleware.PrivateByDefault",
     "django.middleware.security.SecurityMiddleware",
     # Static files answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",

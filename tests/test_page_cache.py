@@ -35,6 +35,8 @@ def story():
         authors=[maya],
         tags=["harbor"],
         lead_image=make_image(caption="The council chamber."),
+        # Within the news sitemap's two days.
+        published_at=timezone.now() - timedelta(hours=1),
     )
 
 

@@ -1,0 +1,151 @@
+"""HTTP caching: browsers and a CDN may keep public pages for anonymous readers a
+little while and revalidate them cheaply; nobody may keep what staff, previews or the
+admin see, or anything that sets a cookie."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+
+from articles.middleware import PrivateByDefault
+from articles.models import Article
+from articles.previews import preview_path
+
+from .factories import make_article, make_author, make_category
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    "/",
+    "/sections/politics/",
+    "/authors/maya-okafor/",
+    "/tags/harbor/",
+    "/search/?q=harbor",
+    "/rss/index.xml",
+    "/atom/index.xml",
+    "/sections/politics/rss/",
+    "/authors/maya-okafor/rss/",
+    "/sitemap.xml",
+    "/sitemaps/stories.xml",
+    "/sitemaps/news.xml",
+]
+
+
+@pytest.fixture
+def story():
+    return make_article(
+        headline="Harbor budget passes",
+        primary_category=make_category(slug="politics"),
+        authors=[make_author(slug="maya-okafor")],
+        tags=["harbor"],
+    )
+
+
+@pytest.fixture(params=[0, 600], ids=["uncached", "kept"])
+def page_cache(request, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = request.param
+
+
+def directives(response):
+    return {
+        part.strip() for part in response.get("Cache-Control", "").split(",") if part
+    }
+
+
+def paths(story):
+    return [story.get_absolute_url(), *PUBLIC_PAGES]
+
+
+def test_anonymous_readers_may_keep_public_pages(client, story, page_cache):
+    for path in paths(story):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert directives(response) == {"public", "max-age=60", "s-maxage=600"}, path
+        assert response["ETag"].startswith('"'), path
+        assert response["Last-Modified"], path
+        assert "Cookie" in response["Vary"], path
+        assert not response.cookies, path
+
+
+def test_the_lifetimes_are_settings(client, story, settings):
+    settings.NEWSROOM_BROWSER_CACHE_SECONDS = 5
+    settings.NEWSROOM_SHARED_CACHE_SECONDS = 30
+    response = client.get("/")
+    assert directives(response) == {"public", "max-age=5", "s-maxage=30"}
+
+
+def test_an_unchanged_page_is_answered_304(client, story, page_cache):
+    for path in paths(story):
+        first = client.get(path)
+        again = client.get(path, headers={"If-None-Match": first["ETag"]})
+        assert again.status_code == 304, path
+        assert again.content == b""
+        assert again["ETag"] == first["ETag"]
+        assert directives(again) == directives(first)
+        since = client.get(path, headers={"If-Modified-Since": first["Last-Modified"]})
+        assert since.status_code == 304, path
+
+
+def test_a_changed_page_is_sent_again(client, story, page_cache):
+    first = client.get("/")
+    story.headline = "Harbor budget passes, 7-2"
+    story.save()
+    again = client.get("/", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert b"7-2" in again.content
+
+
+def test_nobody_keeps_a_page_past_the_next_scheduled_publication(client, story):
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        make_article(published_at=now + timedelta(seconds=45))
+        response = client.get("/")
+    assert directives(response) == {"public", "max-age=45", "s-maxage=45"}
+
+
+def test_staff_pages_are_private_and_never_stored(client, story, page_cache):
+    staff = User.objects.create_user("desk", password="pw", is_staff=True)
+    client.force_login(staff)
+    for path in paths(story):
+        response = client.get(path)
+        assert directives(response) == {"private", "no-store"}, path
+        assert "Cookie" in response["Vary"], path
+        # Revalidation is for shared answers; a staff page is drawn afresh.
+        assert not response.has_header("ETag"), path
+
+
+def test_previews_are_private_and_never_stored(client):
+    draft = make_article(status=Article.Status.DRAFT)
+    response = client.get(preview_path(draft))
+    assert response.status_code == 200
+    assert directives(response) == {"private", "no-store"}
+
+
+def test_the_admin_is_private_and_never_stored(client, admin_client):
+    for response in [client.get("/admin/login/"), admin_client.get("/admin/")]:
+        assert {"private", "no-store"} <= directives(response)
+
+
+def test_a_missing_page_is_not_kept_by_anyone(client, page_cache):
+    response = client.get("/sections/nowhere/")
+    assert response.status_code == 404
+    assert directives(response) == {"private", "no-store"}
+
+
+def test_a_response_that_sets_a_cookie_is_never_shared():
+    def view(request):
+        response = HttpResponse("Hello")
+        patch_cache_control(response, public=True, max_age=60)
+        response["Last-Modified"] = http_date()
+        response.set_cookie("csrftoken", "secret")
+        return response
+
+    response = PrivateByDefault(view)(RequestFactory().get("/"))
+    assert directives(response) == {"private", "no-store"}
