@@ -1,7 +1,8 @@
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Article, Author, Category
@@ -10,7 +11,20 @@ from .models import Article, Author, Category
 NEWS_WINDOW = timedelta(hours=48)
 
 
-class StorySitemap(Sitemap):
+class LatestStoryMixin:
+    def lastmod(self, article):
+        # What the story page and its JSON-LD call dateModified.
+        return article.updated_at or article.published_at
+
+    def get_latest_lastmod(self):
+        # For the sitemap index: asked of the database, not by reading every story
+        # (Django's default), which a large archive cannot afford.
+        return self.items().aggregate(
+            latest=Max(Coalesce("updated_at", "published_at"))
+        )["latest"]
+
+
+class StorySitemap(LatestStoryMixin, Sitemap):
     changefreq = "daily"
     limit = 5000
 
@@ -19,12 +33,8 @@ class StorySitemap(Sitemap):
             "pk", "slug", "published_at", "updated_at"
         )
 
-    def lastmod(self, article):
-        # What the story page and its JSON-LD call dateModified.
-        return article.updated_at or article.published_at
 
-
-class NewsSitemap(Sitemap):
+class NewsSitemap(LatestStoryMixin, Sitemap):
     """Stories of the last 48 hours, drawn with the Google News tags."""
 
     limit = 1000  # Google News reads at most 1,000 URLs a sitemap
@@ -32,9 +42,6 @@ class NewsSitemap(Sitemap):
     def items(self):
         since = timezone.now() - NEWS_WINDOW
         return Article.objects.published().filter(published_at__gte=since)
-
-    def lastmod(self, article):
-        return article.updated_at or article.published_at
 
 
 class SectionSitemap(Sitemap):
