@@ -3,9 +3,10 @@ Django's Redis cache, made to fail open.
 
 When Redis cannot be reached, Django's own backend raises, and every page that reads
 the cache answers 500. A newsroom's pages matter more than their cache: this backend
-logs the failure (a warning at most every few seconds per process, not one per
-request) and behaves as an empty cache that keeps nothing, so pages are served
-uncached until Redis is back.
+logs the failure and behaves as an empty cache that keeps nothing, so pages are served
+uncached until Redis is back. After a failure it does not try Redis again for a few
+seconds, so that a Redis that times out rather than refuses slows no more than one
+request in that while, and the log gets one warning, not one per request.
 """
 
 import functools
@@ -17,17 +18,29 @@ from redis.exceptions import ConnectionError, TimeoutError
 
 logger = logging.getLogger(__name__)
 
-# One warning per process per this many seconds while Redis stays down.
-WARN_EVERY_SECONDS = 10
-_last_warning = -WARN_EVERY_SECONDS
+# After a failure, how long each process leaves Redis alone before trying again.
+RETRY_AFTER_SECONDS = 5
+_down_until = 0.0
 
 
-def _warn(error):
-    global _last_warning
-    now = time.monotonic()
-    if now - _last_warning >= WARN_EVERY_SECONDS:
-        _last_warning = now
-        logger.warning("Redis cache unreachable (%s); serving without it.", error)
+class RedisDown(ConnectionError):
+    """Redis failed a moment ago; not tried again yet."""
+
+
+def _check():
+    if time.monotonic() < _down_until:
+        raise RedisDown("Redis failed less than a few seconds ago")
+
+
+def _failed(error):
+    global _down_until
+    if not isinstance(error, RedisDown):
+        _down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        logger.warning(
+            "Redis cache unreachable (%s); serving without it for %s s.",
+            error,
+            RETRY_AFTER_SECONDS,
+        )
 
 
 def fail_open(answer):
@@ -38,9 +51,10 @@ def fail_open(answer):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
             try:
+                _check()
                 return method(self, *args, **kwargs)
             except (ConnectionError, TimeoutError) as error:
-                _warn(error)
+                _failed(error)
                 return answer(*args, **kwargs)
 
         return wrapper
@@ -102,7 +116,8 @@ class FailOpenRedisCache(RedisCache):
     def incr(self, key, delta=1, version=None):
         # Django's answer for a key it cannot find: callers already handle it.
         try:
+            _check()
             return super().incr(key, delta, version)
         except (ConnectionError, TimeoutError) as error:
-            _warn(error)
+            _failed(error)
             raise ValueError(f"Key '{key}' cannot be reached.") from error

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles import cache_backends
 from articles.models import Article, Byline, Correction
 from articles.previews import preview_path
 
@@ -245,8 +246,9 @@ def closed_port():
 
 
 def test_pages_are_served_and_the_failure_logged_while_redis_is_down(
-    client, settings, story, caplog
+    client, settings, story, caplog, monkeypatch
 ):
+    monkeypatch.setattr(cache_backends, "_down_until", 0.0)
     settings.CACHES = {
         "default": {
             "BACKEND": "articles.cache_backends.FailOpenRedisCache",
@@ -262,4 +264,55 @@ def test_pages_are_served_and_the_failure_logged_while_redis_is_down(
         story.save()
         page = lxml.html.fromstring(text(client, story.get_absolute_url()))
     assert page.cssselect("h1")[0].text_content() == "Changed while Redis was down"
-    assert any("Redis cache unreachable" in r.getMessage() for r in caplog.records)
+    # Once, not once per request: Redis is left alone for a few seconds.
+    warnings = [
+        r for r in caplog.records if "Redis cache unreachable" in r.getMessage()
+    ]
+    assert len(warnings) == 1
+
+
+BUDGETS = [
+    ("/", 8),
+    ("/sections/politics/", 8),
+    ("/authors/maya-okafor/", 8),
+    ("/tags/harbor/", 8),
+    ("/search/?q=harbor", 8),
+    ("/rss/index.xml", 6),
+    ("/sections/politics/atom/", 6),
+    ("/authors/maya-okafor/rss/", 6),
+    ("/sitemap.xml", 6),
+    ("/sitemaps/stories.xml", 6),
+    ("/sitemaps/news.xml", 6),
+]
+
+
+@pytest.mark.parametrize("path, limit", BUDGETS)
+def test_a_page_not_yet_kept_stays_within_its_query_budget(
+    assert_flat_queries, story, path, limit
+):
+    """Every new story starts a new generation, so each count is of a page drawn
+    afresh and then kept; the count does not grow with the stories."""
+
+    def add():
+        make_article(
+            headline="Harbor news",
+            primary_category=story.primary_category,
+            authors=[*story.authors.all(), make_author()],
+            categories=[make_category()],
+            tags=["harbor", "ferries"],
+            lead_image=make_image(),
+            published_at=timezone.now() - timedelta(minutes=5),
+        )
+
+    assert_flat_queries(path, add, limit)
+
+
+def test_a_story_page_not_yet_kept_stays_within_six_queries(
+    client, story, django_assert_max_num_queries
+):
+    for n in range(3):
+        Correction.objects.create(article=story, text=f"Correction {n}.")
+        story.tags.add(f"tag {n}")
+        story.categories.add(make_category(is_in_navigation=True))
+        with django_assert_max_num_queries(6):
+            assert client.get(story.get_absolute_url()).status_code == 200
