@@ -50,6 +50,18 @@ def busiest(model, relation):
     return model.objects.annotate(n=Count(relation)).order_by("-n").first()
 
 
+def rare_word():
+    """A headline's place name that few stories mention, as most searches are."""
+    from django.contrib.postgres.search import SearchQuery
+
+    candidates = {a.headline.split()[0] for a in Article.objects.all()[:40]}
+    counts = {
+        word: Article.objects.filter(search_vector=SearchQuery(word)).count()
+        for word in candidates
+    }
+    return min(counts, key=counts.get)
+
+
 def public_pages():
     story = Article.objects.published()[5000:5001].get()
     section = Category.objects.filter(is_in_navigation=True).first()
@@ -70,6 +82,7 @@ def public_pages():
         ("tag, page 50", f"/tags/{tag.slug}/?page=50"),
         ("rare tag", f"/tags/{rare_tag.slug}/"),
         ("search, one place", f"/search/?q={place}"),
+        ("search, a rare place", f"/search/?q={rare_word()}"),
         ("search, common word", "/search/?q=budget"),
         ("search, two words", f"/search/?q={place}+harbor"),
         ("feed", "/rss/index.xml"),
@@ -95,24 +108,33 @@ def admin_pages():
         ("admin list, page 50", f"{changelist}?p=50"),
         ("admin list, drafts", f"{changelist}?status__exact=draft"),
         ("admin list, published", f"{changelist}?status__exact=published"),
-        ("admin list, section", f"{changelist}?primary_category__id__exact={section.pk}"),
-        ("admin list, author", f"{changelist}?authors__id__exact={author.pk}"),
+        (
+            "admin list, section",
+            f"{changelist}?primary_category__id__exact={section.pk}",
+        ),
+        ("admin list, author", f"{changelist}?author={author.pk}"),
         ("admin list, search", f"{changelist}?q={story.headline.split()[0]}"),
+        ("admin list, search a rare place", f"{changelist}?q={rare_word()}"),
         ("admin list, year", f"{changelist}?published_at__year=2024"),
         ("admin change form", f"{changelist}{story.pk}/change/"),
     ]
 
 
-def explain(sql):
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
-        lines = [row[0] for row in cursor.fetchall()]
-    ms = next(
-        float(line.split(":")[1].split()[0])
-        for line in lines
-        if line.startswith("Execution Time")
-    )
-    return ms, lines
+def explain(sql, runs=3):
+    """The fastest of `runs` executions and its plan: the machine may be busy."""
+    best = None
+    for _ in range(runs):
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            lines = [row[0] for row in cursor.fetchall()]
+        ms = next(
+            float(line.split(":")[1].split()[0])
+            for line in lines
+            if line.startswith("Execution Time")
+        )
+        if best is None or ms < best[0]:
+            best = ms, lines
+    return best
 
 
 def report_page(name, client, path, show_plans):

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='article',
-            index=models.Index(fields=['status', '-published_at', '-id', 'slug', 'updated_at'], name='article_public_idx'),
+            index=models.Index(fields=['status', '-published_at', '-id', 'slug', 'updated_at', 'primary_category'], name='article_public_idx'),
         ),
         migrations.AddIndex(
             model_name='article',

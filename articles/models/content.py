@@ -334,11 +334,18 @@ class Article(models.Model):
         ]
         # Each one serves pages that must not read the whole archive (bench/EXPLAIN.md).
         indexes = [
-            # Public lists, newest first, in the order they are shown. The last two
-            # columns are what the sitemaps print, so they read the index alone
+            # Public lists, newest first, in the order they are shown. The trailing
+            # columns let the sitemaps and a section's count read the index alone
             # (as key columns: SQLite has no INCLUDE).
             models.Index(
-                fields=["status", "-published_at", "-id", "slug", "updated_at"],
+                fields=[
+                    "status",
+                    "-published_at",
+                    "-id",
+                    "slug",
+                    "updated_at",
+                    "primary_category",
+                ],
                 name="article_public_idx",
             ),
             # The admin's story list, newest first whatever the status.
