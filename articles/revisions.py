@@ -8,6 +8,7 @@ restoring one brings them all back as they were.
 """
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
+from .inline_images import PLACED_PICTURE
 from .models import Article, Author, Byline, Category, Correction, Image
 from .sanitize import plain_text
 
@@ -52,7 +54,7 @@ class Snapshot:
             _("Meta description"): data.get("seo_description", ""),
             _("Social image"): names.image(data.get("social_image_id")),
             _("Corrections and updates"): names.corrections(),
-            _("Body"): plain_text(data.get("body", "")),
+            _("Body"): readable_body(data.get("body", "")),
         }
         return cls({str(label): value for label, value in fields.items()})
 
@@ -93,6 +95,24 @@ class _Names:
         ]
 
 
+PULL_QUOTE = re.compile(r'<aside class="pull-quote">')
+
+
+def readable_body(html):
+    """A body as text, a block a line, with its pull quotes and placed pictures
+    named, so that adding or removing one shows in a comparison."""
+    html = PULL_QUOTE.sub(lambda m: m.group(0) + str(_("Pull quote:")) + " ", html)
+    html = PLACED_PICTURE.sub(
+        lambda m: "<p>[%s]</p>" % (_("Picture %(id)s") % {"id": m.group(1)}), html
+    )
+    return plain_text(html).strip()
+
+
+def words(text):
+    """The words of `text`, with a line break kept as a word of its own."""
+    return [word for line in text.splitlines() for word in (*line.split(), "\n")][:-1]
+
+
 def _when(value):
     return str(value or "")
 
@@ -111,7 +131,7 @@ class Change:
         """The difference as HTML: removed words or items struck, added ones marked."""
         if isinstance(self.after, list):
             return token_diff(self.before, self.after, separator="; ")
-        return token_diff(self.before.split(), self.after.split())
+        return token_diff(words(self.before), words(self.after))
 
 
 def compare(older, newer):

@@ -188,3 +188,23 @@ def test_a_preview_keeps_no_version(client, people):
     )
 
     assert not versions(story).exists()
+
+
+def test_a_comparison_shows_paragraphs_pull_quotes_and_placed_pictures():
+    from articles.revisions import readable_body, token_diff, words
+
+    before = readable_body("<p>One two.</p><p>Three.</p>")
+    after = readable_body(
+        '<p>One two.</p><aside class="pull-quote">Lifted.</aside>'
+        '<figure data-image-id="7"></figure><p>Three.</p>'
+    )
+
+    marked = lxml.html.fromstring(
+        f"<div>{token_diff(words(before), words(after))}</div>"
+    )
+    assert marked.cssselect("ins")[0].text.split("\n") == [
+        "Pull quote: Lifted. ",
+        " [Picture 7] ",
+        "",
+    ]
+    assert not marked.cssselect("del")
