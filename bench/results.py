@@ -215,7 +215,7 @@ def write_results(path, *, started, load, seconds, warmup, sizes):
         costs = size["costs"]
         lines += [
             "",
-            f"## {costs['stories']:,} published stories ({size['seeder']})",
+            f"## {costs['stories']:,} published stories",
             "",
             "| page | mode | requests/s | p50 ms | p99 ms | queries | bytes | "
             "× floor | × nginx disk | vs smaller archive |",

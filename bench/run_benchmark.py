@@ -100,22 +100,6 @@ def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def seed(env, stories):
-    """seed_bench's archive of `stories`; the demo newsroom where it is missing."""
-    has_seed_bench = subprocess.run(
-        [sys.executable, "manage.py", "help", "seed_bench"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-    )
-    if has_seed_bench.returncode == 0:
-        manage(env, "seed_bench", "--stories", str(stories))
-        return "seed_bench"
-    say("seed_bench is missing: seeding the demo newsroom instead")
-    manage(env, "seed_demo")
-    return "seed_demo"
-
-
 def page_costs(env, workdir, size):
     out = workdir / f"costs-{size}.json"
     subprocess.run(
@@ -149,11 +133,11 @@ def measure_size(size, workdir, processes):
     say(f"{size:,} stories: a fresh database {database}")
     postgres = recreate_database(database)
     manage(env, "migrate", "--noinput", "-v0")
-    seeder = seed(env, size)
+    manage(env, "seed_bench", "--stories", str(size))
     manage(env, "collectstatic", "--noinput", "-v0")
     costs = page_costs(uncached(env), workdir, size)
     paths = costs["pages"]
-    result = {"size": size, "seeder": seeder, "costs": costs, "postgres": postgres}
+    result = {"size": size, "costs": costs, "postgres": postgres}
 
     say("uncached: every request renders the page")
     flush_cache()
@@ -176,7 +160,7 @@ def measure_size(size, workdir, processes):
         lambda port: deploy_site(
             port=port,
             upstream=url.removeprefix("http://"),
-            cache=workdir / "nginx-cache" / "pages",
+            cache=workdir / f"nginx-cache-{size}",
             static_root=env["STATIC_ROOT"],
             media_root=env["MEDIA_ROOT"],
         ),
