@@ -11,10 +11,11 @@ authors, categories, tags and pictures the story has:
 6. "More from" its lead author and related stories, in one query.
 """
 
+import functools
+import operator
+
 from django.db.models import (
-    BooleanField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
@@ -22,8 +23,6 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
-from django.db.models.expressions import Window
-from django.db.models.functions import RowNumber
 from taggit.models import Tag, TaggedItem
 
 from .inline_images import placed_image_ids
@@ -31,6 +30,14 @@ from .models import Article, Byline, Category, Correction, InlineImage
 
 MORE_FROM_AUTHOR = 3
 RELATED_STORIES = 4
+# What a story link in "More from" and "Related" shows.
+LINK_FIELDS = [
+    "headline",
+    "slug",
+    "published_at",
+    "primary_category__name",
+    "primary_category__slug",
+]
 LABEL_FIELDS = ["kind", "pk", "name", "slug", "sort", "is_in_navigation", "is_filed"]
 
 
@@ -137,59 +144,65 @@ def _as_prefetched(instance, name, objects):
 
 
 def more_and_related(article, lead_author):
-    """("More from" the lead author, related stories), in one query: stories by the
-    lead author, newest first; then stories sharing a tag or the section, tag-sharers
-    first, leaving out those already listed under "More from"."""
-    tagged = story_tags()
-    shares_tag = Exists(
-        tagged.filter(
-            object_id=OuterRef("pk"),
-            tag_id__in=tagged.filter(object_id=article.pk).values("tag_id"),
-        )
+    """("More from" the lead author, related stories), in one query.
+
+    "More from": the lead author's newest stories. Related: stories sharing a tag,
+    newest first, then the newest others in the section, leaving out those already
+    listed under "More from". Each list's candidates are found by a small subquery
+    that an index answers (the newest few by the author, sharing a tag, in the
+    section), so the cost does not grow with the archive; only those few rows are
+    fetched, and put in order here.
+    """
+    others = (
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .order_by("-published_at", "-pk")
+        .values("pk")
     )
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    sharing = story_tags().filter(tag_id__in=tag_ids)
+    candidates = []
+    if lead_author:
+        candidates.append(others.by_author(lead_author)[:MORE_FROM_AUTHOR])
+    if tag_ids:
+        # Enough that some remain after those listed under "More from".
+        shown = MORE_FROM_AUTHOR + RELATED_STORIES
+        candidates.append(others.filter(pk__in=sharing.values("object_id"))[:shown])
+    if article.primary_category_id:
+        # Enough that seven not sharing a tag remain, when fewer than seven share one
+        # (when more do, they alone fill the list).
+        shown = 2 * (MORE_FROM_AUTHOR + RELATED_STORIES) - 1
+        in_section = others.filter(primary_category=article.primary_category_id)
+        candidates.append(in_section[:shown])
+    if not candidates:
+        return [], []
     by_author = (
         Exists(Byline.objects.filter(article=OuterRef("pk"), author=lead_author))
         if lead_author
         else Value(False)
     )
-    related = Q(shares_tag=True)
-    if article.primary_category_id:
-        related |= Q(primary_category=article.primary_category_id)
-    newest = [F("published_at").desc(), F("pk").desc()]
-    stories = (
-        Article.objects.published()
+    stories = list(
+        Article.objects.filter(
+            functools.reduce(operator.or_, (Q(pk__in=c) for c in candidates))
+        )
         .select_related("primary_category")
-        .exclude(pk=article.pk)
+        .only(*LINK_FIELDS)
         .annotate(
             is_by_author=by_author,
-            shares_tag=shares_tag,
-            is_related=ExpressionWrapper(related, output_field=BooleanField()),
+            shares_tag=Exists(sharing.filter(object_id=OuterRef("pk"))),
         )
-        .filter(Q(is_by_author=True) | Q(is_related=True))
-        .annotate(
-            author_rank=Window(
-                RowNumber(), partition_by=[F("is_by_author")], order_by=newest
-            ),
-            related_rank=Window(
-                RowNumber(),
-                partition_by=[F("is_related")],
-                order_by=[F("shares_tag").desc(), *newest],
-            ),
+        .order_by("-published_at", "-pk")
+    )
+    more = [story for story in stories if story.is_by_author][:MORE_FROM_AUTHOR]
+    listed = {story.pk for story in more}
+    related = [
+        story
+        for story in stories
+        if story.pk not in listed
+        and (
+            story.shares_tag or story.primary_category_id == article.primary_category_id
         )
-        # Enough related stories that some remain after those listed under "More".
-        .filter(
-            Q(is_by_author=True, author_rank__lte=MORE_FROM_AUTHOR)
-            | Q(is_related=True, related_rank__lte=MORE_FROM_AUTHOR + RELATED_STORIES)
-        )
-    )
-    stories = list(stories)
-    more = sorted(
-        (s for s in stories if s.is_by_author and s.author_rank <= MORE_FROM_AUTHOR),
-        key=lambda s: s.author_rank,
-    )
-    listed = {s.pk for s in more}
-    related_stories = sorted(
-        (s for s in stories if s.is_related and s.pk not in listed),
-        key=lambda s: s.related_rank,
-    )
-    return more, related_stories[:RELATED_STORIES]
+    ]
+    # Tag-sharers first; sorted() keeps the newest-first order within each group.
+    related = sorted(related, key=lambda story: not story.shares_tag)
+    return more, related[:RELATED_STORIES]

@@ -1,0 +1,58 @@
+"""The story page's "More from" and related lists, fetched in one query from a few
+candidates each, are exactly what their plain definitions say."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles import story_page
+from articles.models import Article
+
+from .factories import make_article, make_author, make_category
+
+pytestmark = pytest.mark.django_db
+
+
+def plain_lists(article, lead_author):
+    """The definitions, applied to every public story in Python."""
+    newest = sorted(
+        Article.objects.published().exclude(pk=article.pk).prefetch_related("tags"),
+        key=lambda s: (s.published_at, s.pk),
+        reverse=True,
+    )
+    more = [s for s in newest if lead_author in s.authors.all()][:3]
+    tags = set(article.tags.all())
+    related = [
+        s
+        for s in newest
+        if s not in more
+        and (tags & set(s.tags.all()) or s.primary_category == article.primary_category)
+    ]
+    related.sort(key=lambda s: not (tags & set(s.tags.all())))
+    return more, related[:4]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_lists_match_their_definitions(seed):
+    chance = random.Random(seed)
+    sections = [make_category() for _ in range(2)]
+    authors = [make_author() for _ in range(3)]
+    now = timezone.now()
+    stories = [
+        make_article(
+            primary_category=chance.choice(sections),
+            authors=chance.sample(authors, chance.randint(1, 2)),
+            tags=chance.sample(["a", "b", "c", "d", "e", "f"], chance.randint(0, 2)),
+            published_at=now - timedelta(hours=chance.randint(1, 500)),
+            status=chance.choice([Article.Status.PUBLISHED] * 5 + ["draft"]),
+        )
+        for _ in range(40)
+    ]
+    for article in chance.sample(stories, 8):
+        article = story_page.story_queryset(Article.objects).get(pk=article.pk)
+        story_page.fetch_parts(article)
+        lead = article.author_bylines()[0].author
+        more, related = story_page.more_and_related(article, lead)
+        assert (more, related) == plain_lists(article, lead)
