@@ -109,25 +109,31 @@ def _state_now():
     return now.timestamp(), found.timestamp() if found else 0
 
 
-def site_state():
-    """The site's SiteState, from the cache; the database is asked for the next
-    publication only when a change has not already put it there."""
+def site_state(page_key_for=None):
+    """(the site's SiteState, a kept page or None), from the cache; the database is
+    asked for the next publication only when no change has put it there already.
+
+    `page_key_for(generation)` names a kept page to fetch in the same trip to the
+    cache as the state.
+    """
     for _attempt in range(3):
         generation = _generation()
         if generation is None:
             break
         key = _state_key(generation)
-        state = cache.get(key)
+        page_key = page_key_for(generation) if page_key_for else None
+        found = cache.get_many([key, page_key] if page_key else [key])
+        state = found.get(key)
         if state is None:
             # Not known since when: say now, which can only make readers fetch again.
             state = _state_now()
             cache.set(key, state, STATE_SECONDS)
         since, next_publication = state
         if not next_publication or timezone.now().timestamp() < next_publication:
-            return SiteState(generation, since, next_publication)
+            return SiteState(generation, since, next_publication), found.get(page_key)
         # A scheduled story has gone public since this generation began.
         _raise_generation()
-    return SiteState(None, timezone.now().timestamp(), 0)
+    return SiteState(None, timezone.now().timestamp(), 0), None
 
 
 def page_key(request, generation):
@@ -207,10 +213,15 @@ def public_page(view=None, *, keep=True):
         if request.user.is_authenticated:
             return _for_one_reader(view(request, *args, **kwargs))
 
-        state = site_state()
-        keeping = keep and settings.NEWSROOM_PAGE_CACHE_SECONDS and state.generation
-        key = page_key(request, state.generation) if keeping else None
-        kept = cache.get(key) if key else None
+        keeping = keep and settings.NEWSROOM_PAGE_CACHE_SECONDS
+        state, kept = site_state(
+            functools.partial(page_key, request) if keeping else None
+        )
+        key = (
+            page_key(request, state.generation)
+            if keeping and state.generation
+            else None
+        )
         if kept is not None:
             response = _from_kept(kept)
         else:
