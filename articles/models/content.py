@@ -6,7 +6,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -61,10 +61,17 @@ class Category(models.Model):
 class AuthorQuerySet(models.QuerySet):
     def with_public_stories(self):
         """Authors with at least one public story: the ones readers may look up."""
-        return self.filter(
-            pk__in=Byline.objects.filter(
-                article__in=Article.objects.published()
-            ).values("author_id")
+        # Asked author by author, stopping at the first public story: an index probe
+        # each. PostgreSQL would answer an IN or EXISTS by reading every byline.
+        first_public = (
+            Byline.objects.filter(
+                author=OuterRef("pk"), article__in=Article.objects.published()
+            )
+            .order_by()
+            .values("pk")[:1]
+        )
+        return self.alias(first_public=Subquery(first_public)).filter(
+            first_public__isnull=False
         )
 
 
