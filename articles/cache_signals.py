@@ -4,8 +4,9 @@ Forget kept public pages when what they show changes (see page_cache.py).
 Any change to a story that is, was or will be public (a scheduled one moves the next
 publication time) starts a new content generation, and so does any change to what
 stories show around them: authors, sections, pictures, tags, bylines, corrections.
-Changes to drafts alone do not, so that writers saving as they go do not empty the
-cache for everyone.
+Changes to drafts alone do not, nor new pictures and authors nobody reads yet, so that
+writers saving as they go and the photo desk's uploads do not empty the cache for
+everyone.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -59,11 +60,27 @@ def story_labels_changed(sender, instance, action, reverse, **kwargs):
         content_changed()
 
 
+@receiver(post_save, sender=Image, dispatch_uid="pages_image_saved")
+def image_saved(sender, instance, created, **kwargs):
+    # The photo desk uploads and captions all day; only pictures readers can meet
+    # matter (a scheduled story's are drawn afresh when it goes public anyway).
+    if not created and Image.objects.shown_to_public().filter(pk=instance.pk).exists():
+        content_changed()
+
+
 @receiver(post_save, sender=Author, dispatch_uid="pages_author_saved")
+def author_saved(sender, instance, created, **kwargs):
+    # Only bylines of public stories and authors with a page show anywhere.
+    if (
+        not created
+        and Author.objects.with_public_stories().filter(pk=instance.pk).exists()
+    ):
+        content_changed()
+
+
 @receiver(post_delete, sender=Author, dispatch_uid="pages_author_deleted")
 @receiver(post_save, sender=Category, dispatch_uid="pages_section_saved")
 @receiver(post_delete, sender=Category, dispatch_uid="pages_section_deleted")
-@receiver(post_save, sender=Image, dispatch_uid="pages_image_saved")
 @receiver(post_delete, sender=Image, dispatch_uid="pages_image_deleted")
 @receiver(post_save, sender=Tag, dispatch_uid="pages_tag_saved")
 @receiver(post_delete, sender=Tag, dispatch_uid="pages_tag_deleted")

@@ -316,3 +316,15 @@ def test_a_story_page_not_yet_kept_stays_within_six_queries(
         story.categories.add(make_category(is_in_navigation=True))
         with django_assert_max_num_queries(6):
             assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_new_pictures_and_authors_keep_the_cache(client, story):
+    warm(client, ["/"])
+    Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
+    make_image()
+    make_author()
+    unused = make_image()
+    unused.caption = "Not on any page."
+    unused.save()
+    # Nothing a reader can see changed, so the kept home page still serves.
+    assert "Quietly changed" not in text(client, "/")
