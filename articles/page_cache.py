@@ -7,7 +7,8 @@ whenever anything a public page shows changes (see cache_signals.py). Raising it
 every kept page unreachable at once, on every app server, with no list of pages to
 forget; the old entries simply expire. A scheduled story changes pages without any
 write, so the generation also rises once the next scheduled publication has passed
-(the time is found with one indexed query per generation, and kept with it).
+(the time is found with one indexed query by whoever raises the generation, and kept
+with it; a reader asks the database only if the cache has lost it).
 
 Only anonymous GET and HEAD requests are answered from the cache; staff (anyone logged
 in) always get a fresh page marked `private, no-store`. Every public page carries an
