@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from . import page_cache
 from .bench_text import Writer, person_names, place_names, tag_names, zipf_weights
 from .demo.pictures import SCENES, draw_headshot, draw_scene, jpeg_bytes
 from .inline_images import snippet
@@ -45,7 +46,7 @@ SOURCE = "Bench Wire"
 
 
 class ArchiveNotEmpty(Exception):
-    pass
+    """The database already holds stories, and no reset was asked for."""
 
 
 def stored_picture(*, draw, name, title, **fields):
@@ -147,15 +148,7 @@ def reset_archive():
         Article.objects.all().delete()
 
 
-def seed_archive(
-    *,
-    stories,
-    seed=1,
-    reset=False,
-    pictures=PICTURES,
-    headshots=HEADSHOTS,
-    report=print,
-):
+def seed_archive(*, stories, seed=1, reset=False, report=print):
     """Add `stories` published stories; return the seconds it took."""
     started = time.monotonic()
     if reset:
@@ -165,9 +158,9 @@ def seed_archive(
             "The database already holds stories; use --reset to delete them first."
         )
     rng = random.Random(seed)
-    report(f"Drawing {pictures} pictures and {headshots} headshots…")
-    pictures = make_pictures(pictures)
-    headshots = make_headshots(headshots)
+    report(f"Drawing {PICTURES} pictures and {HEADSHOTS} headshots…")
+    pictures = make_pictures(PICTURES)
+    headshots = make_headshots(HEADSHOTS)
     sections = make_sections()
     places = place_names(rng, PLACES)
     people = person_names(rng, AUTHORS)
@@ -202,6 +195,8 @@ def seed_archive(
             # cannot run inside a transaction (the tests seed inside one).
             in_transaction = connection.in_atomic_block
             cursor.execute("ANALYZE" if in_transaction else "VACUUM ANALYZE")
+    # Bulk inserts send no signals, so kept pages must be forgotten here.
+    page_cache.content_changed()
     return time.monotonic() - started
 
 

@@ -113,3 +113,13 @@ def test_refuses_a_database_with_stories_unless_reset(seeded):
     assert Byline.objects.filter(article__in=Article.objects.all()).count() >= 5
     # Pictures and authors are found again, not made twice.
     assert (Image.objects.count(), Author.objects.count()) == (images, authors)
+
+
+def test_pages_kept_before_a_seed_are_not_served_after_it(seeded, client, settings):
+    """Bulk inserts send no signals; the seed itself makes kept pages stale."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    before = card_headlines(client.get("/"))
+    assert card_headlines(client.get("/")) == before  # now served as kept
+    call_command("seed_bench", stories=3, reset=True, verbosity=0)
+    newest = list(Article.objects.published().values_list("headline", flat=True))
+    assert card_headlines(client.get("/")) == newest
