@@ -23,7 +23,8 @@ import time
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -40,8 +41,10 @@ GENERATION_KEY = "pages:generation"
 # publication): long, since a new generation gets a key of its own; it only bounds
 # the leftovers of old generations...
 STATE_SECONDS = 24 * 3600
-# ... except when it was read inside a transaction that may yet roll back.
-PROVISIONAL_SECONDS = 10
+# ... except when it was read inside a transaction that may yet roll back, or when
+# each process has a cache of its own (local memory), so that a change made through
+# another process is learnt of soon (the state is then found again every few seconds).
+PROVISIONAL_SECONDS = 5
 # Headers of a kept page worth keeping with it (Date, Vary and Cache-Control are set
 # again on each answer).
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
@@ -78,7 +81,7 @@ def _raise_generation(keep_state=STATE_SECONDS):
         if generation is None:  # the cache is down; nothing is kept anyway
             return
     # Found now, by the writer, so that readers need not ask the database.
-    cache.set(_state_key(generation), _state_now(), keep_state)
+    cache.set(_state_key(generation), _state_now(), _state_seconds(keep_state))
 
 
 def _generation():
@@ -90,6 +93,12 @@ def _generation():
         cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
         generation = cache.get(GENERATION_KEY)
     return generation
+
+
+def _state_seconds(wanted):
+    if isinstance(caches["default"], LocMemCache):
+        return min(wanted, PROVISIONAL_SECONDS)
+    return wanted
 
 
 def _state_key(generation):
@@ -112,7 +121,7 @@ def _state_now():
 
 def site_state(page_key_for=None):
     """(the site's SiteState, a kept page or None), from the cache; the database is
-    asked for the next publication only when no change has put it there already.
+    asked for the next publication only when the cache has lost it.
 
     `page_key_for(generation)` names a kept page to fetch in the same trip to the
     cache as the state.
@@ -126,9 +135,10 @@ def site_state(page_key_for=None):
         found = cache.get_many([key, page_key] if page_key else [key])
         state = found.get(key)
         if state is None:
-            # Not known since when: say now, which can only make readers fetch again.
-            state = _state_now()
-            cache.set(key, state, STATE_SECONDS)
+            # Lost (evicted, expired): whether a story has gone public since this
+            # generation began cannot be known, so its kept pages cannot be trusted.
+            _raise_generation()
+            continue
         since, next_publication = state
         if not next_publication or timezone.now().timestamp() < next_publication:
             return SiteState(generation, since, next_publication), found.get(page_key)

@@ -9,10 +9,11 @@ import lxml.html
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import cache_backends
+from articles import cache_backends, page_cache
 from articles.models import Article, Byline, Correction
 from articles.previews import preview_path
 
@@ -328,3 +329,15 @@ def test_new_pictures_and_authors_keep_the_cache(client, story):
     unused.save()
     # Nothing a reader can see changed, so the kept home page still serves.
     assert "Quietly changed" not in text(client, "/")
+
+
+def test_a_scheduled_story_appears_even_if_the_cache_lost_its_time(client, story):
+    """Redis may evict anything; kept pages are never trusted without the schedule."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        scheduled = make_article(published_at=start + timedelta(hours=1))
+        warm(client, ["/"])
+        generation = cache.get(page_cache.GENERATION_KEY)
+        cache.delete(page_cache._state_key(generation))
+    with time_machine.travel(start + timedelta(hours=1, seconds=1), tick=False):
+        assert scheduled.get_absolute_url() in text(client, "/")
