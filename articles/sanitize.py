@@ -37,7 +37,6 @@ ALLOWED_TAGS = {
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "blockquote": {"cite"},
     "ol": {"start"},
     # <figure data-image-id="12"></figure>: a picture from the library, drawn with its
     # caption, credit and renditions when the page is (see inline_images.py).
@@ -51,6 +50,13 @@ ALLOWED_CLASSES = {"aside": {"pull-quote"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+def only_picture_ids(element, attribute, value):
+    """A placed picture's id is a number, or the attribute goes."""
+    if attribute == "data-image-id" and not (value.isascii() and value.isdigit()):
+        return None
+    return value
+
+
 def clean_body(html: str) -> str:
     """Return `html` reduced to the tags, attributes and URL schemes a story may use."""
     if not html:
@@ -60,6 +66,7 @@ def clean_body(html: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
+        attribute_filter=only_picture_ids,
         url_schemes=ALLOWED_URL_SCHEMES,
         # Links open in the same tab (no target), so no rel is needed to guard the page.
         link_rel=None,

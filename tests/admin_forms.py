@@ -29,6 +29,8 @@ def form_data(article, **changes):
         "bylines-INITIAL_FORMS": "0",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
+        # As the form was opened: now, so not stale.
+        "edit_version": article.modified_at.isoformat() if article.pk else "",
     }
     if article.published_at:
         local = timezone.localtime(article.published_at)

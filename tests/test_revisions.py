@@ -47,6 +47,7 @@ def story_with_two_versions(client, people):
         change(client, story, tags=[t.pk for t in story.tags.all()]).status_code == 302
     )
     second_author = make_author(name="Kofi Brandt")
+    story.refresh_from_db()  # as the editor's next visit to the form finds it
     data = form_data(
         story,
         headline="Tide gauges back online after a week",
@@ -167,11 +168,16 @@ def test_a_writer_cannot_restore_a_published_story(
     Article.objects.filter(pk=story.pk).update(
         status=Article.Status.PUBLISHED, published_at=timezone.now()
     )
+    # Bylined on it, so the old version, a draft, would be hers to change.
+    make_byline(story, people["writer"])
     oldest = versions(story)[1]
     client.force_login(people["writer"])
 
     url = reverse("admin:articles_article_revision", args=[story.pk, oldest.pk])
-    response = client.post(url, form_data(story, headline="Sneaky"))
+    assert client.get(url).status_code == 403
+    old_form = form_data(story, headline="Sneaky", status="draft")
+    old_form["edit_version"] = oldest.field_dict["modified_at"].isoformat()
+    response = client.post(url, old_form)
 
     assert response.status_code == 403
     story.refresh_from_db()
@@ -208,3 +214,38 @@ def test_a_comparison_shows_paragraphs_pull_quotes_and_placed_pictures():
         "",
     ]
     assert not marked.cssselect("del")
+
+
+def make_byline(story, user):
+    author = make_author(name=user.get_username().title(), user=user)
+    story.bylines.create(author=author, position=9)
+
+
+def test_a_story_without_versions_has_a_history_page(client, people):
+    story = complete_story()
+    client.force_login(people["editor"])
+
+    response = client.get(reverse("admin:articles_article_history", args=[story.pk]))
+
+    assert response.status_code == 200
+    assert "No versions are kept yet" in response.content.decode()
+
+
+def test_only_editors_see_and_recover_deleted_stories(client, people):
+    story = complete_story(status=Article.Status.DRAFT, body="<p>Secret plans.</p>")
+    client.force_login(people["editor"])
+    client.post(
+        reverse("admin:articles_article_change", args=[story.pk]), form_data(story)
+    )
+    (version,) = versions(story)
+    story.delete()
+    recover_list = reverse("admin:articles_article_recoverlist")
+    recover = reverse("admin:articles_article_recover", args=[version.pk])
+
+    client.force_login(people["writer"])
+    assert client.get(recover_list).status_code == 403
+    assert client.get(recover).status_code == 403
+
+    client.force_login(people["editor"])
+    assert client.get(recover_list).status_code == 200
+    assert "Secret plans." in client.get(recover).content.decode()

@@ -56,7 +56,7 @@ def test_what_may_stay_stays():
     html = (
         '<h2>Subhead</h2><p>A <a href="https://example.org/x" title="t">link</a>, '
         "<strong>bold</strong> and <em>italic</em>.</p><ul><li>one</li></ul>"
-        '<blockquote cite="https://example.org"><p>Quote</p></blockquote><hr>'
+        "<blockquote><p>Quote</p></blockquote><hr>"
         '<figure data-image-id="12"></figure>'
     )
     assert clean_body(html) == html
@@ -97,3 +97,13 @@ def test_words_in_separate_blocks_stay_apart_in_plain_text():
 
     assert story.word_count == 5
     assert story.body_text.split() == ["Ferries", "run", "late.", "Buses", "too"]
+
+
+def test_picture_ids_are_numbers_and_quotes_cite_nothing():
+    cleaned = clean_body(
+        '<blockquote cite="javascript:alert(1)">Q</blockquote>'
+        '<figure data-image-id="1 onerror=alert(2)"></figure>'
+        '<figure data-image-id="\u00b2"></figure>'
+    )
+
+    assert cleaned == "<blockquote>Q</blockquote><figure></figure><figure></figure>"

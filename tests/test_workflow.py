@@ -306,7 +306,7 @@ def test_the_form_offers_each_role_its_moves_and_they_work(client, people):
 
     client.force_login(writer)
     assert transition_buttons(client, story) == ["Submit for editing"]
-    change(client, story, _transition="ready", edit_version="")
+    change(client, story, _transition="ready")
     story.refresh_from_db()
     assert story.status == Article.Status.READY
     change(client, story, _transition="published")  # not offered: refused
@@ -361,3 +361,125 @@ def test_a_scheduled_story_goes_public_exactly_at_its_time(client, path):
         assert not shown()
     with time_machine.travel(at, tick=False):
         assert shown()
+
+
+def test_a_writer_whose_story_was_published_meanwhile_keeps_what_they_typed(
+    client, people
+):
+    """The writer's form was opened while the story was hers; an editor published it
+    before she saved. She gets the refusal with her text, not a bare 403."""
+    writer, editor = people["writer"], people["editor"]
+    editor.first_name = "Eddie"
+    editor.save()
+    story = complete_story(status=Article.Status.READY, published_at=None)
+    Article.objects.filter(pk=story.pk).update(created_by=writer)
+    story.refresh_from_db()
+    client.force_login(writer)
+    opened = opened_version(client, story)
+    client.force_login(editor)
+    assert change(client, story, _transition="published").status_code == 302
+
+    client.force_login(writer)
+    response = change(
+        client,
+        story,
+        body="<p>A paragraph the writer typed.</p>",
+        edit_version=opened,
+        status="ready",
+    )
+
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.content.decode())
+    message = page.cssselect(".errorlist.nonfield")[0].text_content()
+    assert message.startswith("Eddie saved this story at")
+    assert "A paragraph the writer typed." in page.cssselect("#id_body")[0].text
+    story.refresh_from_db()
+    assert story.status == Article.Status.PUBLISHED
+    assert "writer typed" not in story.body
+
+
+def test_a_form_without_its_version_is_refused(client, people):
+    story = complete_story(headline="Kept")
+    client.force_login(people["editor"])
+
+    response = change(client, story, headline="Blind save", edit_version="")
+
+    assert response.status_code == 200
+    assert Article.objects.get(pk=story.pk).headline == "Kept"
+
+
+def test_a_move_from_the_list_names_who_made_it(client, people):
+    story = complete_story(status=Article.Status.DRAFT)
+    client.force_login(people["editor"])
+    opened = opened_version(client, story)
+    client.force_login(people["superuser"])
+    run_action(client, "publish_now", story)
+
+    client.force_login(people["editor"])
+    response = change(client, story, headline="Late", edit_version=opened)
+
+    message = lxml.html.fromstring(response.content.decode()).cssselect(
+        ".errorlist.nonfield"
+    )[0]
+    assert message.text_content().startswith("super saved this story at")
+
+
+def test_writers_set_neither_publish_nor_updated_times(client, people):
+    writer = people["writer"]
+    story = complete_story(status=Article.Status.DRAFT, published_at=None)
+    Article.objects.filter(pk=story.pk).update(created_by=writer)
+    story.refresh_from_db()
+    client.force_login(writer)
+
+    response = change(
+        client,
+        story,
+        published_at_0="2020-01-01",
+        published_at_1="08:00:00",
+        updated_at_0="2026-12-25",
+        updated_at_1="08:00:00",
+    )
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert (story.published_at, story.updated_at) == (None, None)
+
+
+def test_only_those_who_may_change_a_story_get_its_preview_link(client, people):
+    someone_elses = complete_story(status=Article.Status.DRAFT)
+    url = reverse("admin:articles_article_change", args=[someone_elses.pk])
+
+    client.force_login(people["writer"])
+    page = client.get(url).content.decode()
+    assert "/preview/" not in page.replace("/admin/articles/article/", "")
+
+    client.force_login(people["editor"])
+    assert lxml.html.fromstring(client.get(url).content.decode()).cssselect(
+        "a.newsroom-preview-link"
+    )
+
+
+@pytest.mark.parametrize("role", ["writer", "photo editor"])
+def test_bylines_and_corrections_on_their_own_are_for_editors(client, people, role):
+    story = complete_story()
+    byline = story.bylines.get()
+    client.force_login(people[role])
+
+    for url in [
+        reverse("admin:articles_byline_add"),
+        reverse("admin:articles_byline_change", args=[byline.pk]),
+        reverse("admin:articles_byline_delete", args=[byline.pk]),
+        reverse("admin:articles_correction_add"),
+    ]:
+        assert client.get(url).status_code == 403, url
+    response = client.post(
+        reverse("admin:articles_byline_add"),
+        {
+            "article": story.pk,
+            "author": make_author().pk,
+            "role": "author",
+            "position": 5,
+        },
+    )
+    assert response.status_code == 403
+    assert story.bylines.count() == 1

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.cache import cache
 from django.db import models
@@ -168,7 +169,8 @@ class ArticleAdminForm(forms.ModelForm):
         """Refuse saving over a newer save by someone else; keep what was typed."""
         posted = self.cleaned_data.get("edit_version")
         story = self.instance
-        if story.pk and posted and posted != story.modified_at.isoformat():
+        # A form without the version it was opened at cannot show it is current.
+        if story.pk and posted != story.modified_at.isoformat():
             saver = story.modified_by
             self.add_error(
                 None,
@@ -339,7 +341,9 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return super().has_change_permission(request)
-        return workflow.can_edit(request.user, obj)
+        return workflow.can_edit(request.user, obj) or getattr(
+            request, "refusing_stale_save", False
+        )
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and workflow.is_editor(
@@ -348,6 +352,30 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
 
     def has_publish_permission(self, request):
         return workflow.is_editor(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # "Updated" moves only when an edit is marked as a substantive update; and
+        # when a story goes out is an editor's call.
+        fields = [*super().get_readonly_fields(request, obj), "updated_at"]
+        if not workflow.is_editor(request.user):
+            fields.append("published_at")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and workflow.can_edit(request.user, obj):
+            return fieldsets
+        # A shareable link to the draft is for those who may change the story.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f != "preview_link"],
+                },
+            )
+            for name, options in fieldsets
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -379,8 +407,25 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             self.warn_of_other_editors(request, object_id)
+        else:
+            request.refusing_stale_save = self.taken_out_of_hands(request, object_id)
         return self._change_view_with_rights_warning(
             request, object_id, form_url, extra_context
+        )
+
+    def taken_out_of_hands(self, request, object_id):
+        """Whether this is a form posted by someone who could change the story when
+        they opened it, and no longer can since someone else's save (an editor
+        published it, say). They get the stale-form refusal with everything they
+        typed, not a bare 403; a stale form never saves (check_not_stale)."""
+        story = self.get_object(request, unquote(object_id))
+        posted = request.POST.get("edit_version")
+        return bool(
+            story
+            and posted
+            and posted != story.modified_at.isoformat()
+            and request.user.has_perm("articles.change_article")
+            and not workflow.can_edit(request.user, story)
         )
 
     def warn_of_other_editors(self, request, object_id):
@@ -446,6 +491,7 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
                 if not article.published_at:
                     article.published_at = timezone.now()
             article.status = status
+            article.modified_by = request.user
             self.record_move(
                 request,
                 article,
@@ -578,8 +624,28 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
         )
 
 
+class EditorsOnlyAdmin(admin.ModelAdmin):
+    """A story's parts listed on their own, for editors only: writers reach them in
+    the article form, which checks that the story is theirs to change."""
+
+    def has_module_permission(self, request):
+        return workflow.is_editor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return workflow.is_editor(request.user)
+
+    def has_add_permission(self, request):
+        return workflow.is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return workflow.is_editor(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return workflow.is_editor(request.user)
+
+
 @admin.register(Byline)
-class BylineAdmin(admin.ModelAdmin):
+class BylineAdmin(EditorsOnlyAdmin):
     list_display = ["article", "author", "role", "position"]
     list_filter = ["role"]
     list_select_related = ["article", "author"]
@@ -588,7 +654,7 @@ class BylineAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(EditorsOnlyAdmin):
     list_display = ["article", "kind", "noted_at"]
     list_filter = ["kind", "noted_at"]
     list_select_related = ["article"]

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from reversion.admin import VersionAdmin
 
-from .. import revisions
+from .. import revisions, workflow
 from ..models import Article
 
 
@@ -50,10 +50,31 @@ class StoryHistoryAdmin(VersionAdmin):
             reversion.set_comment(comment)
             story.save()
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring changes the story as it is now: whoever may not change it now
+        # may not restore it, whatever the status of the old version.
+        story = self.get_object(request, unquote(object_id))
+        if story is None or not self.has_change_permission(request, story):
+            raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    # Deleted stories, drafts included, are for editors to see and bring back.
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not workflow.is_editor(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not workflow.is_editor(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
     def history_view(self, request, object_id, extra_context=None):
         versions = list(revisions.versions_of(unquote(object_id)))
         rows = []
-        for version, older in zip(versions, [*versions[1:], None], strict=True):
+        for number, version in enumerate(versions):
+            older = versions[number + 1] if number + 1 < len(versions) else None
             status = version.field_dict.get("status")
             before = older.field_dict.get("status") if older else None
             rows.append(
