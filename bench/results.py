@@ -4,14 +4,14 @@ references, each archive size's pages, and the issue's targets, met or missed by
 much. The notes at the end of the file, written by people, are kept from run to run.
 """
 
+import json
 import platform
 import runpy
 import subprocess
-import sys
 
 import django
 import gunicorn
-from servers import ROOT
+from servers import ROOT, TIMEOUT
 
 NOTES_MARKER = "<!-- Notes below are written by hand; each run keeps them. -->"
 PAGE_LABELS = {
@@ -44,7 +44,7 @@ def machine():
     )
 
 
-def software(sizes):
+def software(postgres):
     workers = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
     commit = command_output("git", "rev-parse", "--short", "HEAD")
     if command_output("git", "status", "--porcelain", "--untracked-files=no"):
@@ -53,7 +53,7 @@ def software(sizes):
     wrk = command_output("wrk", "-v").split()[1] if command_output("wrk", "-v") else ""
     return (
         f"Python {platform.python_version()}, Django {django.get_version()}, "
-        f"PostgreSQL {sizes[0]['postgres']}, "
+        f"PostgreSQL {postgres}, "
         f"Redis, gunicorn {gunicorn.__version__} with {workers} sync workers "
         f"(gunicorn.conf.py), nginx {nginx}, wrk {wrk}; commit {commit}."
     )
@@ -63,8 +63,17 @@ def ms(value):
     return f"{value:.1f}"
 
 
-def ratio(numerator, denominator):
-    return f"{numerator / denominator:.0%}" if denominator else "–"
+def answered(run):
+    """Whether every request of a run was answered: latencies mean something."""
+    return run["requests"] > 0 and not run["timeouts"]
+
+
+def latency(run, key):
+    return ms(run[key]) if answered(run) else "–"
+
+
+def ratio(numerator, denominator, digits=0):
+    return f"{numerator / denominator:.{digits}%}" if denominator else "–"
 
 
 def page_rows(size, previous):
@@ -80,8 +89,8 @@ def page_rows(size, previous):
             if previous:
                 change = f"{run['rps'] / previous[mode][name]['rps'] - 1:+.0%}"
             rows.append(
-                f"| {label} | {mode} | {run['rps']:,.0f} | {ms(run['p50_ms'])} | "
-                f"{ms(run['p99_ms'])} | {queries} | {cost['bytes']:,} | "
+                f"| {label} | {mode} | {run['rps']:,.0f} | {latency(run, 'p50_ms')} | "
+                f"{latency(run, 'p99_ms')} | {queries} | {cost['bytes']:,} | "
                 f"{ratio(run['rps'], floor)} | {ratio(run['rps'], disk)} | {change} |"
                 + errors_note(run)
             )
@@ -91,7 +100,8 @@ def page_rows(size, previous):
         change = f"{run['rps'] / previous['nginx_cached']['rps'] - 1:+.0%}"
     rows.append(
         f"| story | deploy/nginx.conf cache ({size['nginx_cache_status']}) | "
-        f"{run['rps']:,.0f} | {ms(run['p50_ms'])} | {ms(run['p99_ms'])} | – | "
+        f"{run['rps']:,.0f} | {latency(run, 'p50_ms')} | "
+        f"{latency(run, 'p99_ms')} | – | "
         f"{size['costs']['costs']['story']['bytes']:,} | {ratio(run['rps'], floor)} | "
         f"{ratio(run['rps'], disk)} | {change} |" + errors_note(run)
     )
@@ -99,10 +109,16 @@ def page_rows(size, previous):
 
 
 def errors_note(run):
-    if run["socket_errors"] or run["http_errors"]:
-        errors = f"{run['http_errors']} error answers, {run['socket_errors']} other"
-        return f" errors: {errors}"
-    return ""
+    problems = [
+        f"{run[key]} {what}"
+        for key, what in [
+            ("timeouts", f"requests unanswered after {TIMEOUT} s"),
+            ("http_errors", "error answers"),
+            ("socket_errors", "connection errors"),
+        ]
+        if run[key]
+    ]
+    return " " + ", ".join(problems) if problems else ""
 
 
 def target(label, measured, bar, met):
@@ -121,14 +137,15 @@ def target_rows(sizes):
             target(f"story uncached, median render in-process ({n})",
                    f"{render:.2f} ms", "< 4 ms", render < 4),
             target(f"story uncached, share of the Django floor ({n})",
-                   ratio(story["rps"], floor), "≥ 20%", story["rps"] >= 0.2 * floor),
+                   ratio(story["rps"], floor, 1), "≥ 20%", story["rps"] >= 0.2 * floor),
             target(f"story uncached, p99 at concurrency 8 ({n})",
-                   f"{story['p99_ms']:.1f} ms", "< 60 ms", story["p99_ms"] < 60),
+                   latency(story, "p99_ms") + " ms", "< 60 ms",
+                   answered(story) and story["p99_ms"] < 60),
             target(f"story from Django's cache, share of the floor ({n})",
-                   ratio(size["cached"]["story"]["rps"], floor), "≥ 70%",
+                   ratio(size["cached"]["story"]["rps"], floor, 1), "≥ 70%",
                    size["cached"]["story"]["rps"] >= 0.7 * floor),
             target(f"story behind deploy/nginx.conf, share of nginx from disk ({n})",
-                   ratio(size["nginx_cached"]["rps"], disk), "≥ 80%",
+                   ratio(size["nginx_cached"]["rps"], disk, 1), "≥ 80%",
                    size["nginx_cached"]["rps"] >= 0.8 * disk),
         ]  # fmt: skip
     largest, smallest = sizes[-1], sizes[0]
@@ -154,11 +171,11 @@ def target_rows(sizes):
     else:
         rows.append("| every page at 100,000 within 15% of 1,000 | not run | | |")
     n = f"{largest['costs']['stories']:,}"
-    search = largest["uncached"]["search"]["p95_ms"]
+    search = largest["uncached"]["search"]
     admin = largest["costs"]["admin_list"]["median_ms"]
     rows += [
-        target(f"search uncached, p95 ({n})", f"{search:.1f} ms", "< 100 ms",
-               search < 100),
+        target(f"search uncached, p95 ({n})", latency(search, "p95_ms") + " ms",
+               "< 100 ms", answered(search) and search["p95_ms"] < 100),
         target(f"admin article list, superuser, in-process median ({n})",
                f"{admin:.1f} ms", "< 300 ms", admin < 300),
     ]  # fmt: skip
@@ -169,6 +186,19 @@ def kept_notes(path):
     if path.exists() and NOTES_MARKER in path.read_text():
         return path.read_text().split(NOTES_MARKER, 1)[1].strip()
     return "(none yet)"
+
+
+def in_process_summary(size):
+    costs = size["costs"]
+    admin = costs["admin_list"]
+    pages = ", ".join(f"`{path}`" for path in costs["pages"].values())
+    return (
+        f"Story page, uncached, in-process: median {costs['story_median_ms']:.2f} ms "
+        f"over {costs['story_renders']} renders. Search p95 "
+        f"{latency(size['uncached']['search'], 'p95_ms')} ms uncached. Admin article "
+        f"list as a superuser: median {admin['median_ms']:.1f} ms, {admin['queries']} "
+        f"queries. Pages driven: {pages}."
+    )
 
 
 def reference_rows(size):
@@ -184,15 +214,19 @@ def reference_rows(size):
     ]
 
 
-def write_results(path, *, started, load, seconds, warmup, sizes):
+def write_results(path, figures):
+    """RESULTS.md from a run's figures (as kept in RESULTS.json)."""
+    sizes, seconds, warmup = figures["sizes"], figures["seconds"], figures["warmup"]
+    load = figures["load"]
     lines = [
         "# Benchmark",
         "",
-        f"Written by `bench/run-benchmark` on {started:%Y-%m-%d %H:%M} UTC.",
+        f"Written by `bench/run-benchmark`; the run started {figures['started']}.",
         "",
-        f"- **Machine**: {machine()}; load average (1 min) {load[0]:.2f} before the "
-        f"run, {load[1]:.2f} after it (other work on the machine skews the figures).",
-        f"- **Software**: {software(sizes)}",
+        f"- **Machine**: {figures['machine']}; load average (1 min) {load[0]:.2f} "
+        f"before the run, {load[1]:.2f} after it (other work on the machine skews "
+        "the figures).",
+        f"- **Software**: {figures['software']}",
         f"- **Method**: `wrk -t2 -c8`, {seconds} s per page after a {warmup} s "
         "warm-up; gunicorn with production settings (`DEBUG` off, PostgreSQL, "
         "`CONN_MAX_AGE`, Django's cache in Redis). *Uncached*: the page cache off "
@@ -222,13 +256,7 @@ def write_results(path, *, started, load, seconds, warmup, sizes):
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             *page_rows(size, previous),
             "",
-            f"Story page, uncached, in-process: median {costs['story_median_ms']:.2f} "
-            f"ms over {costs['story_renders']} renders. Search p95 "
-            f"{size['uncached']['search']['p95_ms']:.1f} ms uncached. Admin article "
-            f"list as a superuser: median {costs['admin_list']['median_ms']:.1f} ms, "
-            f"{costs['admin_list']['queries']} queries. Pages driven: "
-            + ", ".join(f"`{path}`" for path in costs["pages"].values())
-            + ".",
+            in_process_summary(size),
         ]
         previous = size
     lines += [
@@ -250,4 +278,9 @@ def write_results(path, *, started, load, seconds, warmup, sizes):
 
 
 if __name__ == "__main__":
-    sys.exit("Run bench/run-benchmark; this module only writes its results.")
+    # Draws RESULTS.md again from the last run's RESULTS.json (after editing the
+    # notes, say), without running the benchmark.
+    bench = ROOT / "bench"
+    write_results(
+        bench / "RESULTS.md", json.loads((bench / "RESULTS.json").read_text())
+    )

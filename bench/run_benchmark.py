@@ -22,7 +22,7 @@ from pathlib import Path
 import psycopg2
 import redis
 from psycopg2 import sql
-from results import write_results
+from results import machine, software, write_results
 from servers import (
     ROOT,
     Processes,
@@ -226,15 +226,19 @@ def main():
     finally:
         processes.stop_all()
         shutil.rmtree(workdir, ignore_errors=True)
-    write_results(
-        ROOT / "bench" / "RESULTS.md",
-        started=started,
-        load=(load_before, os.getloadavg()[0]),
-        seconds=SECONDS,
-        warmup=WARMUP,
-        sizes=sizes,
-    )
-    say("figures written to bench/RESULTS.md")
+    figures = {
+        "started": f"{started:%Y-%m-%d %H:%M} UTC",
+        "machine": machine(),
+        "software": software(sizes[0]["postgres"]),
+        "load": [load_before, os.getloadavg()[0]],
+        "seconds": SECONDS,
+        "warmup": WARMUP,
+        "sizes": sizes,
+    }
+    # The raw figures too, to compare runs or draw the table again.
+    (ROOT / "bench" / "RESULTS.json").write_text(json.dumps(figures, indent=1))
+    write_results(ROOT / "bench" / "RESULTS.md", figures)
+    say("figures written to bench/RESULTS.md and bench/RESULTS.json")
 
 
 if __name__ == "__main__":

@@ -5,9 +5,9 @@ done = function(summary, latency, requests)
   io.write(string.format(
     'BENCH {"requests": %d, "seconds": %.3f, "bytes": %d, ' ..
     '"p50_ms": %.3f, "p95_ms": %.3f, "p99_ms": %.3f, ' ..
-    '"socket_errors": %d, "http_errors": %d}\n',
+    '"timeouts": %d, "socket_errors": %d, "http_errors": %d}\n',
     summary.requests, summary.duration / 1e6, summary.bytes,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     latency:percentile(99) / 1000,
-    errors.connect + errors.read + errors.write + errors.timeout, errors.status))
+    errors.timeout, errors.connect + errors.read + errors.write, errors.status))
 end
