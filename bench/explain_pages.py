@@ -119,6 +119,9 @@ def admin_pages():
         ("admin list, search a rare place", f"{changelist}?q={rare_word()}"),
         ("admin list, year", f"{changelist}?published_at__year=2024"),
         ("admin change form", f"{changelist}{story.pk}/change/"),
+        ("admin authors", "/admin/articles/author/"),
+        ("admin images", "/admin/articles/image/"),
+        ("admin tags", "/admin/taggit/tag/"),
     ]
 
 

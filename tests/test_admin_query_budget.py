@@ -160,3 +160,26 @@ def test_search_finds_stories_by_headline_author_and_slug(admin_client):
     assert search("harbor-plan-2026") == ["Seawall vote delayed"]
     assert search("library") == ["Library hours"]  # drafts too: it is the admin
     assert search("ferry seawall") == []
+
+
+def test_author_list_counts_stories_in_a_fixed_number_of_queries(
+    admin_client, assert_flat_queries
+):
+    maya, idle = make_author(name="Maya Okafor"), make_author(name="Idle Writer")
+    make_article(authors=[maya])
+    make_article(authors=[make_author(), maya])
+    response = assert_flat_queries(
+        reverse("admin:articles_author_changelist"),
+        add_newsroom_growth,
+        limit=LIST_BUDGET,
+        client=admin_client,
+    )
+    page = lxml.html.fromstring(response.content)
+    counts = {
+        row.cssselect(".field-name")[0].text_content(): row.cssselect(
+            ".field-story_count"
+        )[0].text_content()
+        for row in page.cssselect("#result_list tbody tr")
+    }
+    assert counts[maya.name] == "2"
+    assert counts[idle.name] == "0"
