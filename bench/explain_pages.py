@@ -5,10 +5,11 @@ Point DATABASE_URL at a PostgreSQL database seeded with `seed_bench`, then:
 
     DATABASE_URL=postgres://… .venv/bin/python bench/explain_pages.py [--plans]
 
-Each page is fetched once with Django's test client (anonymous, then as a superuser for
-the admin), its queries captured, and each SELECT explained. The report lists, per
-page, each query's execution time, its plan's top node, and any sequential scan of a
-large table; --plans prints the whole plans too.
+Each page is fetched with Django's test client (anonymous, or as the superuser
+"explain-admin", made if missing, for the admin), its queries captured, and each SELECT
+explained three times, the fastest kept. The report lists, per page, its time (median
+of --times requests with an empty page cache), each query's execution time, its plan's
+top node, and any sequential scan of a large table; --plans prints the whole plans.
 """
 
 import argparse
@@ -27,6 +28,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.postgres.search import SearchQuery  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -54,8 +56,6 @@ def busiest(model, relation):
 
 def rare_word():
     """A headline's place name that few stories mention, as most searches are."""
-    from django.contrib.postgres.search import SearchQuery
-
     candidates = {a.headline.split()[0] for a in Article.objects.all()[:40]}
     counts = {
         word: Article.objects.filter(search_vector=SearchQuery(word)).count()
