@@ -7,13 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from ..links import link
 from ..sanitize import clean_body, plain_text
 from .images import Image
 
@@ -55,7 +55,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return link("articles:section", self.slug)
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -123,7 +123,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return link("articles:author", self.slug)
 
     @property
     def is_guest(self):
@@ -393,15 +393,8 @@ class Article(models.Model):
     def get_absolute_url(self):
         # Drafts have no date yet; their URL uses today's and redirects once published.
         when = timezone.localtime(self.published_at or timezone.now())
-        return reverse(
-            "articles:detail",
-            kwargs={
-                "year": when.year,
-                "month": when.month,
-                "day": when.day,
-                "pk": self.pk,
-                "slug": self.slug,
-            },
+        return link(
+            "articles:detail", when.year, when.month, when.day, self.pk, self.slug
         )
 
     @property

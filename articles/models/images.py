@@ -8,12 +8,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import ImageFieldFile
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .. import renditions
+from ..links import link
 
 
 class ImageQuerySet(models.QuerySet):
@@ -180,9 +180,8 @@ class Image(models.Model):
 
     def get_rendition_url(self, spec, width, fmt="jpg"):
         """The URL of a rendition; it is made on first request (see services)."""
-        return reverse(
-            "articles:rendition",
-            args=[self.pk, self.rendition_version, spec.name, width, fmt],
+        return link(
+            "articles:rendition", self.pk, self.rendition_version, spec.name, width, fmt
         )
 
     @property
