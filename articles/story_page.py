@@ -14,6 +14,7 @@ authors, categories, tags and pictures the story has:
 import functools
 import operator
 
+from django.db import connection
 from django.db.models import (
     Exists,
     F,
@@ -143,6 +144,18 @@ def _as_prefetched(instance, name, objects):
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
+def candidates_filter(candidates):
+    """Stories among any of the `candidates` (sliced querysets of ids).
+
+    On PostgreSQL, one IN over their UNION ALL: each part is then an index scan,
+    where an OR of INs makes it read the whole table (a second, at 100,000 stories).
+    SQLite cannot slice the parts of a compound query, and plans the OR well.
+    """
+    if connection.features.supports_slicing_ordering_in_compound:
+        return Q(pk__in=candidates[0].union(*candidates[1:], all=True))
+    return functools.reduce(operator.or_, (Q(pk__in=c) for c in candidates))
+
+
 def more_and_related(article, lead_author):
     """("More from" the lead author, related stories), in one query.
 
@@ -182,9 +195,7 @@ def more_and_related(article, lead_author):
         else Value(False)
     )
     stories = list(
-        Article.objects.filter(
-            functools.reduce(operator.or_, (Q(pk__in=c) for c in candidates))
-        )
+        Article.objects.filter(candidates_filter(candidates))
         .select_related("primary_category")
         .only(*LINK_FIELDS)
         .annotate(

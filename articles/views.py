@@ -138,6 +138,7 @@ class SearchView(StoryListMixin, ListView):
         context = super().get_context_data(
             query=self.query,
             query_was_cut=self.query_was_cut,
+            max_ranked=search.MAX_RANKED if search.uses_postgres() else None,
             has_words=self.has_words,
             max_query_length=search.MAX_QUERY_LENGTH,
             **kwargs,

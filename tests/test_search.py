@@ -181,3 +181,26 @@ def test_deleting_a_tag_takes_it_out_of_search(client):
     assert results(client, "quokkagate")[1] == ["Tagged story"]
     Tag.objects.get(name="Quokkagate").delete()
     assert results(client, "quokkagate")[1] == []
+
+
+def test_a_very_common_word_ranks_only_the_newest_matches(client):
+    """On PostgreSQL only the newest matches are ranked (ranking reads each match's
+    document); SQLite's plainer search lists them all."""
+    from articles import search
+
+    stories = [make_article(headline=f"Ferry {n}") for n in range(4)]
+    newest_first = sorted(stories, key=lambda s: s.published_at, reverse=True)
+    search.MAX_RANKED, saved = 3, search.MAX_RANKED
+    try:
+        response = client.get("/search/", {"q": "ferry"})
+    finally:
+        search.MAX_RANKED = saved
+
+    listed = sorted(story.pk for story in response.context["stories"])
+    note = "The best of the 3 newest matching stories."
+    if connection.vendor == "postgresql":
+        assert listed == sorted(s.pk for s in newest_first[:3])
+        assert note in response.content.decode()
+    else:
+        assert listed == sorted(s.pk for s in stories)
+        assert note not in response.content.decode()
