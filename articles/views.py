@@ -18,6 +18,7 @@ from taggit.models import Tag, TaggedItem
 from . import previews, renditions, search, story_page
 from .models import Article, Author, Category, Image
 from .page_cache import public_page
+from .pagination import RiverPaginator
 from .services import open_rendition
 from .sitemaps import SITEMAPS
 from .structured_data import breadcrumb_list, news_article, social_image
@@ -50,10 +51,12 @@ class StoryListMixin(PublicPageMixin):
 
 
 class HomeView(StoryListMixin, ListView):
+    paginator_class = RiverPaginator
     template_name = "articles/home.html"
 
 
 class ArchiveView(StoryListMixin, ListView):
+    paginator_class = RiverPaginator
     """An archive page about one object (a section, author or tag) and its stories."""
 
     model = None  # the archive's subject, found by the slug in the URL

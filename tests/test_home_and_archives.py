@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Author, Category
 
 from .factories import (
     fetch_picture,
@@ -71,8 +71,32 @@ def test_home_is_paginated(client, settings):
     assert len(cards(first)) == 2
     older = lxml.html.fromstring(first.content).cssselect('.pagination a[rel="next"]')
     assert older[0].get("href") == "?page=2"
-    assert len(cards(client.get("/?page=2"))) == 1
+    last = client.get("/?page=2")
+    assert len(cards(last)) == 1
+    page = lxml.html.fromstring(last.content)
+    assert not page.cssselect('.pagination a[rel="next"]')
+    assert page.cssselect(".pagination__current")[0].text_content() == "Page 2"
     assert client.get("/?page=9").status_code == 404
+    assert client.get("/?page=0").status_code == 404
+
+
+def test_a_river_of_stories_never_counts_the_archive(client, settings):
+    """Counting grows with the archive; a page finds an older one by fetching one
+    story more than it shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_article(tags=["ferries"])
+    author = Author.objects.get()
+    for url in [
+        "/",
+        f"/sections/{Category.objects.get().slug}/",
+        author.get_absolute_url(),
+        "/tags/ferries/",
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert not [q for q in queries if "COUNT(" in q["sql"]], url
 
 
 def test_section_page_lists_its_public_stories(client):
