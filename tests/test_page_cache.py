@@ -341,3 +341,37 @@ def test_a_scheduled_story_appears_even_if_the_cache_lost_its_time(client, story
         cache.delete(page_cache._state_key(generation))
     with time_machine.travel(start + timedelta(hours=1, seconds=1), tick=False):
         assert scheduled.get_absolute_url() in text(client, "/")
+
+
+def test_a_kept_page_is_answered_before_sessions_and_routing(
+    client, story, django_assert_num_queries
+):
+    url = story.get_absolute_url()
+    client.get(url)
+
+    with django_assert_num_queries(0):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "public" in response["Cache-Control"]
+    assert not response.cookies
+    # Answered by ServeKeptPages, before the session middleware ran.
+    assert not hasattr(response.wsgi_request, "session")
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_a_reader_with_a_session_never_gets_a_kept_page(client, story):
+    url = story.get_absolute_url()
+    client.get(url)
+    # Changed behind the signals' back: only a fresh drawing shows it.
+    Article.objects.filter(pk=story.pk).update(headline="Fresh headline")
+    assert b"Fresh headline" not in client.get(url).content
+
+    staff = User.objects.create_user("desk", password="x", is_staff=True)
+    client.force_login(staff)
+    response = client.get(url)
+
+    assert b"Fresh headline" in response.content
+    assert "no-store" in response["Cache-Control"]
