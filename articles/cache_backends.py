@@ -13,7 +13,7 @@ import functools
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError, TimeoutError
 
 logger = logging.getLogger(__name__)
@@ -70,8 +70,33 @@ def no(*args, **kwargs):
     return False
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's Redis client maker, keeping one redis.Redis per connection pool.
+
+    Django builds a new redis.Redis for every cache call, and building one sets up
+    its table of some 160 response callbacks: 0.2 ms, twice per kept page served,
+    most of what serving it cost. A client is safe to share; it takes a connection
+    from its pool for each command.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
     """Django's RedisCache, read as empty and written to nowhere while Redis is down."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClients
 
     @fail_open(lambda key, default=None, version=None: default)
     def get(self, key, default=None, version=None):
