@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from ..models import Article
+from ..story_page import story_queryset
 from ..views import ArticleDetailView
 
 
@@ -79,7 +80,7 @@ class FormPreviewMixin:
         self.save_model(request, new_story, form, change)
         self.save_related(request, form, formsets, change)
         return self.story_page(
-            request, Article.objects.for_detail().get(pk=new_story.pk)
+            request, story_queryset(Article.objects.all()).get(pk=new_story.pk)
         )
 
     def story_page(self, request, story):

@@ -3,10 +3,9 @@
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -168,48 +167,10 @@ class ArticleQuerySet(models.QuerySet):
         """Stories tagged with `tag`."""
         return self.filter(tags=tag)
 
-    def related_to(self, article):
-        """Other stories in the same section or sharing a tag, tag-sharers first."""
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        shares_tag = Exists(
-            TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(Article),
-                object_id=OuterRef("pk"),
-                tag_id__in=tag_ids,
-            )
-        )
-        related = Q(shares_tag=True)
-        if article.primary_category_id:
-            related |= Q(primary_category=article.primary_category_id)
-        return (
-            self.exclude(pk=article.pk)
-            .annotate(shares_tag=shares_tag)
-            .filter(related)
-            .order_by("-shares_tag", "-published_at", "-pk")
-        )
-
     def for_listing(self):
         """What a story card needs: section, lead image and ordered bylines."""
         return self.select_related("primary_category", "lead_image").prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-        )
-
-    def for_detail(self):
-        """What the story page needs, in a fixed number of queries."""
-        return self.select_related(
-            "primary_category", "lead_image", "social_image"
-        ).prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=Byline.objects.select_related("author__headshot"),
-            ),
-            "categories",
-            "tags",
-            "corrections",
-            Prefetch(
-                "inline_image_links",
-                queryset=InlineImage.objects.select_related("image"),
-            ),
         )
 
 
