@@ -225,9 +225,12 @@ def public_page(view=None, *, keep=True):
             return _for_one_reader(view(request, *args, **kwargs))
 
         keeping = keep and settings.NEWSROOM_PAGE_CACHE_SECONDS
-        state, kept = site_state(
-            functools.partial(page_key, request) if keeping else None
-        )
+        # ServeKeptPages has already asked the cache, and found no kept page.
+        state, kept = getattr(request, "site_state", None), None
+        if state is None:
+            state, kept = site_state(
+                functools.partial(page_key, request) if keeping else None
+            )
         key = (
             page_key(request, state.generation)
             if keeping and state.generation
@@ -285,4 +288,5 @@ class ServeKeptPages:
             state, kept = site_state(functools.partial(page_key, request))
             if kept is not None:
                 return answer(request, _from_kept(kept), state)
+            request.site_state = state  # not asked for again by public_page
         return self.get_response(request)

@@ -131,6 +131,11 @@ class CorrectionInline(admin.StackedInline):
 EDITING_WINDOW = timedelta(minutes=10)
 
 
+def edit_version(story):
+    """The version of `story` a form opened now is editing: when it was last saved."""
+    return story.modified_at.isoformat()
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The article form; the admin builds its model fields from the fieldsets."""
 
@@ -177,14 +182,14 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["edit_version"].initial = self.instance.modified_at.isoformat()
+            self.fields["edit_version"].initial = edit_version(self.instance)
 
     def check_not_stale(self):
         """Refuse saving over a newer save by someone else; keep what was typed."""
         posted = self.cleaned_data.get("edit_version")
         story = self.instance
         # A form without the version it was opened at cannot show it is current.
-        if story.pk and posted != story.modified_at.isoformat():
+        if story.pk and posted != edit_version(story):
             saver = story.modified_by
             self.add_error(
                 None,
@@ -437,7 +442,7 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
         return bool(
             story
             and posted
-            and posted != story.modified_at.isoformat()
+            and posted != edit_version(story)
             and request.user.has_perm("articles.change_article")
             and not workflow.can_edit(request.user, story)
         )
