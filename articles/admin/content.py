@@ -19,14 +19,14 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from .. import body_editor, previews, workflow
-from ..models import Article, Author, Byline, Category, Correction, Image
+from ..models import Article, Author, Byline, Category, Correction
 from ..models.content import WORDS_PER_MINUTE
-from ..templatetags.articles_tags import newsroom_time
+from .article_form import ArticleAdminForm, edit_version
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
 from .images import thumbnail
 from .story_list import AuthorFilter, WithStoriesFieldListFilter, search_stories
-from .widgets import ImageAutocompleteSelect, ImagePickerMixin
+from .widgets import ImagePickerMixin
 
 
 @admin.register(Category)
@@ -129,131 +129,6 @@ class CorrectionInline(admin.StackedInline):
 
 # How long an opened story counts as "being edited" for the warning to others.
 EDITING_WINDOW = timedelta(minutes=10)
-
-
-def edit_version(story):
-    """The version of `story` a form opened now is editing: when it was last saved."""
-    return story.modified_at.isoformat()
-
-
-class ArticleAdminForm(forms.ModelForm):
-    """The article form; the admin builds its model fields from the fieldsets."""
-
-    class Meta:
-        widgets = {"dek": forms.Textarea(attrs={"rows": 2})}
-
-    new_tags = forms.CharField(
-        label=_("New tags"),
-        required=False,
-        help_text=_("Comma-separated; for tags that do not exist yet."),
-    )
-    insert_image = forms.ModelChoiceField(
-        label=_("Place a picture"),
-        queryset=Image.objects.all(),
-        required=False,
-        help_text=_(
-            "Choose a picture from the library, then “Place in story” puts it at the "
-            "cursor in the body. Its caption and credit come from the library."
-        ),
-        # Bound to lead_image only for the autocomplete's address; never saved.
-        widget=ImageAutocompleteSelect(
-            Article._meta.get_field("lead_image"), admin.site
-        ),
-    )
-
-    class Media:
-        js = ["js/insert-image.js", "js/word-count.js", "js/char-count.js"]
-
-    mark_updated = forms.BooleanField(
-        label=_("This edit is a substantive update"),
-        required=False,
-        help_text=_(
-            "Shows “Updated” with the time of this save on a published story. Leave "
-            "it unticked for typo fixes."
-        ),
-    )
-    # When the story was last saved as this form was opened: a later save by someone
-    # else makes this form stale.
-    edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    # Set by ArticleAdmin.get_form: the person filling the form in.
-    user = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["edit_version"].initial = edit_version(self.instance)
-
-    def check_not_stale(self):
-        """Refuse saving over a newer save by someone else; keep what was typed."""
-        posted = self.cleaned_data.get("edit_version")
-        story = self.instance
-        # A form without the version it was opened at cannot show it is current.
-        if story.pk and posted != edit_version(story):
-            saver = story.modified_by
-            self.add_error(
-                None,
-                _(
-                    "%(who)s saved this story at %(when)s, after you opened it. "
-                    "Nothing of yours was saved, and everything you typed is still "
-                    "below: open the story in a new tab to see their version, copy "
-                    "your changes across, and save there."
-                )
-                % {
-                    "who": (saver.get_full_name() or saver.get_username())
-                    if saver
-                    else _("Someone else"),
-                    "when": newsroom_time(story.modified_at),
-                },
-            )
-
-    # Set by ArticleAdmin.get_form: the move asked for with a button, if any.
-    transition = None
-    # Set by the Preview button's view: draw what is typed, stale or unfinished.
-    for_preview = False
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.for_preview:
-            self.check_not_stale()
-        if self.transition:
-            cleaned["status"] = self.transition
-            if self.transition == Article.Status.PUBLISHED and not cleaned.get(
-                "published_at"
-            ):
-                cleaned["published_at"] = timezone.now()
-            # construct_instance reads cleaned_data, so the move reaches the story.
-        status = cleaned.get("status")
-        changing = status and status != self.instance_status()
-        if changing and status not in workflow.allowed_statuses(self.user):
-            self.add_error(
-                "status",
-                _("Only an editor can make a story “%(status)s”.")
-                % {"status": Article.Status(status).label},
-            )
-        if status == Article.Status.PUBLISHED and not (self.errors or self.for_preview):
-            story = self.instance  # construct_instance has not run yet: use cleaned
-            for name in ["headline", "slug", "dek", "primary_category", "lead_image"]:
-                setattr(story, name, cleaned.get(name))
-            missing = workflow.missing_for_publication(
-                story, byline_count=self.posted_byline_count()
-            )
-            if missing:
-                raise forms.ValidationError(workflow.describe_missing(missing))
-        return cleaned
-
-    def instance_status(self):
-        return self.instance.status if self.instance.pk else None
-
-    def posted_byline_count(self):
-        """Bylines in the inline as submitted (the formset is checked after us)."""
-        total = int(self.data.get("bylines-TOTAL_FORMS") or 0)
-        return sum(
-            1
-            for i in range(total)
-            if self.data.get(f"bylines-{i}-author")
-            and not self.data.get(f"bylines-{i}-DELETE")
-        )
 
 
 @admin.register(Article)
