@@ -11,16 +11,11 @@ authors, categories, tags and pictures the story has:
 6. "More from" its lead author and related stories, in one query.
 """
 
-import functools
-import operator
-
 from django.db import connection
 from django.db.models import (
     Exists,
-    F,
     OuterRef,
     Prefetch,
-    Q,
     Value,
     prefetch_related_objects,
 )
@@ -33,13 +28,14 @@ MORE_FROM_AUTHOR = 3
 RELATED_STORIES = 4
 # What a story link in "More from" and "Related" shows.
 LINK_FIELDS = [
+    "pk",
     "headline",
     "slug",
     "published_at",
+    "primary_category",
     "primary_category__name",
     "primary_category__slug",
 ]
-LABEL_FIELDS = ["kind", "pk", "name", "slug", "sort", "is_in_navigation", "is_filed"]
 
 
 def story_tags():
@@ -55,6 +51,8 @@ def story_queryset(stories):
     """`stories` with what the story page needs from each story's own row."""
     return (
         stories.select_related("primary_category", "lead_image", "social_image")
+        # Never shown on the page; the search vector alone runs to kilobytes.
+        .defer("body_text", "search_vector")
         .prefetch_related(
             Prefetch(
                 "bylines",
@@ -71,69 +69,66 @@ def fetch_parts(article):
     """Fetch the story's labels, placed pictures and corrections onto `article`, as
     if prefetched; return the site's navigation sections."""
     navigation = fetch_labels(article)
-    placed = InlineImage.objects.select_related("image")
-    prefetch_related_objects(
-        [article],
-        # A none() queryset costs no query and leaves an empty list behind.
-        Prefetch(
-            "inline_image_links",
-            queryset=placed if placed_image_ids(article.body) else placed.none(),
-        ),
-        Prefetch(
-            "corrections",
-            queryset=Correction.objects.all()
-            if getattr(article, "has_corrections", True)
-            else Correction.objects.none(),
-        ),
-    )
+    # Most stories place no picture and have no correction: their empty lists are
+    # set here, without the cost of building a prefetch that would find nothing.
+    wanted = []
+    if placed_image_ids(article.body):
+        placed = InlineImage.objects.select_related("image")
+        wanted.append(Prefetch("inline_image_links", queryset=placed))
+    else:
+        _as_prefetched(article, "inline_image_links", [])
+    if getattr(article, "has_corrections", True):
+        wanted.append("corrections")
+    else:
+        _as_prefetched(article, "corrections", [])
+    if wanted:
+        prefetch_related_objects([article], *wanted)
     return navigation
 
 
 def fetch_labels(article):
     """One query for the story's further categories, its tags, and the navigation
-    sections; the first two are handed to `article` as if prefetched."""
-    filed = Article.categories.through.objects.filter(article=article)
-    categories = (
-        Category.objects.filter(
-            Q(is_in_navigation=True) | Q(pk__in=filed.values("category_id"))
-        )
-        .annotate(
-            kind=Value("category"),
-            sort=F("position"),
-            is_filed=Exists(filed.filter(category=OuterRef("pk"))),
-        )
-        .order_by()  # a part of a union may not order itself
-        .values_list(*LABEL_FIELDS)
+    sections; the first two are handed to `article` as if prefetched.
+
+    Three plain parts, told apart by their first column: each compiles quickly
+    (the query is built afresh on every uncached page) and an index answers it.
+    """
+    filed = Article.categories.through.objects.filter(article=article).values_list(
+        Value("filed"),
+        "category_id",
+        "category__name",
+        "category__slug",
+        "category__position",
+        "category__is_in_navigation",
+    )
+    navigation = Category.objects.filter(is_in_navigation=True).values_list(
+        Value("navigation"), "pk", "name", "slug", "position", Value(True)
     )
     tagged = story_tags().filter(object_id=article.pk)
-    tags = (
-        Tag.objects.filter(pk__in=tagged.values("tag_id"))
-        .annotate(
-            kind=Value("tag"),
-            sort=Value(0),
-            is_in_navigation=Value(False),
-            is_filed=Value(True),
-        )
-        .order_by()  # a part of a union may not order itself
-        .values_list(*LABEL_FIELDS)
+    tags = tagged.values_list(
+        Value("tag"), "tag_id", "tag__name", "tag__slug", Value(0), Value(False)
     )
-    further, tag_list, navigation = [], [], []
-    for kind, pk, name, slug, sort, in_navigation, is_filed in categories.union(
-        tags, all=True
-    ).order_by("kind", "sort", "name"):
+    further, tag_list, sections = [], [], []
+    # No part may order itself in a union (SQLite refuses): models' own orderings off.
+    rows = filed.order_by().union(navigation.order_by(), tags.order_by(), all=True)
+    # A handful of rows: put in order here rather than by the database.
+    for kind, pk, name, slug, position, in_navigation in sorted(
+        rows, key=lambda row: (row[4], row[2])
+    ):
         if kind == "tag":
             tag_list.append(Tag(pk=pk, name=name, slug=slug))
             continue
         category = Category(
-            pk=pk, name=name, slug=slug, position=sort, is_in_navigation=in_navigation
+            pk=pk,
+            name=name,
+            slug=slug,
+            position=position,
+            is_in_navigation=in_navigation,
         )
-        if in_navigation:
-            navigation.append(category)
-        if is_filed:
-            further.append(category)
+        (sections if kind == "navigation" else further).append(category)
     _as_prefetched(article, "categories", further)
     _as_prefetched(article, "tags", tag_list)
-    return navigation
+    return sections
 
 
 def _as_prefetched(instance, name, objects):
@@ -144,76 +139,81 @@ def _as_prefetched(instance, name, objects):
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
-def candidates_filter(candidates):
-    """Stories among any of the `candidates` (sliced querysets of ids).
-
-    On PostgreSQL, one IN over their UNION ALL: each part is then an index scan,
-    where an OR of INs makes it read the whole table (a second, at 100,000 stories).
-    SQLite cannot slice the parts of a compound query, and plans the OR well.
-    """
-    if connection.features.supports_slicing_ordering_in_compound:
-        return Q(pk__in=candidates[0].union(*candidates[1:], all=True))
-    return functools.reduce(operator.or_, (Q(pk__in=c) for c in candidates))
-
-
 def more_and_related(article, lead_author):
     """("More from" the lead author, related stories), in one query.
 
     "More from": the lead author's newest stories. Related: stories sharing a tag,
     newest first, then the newest others in the section, leaving out those already
-    listed under "More from". Each list's candidates are found by a small subquery
-    that an index answers (the newest few by the author, sharing a tag, in the
-    section), so the cost does not grow with the archive; only those few rows are
-    fetched, and put in order here.
+    listed under "More from". Each list's candidates are found by a small part that
+    an index answers (the newest few by the author, sharing a tag, in the section),
+    so the cost does not grow with the archive; the parts are marked, so no row
+    needs a subquery to say which list it may join, and put in order here.
     """
     others = (
         Article.objects.published()
         .exclude(pk=article.pk)
         .order_by("-published_at", "-pk")
-        .values("pk")
     )
     tag_ids = [tag.pk for tag in article.tags.all()]
-    sharing = story_tags().filter(tag_id__in=tag_ids)
-    candidates = []
+    parts = []
     if lead_author:
-        candidates.append(others.by_author(lead_author)[:MORE_FROM_AUTHOR])
+        parts.append((BY_AUTHOR, others.by_author(lead_author)[:MORE_FROM_AUTHOR]))
     if tag_ids:
         # Enough that some remain after those listed under "More from".
+        sharing = story_tags().filter(tag_id__in=tag_ids).values("object_id")
         shown = MORE_FROM_AUTHOR + RELATED_STORIES
-        candidates.append(others.filter(pk__in=sharing.values("object_id"))[:shown])
+        parts.append((SHARES_TAG, others.filter(pk__in=sharing)[:shown]))
     if article.primary_category_id:
         # Enough that seven not sharing a tag remain, when fewer than seven share one
         # (when more do, they alone fill the list).
         shown = 2 * (MORE_FROM_AUTHOR + RELATED_STORIES) - 1
         in_section = others.filter(primary_category=article.primary_category_id)
-        candidates.append(in_section[:shown])
-    if not candidates:
+        parts.append((IN_SECTION, in_section[:shown]))
+    if not parts:
         return [], []
-    by_author = (
-        Exists(Byline.objects.filter(article=OuterRef("pk"), author=lead_author))
-        if lead_author
-        else Value(False)
-    )
-    stories = list(
-        Article.objects.filter(candidates_filter(candidates))
-        .select_related("primary_category")
-        .only(*LINK_FIELDS)
-        .annotate(
-            is_by_author=by_author,
-            shares_tag=Exists(sharing.filter(object_id=OuterRef("pk"))),
-        )
-        .order_by("-published_at", "-pk")
-    )
-    more = [story for story in stories if story.is_by_author][:MORE_FROM_AUTHOR]
-    listed = {story.pk for story in more}
-    related = [
-        story
-        for story in stories
-        if story.pk not in listed
-        and (
-            story.shares_tag or story.primary_category_id == article.primary_category_id
-        )
-    ]
+    parts = [_story_links(mark, part) for mark, part in parts]
+    marks = {}  # story id: the marks of the parts that found it
+    rows = {}  # story id: what its link shows
+    for mark, pk, *link in parts[0].union(*parts[1:], all=True):
+        marks.setdefault(pk, set()).add(mark)
+        rows[pk] = link
+    # Newest first: by publish time, then id.
+    newest = sorted(rows, key=lambda pk: (rows[pk][2], pk), reverse=True)
+    more = [pk for pk in newest if BY_AUTHOR in marks[pk]]
     # Tag-sharers first; sorted() keeps the newest-first order within each group.
-    related = sorted(related, key=lambda story: not story.shares_tag)
-    return more, related[:RELATED_STORIES]
+    related = sorted(
+        (pk for pk in newest if BY_AUTHOR not in marks[pk]),
+        key=lambda pk: SHARES_TAG not in marks[pk],
+    )[:RELATED_STORIES]
+    return (
+        [_story_link(pk, *rows[pk]) for pk in more],
+        [_story_link(pk, *rows[pk]) for pk in related],
+    )
+
+
+# Which part of more_and_related's query found a story.
+BY_AUTHOR, SHARES_TAG, IN_SECTION = "author", "tag", "section"
+
+
+def _story_links(mark, stories):
+    """`stories` (sliced) as rows of what a story link shows, marked with `mark`.
+
+    PostgreSQL takes a sliced part in a UNION as it is. SQLite cannot slice the
+    parts of a compound query, so there each part picks its stories by an IN over
+    the slice.
+    """
+    if not connection.features.supports_slicing_ordering_in_compound:
+        stories = Article.objects.filter(pk__in=stories.values("pk")).order_by()
+    return stories.values_list(Value(mark), *LINK_FIELDS)
+
+
+def _story_link(pk, headline, slug, published_at, section_id, name, section_slug):
+    """A story to link to, made from its row (only those shown are made)."""
+    section = section_id and Category(pk=section_id, name=name, slug=section_slug)
+    return Article(
+        pk=pk,
+        headline=headline,
+        slug=slug,
+        published_at=published_at,
+        primary_category=section or None,
+    )
