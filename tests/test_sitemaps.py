@@ -123,3 +123,65 @@ def test_sitemap_queries_do_not_grow(assert_flat_queries, path):
         make_article(authors=[author, make_author()], tags=["x"])
 
     assert_flat_queries(path, add, limit=6)
+
+
+def test_section_sitemap_lists_sections_with_a_public_story_only(client):
+    """A section is listed when a public story is filed under it, as primary section
+    or further category; drafts, unpublished and scheduled stories never list one.
+    Sections carry no lastmod, and come in the navigation's order."""
+    now = timezone.now()
+    primary = make_category(slug="primary", position=2)
+    further = make_category(slug="further", position=1)
+    drafted = make_category(slug="drafted")
+    scheduled = make_category(slug="scheduled")
+    unpublished = make_category(slug="unpublished")
+    make_category(slug="empty")
+    make_article(primary_category=primary, categories=[further])
+    # Not public: they must not list their sections, primary or further.
+    make_article(
+        primary_category=drafted,
+        categories=[drafted],
+        status="draft",
+        published_at=now - timedelta(days=1),
+    )
+    make_article(
+        primary_category=scheduled,
+        categories=[scheduled],
+        published_at=now + timedelta(hours=2),
+    )
+    make_article(
+        primary_category=unpublished,
+        categories=[unpublished],
+        status="unpublished",
+        published_at=now - timedelta(days=3),
+    )
+    tree = xml(client, "/sitemaps/sections.xml")
+    assert locations(tree) == [
+        "http://testserver/sections/further/",
+        "http://testserver/sections/primary/",
+    ]
+    assert tree.find(".//s:lastmod", NS) is None
+
+
+def test_index_lastmod_ignores_stories_that_are_not_public(client):
+    now = timezone.now()
+    public = make_article(
+        published_at=now - timedelta(days=5), updated_at=now - timedelta(days=4)
+    )
+    make_article(
+        status="draft",
+        published_at=now - timedelta(days=6),
+        updated_at=now - timedelta(hours=1),
+    )
+    make_article(published_at=now + timedelta(days=1))
+    index = xml(client, "/sitemap.xml")
+    lastmods = {
+        entry.findtext("s:loc", namespaces=NS): entry.findtext(
+            "s:lastmod", namespaces=NS
+        )
+        for entry in index.iterfind("s:sitemap", NS)
+    }
+    assert lastmods["http://testserver/sitemaps/stories.xml"] == (
+        timezone.localtime(public.updated_at).isoformat()
+    )
+    assert lastmods["http://testserver/sitemaps/sections.xml"] is None
