@@ -1,14 +1,22 @@
 """
 Public pages kept by the server and by HTTP caches, never out of date for long.
 
-Server side, a rendered page is kept in Django's cache under a key that includes the
-*content generation*: one number in the shared cache (Redis in production), raised
-whenever anything a public page shows changes (see cache_signals.py). Raising it makes
-every kept page unreachable at once, on every app server, with no list of pages to
-forget; the old entries simply expire. A scheduled story changes pages without any
-write, so the generation also rises once the next scheduled publication has passed
-(the time is found with one indexed query by whoever raises the generation, and kept
-with it; a reader asks the database only if the cache has lost it).
+Server side, a rendered page is kept in Django's cache (Redis in production) with the
+*site state* it was drawn under, and served only while that state is still the
+site's. The state names the *content generation*, one number in the shared cache
+raised whenever anything a public page shows changes (see cache_signals.py), so
+raising it makes every kept page stale at once, on every app server, with no list of
+pages to forget; the old entries are simply drawn again or expire. A scheduled story
+changes pages without any write, so the state also records when the next scheduled
+publication is (found with one indexed query by whoever draws the state), and is
+drawn anew, with the same effect, once that time has passed.
+
+A kept page costs one trip to the cache: the generation, the state and the page are
+read together (one MGET), and the page is served only if all three agree. Anything
+else (a writer between raising the generation and recording its state, a state lost
+or past its next publication) is healed by the reader that finds it: it draws the
+state of the current generation itself, with one query, and never raises the
+generation, so that readers racing a writer cannot set off more raises.
 
 Only anonymous GET and HEAD requests are answered from the cache; staff (anyone logged
 in) always get a fresh page marked `private, no-store`. Every public page carries an
@@ -19,6 +27,7 @@ never past the next scheduled publication.
 
 import functools
 import hashlib
+import random
 import time
 from typing import NamedTuple
 
@@ -36,18 +45,35 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
+# The content generation: a counter, raised by writers only.
 GENERATION_KEY = "pages:generation"
-# How long to keep what is known of a generation (when it began, the next scheduled
-# publication): long, since a new generation gets a key of its own; it only bounds
-# the leftovers of old generations...
+# The site's state (a SiteState as a tuple): under one fixed key, read with the
+# generation and the page in one trip.
+STATE_KEY = "pages:state"
+# How long to keep the state: long, since a new generation or publication replaces
+# it; when it expires it is simply drawn again (and the pages with it)...
 STATE_SECONDS = 24 * 3600
-# ... except when it was read inside a transaction that may yet roll back, or when
+# ... except when it was drawn inside a transaction that may yet roll back, or when
 # each process has a cache of its own (local memory), so that a change made through
-# another process is learnt of soon (the state is then found again every few seconds).
+# another process is learnt of soon (the state is then drawn again every few seconds).
 PROVISIONAL_SECONDS = 5
 # Headers of a kept page worth keeping with it (Date, Vary and Cache-Control are set
 # again on each answer).
-KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "X-Robots-Tag",
+    "ETag",
+    "Last-Modified",
+)
+# Request headers that may make the answer a 304 or a 412; without any, the page is
+# sent as it is.
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 
 
 class SiteState(NamedTuple):
@@ -56,11 +82,22 @@ class SiteState(NamedTuple):
     generation: int | None  # None when the cache is down
     since: float  # when public content last changed, as far as anyone knows
     next_publication: float  # when the next scheduled story goes public; 0: none
+    # Tells apart two drawings of one generation's state (two readers healing it at
+    # once, or before and after a scheduled publication): a page is served only
+    # under the very drawing it was rendered under.
+    drawing: int = 0
 
     def seconds_to_next_publication(self):
         if not self.next_publication:
             return None
         return max(0, int(self.next_publication - timezone.now().timestamp()))
+
+    def is_current(self, generation):
+        """Whether pages drawn under this state may still be served."""
+        return self.generation == generation and (
+            not self.next_publication
+            or timezone.now().timestamp() < self.next_publication
+        )
 
 
 def content_changed():
@@ -80,8 +117,8 @@ def _raise_generation(keep_state=STATE_SECONDS):
         generation = _generation()
         if generation is None:  # the cache is down; nothing is kept anyway
             return
-    # Found now, by the writer, so that readers need not ask the database.
-    cache.set(_state_key(generation), _state_now(), _state_seconds(keep_state))
+    # Drawn now, by the writer, so that readers need not ask the database.
+    _draw_state(generation, keep_state)
 
 
 def _generation():
@@ -95,14 +132,25 @@ def _generation():
     return generation
 
 
+def _draw_state(generation, keep=STATE_SECONDS):
+    """Find out the state of `generation`, and make it the site's.
+
+    It is found after `generation` was raised (the caller has read or raised it),
+    so it knows of every change committed before: a writer commits, then raises.
+    Two drawings may race; the last kept wins, and pages drawn under the other are
+    not served. One that lands after a newer generation's is not believed, as its
+    generation is no longer the counter's, and is drawn again.
+    """
+    since, next_publication = _state_now()
+    state = SiteState(generation, since, next_publication, random.getrandbits(63))
+    cache.set(STATE_KEY, tuple(state), _state_seconds(keep))
+    return state
+
+
 def _state_seconds(wanted):
     if isinstance(caches["default"], LocMemCache):
         return min(wanted, PROVISIONAL_SECONDS)
     return wanted
-
-
-def _state_key(generation):
-    return f"pages:state:{generation}"
 
 
 def _state_now():
@@ -119,54 +167,54 @@ def _state_now():
     return now.timestamp(), found.timestamp() if found else 0
 
 
-def site_state(page_key_for=None):
-    """(the site's SiteState, a kept page or None), from the cache; the database is
-    asked for the next publication only when the cache has lost it.
+def site_state(page_key=None):
+    """(the site's SiteState, the page kept under `page_key` or None), in one trip to
+    the cache; the database is asked only when the state must be drawn again.
 
-    `page_key_for(generation)` names a kept page to fetch in the same trip to the
-    cache as the state.
+    The page is returned only if it was drawn under the current state, and the state
+    only if it belongs to the current generation and its next publication has not
+    passed. A state that does not (lost, out of date, or not yet recorded by the
+    writer who raised the generation) is drawn again here, under the generation as it
+    is; the pages of the old one are thereby not served again.
     """
-    for _attempt in range(3):
+    keys = (
+        [GENERATION_KEY, STATE_KEY, page_key]
+        if page_key
+        else [GENERATION_KEY, STATE_KEY]
+    )
+    found = cache.get_many(keys)
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
         generation = _generation()
-        if generation is None:
-            break
-        key = _state_key(generation)
-        page_key = page_key_for(generation) if page_key_for else None
-        found = cache.get_many([key, page_key] if page_key else [key])
-        state = found.get(key)
-        if state is None:
-            # Lost (evicted, expired): whether a story has gone public since this
-            # generation began cannot be known, so its kept pages cannot be trusted.
-            _raise_generation()
-            continue
-        since, next_publication = state
-        if not next_publication or timezone.now().timestamp() < next_publication:
-            return SiteState(generation, since, next_publication), found.get(page_key)
-        # A scheduled story has gone public since this generation began.
-        _raise_generation()
-    return SiteState(None, timezone.now().timestamp(), 0), None
+        if generation is None:  # the cache is down
+            return SiteState(None, timezone.now().timestamp(), 0), None
+    state = found.get(STATE_KEY)
+    if state is not None and SiteState(*state).is_current(generation):
+        kept = found.get(page_key)
+        if kept is not None and kept["state"] == state:
+            return SiteState(*state), kept
+        return SiteState(*state), None
+    return _draw_state(generation), None
 
 
-def page_key(request, generation):
-    # Scheme and host included: pages carry absolute URLs (canonical, feeds).
+def page_key(request):
+    # Scheme and host included: pages carry absolute URLs (canonical, feeds). No
+    # generation: a page is kept with the state it was drawn under instead, so that
+    # the state and the page can be read in one trip.
     url = request.build_absolute_uri().encode()
-    return f"pages:{generation}:{hashlib.md5(url, usedforsecurity=False).hexdigest()}"
+    return f"pages:page:{hashlib.md5(url, usedforsecurity=False).hexdigest()}"
 
 
-def _kept(response):
+def _kept(response, state):
     return {
+        "state": tuple(state),
         "content": response.content,
         "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
-        "etag": response["ETag"],
-        "last_modified": response["Last-Modified"],
     }
 
 
 def _from_kept(kept):
-    response = HttpResponse(kept["content"], headers=kept["headers"])
-    response["ETag"] = kept["etag"]
-    response["Last-Modified"] = kept["last_modified"]
-    return response
+    return HttpResponse(kept["content"], headers=kept["headers"])
 
 
 def _is_shareable(request, response):
@@ -224,18 +272,15 @@ def public_page(view=None, *, keep=True):
         if request.user.is_authenticated:
             return _for_one_reader(view(request, *args, **kwargs))
 
-        keeping = keep and settings.NEWSROOM_PAGE_CACHE_SECONDS
+        key = (
+            page_key(request) if keep and settings.NEWSROOM_PAGE_CACHE_SECONDS else None
+        )
         # ServeKeptPages has already asked the cache, and found no kept page.
         state, kept = getattr(request, "site_state", None), None
         if state is None:
-            state, kept = site_state(
-                functools.partial(page_key, request) if keeping else None
-            )
-        key = (
-            page_key(request, state.generation)
-            if keeping and state.generation
-            else None
-        )
+            state, kept = site_state(key)
+        if state.generation is None:  # the cache is down
+            key = None
         if kept is not None:
             return answer(request, _from_kept(kept), state)
         else:
@@ -245,10 +290,12 @@ def public_page(view=None, *, keep=True):
             if not _is_shareable(request, response):
                 return _for_one_reader(response)
             set_response_etag(response)
-            # Unchanged since the generation began (to the second: HTTP's own grain).
+            # Unchanged since the state was drawn (to the second: HTTP's own grain).
             response["Last-Modified"] = http_date(state.since)
             if key:
-                cache.set(key, _kept(response), settings.NEWSROOM_PAGE_CACHE_SECONDS)
+                cache.set(
+                    key, _kept(response, state), settings.NEWSROOM_PAGE_CACHE_SECONDS
+                )
         return answer(request, response, state)
 
     return wrapper
@@ -272,7 +319,7 @@ class ServeKeptPages:
     authentication and URL routing run: most of a kept page's cost was theirs.
 
     Only what `public_page` kept is found here: pages drawn for anonymous readers,
-    under the current generation. Anyone with a session cookie (staff, or someone
+    under the current state. Anyone with a session cookie (staff, or someone
     who was) goes the whole way, and staff are never served a kept page.
     """
 
@@ -285,7 +332,7 @@ class ServeKeptPages:
             and settings.NEWSROOM_PAGE_CACHE_SECONDS
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):
-            state, kept = site_state(functools.partial(page_key, request))
+            state, kept = site_state(page_key(request))
             if kept is not None:
                 return answer(request, _from_kept(kept), state)
             request.site_state = state  # not asked for again by public_page

@@ -9,8 +9,11 @@ import lxml.html
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.utils import timezone
+from django.utils.http import http_date
 from taggit.models import Tag
 
 from articles import cache_backends, page_cache
@@ -337,8 +340,7 @@ def test_a_scheduled_story_appears_even_if_the_cache_lost_its_time(client, story
     with time_machine.travel(start, tick=False):
         scheduled = make_article(published_at=start + timedelta(hours=1))
         warm(client, ["/"])
-        generation = cache.get(page_cache.GENERATION_KEY)
-        cache.delete(page_cache._state_key(generation))
+        cache.delete(page_cache.STATE_KEY)
     with time_machine.travel(start + timedelta(hours=1, seconds=1), tick=False):
         assert scheduled.get_absolute_url() in text(client, "/")
 
@@ -375,3 +377,110 @@ def test_a_reader_with_a_session_never_gets_a_kept_page(client, story):
 
     assert b"Fresh headline" in response.content
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_kept_page_costs_one_trip_to_the_cache(client, story, monkeypatch):
+    url = story.get_absolute_url()
+    client.get(url)
+    backend = caches["default"]
+    trips, inside = [], []
+    for name in ("get", "get_many", "set", "add", "incr", "delete"):
+        method = getattr(backend, name)
+
+        def counted(*args, _name=name, _method=method, **kwargs):
+            if not inside:  # not the local-memory cache's get_many calling get
+                trips.append(_name)
+            inside.append(_name)
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, counted)
+
+    assert client.get(url).status_code == 200
+
+    # The generation, the state and the page, read together.
+    assert trips == ["get_many"]
+
+
+def generation():
+    return cache.get(page_cache.GENERATION_KEY)
+
+
+def kept_state():
+    return page_cache.SiteState(*cache.get(page_cache.STATE_KEY))
+
+
+def test_a_page_is_never_served_while_the_state_lags_the_generation(client, story):
+    """A writer raises the generation, then records the state: a reader in between
+    must not serve the pages of the generation before, and heals the state itself
+    instead of raising the generation again."""
+    paths = pages_of(story)
+    warm(client, paths)
+    Article.objects.filter(pk=story.pk).update(headline="Changed by the writer")
+    raised = cache.incr(page_cache.GENERATION_KEY)  # ...and not yet its state
+
+    for path in paths:
+        if path != "/sitemaps/stories.xml":  # addresses only
+            assert "Changed by the writer" in text(client, path), path
+
+    assert generation() == raised  # healed, not raised again
+    assert kept_state().generation == raised
+
+
+def test_a_late_state_of_an_older_generation_is_not_believed(client, story):
+    """Two writers race: the state of the first lands after the second's. Pages
+    drawn under it are not served, and the state is drawn again."""
+    url = story.get_absolute_url()
+    text(client, url)
+    older = kept_state()
+    page_cache._raise_generation()  # the second writer
+    Article.objects.filter(pk=story.pk).update(headline="Changed by the second")
+    cache.set(page_cache.STATE_KEY, tuple(older))  # the first writer, late
+    # A page drawn under the first writer's state, as a reader racing it would keep.
+    request = RequestFactory(headers={"Host": "testserver"}).get(url)
+    cache.set(
+        page_cache.page_key(request),
+        page_cache._kept(
+            HttpResponse(
+                "From the older generation",
+                headers={"ETag": '"older"', "Last-Modified": http_date(older.since)},
+            ),
+            older,
+        ),
+    )
+    raised = generation()
+
+    assert "Changed by the second" in text(client, url)
+    assert generation() == raised
+    assert kept_state().generation == raised
+    assert "Changed by the second" in text(client, url)
+
+
+def test_a_page_drawn_under_another_drawing_of_the_state_is_not_served(client, story):
+    """Two readers may heal the state at once; only pages drawn under the drawing
+    that stayed are served."""
+    url = story.get_absolute_url()
+    text(client, url)
+    before = kept_state()
+    Article.objects.filter(pk=story.pk).update(headline="Changed meanwhile")
+    page_cache._draw_state(before.generation)  # another reader's drawing
+
+    assert "Changed meanwhile" in text(client, url)
+    assert generation() == before.generation
+
+
+def test_a_scheduled_publication_redraws_the_state_without_raising_the_generation(
+    client, story
+):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        scheduled = make_article(published_at=start + timedelta(hours=1))
+        warm(client, ["/"])
+        raised = generation()
+    with time_machine.travel(start + timedelta(hours=1, seconds=1), tick=False):
+        for _reader in range(3):
+            assert scheduled.get_absolute_url() in text(client, "/")
+        assert generation() == raised
+        assert kept_state().next_publication == 0
