@@ -180,9 +180,15 @@ class Image(models.Model):
 
     def get_rendition_url(self, spec, width, fmt="jpg"):
         """The URL of a rendition; it is made on first request (see services)."""
-        return link(
-            "articles:rendition", self.pk, self.rendition_version, spec.name, width, fmt
-        )
+        return self.rendition_urls(spec, [width], fmt)[0]
+
+    def rendition_urls(self, spec, widths, fmt="jpg"):
+        """The URLs of the renditions of `spec` at each of `widths` in format `fmt`."""
+        version = self.rendition_version  # a hash: worked out once for them all
+        return [
+            link("articles:rendition", self.pk, version, spec.name, width, fmt)
+            for width in widths
+        ]
 
     @property
     def rendition_version(self):
