@@ -21,3 +21,10 @@ def _reverse(urlconf, prefix, name, args):
 def link(name, *args):
     """reverse(name, args=args), remembered."""
     return _reverse(get_urlconf(), get_script_prefix(), name, args)
+
+
+def links(name, args_list):
+    """[link(name, *args) for args in args_list], asking for the URL configuration
+    and the script prefix once (each is a lookup in a context-local variable)."""
+    urlconf, prefix = get_urlconf(), get_script_prefix()
+    return [_reverse(urlconf, prefix, name, args) for args in args_list]

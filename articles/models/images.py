@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .. import renditions
-from ..links import link
+from ..links import links
 
 
 class ImageQuerySet(models.QuerySet):
@@ -185,10 +185,10 @@ class Image(models.Model):
     def rendition_urls(self, spec, widths, fmt="jpg"):
         """The URLs of the renditions of `spec` at each of `widths` in format `fmt`."""
         version = self.rendition_version  # a hash: worked out once for them all
-        return [
-            link("articles:rendition", self.pk, version, spec.name, width, fmt)
-            for width in widths
-        ]
+        return links(
+            "articles:rendition",
+            [(self.pk, version, spec.name, width, fmt) for width in widths],
+        )
 
     @property
     def rendition_version(self):
