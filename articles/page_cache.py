@@ -206,11 +206,11 @@ def page_key(request):
 
 
 def _kept(response, state):
-    return {
-        "state": tuple(state),
-        "content": response.content,
-        "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
-    }
+    headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+    # What CommonMiddleware gives a fresh page and a kept one, answered before it,
+    # would lack; with it gunicorn sends the page as it is, not in chunks.
+    headers["Content-Length"] = str(len(response.content))
+    return {"state": tuple(state), "content": response.content, "headers": headers}
 
 
 def _from_kept(kept):
@@ -247,14 +247,14 @@ def _for_one_reader(response):
     return response
 
 
-def _allow_caching(response, state):
+def _public_cache_control(state):
     browser = settings.NEWSROOM_BROWSER_CACHE_SECONDS
     shared = settings.NEWSROOM_SHARED_CACHE_SECONDS
     left = state.seconds_to_next_publication()
     if left is not None:
         # Nobody may keep the page past the moment a scheduled story joins it.
         browser, shared = min(browser, left), min(shared, left)
-    patch_cache_control(response, public=True, max_age=browser, s_maxage=shared)
+    return f"public, max-age={browser}, s-maxage={shared}"
 
 
 def public_page(view=None, *, keep=True):
@@ -303,9 +303,12 @@ def public_page(view=None, *, keep=True):
 
 def answer(request, response, state):
     """A public page's headers for anonymous readers, or 304 if they have it."""
-    _allow_caching(response, state)
+    # Set, not patched: a shareable page has no Cache-Control of its own.
+    response["Cache-Control"] = _public_cache_control(state)
     # Logged-in readers get other headers: a shared cache must tell them apart.
     patch_vary_headers(response, ["Cookie"])
+    if not any(header in request.META for header in CONDITIONAL_HEADERS):
+        return response  # nothing to compare it with: most requests
     return get_conditional_response(
         request,
         etag=response["ETag"],

@@ -3,10 +3,13 @@ could notice reaches every page that shows it on the next request."""
 
 import logging
 import socket
+import uuid
+import warnings
 from datetime import timedelta
 
 import lxml.html
 import pytest
+import redis
 import time_machine
 from django.contrib.auth.models import User
 from django.core.cache import cache, caches
@@ -484,3 +487,51 @@ def test_a_scheduled_publication_redraws_the_state_without_raising_the_generatio
             assert scheduled.get_absolute_url() in text(client, "/")
         assert generation() == raised
         assert kept_state().next_publication == 0
+
+
+def test_a_kept_page_carries_the_headers_of_a_fresh_one(client, story):
+    """Security headers, validators, lifetimes and the length: a reader cannot tell
+    a kept page from one drawn for them."""
+    for path in pages_of(story):
+        fresh = client.get(path)
+        kept = client.get(path)
+        assert not hasattr(kept.wsgi_request, "session"), path  # it was kept
+        assert dict(kept.headers) == dict(fresh.headers), path
+        assert kept["Content-Length"] == str(len(kept.content)), path
+
+
+@pytest.fixture
+def redis_cache():
+    """A FailOpenRedisCache of the test's own, on the Redis the servers test uses."""
+    from .test_page_cache_servers import REDIS_URL
+
+    backend = cache_backends.FailOpenRedisCache(
+        REDIS_URL, {"KEY_PREFIX": f"kept-test-{uuid.uuid4().hex[:8]}"}
+    )
+    try:
+        backend._cache.get_client().ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"No Redis at {REDIS_URL}")
+    yield backend
+    backend.delete_many(["n", "state", "page", "a key with spaces"])
+
+
+def test_the_redis_cache_reads_back_what_it_kept(redis_cache):
+    page = {"state": (7, 1.5, 0, 3), "content": b"<p>\x80</p>", "headers": {}}
+    redis_cache.set("n", 41)
+    redis_cache.set("page", page)
+    redis_cache.set("state", (7, 1.5, 0, 3))
+
+    assert redis_cache.incr("n") == 42
+    assert redis_cache.get_many(["n", "state", "page"]) == {
+        "n": 42,
+        "state": (7, 1.5, 0, 3),
+        "page": page,
+    }
+
+
+def test_the_redis_cache_takes_keys_memcached_would_not(redis_cache):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        redis_cache.set("a key with spaces", 1)
+        assert redis_cache.get("a key with spaces") == 1
