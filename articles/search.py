@@ -2,9 +2,23 @@
 Story search: PostgreSQL full-text search with weights and ranking, and a plainer
 word-matching search on other databases (SQLite on a laptop).
 
-On PostgreSQL each article keeps a stored `search_vector` (GIN-indexed by a migration):
-the headline weighs most, then the dek and tags, then author names, then the body.
-`refresh_search_vectors` rebuilds it whenever any of those change (see signals.py).
+On PostgreSQL each article keeps two stored documents: `search_vector`, the whole story
+(GIN-indexed by a migration; the headline weighs most, then the dek and tags, then
+author names, then the body), and `search_summary`, the same without the body.
+`refresh_search_vectors` rebuilds both whenever any of their parts change (signals.py).
+
+A search on PostgreSQL costs a few milliseconds of the database, however common its
+words (bench/EXPLAIN.md):
+
+- the candidates are the MAX_RANKED newest matches, found through the GIN index for
+  rare words or by walking the public index newest first for common ones;
+- they are ranked by their summary, a few hundred bytes in the row: the whole document
+  is kilobytes stored out of line, and reading it again for every candidate was most
+  of the cost of a search. Words in the headline, dek, tags or byline count; the body
+  only says that a story matches at all;
+- one query returns the ranked ids, and each page's stories are fetched by id with
+  their snippets, marked by ts_headline in a few hundred characters of the body around
+  the first mention rather than in the whole body.
 """
 
 import functools
@@ -24,6 +38,8 @@ from django.db.models import (
     Case,
     Exists,
     F,
+    FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -32,7 +48,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import TaggedItem
@@ -68,8 +85,8 @@ def _names_of(queryset, link, name):
     )
 
 
-def search_document():
-    """The weighted tsvector of an article, built from its row and its relations."""
+def _related_names():
+    """The subqueries of an article's author names and its tag names."""
     authors = _names_of(Byline.objects.all(), "article", "author__name")
     tags = _names_of(
         TaggedItem.objects.filter(
@@ -78,22 +95,32 @@ def search_document():
         "object_id",
         "tag__name",
     )
+    return authors, tags
+
+
+def summary_document():
+    """What a story is about, weighted: headline, dek and tags, author names."""
+    authors, tags = _related_names()
     return (
         SearchVector("headline", weight="A", config=CONFIG)
         + SearchVector("dek", weight="B", config=CONFIG)
         + SearchVector(tags, weight="B", config=CONFIG)
         + SearchVector(authors, weight="C", config=CONFIG)
-        + SearchVector("body_text", weight="D", config=CONFIG)
     )
 
 
+def search_document():
+    """The weighted tsvector of an article: its summary, then its body."""
+    return summary_document() + SearchVector("body_text", weight="D", config=CONFIG)
+
+
 def refresh_search_vectors(articles):
-    """Rebuild the stored search document of `articles` (a queryset or ids)."""
+    """Rebuild the stored search documents of `articles` (a queryset or ids)."""
     if not uses_postgres():
         return
     if not isinstance(articles, Article.objects._queryset_class):
         articles = Article.objects.filter(pk__in=list(articles))
-    articles.update(search_vector=search_document())
+    articles.update(search_vector=search_document(), search_summary=summary_document())
 
 
 def normalise_query(raw):
@@ -115,52 +142,165 @@ def query_words(query):
 
 # How many of the newest matching stories are ranked and listed on PostgreSQL.
 MAX_RANKED = 500
+# A story's score is the weighted rank of its summary for any of the words (about 0.3
+# for one in the headline, 0.12 in the dek or tags, 0.06 in a byline) plus BODY_MATCH
+# for matching at all, divided by 1 + its age in days / FRESH_DAYS. Words in the
+# headline put a story first among the week's matches; six months on, a story that
+# only mentions them today goes ahead of it.
+BODY_MATCH = 0.05
+FRESH_DAYS = 30
+# The part of the body ts_headline reads for a snippet: SNIPPET_CHARS characters from
+# SNIPPET_LEAD before the first mention of a word searched for. ts_headline starts a
+# snippet at the match, unless the text ends too soon after it; then the lead gives it
+# words from before.
+SNIPPET_CHARS = 360
+SNIPPET_LEAD = 100
 
 
 def search(queryset, query):
-    """`queryset` narrowed to stories matching `query`, best first, with a `snippet`."""
+    """`queryset` narrowed to stories matching `query`, best first, with a `snippet`.
+
+    On PostgreSQL, a RankedMatches sequence (all a paginator needs) rather than a
+    queryset."""
     if uses_postgres():
         return _search_postgres(queryset, query)
     return _search_words(queryset, query)
 
 
 def _search_postgres(queryset, query):
-    search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
     wanted = query_terms(query)[0]
     if not wanted:
         return queryset.none()
-    # Any one of the wanted terms in the headline puts a story ahead.
-    any_term = functools.reduce(
-        operator.or_,
-        (SearchQuery(term, search_type="phrase", config=CONFIG) for term in wanted),
-    )
-    # Ranking reads every match's document; a word found in thousands of stories
-    # would make each search take a second. The newest matches are ranked, found
-    # by walking the public index newest first.
-    newest = (
-        queryset.filter(search_vector=search_query)
-        .order_by("-published_at", "-pk")
-        .values("pk")[:MAX_RANKED]
-    )
-    return (
-        queryset.filter(pk__in=newest)
-        .annotate(
-            # Headline matches first (even of some of the words), then the weighted
-            # rank of the whole document.
-            headline_rank=SearchRank(SearchVector("headline", config=CONFIG), any_term),
-            rank=SearchRank(F("search_vector"), search_query),
-            snippet=SearchHeadline(
-                "body_text",
-                search_query,
-                config=CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=SNIPPET_WORDS,
-                min_words=SNIPPET_WORDS // 2,
-            ),
+    return RankedMatches(queryset, query, wanted)
+
+
+class AgeInDays(Func):
+    """Days from `published_at` to `now`, as a float."""
+
+    template = "(date_part('epoch', %(now)s - %(expressions)s) / 86400)"
+    output_field = FloatField()
+
+    def __init__(self, published_at, now):
+        super().__init__(published_at)
+        self.now = now
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, now="%s", **extra)
+        return sql, (self.now, *params)
+
+
+class SnippetWindow(Func):
+    """The part of `text` a snippet is drawn from: SNIPPET_CHARS characters from
+    SNIPPET_LEAD before the first mention of one of `words`, in whole words.
+
+    ts_headline reads every word of what it is given, and a whole body took half a
+    millisecond a story. The first mention is a cheap guess, found in SQL: the words'
+    stems, as they are or capitalised, looked for in the text. A stem usually starts
+    the words it stands for ("harbor" in "Harbors"); where none is found, the window
+    is the start of the text.
+    """
+
+    output_field = TextField()
+    template = r"""(
+        SELECT CASE
+            WHEN found.start = 1 THEN part.text
+            ELSE regexp_replace(part.text, '^\S*\s+', '')  -- a word cut short
+        END
+        FROM (SELECT %(expressions)s AS text) AS story,
+        LATERAL (
+            SELECT greatest(
+                coalesce(min(nullif(strpos(story.text, form), 0)), 1) - %(lead)s, 1
+            ) AS start
+            FROM unnest(tsvector_to_array(to_tsvector(%(config)s, %(words)s))) AS stem,
+                LATERAL (VALUES (stem), (initcap(stem))) AS forms(form)
+        ) AS found,
+        LATERAL (SELECT substr(story.text, found.start, %(chars)s) AS text) AS part
+    )"""
+
+    def __init__(self, text, words):
+        super().__init__(text)
+        self.words = words
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(
+            compiler,
+            connection,
+            chars=int(SNIPPET_CHARS),
+            lead=int(SNIPPET_LEAD),
+            config="%s::regconfig",
+            words="%s",
+            **extra,
         )
-        .order_by("-headline_rank", "-rank", "-published_at", "-pk")
-    )
+        return sql, (*params, CONFIG, self.words)
+
+
+class RankedMatches:
+    """The stories matching a search on PostgreSQL, best first, fetched a page at a
+    time: a length and slices, which is all Django's paginator asks of a list.
+
+    Ranking runs once, for ids alone; a queryset would find the matches twice (to
+    count them, then to list a page) and draw snippets for more rows than it shows."""
+
+    def __init__(self, queryset, query, wanted):
+        self.queryset = queryset
+        self.search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+        # Any one of the wanted terms counts towards the rank, and is marked.
+        self.any_term = functools.reduce(
+            operator.or_,
+            (SearchQuery(term, search_type="phrase", config=CONFIG) for term in wanted),
+        )
+        self.words = " ".join(wanted)
+
+    @functools.cached_property
+    def ids(self):
+        """The ids of the MAX_RANKED newest matches, best first."""
+        # A story saved without signals (a raw fixture) may have no summary yet.
+        relevance = (
+            Coalesce(SearchRank(F("search_summary"), self.any_term), 0.0) + BODY_MATCH
+        )
+        freshness = 1 + AgeInDays("published_at", timezone.now()) / FRESH_DAYS
+        # Ranking reads every candidate, so only the newest matches are candidates: a
+        # word in most stories would otherwise rank most of the archive. Scored as
+        # they are found, and sorted here: no second visit to their rows.
+        newest = (
+            self.queryset.prefetch_related(None)
+            .filter(search_vector=self.search_query)
+            .annotate(score=relevance / freshness)
+            .order_by("-published_at", "-pk")
+            .values_list("pk", "score")[:MAX_RANKED]
+        )
+        # A stable sort: among equal scores, the newest stays first.
+        return [pk for pk, score in sorted(newest, key=lambda row: -row[1])]
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        # A story unpublished since the ranking is left out.
+        stories = self.queryset.filter(pk__in=ids).defer(*BIG_FIELDS).order_by()
+        by_id = {story.pk: story for story in stories.annotate(snippet=self._snippet())}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    def _snippet(self):
+        # The body, or the dek of a story without one.
+        text = Coalesce(NullIf("body_text", Value("")), "dek", output_field=TextField())
+        return SearchHeadline(
+            SnippetWindow(text, self.words),
+            self.any_term,
+            config=CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            # ts_headline gives a word found alone the fewest words it may.
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS - 5,
+        )
+
+
+# A results page never shows them, and they are most of a story's row.
+BIG_FIELDS = ["body", "body_text", "search_vector", "search_summary"]
 
 
 def query_terms(query):
@@ -204,9 +344,13 @@ def _search_words(queryset, query):
     in_headline = Q()
     for term in wanted:
         in_headline |= Q(headline__icontains=term)
-    return queryset.annotate(
-        rank=Case(When(in_headline, then=1), default=0, output_field=IntegerField())
-    ).order_by("-rank", "-published_at", "-pk")
+    return (
+        queryset.defer(*(field for field in BIG_FIELDS if field != "body_text"))
+        .annotate(
+            rank=Case(When(in_headline, then=1), default=0, output_field=IntegerField())
+        )
+        .order_by("-rank", "-published_at", "-pk")
+    )
 
 
 def snippet_html(article, query):

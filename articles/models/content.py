@@ -203,6 +203,8 @@ class Article(models.Model):
     body_text = models.TextField(editable=False, blank=True, default="")
     # PostgreSQL only: the weighted search document, kept fresh by articles.search.
     search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only: the same without the body, small enough to rank matches by.
+    search_summary = SearchVectorField(null=True, editable=False)
     lead_image = models.ForeignKey(
         Image,
         verbose_name=_("lead image"),
