@@ -275,14 +275,22 @@ class RankedMatches:
     def __len__(self):
         return len(self.ids)
 
+    def __iter__(self):
+        # Without it, Python would iterate by index: a query per story.
+        return iter(self[:])
+
     def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        ids = self.ids[index]
+        ids = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
+        stories = (
+            self.queryset.filter(pk__in=ids)
+            .defer(*BIG_FIELDS)
+            .annotate(snippet=self._snippet())
+            .order_by()
+        )
+        by_id = {story.pk: story for story in stories}
         # A story unpublished since the ranking is left out.
-        stories = self.queryset.filter(pk__in=ids).defer(*BIG_FIELDS).order_by()
-        by_id = {story.pk: story for story in stories.annotate(snippet=self._snippet())}
-        return [by_id[pk] for pk in ids if pk in by_id]
+        found = [by_id[pk] for pk in ids if pk in by_id]
+        return found if isinstance(index, slice) else found[0]
 
     def _snippet(self):
         # The body, or the dek of a story without one.

@@ -311,3 +311,21 @@ def test_results_are_drawn_without_loading_bodies(client):
     deferred = story.get_deferred_fields()
     assert {"body", "search_vector", "search_summary"} <= deferred
     assert ("body_text" in deferred) == (connection.vendor == "postgresql")
+
+
+def test_search_results_can_be_listed_whole(django_assert_max_num_queries):
+    """The paginator slices the results; listing them all is one page, not a query
+    per story (PostgreSQL: the ranking, the stories, their bylines)."""
+    from articles import search
+
+    for n in range(4):
+        make_article(headline=f"Harbor story {n}")
+    matches = search.search(Article.objects.published().for_listing(), "harbor")
+    with django_assert_max_num_queries(3):
+        found = list(matches)
+        assert [story.headline for story in found] == [
+            "Harbor story 0",
+            "Harbor story 1",
+            "Harbor story 2",
+            "Harbor story 3",
+        ]
