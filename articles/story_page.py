@@ -11,7 +11,6 @@ authors, categories, tags and pictures the story has:
 6. "More from" its lead author and related stories, in one query.
 """
 
-from django.db import connection
 from django.db.models import (
     Exists,
     OuterRef,
@@ -21,21 +20,12 @@ from django.db.models import (
 )
 from taggit.models import Tag, TaggedItem
 
+from . import story_links_sql
 from .inline_images import placed_image_ids
 from .models import Article, Byline, Category, Correction, InlineImage
 
 MORE_FROM_AUTHOR = 3
 RELATED_STORIES = 4
-# What a story link in "More from" and "Related" shows.
-LINK_FIELDS = [
-    "pk",
-    "headline",
-    "slug",
-    "published_at",
-    "primary_category",
-    "primary_category__name",
-    "primary_category__slug",
-]
 
 
 def story_tags():
@@ -148,33 +138,26 @@ def more_and_related(article, lead_author):
     an index answers (the newest few by the author, sharing a tag, in the section),
     so the cost does not grow with the archive; the parts are marked, so no row
     needs a subquery to say which list it may join, and put in order here.
+
+    The query is written in SQL (story_links_sql.py): built with the ORM, its three
+    sliced parts cost some 3 ms of Python to compile on every uncached story page,
+    ten times what running it costs.
     """
-    others = (
-        Article.objects.published()
-        .exclude(pk=article.pk)
-        .order_by("-published_at", "-pk")
-    )
     tag_ids = [tag.pk for tag in article.tags.all()]
-    parts = []
-    if lead_author:
-        parts.append((BY_AUTHOR, others.by_author(lead_author)[:MORE_FROM_AUTHOR]))
-    if tag_ids:
-        # Enough that some remain after those listed under "More from".
-        sharing = story_tags().filter(tag_id__in=tag_ids).values("object_id")
-        shown = MORE_FROM_AUTHOR + RELATED_STORIES
-        parts.append((SHARES_TAG, others.filter(pk__in=sharing)[:shown]))
-    if article.primary_category_id:
-        # Enough that seven not sharing a tag remain, when fewer than seven share one
-        # (when more do, they alone fill the list).
-        shown = 2 * (MORE_FROM_AUTHOR + RELATED_STORIES) - 1
-        in_section = others.filter(primary_category=article.primary_category_id)
-        parts.append((IN_SECTION, in_section[:shown]))
-    if not parts:
-        return [], []
-    parts = [_story_links(mark, part) for mark, part in parts]
     marks = {}  # story id: the marks of the parts that found it
     rows = {}  # story id: what its link shows
-    for mark, pk, *link in parts[0].union(*parts[1:], all=True):
+    for mark, pk, *link in story_links_sql.candidates(
+        story=article.pk,
+        author=lead_author.pk if lead_author else None,
+        tags=tag_ids,
+        section=article.primary_category_id,
+        more_from_author=MORE_FROM_AUTHOR,
+        # Enough that some remain after those listed under "More from".
+        sharing_tag=MORE_FROM_AUTHOR + RELATED_STORIES,
+        # Enough that seven not sharing a tag remain, when fewer than seven share one
+        # (when more do, they alone fill the list).
+        in_section=2 * (MORE_FROM_AUTHOR + RELATED_STORIES) - 1,
+    ):
         marks.setdefault(pk, set()).add(mark)
         rows[pk] = link
     # Newest first: by publish time, then id.
@@ -191,20 +174,7 @@ def more_and_related(article, lead_author):
     )
 
 
-# Which part of more_and_related's query found a story.
-BY_AUTHOR, SHARES_TAG, IN_SECTION = "author", "tag", "section"
-
-
-def _story_links(mark, stories):
-    """`stories` (sliced) as rows of what a story link shows, marked with `mark`.
-
-    PostgreSQL takes a sliced part in a UNION as it is. SQLite cannot slice the
-    parts of a compound query, so there each part picks its stories by an IN over
-    the slice.
-    """
-    if not connection.features.supports_slicing_ordering_in_compound:
-        stories = Article.objects.filter(pk__in=stories.values("pk")).order_by()
-    return stories.values_list(Value(mark), *LINK_FIELDS)
+BY_AUTHOR, SHARES_TAG = story_links_sql.BY_AUTHOR, story_links_sql.SHARES_TAG
 
 
 def _story_link(pk, headline, slug, published_at, section_id, name, section_slug):

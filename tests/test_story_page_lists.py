@@ -45,8 +45,11 @@ def test_the_lists_match_their_definitions(seed):
             primary_category=chance.choice(sections),
             authors=chance.sample(authors, chance.randint(1, 2)),
             tags=chance.sample(["a", "b", "c", "d", "e", "f"], chance.randint(0, 2)),
-            published_at=now - timedelta(hours=chance.randint(1, 500)),
-            status=chance.choice([Article.Status.PUBLISHED] * 5 + ["draft"]),
+            # Some in the future: scheduled, not public yet.
+            published_at=now - timedelta(hours=chance.randint(-48, 500)),
+            status=chance.choice(
+                [Article.Status.PUBLISHED] * 5 + ["draft", "unpublished"]
+            ),
         )
         for _ in range(40)
     ]
