@@ -3,7 +3,7 @@ What the story page shows, fetched in a fixed handful of queries, however many
 authors, categories, tags and pictures the story has:
 
 1. the story, with its section and pictures (and whether it has corrections);
-2. its bylines, with authors and headshots;
+2. its bylines, with their authors;
 3. its labels: the categories it is filed under, its tags and the site's navigation
    sections, all small rows of the same shape, in one query;
 4. the pictures placed in its body, only if it places any;
@@ -46,7 +46,7 @@ def story_queryset(stories):
         .prefetch_related(
             Prefetch(
                 "bylines",
-                queryset=Byline.objects.select_related("author__headshot"),
+                queryset=Byline.objects.select_related("author"),
             )
         )
         .annotate(
