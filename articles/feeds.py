@@ -103,7 +103,7 @@ class LatestStoriesFeed(Feed):
         return (
             self.get_stories(obj)
             .published()
-            .for_listing()
+            .for_listing(keep=["body"])
             .prefetch_related(
                 "categories",
                 "tags",

@@ -135,7 +135,9 @@ class SearchView(StoryListMixin, ListView):
     def get_queryset(self):
         if not self.has_words:
             return Article.objects.none()
-        return search.search(super().get_queryset(), self.query)
+        # Snippets are cut from the plain text where the database cannot draw them.
+        stories = self.get_stories().published().for_listing(keep=["body_text"])
+        return search.search(stories, self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(

@@ -167,13 +167,23 @@ class ArticleQuerySet(models.QuerySet):
         """Stories tagged with `tag`."""
         return self.filter(tags=tag)
 
-    def for_listing(self):
-        """What a story card needs: section, lead image and ordered bylines."""
-        return self.select_related("primary_category", "lead_image").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+    def for_listing(self, keep=()):
+        """What a story card needs: section, lead image and ordered bylines.
+
+        The body, its plain text and the search vectors are left out unless named in
+        `keep`: a card shows none of them, and they are the bulk of a story's row.
+        """
+        return (
+            self.select_related("primary_category", "lead_image")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+            )
+            .defer(*(field for field in BULKY_FIELDS if field not in keep))
         )
 
 
+# The bulk of a story's row, which lists of stories do without (see for_listing).
+BULKY_FIELDS = ["body", "body_text", "search_vector", "search_summary"]
 WORDS_PER_MINUTE = 230
 
 
