@@ -283,7 +283,8 @@ class RankedMatches:
         ids = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
         stories = (
             self.queryset.filter(pk__in=ids)
-            .defer(*BIG_FIELDS)
+            # The database cuts the snippet: the plain text need not come back.
+            .defer("body_text")
             .annotate(snippet=self._snippet())
             .order_by()
         )
@@ -305,10 +306,6 @@ class RankedMatches:
             max_words=SNIPPET_WORDS,
             min_words=SNIPPET_WORDS - 5,
         )
-
-
-# A results page never shows them, and they are most of a story's row.
-BIG_FIELDS = ["body", "body_text", "search_vector", "search_summary"]
 
 
 def query_terms(query):
@@ -352,13 +349,9 @@ def _search_words(queryset, query):
     in_headline = Q()
     for term in wanted:
         in_headline |= Q(headline__icontains=term)
-    return (
-        queryset.defer(*(field for field in BIG_FIELDS if field != "body_text"))
-        .annotate(
-            rank=Case(When(in_headline, then=1), default=0, output_field=IntegerField())
-        )
-        .order_by("-rank", "-published_at", "-pk")
-    )
+    return queryset.annotate(
+        rank=Case(When(in_headline, then=1), default=0, output_field=IntegerField())
+    ).order_by("-rank", "-published_at", "-pk")
 
 
 def snippet_html(article, query):

@@ -127,6 +127,11 @@ class SearchView(StoryListMixin, ListView):
     # for again and again. Browsers and a CDN may still keep them a little while.
     keep_page = False
 
+    def get_paginate_by(self, queryset):
+        # Each result is a story card with a snippet, and readers seldom look past
+        # the first few: ten a page, as search engines show.
+        return min(settings.NEWSROOM_STORIES_PER_PAGE, 10)
+
     def get(self, request, *args, **kwargs):
         self.query, self.query_was_cut = search.normalise_query(request.GET.get("q"))
         self.has_words = bool(search.query_words(self.query))

@@ -125,6 +125,15 @@ def test_results_are_paginated_and_keep_the_query(client, settings):
     assert len(results(client, "harbor", page=2)[1]) == 1
 
 
+def test_search_shows_ten_results_a_page(client, settings):
+    settings.NEWSROOM_STORIES_PER_PAGE = 20
+    for n in range(12):
+        make_article(headline=f"Harbor story {n}")
+    page, found = results(client, "harbor")
+    assert len(found) == 10
+    assert len(results(client, "harbor", page=2)[1]) == 2
+
+
 def test_postgres_search_is_backed_by_a_gin_index():
     """The migration builds the GIN index on PostgreSQL; SQLite has no such index."""
     with connection.cursor() as cursor:
