@@ -23,6 +23,7 @@ from taggit.models import Tag, TaggedItem
 from . import story_links_sql
 from .inline_images import placed_image_ids
 from .models import Article, Byline, Category, Correction, InlineImage
+from .story_links_sql import BY_AUTHOR, SHARES_TAG
 
 MORE_FROM_AUTHOR = 3
 RELATED_STORIES = 4
@@ -134,14 +135,8 @@ def more_and_related(article, lead_author):
 
     "More from": the lead author's newest stories. Related: stories sharing a tag,
     newest first, then the newest others in the section, leaving out those already
-    listed under "More from". Each list's candidates are found by a small part that
-    an index answers (the newest few by the author, sharing a tag, in the section),
-    so the cost does not grow with the archive; the parts are marked, so no row
-    needs a subquery to say which list it may join, and put in order here.
-
-    The query is written in SQL (story_links_sql.py): built with the ORM, its three
-    sliced parts cost some 3 ms of Python to compile on every uncached story page,
-    ten times what running it costs.
+    listed under "More from". The candidates come marked with the part of the query
+    that found them (see story_links_sql.py) and are put in order here.
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
     marks = {}  # story id: the marks of the parts that found it
@@ -172,9 +167,6 @@ def more_and_related(article, lead_author):
         [_story_link(pk, *rows[pk]) for pk in more],
         [_story_link(pk, *rows[pk]) for pk in related],
     )
-
-
-BY_AUTHOR, SHARES_TAG = story_links_sql.BY_AUTHOR, story_links_sql.SHARES_TAG
 
 
 def _story_link(pk, headline, slug, published_at, section_id, name, section_slug):
