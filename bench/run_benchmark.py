@@ -139,6 +139,11 @@ def measure_size(size, workdir, processes):
     paths = costs["pages"]
     result = {"size": size, "costs": costs, "postgres": postgres}
 
+    # The floor before the pages as well as after them: the machine's speed can
+    # drift over the minutes between (a shared host), and the pages are compared
+    # with the mean of the two.
+    floor_before = measure_floor(processes)
+
     say("uncached: every request renders the page")
     flush_cache()
     url = start_gunicorn(processes, "newsroom-uncached", uncached(env))
@@ -179,11 +184,12 @@ def measure_size(size, workdir, processes):
     result["references"] = measure_references(
         workdir / f"references-{size}", processes, paths["story"], story_html
     )
+    result["references"]["floor_before"] = floor_before
     return result
 
 
-def measure_references(workdir, processes, story_path, html):
-    say("references: the Django floor, then nginx sending the story page from disk")
+def measure_floor(processes):
+    """The Django floor: one view returning a short string, same gunicorn settings."""
     floor_url = start_gunicorn(
         processes,
         "floor",
@@ -193,6 +199,12 @@ def measure_references(workdir, processes, story_path, html):
     floor = wrk(floor_url + "/", seconds=SECONDS, warmup=WARMUP)
     processes.stop("floor")
     say(f"  floor    {floor['rps']:8.0f} requests/s")
+    return floor
+
+
+def measure_references(workdir, processes, story_path, html):
+    say("references: the Django floor, then nginx sending the story page from disk")
+    floor = measure_floor(processes)
 
     docroot = workdir / "docroot"
     page = docroot / story_path.strip("/") / "index.html"
