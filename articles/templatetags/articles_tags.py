@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from articles import inline_images, renditions
 from articles.sanitize import clean_body
@@ -60,7 +61,7 @@ def share_links(url, title):
     both = urlencode({"url": url, "text": title})
     return [
         (
-            "Email",
+            _("Email"),
             "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
         ),
         (
@@ -108,14 +109,14 @@ def byline_links(bylines):
     if len(links) == 1:
         names = links[0]
     elif len(links) == 2:
-        names = format_html("{} and {}", *links)
+        names = format_html(_("{} and {}"), *links)
     else:
         names = format_html(
-            "{}, and {}",
+            _("{}, and {}"),
             format_html_join(", ", "{}", ((link,) for link in links[:-1])),
             links[-1],
         )
-    return format_html("By {}", names)
+    return format_html(_("By {}"), names)
 
 
 # Built here rather than by an included template: a list page draws twenty of these,
