@@ -24,6 +24,7 @@ words (bench/EXPLAIN.md):
 import functools
 import operator
 import re
+import string
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import StringAgg
@@ -194,44 +195,60 @@ class SnippetWindow(Func):
     SNIPPET_LEAD before the first mention of one of `words`, in whole words.
 
     ts_headline reads every word of what it is given, and a whole body took half a
-    millisecond a story. The first mention is a cheap guess, found in SQL: the words'
-    stems, as they are or capitalised, looked for in the text. A stem usually starts
-    the words it stands for ("harbor" in "Harbors"); where none is found, the window
-    is the start of the text.
+    millisecond a story. The first mention is a cheap guess, found in SQL: the first
+    word, whatever its case, that starts with one of the words searched for or one of
+    their stems ("polici" does not start "policy", nor "policy" "policies"). A guess
+    can still miss (a stem starting another word: "citi" in "citizens"); a window in
+    which the query matches nothing is given up for the whole text, so a snippet
+    always shows its match.
     """
 
     output_field = TextField()
     template = r"""(
         SELECT CASE
+            WHEN NOT to_tsvector(story.config, part.text) @@ story.query THEN story.text
             WHEN found.start = 1 THEN part.text
             ELSE regexp_replace(part.text, '^\S*\s+', '')  -- a word cut short
         END
-        FROM (SELECT %(expressions)s AS text) AS story,
+        FROM (
+            SELECT %(text)s AS text, %(query)s AS query,
+                %%s::regconfig AS config, %%s::text AS words
+        ) AS story,
+        LATERAL (
+            SELECT string_agg(DISTINCT form, '|') AS pattern FROM (
+                SELECT unnest(tsvector_to_array(to_tsvector(story.config, story.words)))
+                UNION
+                SELECT lower(word)
+                FROM regexp_split_to_table(story.words, '\W+') AS word
+            ) AS forms(form)
+            WHERE form <> ''
+        ) AS alternatives,
         LATERAL (
             SELECT greatest(
-                coalesce(min(nullif(strpos(story.text, form), 0)), 1) - %(lead)s, 1
+                coalesce(length(substring(
+                    story.text FROM '(?i)^(.*?)\m(?:' || alternatives.pattern || ')'
+                )), 0) + 1 - %(lead)s,
+                1
             ) AS start
-            FROM unnest(tsvector_to_array(to_tsvector(%(config)s, %(words)s))) AS stem,
-                LATERAL (VALUES (stem), (initcap(stem))) AS forms(form)
         ) AS found,
         LATERAL (SELECT substr(story.text, found.start, %(chars)s) AS text) AS part
     )"""
 
-    def __init__(self, text, words):
-        super().__init__(text)
+    def __init__(self, text, query, words):
+        super().__init__(text, query)
         self.words = words
 
     def as_sql(self, compiler, connection, **extra):
-        sql, params = super().as_sql(
-            compiler,
-            connection,
-            chars=int(SNIPPET_CHARS),
-            lead=int(SNIPPET_LEAD),
-            config="%s::regconfig",
-            words="%s",
-            **extra,
-        )
-        return sql, (*params, CONFIG, self.words)
+        text, query = self.get_source_expressions()
+        text_sql, text_params = compiler.compile(text)
+        query_sql, query_params = compiler.compile(query)
+        sql = self.template % {
+            "text": text_sql,
+            "query": query_sql,
+            "lead": int(SNIPPET_LEAD),
+            "chars": int(SNIPPET_CHARS),
+        }
+        return sql, (*text_params, *query_params, CONFIG, self.words)
 
 
 class RankedMatches:
@@ -297,7 +314,7 @@ class RankedMatches:
         # The body, or the dek of a story without one.
         text = Coalesce(NullIf("body_text", Value("")), "dek", output_field=TextField())
         return SearchHeadline(
-            SnippetWindow(text, self.words),
+            SnippetWindow(text, self.any_term, self.words),
             self.any_term,
             config=CONFIG,
             start_sel=START,
@@ -363,23 +380,27 @@ def snippet_html(article, query):
 
 
 def _excerpt(text, words):
-    """About SNIPPET_WORDS words of `text` around the first match, matches marked."""
+    """About SNIPPET_WORDS words of `text` around the first match, matches marked.
+
+    A match is a word that starts with one searched for ("Harbors" for "harbor");
+    only where there is none, one that contains it (as the search itself matched:
+    "art" in "started").
+    """
     tokens = text.split()
     lowered = [w.lower() for w in words]
-    first = next(
-        (
-            i
-            for i, token in enumerate(tokens)
-            if any(w in token.lower() for w in lowered)
-        ),
-        0,
-    )
+
+    def starts(token):
+        token = token.lower().lstrip(string.punctuation + "“‘")
+        return any(token.startswith(w) for w in lowered)
+
+    def contains(token):
+        return any(w in token.lower() for w in lowered)
+
+    is_match = starts if any(starts(token) for token in tokens) else contains
+    first = next((i for i, token in enumerate(tokens) if is_match(token)), 0)
     start = max(0, first - SNIPPET_WORDS // 3)
     chosen = tokens[start : start + SNIPPET_WORDS]
-    marked = [
-        f"{START}{token}{STOP}" if any(w in token.lower() for w in lowered) else token
-        for token in chosen
-    ]
+    marked = [f"{START}{token}{STOP}" if is_match(token) else token for token in chosen]
     prefix = "… " if start else ""
     suffix = " …" if start + SNIPPET_WORDS < len(tokens) else ""
     return prefix + " ".join(marked) + suffix

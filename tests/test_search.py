@@ -134,6 +134,30 @@ def test_search_shows_ten_results_a_page(client, settings):
     assert len(results(client, "harbor", page=2)[1]) == 2
 
 
+FILLER = " ".join(f"Filler sentence number {n} about nothing much." for n in range(60))
+
+
+@pytest.mark.parametrize(
+    "word, early, late",
+    [
+        # The stem ("polici") is not in the word as written.
+        ("policy", "", "The new policy takes effect in May."),
+        # A stem that starts other words earlier on ("art" in "started").
+        ("art", "It started quietly. ", "The art museum reopens in May."),
+        # Capitals in the query, and a word the stem starts ("citi", "Citizens").
+        ("CITY", "Citizens gathered. ", "The city council met in May."),
+        ("running", "A brunette runner waved. ", "The mayor is running again in May."),
+    ],
+)
+def test_a_snippet_shows_its_match_deep_in_a_long_body(client, word, early, late):
+    make_article(headline="Weekly roundup", body=f"<p>{early}{FILLER}</p><p>{late}</p>")
+    page, found = results(client, word)
+    snippet = page.cssselect(".search-results__snippet")[0]
+    marked = [mark.text_content().lower() for mark in snippet.cssselect("mark")]
+    assert marked and all(word.lower()[:3] in text for text in marked), marked
+    assert "may" in snippet.text_content().lower()
+
+
 def test_postgres_search_is_backed_by_a_gin_index():
     """The migration builds the GIN index on PostgreSQL; SQLite has no such index."""
     with connection.cursor() as cursor:
