@@ -23,6 +23,7 @@ from taggit.models import Tag, TaggedItem
 from . import story_links_sql
 from .inline_images import placed_image_ids
 from .models import Article, Byline, Category, Correction, InlineImage
+from .models.content import BULKY_FIELDS
 from .story_links_sql import BY_AUTHOR, SHARES_TAG
 
 MORE_FROM_AUTHOR = 3
@@ -42,8 +43,8 @@ def story_queryset(stories):
     """`stories` with what the story page needs from each story's own row."""
     return (
         stories.select_related("primary_category", "lead_image", "social_image")
-        # Never shown on the page; the search vector alone runs to kilobytes.
-        .defer("body_text", "search_vector")
+        # The search documents and plain text are never shown on the page.
+        .defer(*(field for field in BULKY_FIELDS if field != "body"))
         .prefetch_related(
             Prefetch(
                 "bylines",
@@ -102,9 +103,10 @@ def fetch_labels(article):
     further, tag_list, sections = [], [], []
     # No part may order itself in a union (SQLite refuses): models' own orderings off.
     rows = filed.order_by().union(navigation.order_by(), tags.order_by(), all=True)
-    # A handful of rows: put in order here rather than by the database.
+    # A handful of rows, put in order here: by position, then by name as a reader
+    # sorts it (case aside), whatever the database's collation.
     for kind, pk, name, slug, position, in_navigation in sorted(
-        rows, key=lambda row: (row[4], row[2])
+        rows, key=lambda row: (row[4], row[2].casefold())
     ):
         if kind == "tag":
             tag_list.append(Tag(pk=pk, name=name, slug=slug))

@@ -3,6 +3,7 @@ could notice reaches every page that shows it on the next request."""
 
 import logging
 import socket
+import threading
 import uuid
 import warnings
 from datetime import timedelta
@@ -13,8 +14,9 @@ import redis
 import time_machine
 from django.contrib.auth.models import User
 from django.core.cache import cache, caches
+from django.db import connection, transaction
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import timezone
 from django.utils.http import http_date
 from taggit.models import Tag
@@ -487,6 +489,70 @@ def test_a_scheduled_publication_redraws_the_state_without_raising_the_generatio
             assert scheduled.get_absolute_url() in text(client, "/")
         assert generation() == raised
         assert kept_state().next_publication == 0
+
+
+def in_another_thread(fetch):
+    """What `fetch()` returns when run by another reader, on a connection of its own
+    (outside this test's transaction)."""
+    found = {}
+
+    def run():
+        try:
+            found["content"] = fetch()
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=run)
+    reader.start()
+    return reader, found
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_drawn_before_a_publish_commits_is_not_served_after_it():
+    section = make_category(name="Politics", slug="politics", is_in_navigation=True)
+    scoop = make_article(headline="Fresh scoop", primary_category=section)
+    scoop.status = Article.Status.DRAFT
+    scoop.save()
+    assert b"Fresh scoop" not in Client().get("/").content
+    with transaction.atomic():
+        scoop.status = Article.Status.PUBLISHED
+        scoop.save()
+        # Readers in between see (and keep) the home page as it was before the commit.
+        for _ in range(2):
+            reader, found = in_another_thread(lambda: Client().get("/").content)
+            reader.join()
+            assert b"Fresh scoop" not in found["content"]
+    assert b"Fresh scoop" in Client().get("/").content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_reader_keeping_its_page_after_a_publish_does_not_hide_it(
+    monkeypatch,
+):
+    section = make_category(name="Politics", slug="politics", is_in_navigation=True)
+    scoop = make_article(headline="Fresh scoop", primary_category=section)
+    scoop.status = Article.Status.DRAFT
+    scoop.save()
+    Client().get("/")
+    drawn, carry_on = threading.Event(), threading.Event()
+    keep = page_cache._kept
+
+    def keep_slowly(response, state):
+        drawn.set()
+        carry_on.wait(10)
+        return keep(response, state)
+
+    monkeypatch.setattr(page_cache, "_kept", keep_slowly)
+    page_cache.content_changed()  # the home page is drawn afresh by the next reader
+    reader, found = in_another_thread(lambda: Client().get("/").content)
+    drawn.wait(10)  # drawn before the publish; kept after it commits
+    scoop.status = Article.Status.PUBLISHED
+    scoop.save()
+    carry_on.set()
+    reader.join()
+    assert b"Fresh scoop" not in found["content"]
+    monkeypatch.setattr(page_cache, "_kept", keep)
+    assert b"Fresh scoop" in Client().get("/").content
 
 
 def test_a_kept_page_carries_the_headers_of_a_fresh_one(client, story):
