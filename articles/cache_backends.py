@@ -166,10 +166,15 @@ class FailOpenRedisCache(RedisCache):
         return super().clear()
 
     def incr(self, key, delta=1, version=None):
-        # Django's answer for a key it cannot find: callers already handle it.
+        """Tried even within the few seconds after a failure: a counter is raised to
+        tell every process that something changed (a publish), and a Redis that
+        failed this process a moment ago may be there for the others."""
+        global _down_until
         try:
-            _check()
-            return super().incr(key, delta, version)
+            value = super().incr(key, delta, version)
         except (ConnectionError, TimeoutError) as error:
             _failed(error)
+            # Django's answer for a key it cannot find: callers already handle it.
             raise ValueError(f"Key '{key}' cannot be reached.") from error
+        _down_until = 0.0  # it answered: back to using it
+        return value
