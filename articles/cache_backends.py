@@ -6,7 +6,9 @@ the cache answers 500. A newsroom's pages matter more than their cache: this bac
 logs the failure and behaves as an empty cache that keeps nothing, so pages are served
 uncached until Redis is back. After a failure it does not try Redis again for a few
 seconds, so that a Redis that times out rather than refuses slows no more than one
-request in that while, and the log gets one warning, not one per request.
+request in that while, and the log gets one warning, not one per request. The one
+exception is raising a counter (incr), which is how a publish tells the other servers:
+it is always tried.
 """
 
 import functools
