@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -48,30 +48,7 @@ class SectionSitemap(Sitemap):
     changefreq = "hourly"
 
     def items(self):
-        # Sections with a public story filed under them (primary section or further
-        # category), asked section by section and stopping at the first public story:
-        # an index probe each (article_section_public_idx, migration 0013; the
-        # categories table's category index), whatever the size of the archive. An
-        # IN or EXISTS would be answered by reading the whole public index.
-        public = Article.objects.published()
-        primary = (
-            public.filter(primary_category=OuterRef("pk"))
-            .order_by("-published_at")
-            .values("pk")[:1]
-        )
-        # The story is checked row by row from the section's filings: written as IN
-        # or a join, PostgreSQL walks the public stories instead.
-        public_story = public.filter(pk=OuterRef("article_id")).order_by().values("pk")
-        further = (
-            Article.categories.through.objects.filter(category=OuterRef("pk"))
-            .alias(public_story=Subquery(public_story))
-            .filter(public_story__isnull=False)
-            .order_by()
-            .values("pk")[:1]
-        )
-        return Category.objects.alias(
-            primary_story=Subquery(primary), further_story=Subquery(further)
-        ).filter(Q(primary_story__isnull=False) | Q(further_story__isnull=False))
+        return Category.objects.with_public_stories()
 
 
 class AuthorSitemap(Sitemap):

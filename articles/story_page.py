@@ -23,7 +23,6 @@ from taggit.models import Tag, TaggedItem
 from . import story_links_sql
 from .inline_images import placed_image_ids
 from .models import Article, Byline, Category, Correction, InlineImage
-from .models.content import BULKY_FIELDS
 from .story_links_sql import BY_AUTHOR, SHARES_TAG
 
 MORE_FROM_AUTHOR = 3
@@ -43,8 +42,8 @@ def story_queryset(stories):
     """`stories` with what the story page needs from each story's own row."""
     return (
         stories.select_related("primary_category", "lead_image", "social_image")
-        # The search documents and plain text are never shown on the page.
-        .defer(*(field for field in BULKY_FIELDS if field != "body"))
+        # The page shows the body, but not its plain text or search documents.
+        .without_bulk(keep=["body"])
         .prefetch_related(
             Prefetch(
                 "bylines",
