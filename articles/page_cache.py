@@ -283,19 +283,16 @@ def public_page(view=None, *, keep=True):
             key = None
         if kept is not None:
             return answer(request, _from_kept(kept), state)
-        else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if not _is_shareable(request, response):
-                return _for_one_reader(response)
-            set_response_etag(response)
-            # Unchanged since the state was drawn (to the second: HTTP's own grain).
-            response["Last-Modified"] = http_date(state.since)
-            if key:
-                cache.set(
-                    key, _kept(response, state), settings.NEWSROOM_PAGE_CACHE_SECONDS
-                )
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if not _is_shareable(request, response):
+            return _for_one_reader(response)
+        set_response_etag(response)
+        # Unchanged since the state was drawn (to the second: HTTP's own grain).
+        response["Last-Modified"] = http_date(state.since)
+        if key:
+            cache.set(key, _kept(response, state), settings.NEWSROOM_PAGE_CACHE_SECONDS)
         return answer(request, response, state)
 
     return wrapper
