@@ -100,10 +100,11 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
-# SQLite in the project folder unless DATABASE_URL says otherwise (postgres://…).
+# SQLite in the project folder unless DATABASE_URL says otherwise (postgres://…). An
+# empty DATABASE_URL (a blanked line in .env) counts as unset.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(env("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

@@ -68,6 +68,10 @@ def test_sqlite_by_default_and_postgres_from_database_url():
     assert settings_value("DATABASES['default']['ENGINE']") == (
         "django.db.backends.sqlite3"
     )
+    # A blanked line in .env is no database address.
+    assert settings_value("DATABASES['default']['ENGINE']", DATABASE_URL="") == (
+        "django.db.backends.sqlite3"
+    )
     engine = settings_value(
         "DATABASES['default']['ENGINE']",
         DATABASE_URL="postgres://newsroom@db.example.org:5432/newsroom",
