@@ -1,6 +1,6 @@
 """Middleware of the public site."""
 
-from django.utils.cache import patch_cache_control
+from .page_cache import private
 
 
 class PrivateByDefault:
@@ -21,7 +21,5 @@ class PrivateByDefault:
         response = self.get_response(request)
         cache_control = response.get("Cache-Control", "")
         if not cache_control or (response.cookies and "public" in cache_control):
-            if cache_control:
-                del response["Cache-Control"]
-            patch_cache_control(response, private=True, no_store=True)
+            private(response)
         return response
