@@ -145,6 +145,24 @@ def test_publishing_says_exactly_what_is_missing(client, people):
     assert Article.objects.get(pk=story.pk).status == Article.Status.READY
 
 
+@pytest.mark.parametrize("total", ["abc", "-1", "1000000000"])
+def test_a_tampered_byline_count_is_refused_not_crashed_on(client, people, total):
+    client.force_login(people["editor"])
+    story = complete_story(status=Article.Status.READY, dek="A dek.")
+    response = change(
+        client,
+        story,
+        status="published",
+        headline="What I typed",
+        **{"bylines-TOTAL_FORMS": total},
+    )
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.content)
+    assert page.cssselect(".errornote, .errorlist")
+    assert page.cssselect("#id_headline")[0].get("value") == "What I typed"
+    assert Article.objects.get(pk=story.pk).status == Article.Status.READY
+
+
 def test_the_publish_action_refuses_incomplete_stories_by_name(client, people):
     client.force_login(people["editor"])
     ready = complete_story(status=Article.Status.READY, published_at=None)

@@ -3,6 +3,7 @@ mark), the stale-form check and the workflow checks made on saving."""
 
 from django import forms
 from django.contrib import admin
+from django.forms import formsets
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,8 +128,18 @@ class ArticleAdminForm(forms.ModelForm):
         return self.instance.status if self.instance.pk else None
 
     def posted_byline_count(self):
-        """Bylines in the inline as submitted (the formset is checked after us)."""
-        total = int(self.data.get("bylines-TOTAL_FORMS") or 0)
+        """Bylines in the inline as submitted (the formset is checked after us).
+
+        The row count is as posted: one that is not a number, or more rows than any
+        formset takes, counts none here, and the formset then refuses it as tampered
+        with (rather than a crash, or a loop over a billion rows).
+        """
+        try:
+            total = int(self.data.get("bylines-TOTAL_FORMS") or 0)
+        except ValueError:
+            total = 0
+        if not 0 <= total <= formsets.DEFAULT_MAX_NUM:
+            total = 0
         return sum(
             1
             for i in range(total)
