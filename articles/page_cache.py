@@ -11,6 +11,17 @@ changes pages without any write, so the state also records when the next schedul
 publication is (found with one indexed query by whoever draws the state), and is
 drawn anew, with the same effect, once that time has passed.
 
+A change is also written down in the database, in the same transaction as the
+change itself (delivery.models.Invalidation, an outbox), and marked applied once the
+generation has been raised for it. A raise that fails (Redis frozen, partitioned or
+restarting, or the process dying between the commit and the raise) is therefore never
+lost: the state records the newest change it accounts for, and is trusted only for
+VERIFY_SECONDS after someone last checked the outbox. The first reader after that
+checks it again (two index probes, about once a second for the whole site); a change
+still pending, or newer than the state (a Redis restored from an older snapshot),
+raises the generation before any page is served. So no page rendered before a change
+is served more than VERIFY_SECONDS after it, whatever Redis went through.
+
 A kept page costs one trip to the cache: the generation, the state and the page are
 read together (one MGET), and the page is served only if all three agree. Anything
 else (a writer between raising the generation and recording its state, a state lost
@@ -27,14 +38,16 @@ never past the next scheduled publication.
 
 import functools
 import hashlib
+import logging
 import random
 import time
+from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
@@ -44,6 +57,10 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import http_date, parse_http_date_safe
+
+from delivery.models import Invalidation
+
+logger = logging.getLogger(__name__)
 
 # The content generation: a counter, raised by writers only.
 GENERATION_KEY = "pages:generation"
@@ -57,6 +74,12 @@ STATE_SECONDS = 24 * 3600
 # each process has a cache of its own (local memory), so that a change made through
 # another process is learnt of soon (the state is then drawn again every few seconds).
 PROVISIONAL_SECONDS = 5
+# How long a state is trusted without checking the outbox for changes the cache may
+# have missed: the longest a page rendered before a change can be served after it,
+# should Redis miss that change's raise.
+VERIFY_SECONDS = 1.0
+# Applied invalidations are kept this long (the newest always), then pruned.
+APPLIED_KEPT_DAYS = 7
 # Headers of a kept page worth keeping with it (Date, Vary and Cache-Control are set
 # again on each answer).
 KEPT_HEADERS = (
@@ -86,6 +109,15 @@ class SiteState(NamedTuple):
     # once, or before and after a scheduled publication): a page is served only
     # under the very drawing it was rendered under.
     drawing: int = 0
+    # The newest invalidation in the outbox when the state was drawn or last
+    # verified, and when that was (a timestamp).
+    watermark: int = 0
+    verified_at: float = 0.0
+
+    @property
+    def identity(self):
+        """What a kept page is kept under: re-verifying the state keeps it."""
+        return (self.generation, self.drawing)
 
     def seconds_to_next_publication(self):
         if not self.next_publication:
@@ -99,26 +131,81 @@ class SiteState(NamedTuple):
             or timezone.now().timestamp() < self.next_publication
         )
 
+    def needs_verifying(self):
+        return timezone.now().timestamp() - self.verified_at >= VERIFY_SECONDS
 
-def content_changed():
-    """Something public pages show has changed: forget every kept page, now and again
-    once the transaction commits (a page drawn in between, from the data as it was
-    before the commit, may have been kept under the first new generation)."""
-    _raise_generation(PROVISIONAL_SECONDS)
-    transaction.on_commit(_raise_generation)
+
+def content_changed(keys=("*",)):
+    """Something public pages show has changed: forget every kept page.
+
+    Written down in the outbox first, in the caller's transaction, so that the
+    invalidation commits with the change or not at all; applied to the cache once the
+    transaction commits (and, inside one, raised at once as well: a page drawn in
+    between, from the data as it was before the commit, is then forgotten by the
+    raise after it). If the cache cannot be told now, the next reader to verify the
+    state applies it (see site_state).
+    """
+    Invalidation.objects.create(keys=" ".join(keys))
+    if not transaction.get_autocommit():
+        _raise_generation(PROVISIONAL_SECONDS)
+    transaction.on_commit(apply_pending, robust=True)
+
+
+def apply_pending():
+    """Raise the generation for every invalidation not yet applied, and mark them
+    applied once it is raised."""
+    pending = list(Invalidation.objects.pending().values_list("pk", flat=True))
+    if pending:
+        _announce(pending)
+
+
+def _announce(pending):
+    """Start a new generation for the `pending` invalidations (ids) and mark them
+    applied: the new generation's state, or None if the cache could not be told (they
+    stay pending, for the next reader who verifies the state)."""
+    state = _raise_generation()
+    if state is None:
+        logger.warning(
+            "Could not invalidate cached pages for %s change(s): the cache is "
+            "unreachable. They stay in the outbox and are applied when it answers.",
+            len(pending),
+        )
+        return None
+    if pending:
+        Invalidation.objects.filter(pk__in=pending).update(applied_at=timezone.now())
+        if random.random() < 0.01:
+            prune_applied()
+    return state
+
+
+def prune_applied():
+    """Forget invalidations applied long ago, keeping the newest (its id is the
+    watermark states are compared with)."""
+    newest = Invalidation.objects.order_by("-pk").values("pk")[:1]
+    Invalidation.objects.applied().filter(
+        applied_at__lt=timezone.now() - timedelta(days=APPLIED_KEPT_DAYS)
+    ).exclude(pk__in=newest).delete()
+
+
+def _newest_invalidation():
+    return (
+        Invalidation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    )
 
 
 def _raise_generation(keep_state=STATE_SECONDS):
+    """Start a new content generation and record its state: that state, or None if
+    the cache could not be told."""
     try:
         generation = cache.incr(GENERATION_KEY)
     except ValueError:
-        # None kept (never read, or evicted): a fresh one is numbered after every
-        # earlier one, so it does just as well.
+        # None kept (never read, evicted, or the cache is down): a fresh one is
+        # numbered after every earlier one, so it does just as well.
         generation = _generation()
-        if generation is None:  # the cache is down; nothing is kept anyway
-            return
+        if generation is None:
+            return None
     # Drawn now, by the writer, so that readers need not ask the database.
-    _draw_state(generation, keep_state)
+    return _draw_state(generation, keep_state)
 
 
 def _generation():
@@ -142,9 +229,44 @@ def _draw_state(generation, keep=STATE_SECONDS):
     generation is no longer the counter's, and is drawn again.
     """
     since, next_publication = _state_now()
-    state = SiteState(generation, since, next_publication, random.getrandbits(63))
+    state = SiteState(
+        generation,
+        since,
+        next_publication,
+        random.getrandbits(63),
+        _newest_invalidation(),
+        since,
+    )
     cache.set(STATE_KEY, tuple(state), _state_seconds(keep))
     return state
+
+
+def _verify(state):
+    """`state`, checked against the outbox: the same state, trusted for another
+    VERIFY_SECONDS, if the cache has missed no change; else the state of a new
+    generation, under which no page rendered before is served.
+
+    A change the cache missed is one still pending (its raise failed, or its process
+    died before raising), or one newer than the state though marked applied (Redis
+    restored from a snapshot older than the raise). With the database unreachable,
+    nothing can change meanwhile: the state is served as it is.
+    """
+    try:
+        newest = _newest_invalidation()
+        pending = list(Invalidation.objects.pending().values_list("pk", flat=True))
+    except DatabaseError:
+        logger.warning("Could not check the invalidation outbox.", exc_info=True)
+        return state
+    if pending or newest > state.watermark:
+        # If the cache cannot be told either, serve nothing cached.
+        return _announce(pending) or SiteState(None, time_now(), 0)
+    verified = state._replace(watermark=newest, verified_at=time_now())
+    cache.set(STATE_KEY, tuple(verified), _state_seconds(STATE_SECONDS))
+    return verified
+
+
+def time_now():
+    return timezone.now().timestamp()
 
 
 def _state_seconds(wanted):
@@ -189,12 +311,15 @@ def site_state(page_key=None):
         if generation is None:  # the cache is down
             return SiteState(None, timezone.now().timestamp(), 0), None
     state = found.get(STATE_KEY)
-    if state is not None and SiteState(*state).is_current(generation):
-        kept = found.get(page_key)
-        if kept is not None and kept["state"] == state:
-            return SiteState(*state), kept
-        return SiteState(*state), None
-    return _draw_state(generation), None
+    if state is None or not SiteState(*state).is_current(generation):
+        return _draw_state(generation), None
+    state = SiteState(*state)
+    if state.needs_verifying():
+        state = _verify(state)
+    kept = found.get(page_key)
+    if kept is not None and kept["state"] == state.identity:
+        return state, kept
+    return state, None
 
 
 def page_key(request):
@@ -210,7 +335,7 @@ def _kept(response, state):
     # What CommonMiddleware gives a fresh page and a kept one, answered before it,
     # would lack; with it gunicorn sends the page as it is, not in chunks.
     headers["Content-Length"] = str(len(response.content))
-    return {"state": tuple(state), "content": response.content, "headers": headers}
+    return {"state": state.identity, "content": response.content, "headers": headers}
 
 
 def _from_kept(kept):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "reversion",
+    "delivery",
     "articles",
 ]
 

@@ -1,0 +1,42 @@
+"""What delivery keeps in the database: the outbox of invalidations."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class InvalidationQuerySet(models.QuerySet):
+    def pending(self):
+        """Invalidations committed but not yet applied to the cache."""
+        return self.filter(applied_at__isnull=True)
+
+    def applied(self):
+        return self.filter(applied_at__isnull=False)
+
+
+class Invalidation(models.Model):
+    """A change public pages must show, recorded in the same transaction as the
+    change itself, so that it is applied to the cache even if the cache was down,
+    or the process died, when the change was committed (see outbox.py)."""
+
+    # Space-separated dependency keys of the pages that show what changed; "*" is
+    # every page.
+    keys = models.TextField(default="*")
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvalidationQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Checked every second or so: a handful of rows, or none.
+            models.Index(
+                fields=["id"],
+                condition=Q(applied_at__isnull=True),
+                name="invalidation_pending_idx",
+            ),
+        ]
+
+    def __str__(self):
+        state = "applied" if self.applied_at else "pending"
+        return f"Invalidation {self.pk} of {self.keys} ({state})"
