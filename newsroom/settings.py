@@ -8,8 +8,10 @@ start without them. See the README for the full table of variables.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     # First, so that it sees every cookie the others set.
     "articles.middleware.PrivateByDefault",
     "django.middleware.security.SecurityMiddleware",
+    # Before the cached pages are answered, so that they carry the policy too.
+    "newsroom.content_security.ContentSecurityPolicy",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Static files answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -211,12 +215,60 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "extensions": {
             "PullQuote": "articles.body_editor.pull_quote_markup",
             "LibraryPicture": "articles.body_editor.library_picture_markup",
+            "StyleNonce": "articles.body_editor.no_markup",
         },
     }
 ]
 
 # How long a shared preview link of an unpublished story stays valid.
 NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))
+
+def url_origin(url):
+    """The scheme and host of an absolute URL (a CDN's), or None for a path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else None
+
+
+# Content-Security-Policy (django-csp). Public pages run only the site's own files:
+# no inline script (JSON-LD blocks are data, not script), no eval, no plugins, no
+# frames, and no page may frame them. NEWSROOM_CSP_FRAME_SRC and
+# NEWSROOM_CSP_SCRIPT_SRC add the origins that embeds (a video, a map) will need;
+# uploads served from another host (MEDIA_URL on a CDN) are allowed as images.
+NEWSROOM_CSP_FRAME_SRC = env_list("NEWSROOM_CSP_FRAME_SRC")
+NEWSROOM_CSP_SCRIPT_SRC = env_list("NEWSROOM_CSP_SCRIPT_SRC")
+NEWSROOM_CSP_REPORT_ONLY = env_bool("NEWSROOM_CSP_REPORT_ONLY")
+NEWSROOM_CSP_REPORT_URI = env("NEWSROOM_CSP_REPORT_URI")
+PUBLIC_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, *NEWSROOM_CSP_SCRIPT_SRC],
+    "style-src": [SELF],
+    "img-src": [SELF, *filter(None, [url_origin(MEDIA_URL)])],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "frame-src": NEWSROOM_CSP_FRAME_SRC or [NONE],
+}
+# The admin: as strict, except for what the story editor needs. Its import map (a
+# script) and Tiptap's base styles are inline, and carry the response's nonce. And
+# style attributes are allowed: the editor reads them in pasted text (Google Docs
+# marks bold with one) before the sanitiser drops them. Inline event handlers, in
+# pasted text or anywhere, stay blocked. No embeds in the admin.
+NEWSROOM_ADMIN_CSP_DIRECTIVES = {
+    **PUBLIC_CSP_DIRECTIVES,
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, NONCE],
+    "style-src-attr": [UNSAFE_INLINE],
+    "frame-src": [NONE],
+}
+if NEWSROOM_CSP_REPORT_URI:
+    PUBLIC_CSP_DIRECTIVES["report-uri"] = [NEWSROOM_CSP_REPORT_URI]
+    NEWSROOM_ADMIN_CSP_DIRECTIVES["report-uri"] = [NEWSROOM_CSP_REPORT_URI]
+# Report-only: browsers report what the policy would block, and block nothing.
+if NEWSROOM_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": PUBLIC_CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": PUBLIC_CSP_DIRECTIVES}
 
 # Production hardening whenever DEBUG is off; each can be switched for a TLS proxy.
 if env_bool("SECURE_PROXY_SSL_HEADER"):
