@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "articles",
     "accounts",
 ]
@@ -84,7 +86,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session's sign-in was checked with a code, and who needs one.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.RequireTwoFactor",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -257,6 +262,23 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 # deploy/nginx.conf it is 1; left at 0 there, every sign-in would seem to come from
 # nginx and share one count.
 NEWSROOM_TRUSTED_PROXIES = int(env("NEWSROOM_TRUSTED_PROXIES", "0"))
+
+# Two-factor sign-in (django-otp, TOTP): anyone on the staff may turn it on. Set to
+# `editors` (superusers and whoever may publish) or `staff` (everyone), it is
+# required: they reach the admin only after setting up an authenticator app.
+NEWSROOM_REQUIRE_2FA = env("NEWSROOM_REQUIRE_2FA", "").strip().lower()
+if NEWSROOM_REQUIRE_2FA in {"off", "false", "no", "0"}:
+    NEWSROOM_REQUIRE_2FA = ""
+if NEWSROOM_REQUIRE_2FA not in {"", "editors", "staff"}:
+    raise ImproperlyConfigured(
+        "NEWSROOM_REQUIRE_2FA is `editors`, `staff` or empty (off), "
+        f"not {NEWSROOM_REQUIRE_2FA!r}."
+    )
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
+# Codes stay out of django-axes' records of sign-ins and its log, like passwords
+# (and, as by default, usernames and addresses in the log).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 
 
 def url_origin(url):
