@@ -245,6 +245,9 @@ NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))
 # cool-off (0: until an administrator unlocks it, in the admin's Access attempts or
 # with `manage.py axes_reset_username`).
 AXES_FAILURE_LIMIT = int(env("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+if AXES_FAILURE_LIMIT < 1:
+    # 0 would lock everyone out at the first try, the right password included.
+    raise ImproperlyConfigured("NEWSROOM_LOGIN_FAILURE_LIMIT is 1 or more.")
 NEWSROOM_LOGIN_COOLOFF_MINUTES = int(env("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15"))
 AXES_COOLOFF_TIME = (
     timedelta(minutes=NEWSROOM_LOGIN_COOLOFF_MINUTES)

@@ -449,7 +449,20 @@ def test_a_session_begun_without_a_code_must_sign_in_again(client, people):
     assert not is_signed_in(client)
 
 
-def test_an_unknown_requirement_refuses_to_start():
-    result = run_manage("check", NEWSROOM_REQUIRE_2FA="everyone")
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "NEWSROOM_REQUIRE_2FA",
+            "everyone",
+            "NEWSROOM_REQUIRE_2FA is `editors`, `staff` or empty",
+        ),
+        ("NEWSROOM_LOGIN_FAILURE_LIMIT", "0", "NEWSROOM_LOGIN_FAILURE_LIMIT is 1"),
+    ],
+)
+def test_a_setting_that_makes_no_sense_refuses_to_start(variable, value, message):
+    """A mistyped requirement must not leave two-factor off unnoticed, and a limit
+    of 0 would lock everyone out."""
+    result = run_manage("check", **{variable: value})
     assert result.returncode != 0
-    assert "NEWSROOM_REQUIRE_2FA is `editors`, `staff` or empty" in result.stderr
+    assert message in result.stderr
