@@ -17,6 +17,7 @@ from .sanitize import clean_body
 # feeds only django-prose-editor's generated allow-list; ours is sanitize.py's.
 pull_quote_markup = html_tags(["aside"], {"aside": ["class"]})
 library_picture_markup = html_tags(["figure"], {"figure": ["data-image-id"]})
+no_markup = html_tags([])
 
 EXTENSIONS = {
     "Heading": {"levels": [2, 3]},
@@ -33,6 +34,7 @@ EXTENSIONS = {
     "LibraryPicture": {
         "thumbnailUrl": reverse_lazy("admin:articles_image_thumbnail", args=[0])
     },
+    "StyleNonce": True,
 }
 
 

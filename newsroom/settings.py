@@ -7,9 +7,12 @@ start without them. See the README for the full table of variables.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
@@ -61,14 +64,20 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "reversion",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "delivery",
     "articles",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     # First, so that it sees every cookie the others set.
     "articles.middleware.PrivateByDefault",
     "django.middleware.security.SecurityMiddleware",
+    # Before the cached pages are answered, so that they carry the policy too.
+    "newsroom.content_security.ContentSecurityPolicy",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Static files answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -78,7 +87,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session's sign-in was checked with a code, and who needs one.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.RequireTwoFactor",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -144,6 +158,12 @@ NEWSROOM_SHARED_CACHE_SECONDS = int(env("NEWSROOM_SHARED_CACHE_SECONDS", "600"))
 NEWSROOM_PAGE_CACHE_SECONDS = int(
     env("NEWSROOM_PAGE_CACHE_SECONDS", "600" if CACHE_URL else "0")
 )
+
+# django-axes first: it refuses a locked-out sign-in before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -212,12 +232,105 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "extensions": {
             "PullQuote": "articles.body_editor.pull_quote_markup",
             "LibraryPicture": "articles.body_editor.library_picture_markup",
+            "StyleNonce": "articles.body_editor.no_markup",
         },
     }
 ]
 
 # How long a shared preview link of an unpublished story stays valid.
 NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))
+
+# The admin login (django-axes). Failures are counted per username *and* address:
+# someone guessing at a colleague's password from elsewhere locks out only himself,
+# never her at her desk. A successful sign-in clears the count; a lock lasts the
+# cool-off (0: until an administrator unlocks it, in the admin's Access attempts or
+# with `manage.py axes_reset_username`).
+AXES_FAILURE_LIMIT = int(env("NEWSROOM_LOGIN_FAILURE_LIMIT", "5"))
+if AXES_FAILURE_LIMIT < 1:
+    # 0 would lock everyone out at the first try, the right password included.
+    raise ImproperlyConfigured("NEWSROOM_LOGIN_FAILURE_LIMIT is 1 or more.")
+NEWSROOM_LOGIN_COOLOFF_MINUTES = int(env("NEWSROOM_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = (
+    timedelta(minutes=NEWSROOM_LOGIN_COOLOFF_MINUTES)
+    if NEWSROOM_LOGIN_COOLOFF_MINUTES > 0
+    else None
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A try while locked out does not start the wait again: the page's minutes hold.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+# How many proxies of ours (nginx, a load balancer) stand in front of the app and
+# append to X-Forwarded-For; 0 reads the address from the connection. Behind
+# deploy/nginx.conf it is 1; left at 0 there, every sign-in would seem to come from
+# nginx and share one count.
+NEWSROOM_TRUSTED_PROXIES = int(env("NEWSROOM_TRUSTED_PROXIES", "0"))
+
+# Two-factor sign-in (django-otp, TOTP): anyone on the staff may turn it on. Set to
+# `editors` (superusers and whoever may publish) or `staff` (everyone), it is
+# required: they reach the admin only after setting up an authenticator app.
+NEWSROOM_REQUIRE_2FA = env("NEWSROOM_REQUIRE_2FA", "").strip().lower()
+if NEWSROOM_REQUIRE_2FA in {"off", "false", "no", "0"}:
+    NEWSROOM_REQUIRE_2FA = ""
+if NEWSROOM_REQUIRE_2FA not in {"", "editors", "staff"}:
+    raise ImproperlyConfigured(
+        "NEWSROOM_REQUIRE_2FA is `editors`, `staff` or empty (off), "
+        f"not {NEWSROOM_REQUIRE_2FA!r}."
+    )
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
+# Codes stay out of django-axes' records of sign-ins and its log, like passwords
+# (and, as by default, usernames and addresses in the log).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+
+
+def url_origin(url):
+    """The scheme and host of an absolute URL (a CDN's), or None for a path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else None
+
+
+# Content-Security-Policy (django-csp). Public pages run only the site's own files:
+# no inline script (JSON-LD blocks are data, not script), no eval, no plugins, no
+# frames, and no page may frame them. NEWSROOM_CSP_FRAME_SRC and
+# NEWSROOM_CSP_SCRIPT_SRC add the origins that embeds (a video, a map) will need;
+# uploads served from another host (MEDIA_URL on a CDN) are allowed as images.
+NEWSROOM_CSP_FRAME_SRC = env_list("NEWSROOM_CSP_FRAME_SRC")
+NEWSROOM_CSP_SCRIPT_SRC = env_list("NEWSROOM_CSP_SCRIPT_SRC")
+NEWSROOM_CSP_REPORT_ONLY = env_bool("NEWSROOM_CSP_REPORT_ONLY")
+NEWSROOM_CSP_REPORT_URI = env("NEWSROOM_CSP_REPORT_URI")
+PUBLIC_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, *NEWSROOM_CSP_SCRIPT_SRC],
+    "style-src": [SELF],
+    "img-src": [SELF, *filter(None, [url_origin(MEDIA_URL)])],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "frame-src": NEWSROOM_CSP_FRAME_SRC or [NONE],
+}
+# The admin: as strict, except for what the story editor needs. Its import map (a
+# script) and Tiptap's base styles are inline, and carry the response's nonce. And
+# style attributes are allowed: the editor reads them in pasted text (Google Docs
+# marks bold with one) before the sanitiser drops them. Inline event handlers, in
+# pasted text or anywhere, stay blocked. No embeds in the admin.
+NEWSROOM_ADMIN_CSP_DIRECTIVES = {
+    **PUBLIC_CSP_DIRECTIVES,
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, NONCE],
+    "style-src-attr": [UNSAFE_INLINE],
+    "frame-src": [NONE],
+}
+if NEWSROOM_CSP_REPORT_URI:
+    PUBLIC_CSP_DIRECTIVES["report-uri"] = [NEWSROOM_CSP_REPORT_URI]
+    NEWSROOM_ADMIN_CSP_DIRECTIVES["report-uri"] = [NEWSROOM_CSP_REPORT_URI]
+# Report-only: browsers report what the policy would block, and block nothing.
+if NEWSROOM_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": PUBLIC_CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": PUBLIC_CSP_DIRECTIVES}
 
 # Production hardening whenever DEBUG is off; each can be switched for a TLS proxy.
 if env_bool("SECURE_PROXY_SSL_HEADER"):

@@ -4,13 +4,18 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from accounts.forms import AdminLoginForm
 from articles.views import media_file
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} newsroom"
 admin.site.site_title = settings.NEWSROOM_SITE_NAME
 admin.site.index_title = "Newsroom"
+# The login asks for a two-factor code too, of those who have set one up.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
+    # Before the admin's own URLs, which would take "two-factor" for an app's name.
+    path("admin/two-factor/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]

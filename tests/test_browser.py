@@ -423,3 +423,71 @@ def role_group(name):
                 )
             )
     return group
+
+
+# Collects what the Content-Security-Policy blocked (or, report-only, would have).
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", event => {
+    window.cspViolations.push(
+        `${event.violatedDirective} blocked ${event.blockedURI || "inline"}` +
+        ` at ${event.sourceFile}:${event.lineNumber}`
+    );
+});
+"""
+
+
+def csp_violations(page):
+    return page.evaluate("window.cspViolations")
+
+
+def test_the_story_editor_works_under_the_admin_policy(live_server, page, admin_user):
+    """The story form, its rich-text editor, the picture picker and a save break no
+    rule of the admin's Content-Security-Policy."""
+    make_image(file=jpeg_file_for_picker(), title="Seawall at noon")
+    make_category(name="Climate")
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    log_in_as_admin(page, live_server)
+    response = page.goto(live_server.url + "/admin/articles/article/add/")
+    assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
+    editor = body_editor(page)
+    editor.click()
+    page.keyboard.type("Engineers want the ")
+    page.keyboard.press("Control+i")
+    page.keyboard.type("seawall")
+    page.keyboard.press("Control+i")
+    page.keyboard.type(" two feet higher.")
+    page.get_by_title("place a library picture").click()
+    page.locator(".select2-container--open .select2-search__field").fill("seawall")
+    page.locator(".select2-results__option .newsroom-picker-option").first.click()
+    page.get_by_role("button", name="Place in story").click()
+    assert editor.locator("figure.newsroom-placed-picture img").count() == 1
+    assert page.locator(".newsroom-length").inner_text().endswith("min to read")
+    page.locator("#id_headline").fill("The seawall, explained")
+    page.locator("#id_dek").fill("Two feet higher, and who pays.")
+    assert csp_violations(page) == []
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url("**/change/")
+    body_editor(page)
+    assert "<em>seawall</em>" in page.locator("#id_body").input_value()
+    assert csp_violations(page) == []
+
+
+def test_a_story_page_breaks_no_rule_of_the_public_policy(live_server, page):
+    """A public story page, with its lead image, picture in the body and JSON-LD,
+    loads fully under the public Content-Security-Policy."""
+    picture = make_image()
+    story = make_article(
+        headline="Ferry fares rise",
+        lead_image=make_image(),
+        body=f'<p>Fares rise.</p><figure data-image-id="{picture.pk}"></figure>',
+    )
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    response = page.goto(live_server.url + story.get_absolute_url())
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    pictures = page.locator("main figure img")
+    assert pictures.count() == 2
+    for picture in pictures.all():
+        picture.scroll_into_view_if_needed()
+        picture.evaluate("img => img.decode()")  # fails if the picture did not load
+    assert csp_violations(page) == []

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from js_asset import Media
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
@@ -296,6 +297,11 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
         story = context.get("original")
         status = story.status if story else Article.Status.DRAFT
         context["transitions"] = workflow.moves_for(request.user, status)
+        # The story editor's import map is an inline script: it carries this
+        # response's Content-Security-Policy nonce (newsroom/content_security.py).
+        context["media"] = Media.from_media(
+            context["media"], nonce=getattr(request, "csp_nonce", "")
+        )
         return super().render_change_form(request, context, add, change, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

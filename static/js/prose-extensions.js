@@ -2,8 +2,10 @@
 //   PullQuote       <aside class="pull-quote">…</aside>, a line lifted out of the story
 //   LibraryPicture  <figure data-image-id="12"></figure>, a picture from the library;
 //                   the page draws it with its caption, credit and renditions
+//   StyleNonce      no markup: lets Tiptap's own styles pass the admin's
+//                   Content-Security-Policy
 // The server's allow-list (articles/sanitize.py) accepts exactly this markup.
-import { Node, mergeAttributes } from "django-prose-editor/editor";
+import { Extension, Node, mergeAttributes } from "django-prose-editor/editor";
 
 export const PullQuote = Node.create({
   name: "pullQuote",
@@ -105,5 +107,20 @@ export const LibraryPicture = Node.create({
       command: () => document.dispatchEvent(new CustomEvent("newsroom:pick-picture")),
       button: buttons.material("add_photo_alternate", "place a library picture"),
     });
+  },
+});
+
+// Tiptap adds its base styles to the page as a <style> element, which the admin's
+// Content-Security-Policy lets through only with the page's nonce. The import map
+// that loaded this editor carries it (the server set it there); hand it to Tiptap
+// before the editor draws itself.
+export const StyleNonce = Extension.create({
+  name: "styleNonce",
+
+  onBeforeCreate() {
+    const importMap = document.querySelector('script[type="importmap"][nonce]');
+    if (importMap && importMap.nonce) {
+      this.editor.setOptions({ injectNonce: importMap.nonce });
+    }
   },
 });
