@@ -13,9 +13,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from .. import revisions, workflow
 from ..models import Article
+from .lookups import well_formed_keys
 
 
 class StoryHistoryAdmin(VersionAdmin):
@@ -99,15 +101,11 @@ class StoryHistoryAdmin(VersionAdmin):
         if not self.has_view_or_change_permission(request, story):
             raise PermissionDenied
         versions = revisions.versions_of(story.pk)
-        try:
-            chosen = versions.in_bulk(
-                [int(request.GET["from"]), int(request.GET["to"])]
-            )
-            older, newer = sorted(
-                chosen.values(), key=lambda v: v.revision.date_created
-            )
-        except (KeyError, ValueError):
-            raise Http404(_("Choose two versions of this story to compare.")) from None
+        asked = [request.GET.get("from"), request.GET.get("to")]
+        chosen = versions.in_bulk(well_formed_keys(Version._meta.pk, asked))
+        if len(chosen) != 2:
+            raise Http404(_("Choose two versions of this story to compare."))
+        older, newer = sorted(chosen.values(), key=lambda v: v.revision.date_created)
         changes = revisions.compare(older, newer)
         return TemplateResponse(
             request,
