@@ -3,6 +3,7 @@ it and what its status became, compared readably, and restored."""
 
 import lxml.html
 import pytest
+import reversion
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -249,3 +250,26 @@ def test_only_editors_see_and_recover_deleted_stories(client, people):
     client.force_login(people["editor"])
     assert client.get(recover_list).status_code == 200
     assert "Secret plans." in client.get(recover).content.decode()
+
+
+def test_versions_saved_by_code_compare_too(client, people):
+    """A version kept outside the admin (a script, a command) has no saver: the
+    comparison says so with a dash rather than failing."""
+    story = complete_story(headline="First")
+    for headline in ["First", "Second"]:
+        story.headline = headline
+        with reversion.create_revision():
+            story.save()
+    newer, older = versions(story)
+    client.force_login(people["editor"])
+
+    response = client.get(
+        reverse("admin:articles_article_compare", args=[story.pk]),
+        {"from": older.pk, "to": newer.pk},
+    )
+
+    assert response.status_code == 200
+    intro = lxml.html.fromstring(response.content.decode()).cssselect(
+        "#content-main > p"
+    )[0]
+    assert " by — to the one saved " in " ".join(intro.text_content().split())

@@ -20,6 +20,12 @@ from ..models import Article
 from .lookups import well_formed_keys
 
 
+def saved_by(version):
+    """Who saved `version`, by name; a dash for one saved by code, not a person."""
+    user = version.revision.user
+    return (user.get_full_name() or user.get_username()) if user else "—"
+
+
 class StoryHistoryAdmin(VersionAdmin):
     """VersionAdmin with our history page and the comparison of two versions."""
 
@@ -117,6 +123,8 @@ class StoryHistoryAdmin(VersionAdmin):
                 "title": _("Compare versions of “%(story)s”") % {"story": story},
                 "older": older,
                 "newer": newer,
+                "older_who": saved_by(older),
+                "newer_who": saved_by(newer),
                 "changed": [c for c in changes if c.changed],
                 "unchanged": [c.label for c in changes if not c.changed],
                 "restore_url": reverse(
