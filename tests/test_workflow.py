@@ -501,3 +501,56 @@ def test_bylines_and_corrections_on_their_own_are_for_editors(client, people, ro
     )
     assert response.status_code == 403
     assert story.bylines.count() == 1
+
+
+def test_the_photo_desk_sees_an_authors_login_but_cannot_link_one(client, people):
+    """Linking a login to an author hands over the author's stories: the photo desk
+    sees the field read-only, and a hand-made "user=" in its post changes nothing,
+    while the rest of the profile saves."""
+    writer = people["writer"]
+    linked = make_author(name="Linked", user=people["editor"])
+    guest = make_author(name="Guest")
+    client.force_login(people["photo editor"])
+
+    page = lxml.html.fromstring(
+        client.get(reverse("admin:articles_author_change", args=[linked.pk])).content
+    )
+    assert page.cssselect("#id_user") == []
+    assert page.cssselect(".field-user .readonly")[0].text_content() == "editor"
+
+    for author in [linked, guest]:
+        response = client.post(
+            reverse("admin:articles_author_change", args=[author.pk]),
+            {"name": f"{author.name} edited", "slug": author.slug, "user": writer.pk},
+        )
+        assert response.status_code == 302
+    client.post(
+        reverse("admin:articles_author_add"),
+        {"name": "New", "slug": "new", "user": writer.pk},
+    )
+    assert {a.name: a.user for a in Author.objects.all()} == {
+        "Linked edited": people["editor"],
+        "Guest edited": None,
+        "New": None,
+    }
+
+
+def test_those_who_manage_users_link_logins_to_authors(client, people):
+    from django.contrib.auth.models import Permission
+
+    desk = people["photo editor"]
+    desk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_user", "view_user"])
+    )
+    author = make_author(name="Maya")
+    client.force_login(desk)
+
+    page = lxml.html.fromstring(
+        client.get(reverse("admin:articles_author_change", args=[author.pk])).content
+    )
+    assert page.cssselect("select#id_user")
+    client.post(
+        reverse("admin:articles_author_change", args=[author.pk]),
+        {"name": "Maya", "slug": author.slug, "user": people["writer"].pk},
+    )
+    assert Author.objects.get(pk=author.pk).user == people["writer"]

@@ -100,6 +100,15 @@ class AuthorAdmin(NulSafeAdminMixin, AutocompleteMixin, admin.ModelAdmin):
             .annotate(story_count=Coalesce(Subquery(stories), 0))
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A login linked to an author edits every story the author is bylined on:
+        # linking one is for those who manage users. For anyone else the field is
+        # shown, not in the form, so a hand-made "user=" in a post changes nothing.
+        if not request.user.has_perm("auth.change_user"):
+            fields = [*fields, "user"]
+        return fields
+
     @admin.display(description=_("headshot"))
     def list_headshot(self, obj):
         return thumbnail(obj.headshot, size=48)
