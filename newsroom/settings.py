@@ -218,6 +218,10 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 # How long a shared preview link of an unpublished story stays valid.
 NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))
 
+# In the admin a writer sees public stories and those she wrote or is bylined on;
+# true shows writers every story, drafts included (editors always see them all).
+NEWSROOM_WRITERS_SEE_ALL_STORIES = env_bool("NEWSROOM_WRITERS_SEE_ALL_STORIES")
+
 # Production hardening whenever DEBUG is off; each can be switched for a TLS proxy.
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     # Only behind a proxy that sets X-Forwarded-Proto itself; a client could forge it.

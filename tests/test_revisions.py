@@ -175,7 +175,14 @@ def test_a_writer_cannot_restore_a_published_story(
     client.force_login(people["writer"])
 
     url = reverse("admin:articles_article_revision", args=[story.pk, oldest.pk])
-    assert client.get(url).status_code == 403
+    refusal = client.get(url)
+    assert refusal.status_code == 403
+    # An admin page saying what she may do instead, not a bare 403.
+    page = lxml.html.fromstring(refusal.content.decode())
+    assert page.cssselect("#site-name a")
+    history = reverse("admin:articles_article_history", args=[story.pk])
+    assert history in [a.get("href") for a in page.cssselect("#content-main a")]
+    assert "ask an editor" in page.cssselect("#content-main")[0].text_content()
     old_form = form_data(story, headline="Sneaky", status="draft")
     old_form["edit_version"] = oldest.field_dict["modified_at"].isoformat()
     response = client.post(url, old_form)

@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import lxml.html
 import pytest
+import reversion
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.models import Article, Author, Byline
 
@@ -36,6 +38,9 @@ MATRIX = {
     "add a picture": {"writer": False, "editor": False, "photo editor": True},
     "edit an author profile": {"writer": False, "editor": False, "photo editor": True},
 }
+
+# The headline of a colleague's unpublished story, to look for where it must not be.
+SECRET = "Embargoed merger talks"
 
 
 def attempt(action, client, user):
@@ -261,28 +266,46 @@ def test_the_form_warns_that_someone_else_has_the_story_open(client, people):
     assert "Also opened in the last 10 minutes by: super." in warnings
 
 
-def test_the_admin_home_shows_the_desk(client, people):
-    writer = people["writer"]
-    mine = make_article(headline="My draft", status=Article.Status.DRAFT)
-    Article.objects.filter(pk=mine.pk).update(created_by=writer)
-    make_article(headline="Someone's draft", status=Article.Status.DRAFT)
-    make_article(headline="Waiting", status=Article.Status.READY)
-    make_article(headline="Tomorrow", published_at=timezone.now() + timedelta(days=1))
-    make_article(headline="Next month", published_at=timezone.now() + timedelta(30))
-    make_article(headline="Out this morning")
-    client.force_login(writer)
+def desk_panels(client):
     page = lxml.html.fromstring(client.get(reverse("admin:index")).content)
-    panels = {
+    return {
         panel.cssselect("h2 a")[0].text_content(): (
             panel.cssselect(".newsroom-desk__count")[0].text_content(),
             [a.text_content() for a in panel.cssselect("li a")],
         )
         for panel in page.cssselect(".newsroom-desk__panel")
     }
-    assert panels == {
+
+
+def test_the_admin_home_shows_the_desk(client, people):
+    """An editor's desk shows every story waiting or scheduled; a writer's, only those
+    she may open: her own, and what is public."""
+    writer = people["writer"]
+    soon = timezone.now() + timedelta(days=1)
+    mine = [
+        make_article(headline="My draft", status=Article.Status.DRAFT),
+        make_article(headline="My ready story", status=Article.Status.READY),
+        make_article(headline="My tomorrow", published_at=soon),
+    ]
+    Article.objects.filter(pk__in=[a.pk for a in mine]).update(created_by=writer)
+    make_article(headline="Someone's draft", status=Article.Status.DRAFT)
+    make_article(headline="Waiting", status=Article.Status.READY)
+    make_article(headline="Tomorrow", published_at=soon + timedelta(hours=1))
+    make_article(headline="Next month", published_at=timezone.now() + timedelta(30))
+    make_article(headline="Out this morning")
+
+    client.force_login(writer)
+    assert desk_panels(client) == {
         "My drafts": ("1", ["My draft"]),
-        "Ready for editing": ("1", ["Waiting"]),
-        "Scheduled (next 7 days)": ("1", ["Tomorrow"]),
+        "Ready for editing": ("1", ["My ready story"]),
+        "Scheduled (next 7 days)": ("1", ["My tomorrow"]),
+        "Recently published": ("1", ["Out this morning"]),
+    }
+    client.force_login(people["editor"])
+    assert desk_panels(client) == {
+        "My drafts": ("0", []),
+        "Ready for editing": ("2", ["Waiting", "My ready story"]),
+        "Scheduled (next 7 days)": ("2", ["My tomorrow", "Tomorrow"]),
         "Recently published": ("1", ["Out this morning"]),
     }
 
@@ -464,7 +487,8 @@ def test_writers_set_neither_publish_nor_updated_times(client, people):
 
 
 def test_only_those_who_may_change_a_story_get_its_preview_link(client, people):
-    someone_elses = complete_story(status=Article.Status.DRAFT)
+    # A writer may read a colleague's published story, not change it.
+    someone_elses = complete_story()
     url = reverse("admin:articles_article_change", args=[someone_elses.pk])
 
     client.force_login(people["writer"])
@@ -554,3 +578,99 @@ def test_those_who_manage_users_link_logins_to_authors(client, people):
         {"name": "Maya", "slug": author.slug, "user": people["writer"].pk},
     )
     assert Author.objects.get(pk=author.pk).user == people["writer"]
+
+
+def listed(client):
+    page = lxml.html.fromstring(
+        client.get(reverse("admin:articles_article_changelist")).content
+    )
+    return {a.text_content() for a in page.cssselect("#result_list .field-headline a")}
+
+
+@pytest.fixture
+def newsroom_stories(people):
+    """One story of each kind a writer might meet, named for what it is to her."""
+    writer = people["writer"]
+    me = make_author(name="Writer Herself", user=writer)
+    other = make_author(name="A Colleague")
+    mine = make_article(headline="Mine", status=Article.Status.DRAFT, authors=[])
+    Article.objects.filter(pk=mine.pk).update(created_by=writer)
+    make_article(headline="Bylined", status=Article.Status.READY, authors=[other, me])
+    for status in [Article.Status.DRAFT, Article.Status.READY]:
+        make_article(headline=f"Colleague's {status}", status=status, authors=[other])
+    make_article(
+        headline="Colleague's scheduled",
+        published_at=timezone.now() + timedelta(hours=2),
+        authors=[other],
+    )
+    make_article(
+        headline="Colleague's unpublished",
+        status=Article.Status.UNPUBLISHED,
+        published_at=timezone.now() - timedelta(days=1),
+        authors=[other],
+    )
+    make_article(headline="Colleague's published", authors=[other])
+
+
+def test_a_writer_lists_her_own_stories_and_public_ones(
+    client, people, newsroom_stories
+):
+    client.force_login(people["writer"])
+    assert listed(client) == {"Mine", "Bylined", "Colleague's published"}
+    client.force_login(people["editor"])
+    assert len(listed(client)) == 7
+
+
+def test_a_setting_lets_writers_see_every_story(
+    client, people, newsroom_stories, settings
+):
+    """NEWSROOM_WRITERS_SEE_ALL_STORIES opens the list, not the right to change."""
+    settings.NEWSROOM_WRITERS_SEE_ALL_STORIES = True
+    client.force_login(people["writer"])
+    assert len(listed(client)) == 7
+    draft = Article.objects.get(headline="Colleague's draft")
+    response = change(client, draft, headline="Mine now")
+    assert response.status_code == 403
+    assert Article.objects.get(pk=draft.pk).headline == "Colleague's draft"
+
+
+def colleagues_draft_urls(story, version):
+    return {
+        "change": reverse("admin:articles_article_change", args=[story.pk]),
+        "history": reverse("admin:articles_article_history", args=[story.pk]),
+        "compare": reverse("admin:articles_article_compare", args=[story.pk])
+        + f"?from={version.pk}&to={version.pk}",
+        "restore": reverse(
+            "admin:articles_article_revision", args=[story.pk, version.pk]
+        ),
+        "preview": reverse("admin:articles_article_preview", args=[story.pk]),
+        "delete": reverse("admin:articles_article_delete", args=[story.pk]),
+    }
+
+
+@pytest.mark.parametrize(
+    "page", ["change", "history", "compare", "restore", "preview", "delete"]
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_colleagues_draft_by_its_address_does_not_exist_for_a_writer(
+    client, people, page, method
+):
+    """Whatever page of it she asks for, a writer is sent to the admin's home with
+    Django's own "doesn't exist" message: no bare 403, no 500, no headline."""
+    story = make_article(headline=SECRET, status=Article.Status.DRAFT)
+    with reversion.create_revision():
+        story.save()
+    url = colleagues_draft_urls(story, Version.objects.get_for_object(story)[0])[page]
+    client.force_login(people["writer"])
+
+    response = getattr(client, method)(url, form_data(story, headline="Mine"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+    home = client.get(response.url)
+    messages = [str(m) for m in home.context["messages"]]
+    assert messages == [
+        f"article with ID “{story.pk}” doesn’t exist. Perhaps it was deleted?"
+    ]
+    assert SECRET not in home.content.decode()
+    assert Article.objects.get(pk=story.pk).headline == SECRET

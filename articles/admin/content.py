@@ -233,9 +233,14 @@ class ArticleAdmin(
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
+        # Every view of a story goes through here (the list, its actions and
+        # filters, the form, history, comparisons, restores, previews and every
+        # autocomplete that picks a story): a story not visible to this user is,
+        # for her, a story that does not exist.
         return (
             super()
             .get_queryset(request)
+            .visible_to(request.user)
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author"))
             )
@@ -254,6 +259,13 @@ class ArticleAdmin(
         return super().has_delete_permission(request, obj) and workflow.is_editor(
             request.user
         )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Django refuses those who may not delete before asking whether the story
+        # exists: a story this user may not see does not exist, for her, first.
+        if self.get_object(request, unquote(object_id)) is None:
+            return self.story_not_found(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
 
     def has_publish_permission(self, request):
         return workflow.is_editor(request.user)

@@ -5,10 +5,11 @@ revision form: the old version fills the form, and saving it restores it).
 """
 
 import reversion
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -58,12 +59,41 @@ class StoryHistoryAdmin(VersionAdmin):
             reversion.set_comment(comment)
             story.save()
 
+    def story_not_found(self, request, object_id):
+        """The admin's answer to a story that does not exist, or that this user may
+        not see (get_queryset), as Django's own change form gives it: back to the
+        admin's home, saying so; or, to whoever may see no story at all, refused."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        self.message_user(
+            request,
+            _("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?")
+            % {"name": self.opts.verbose_name, "key": unquote(object_id)},
+            messages.WARNING,
+        )
+        return redirect("admin:index")
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Restoring changes the story as it is now: whoever may not change it now
         # may not restore it, whatever the status of the old version.
         story = self.get_object(request, unquote(object_id))
-        if story is None or not self.has_change_permission(request, story):
-            raise PermissionDenied
+        if story is None:
+            return self.story_not_found(request, object_id)
+        if not self.has_change_permission(request, story):
+            return TemplateResponse(
+                request,
+                "admin/articles/article/restore_refused.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "original": story,
+                    "title": _("You can’t restore “%(story)s”") % {"story": story},
+                    "history_url": reverse(
+                        "admin:articles_article_history", args=[story.pk]
+                    ),
+                },
+                status=403,
+            )
         return super().revision_view(request, object_id, version_id, extra_context)
 
     # Deleted stories, drafts included, are for editors to see and bring back.
@@ -79,6 +109,8 @@ class StoryHistoryAdmin(VersionAdmin):
         return super().recover_view(request, version_id, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            return self.story_not_found(request, object_id)
         versions = list(revisions.versions_of(unquote(object_id)))
         rows = []
         for number, version in enumerate(versions):
@@ -103,7 +135,7 @@ class StoryHistoryAdmin(VersionAdmin):
     def compare_view(self, request, object_id):
         story = self.get_object(request, unquote(object_id))
         if story is None:
-            raise Http404(_("No such story."))
+            return self.story_not_found(request, object_id)
         if not self.has_view_or_change_permission(request, story):
             raise PermissionDenied
         versions = revisions.versions_of(story.pk)

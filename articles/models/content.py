@@ -179,6 +179,31 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         )
 
+    def visible_to(self, user):
+        """Stories `user` may open in the admin.
+
+        Editors see every story. A writer sees the public ones and those she created
+        or is bylined on, not colleagues' drafts, ready, scheduled or unpublished
+        stories, unless NEWSROOM_WRITERS_SEE_ALL_STORIES is set. Whoever may not
+        read stories in the admin at all (the photo desk) sees none.
+        """
+        if not (
+            user.has_perm("articles.view_article")
+            or user.has_perm("articles.change_article")
+        ):
+            return self.none()
+        # Editors hold publish_article (articles/workflow.py, is_editor).
+        if (
+            user.has_perm("articles.publish_article")
+            or settings.NEWSROOM_WRITERS_SEE_ALL_STORIES
+        ):
+            return self
+        # One query: each part is a condition on the story's own row.
+        return self.published() | self.filter(
+            Q(created_by=user)
+            | Q(pk__in=Byline.objects.filter(author__user=user).values("article_id"))
+        )
+
     def in_section(self, category):
         """Stories filed under `category`, as primary section or further category."""
         return self.filter(
