@@ -125,7 +125,8 @@ class Author(models.Model):
         verbose_name=_("headshot"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # A picture in use cannot be deleted, whatever the use (README).
+        on_delete=models.PROTECT,
         related_name="headshot_of",
     )
     user = models.OneToOneField(
@@ -324,7 +325,7 @@ class Article(models.Model):
         verbose_name=_("social image"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="social_of",
         help_text=_("For social cards; the lead image if empty."),
     )
