@@ -332,6 +332,10 @@ if NEWSROOM_CSP_REPORT_ONLY:
 else:
     CONTENT_SECURITY_POLICY = {"DIRECTIVES": PUBLIC_CSP_DIRECTIVES}
 
+# In the admin a writer sees public stories and those she wrote or is bylined on;
+# true shows writers every story, drafts included (editors always see them all).
+NEWSROOM_WRITERS_SEE_ALL_STORIES = env_bool("NEWSROOM_WRITERS_SEE_ALL_STORIES")
+
 # Production hardening whenever DEBUG is off; each can be switched for a TLS proxy.
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     # Only behind a proxy that sets X-Forwarded-Proto itself; a client could forge it.

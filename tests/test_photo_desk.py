@@ -9,6 +9,7 @@ import lxml.html
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -235,37 +236,143 @@ def test_the_focal_point_is_set_by_clicking_the_picture(admin_client):
     assert page.cssselect("#id_focal_x")[0].get("value") == "0.25"  # the fallback
 
 
-def test_where_used_lists_stories_and_headshots(admin_client):
-    image = make_image()
-    story = make_article(headline="Seawall vote", lead_image=image)
-    author = make_author(name="Maya Okafor", headshot=image)
-    page = lxml.html.fromstring(
-        admin_client.get(
-            reverse("admin:articles_image_change", args=[image.pk])
-        ).content
-    )
-    used = page.cssselect(".newsroom-where-used li")
-    assert [" ".join(li.text_content().split()) for li in used] == [
-        "Lead image of Seawall vote (Published)",
-        "Headshot of Maya Okafor (author)",
+def uses_listed(items):
+    """Each use in a "where used" list: its words, and where its links go."""
+    return [
+        (" ".join(item.text_content().split()), [a.get("href") for a in item.iter("a")])
+        for item in items
     ]
-    assert used[0].cssselect("a")[0].get("href") == reverse(
-        "admin:articles_article_change", args=[story.pk]
-    )
-    assert used[1].cssselect("a")[0].get("href") == reverse(
-        "admin:articles_author_change", args=[author.pk]
-    )
 
 
-def test_deleting_a_picture_a_story_uses_is_refused_naming_the_story(admin_client):
+def where_used(client, image):
+    page = lxml.html.fromstring(
+        client.get(reverse("admin:articles_image_change", args=[image.pk])).content
+    )
+    return uses_listed(page.cssselect(".newsroom-where-used li"))
+
+
+def test_where_used_lists_every_use_of_a_picture(admin_client):
     image = make_image()
-    make_article(headline="Seawall vote", lead_image=image)
+    lead = make_article(headline="Seawall vote", lead_image=image)
+    social = make_article(headline="Ferry fares", social_image=image)
+    body = make_article(headline="Tide gauges", body=placed(image))
+    author = make_author(name="Maya Okafor", headshot=image)
+
+    assert where_used(admin_client, image) == [
+        ("Lead image of Seawall vote (Published)", [change_url(lead)]),
+        ("Social image of Ferry fares (Published)", [change_url(social)]),
+        ("In the body of Tide gauges (Published)", [change_url(body)]),
+        (
+            "Headshot of Maya Okafor (author)",
+            [reverse("admin:articles_author_change", args=[author.pk])],
+        ),
+    ]
+
+
+def change_url(story):
+    return reverse("admin:articles_article_change", args=[story.pk])
+
+
+def test_where_used_names_only_the_stories_a_reader_of_the_library_may_open(
+    client, people
+):
+    """The photo desk learns of every use (a public story linked to its page, an
+    unpublished one named); a writer is not told a colleague's unpublished headline."""
+    image = make_image()
+    public = make_article(headline="Seawall vote", lead_image=image)
+    make_article(
+        headline="Embargoed merger talks",
+        social_image=image,
+        status=Article.Status.DRAFT,
+    )
+
+    client.force_login(people["photo editor"])
+    assert where_used(client, image) == [
+        ("Lead image of Seawall vote (Published)", [public.get_absolute_url()]),
+        ("Social image of Embargoed merger talks (Draft)", []),
+    ]
+    client.force_login(people["writer"])
+    assert where_used(client, image) == [
+        ("Lead image of Seawall vote (Published)", [change_url(public)]),
+        ("In 1 story you cannot open.", []),
+    ]
+
+
+def use_picture(image, use):
+    """Make `use` of `image`; what the refusal should name, and its link."""
+    if use == "headshot":
+        author = make_author(name="Maya Okafor", headshot=image)
+        url = reverse("admin:articles_author_change", args=[author.pk])
+        return "Headshot of Maya Okafor (author)", url
+    fields = {
+        "lead": {"lead_image": image},
+        "social": {"social_image": image},
+        "body": {"body": placed(image)},
+    }[use]
+    story = make_article(headline="Seawall vote", **fields)
+    what = {"lead": "Lead image of", "social": "Social image of"}.get(
+        use, "In the body of"
+    )
+    return f"{what} Seawall vote (Published)", story.get_absolute_url()
+
+
+def refusal(response):
+    """The uses an admin-styled refusal page names, with their links."""
+    assert response.status_code == 409
+    page = lxml.html.fromstring(response.content.decode())
+    assert page.cssselect("#site-name a")  # the admin's own page
+    assert "Nothing was deleted" in page.cssselect("#content-main")[0].text_content()
+    return uses_listed(page.cssselect("#content-main .newsroom-where-used li"))
+
+
+@pytest.mark.parametrize("use", ["lead", "social", "body", "headshot"])
+def test_a_picture_in_any_use_cannot_be_deleted_and_the_refusal_says_where(
+    client, people, use
+):
+    image = make_image()
+    named, link = use_picture(image, use)
+    client.force_login(people["photo editor"])
     url = reverse("admin:articles_image_delete", args=[image.pk])
-    page = admin_client.get(url).content.decode()
-    assert "Seawall vote" in page
-    assert "protected" in page
-    admin_client.post(url, {"post": "yes"})
+
+    assert refusal(client.get(url)) == [(named, [link])]
+    assert refusal(client.post(url, {"post": "yes"})) == [(named, [link])]
     assert Image.objects.filter(pk=image.pk).exists()
+    with pytest.raises(ProtectedError):  # whoever asks, however
+        image.delete()
+
+
+def test_delete_selected_refuses_pictures_in_use_by_name(client, people):
+    used, unused = make_image(title="Used"), make_image(title="Unused")
+    named, link = use_picture(used, "social")
+    client.force_login(people["photo editor"])
+    changelist = reverse("admin:articles_image_changelist")
+
+    response = client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [used.pk, unused.pk]},
+    )
+    assert refusal(response) == [(named, [link])]
+    response = client.post(
+        changelist,
+        {
+            "action": "delete_selected",
+            "_selected_action": [used.pk, unused.pk],
+            "post": "yes",
+        },
+    )
+    assert refusal(response) == [(named, [link])]
+    assert Image.objects.count() == 2
+
+    # Pictures nobody uses go the usual way: Django's confirmation, then deletion.
+    confirm = client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [unused.pk]}
+    )
+    assert confirm.status_code == 200
+    client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [unused.pk], "post": "yes"},
+    )
+    assert list(Image.objects.all()) == [used]
 
 
 def test_expired_rights_are_flagged_on_the_picture_and_its_stories(admin_client):

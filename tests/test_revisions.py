@@ -3,6 +3,7 @@ it and what its status became, compared readably, and restored."""
 
 import lxml.html
 import pytest
+import reversion
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -174,7 +175,14 @@ def test_a_writer_cannot_restore_a_published_story(
     client.force_login(people["writer"])
 
     url = reverse("admin:articles_article_revision", args=[story.pk, oldest.pk])
-    assert client.get(url).status_code == 403
+    refusal = client.get(url)
+    assert refusal.status_code == 403
+    # An admin page saying what she may do instead, not a bare 403.
+    page = lxml.html.fromstring(refusal.content.decode())
+    assert page.cssselect("#site-name a")
+    history = reverse("admin:articles_article_history", args=[story.pk])
+    assert history in [a.get("href") for a in page.cssselect("#content-main a")]
+    assert "ask an editor" in page.cssselect("#content-main")[0].text_content()
     old_form = form_data(story, headline="Sneaky", status="draft")
     old_form["edit_version"] = oldest.field_dict["modified_at"].isoformat()
     response = client.post(url, old_form)
@@ -249,3 +257,26 @@ def test_only_editors_see_and_recover_deleted_stories(client, people):
     client.force_login(people["editor"])
     assert client.get(recover_list).status_code == 200
     assert "Secret plans." in client.get(recover).content.decode()
+
+
+def test_versions_saved_by_code_compare_too(client, people):
+    """A version kept outside the admin (a script, a command) has no saver: the
+    comparison says so with a dash rather than failing."""
+    story = complete_story(headline="First")
+    for headline in ["First", "Second"]:
+        story.headline = headline
+        with reversion.create_revision():
+            story.save()
+    newer, older = versions(story)
+    client.force_login(people["editor"])
+
+    response = client.get(
+        reverse("admin:articles_article_compare", args=[story.pk]),
+        {"from": older.pk, "to": newer.pk},
+    )
+
+    assert response.status_code == 200
+    intro = lxml.html.fromstring(response.content.decode()).cssselect(
+        "#content-main > p"
+    )[0]
+    assert " by — to the one saved " in " ".join(intro.text_content().split())

@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import lxml.html
 import pytest
+import reversion
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
-from articles.models import Article, Author, Byline
+from articles.models import Article, Author, Byline, Image
 
 from .admin_forms import change, complete_story, form_data, run_action
 from .factories import make_article, make_author, make_category, make_image
@@ -16,7 +18,7 @@ from .factories import make_article, make_author, make_category, make_image
 pytestmark = pytest.mark.django_db
 
 ROLES = ["writer", "editor", "photo editor", "superuser"]
-
+NOBODY = dict.fromkeys(ROLES, False)
 
 # What each role may do. True: allowed; False: refused on the server.
 MATRIX = {
@@ -35,7 +37,50 @@ MATRIX = {
     "delete a story": {"writer": False, "editor": True, "photo editor": False},
     "add a picture": {"writer": False, "editor": False, "photo editor": True},
     "edit an author profile": {"writer": False, "editor": False, "photo editor": True},
+    # Linking a login hands over every story the author is bylined on: only for
+    # those who manage users (a superuser here).
+    "link a login to an author profile": {
+        "writer": False,
+        "editor": False,
+        "photo editor": False,
+    },
+    # A writer sees public stories and her own; a colleague's unpublished story is
+    # nowhere for her: not its form, list, autocompletes, history or previews.
+    "open someone else's draft": {"writer": False, "editor": True},
+    "open someone else's scheduled story": {"writer": False, "editor": True},
+    "open someone else's unpublished story": {"writer": False, "editor": True},
+    "open someone else's published story": {"writer": True, "editor": True},
+    "list someone else's draft": {"writer": False, "editor": True},
+    "find someone else's draft in the byline autocomplete": {
+        "writer": False,
+        "editor": True,
+    },
+    "find someone else's draft in the correction autocomplete": {
+        "writer": False,
+        "editor": True,
+    },
+    "read the history of someone else's draft": {"writer": False, "editor": True},
+    "compare versions of someone else's draft": {"writer": False, "editor": True},
+    "open a version of someone else's draft to restore": {
+        "writer": False,
+        "editor": True,
+    },
+    "preview someone else's draft from its form": {"writer": False, "editor": True},
+    "revoke preview links of someone else's draft": {"writer": False, "editor": True},
+    "see someone else's draft on the desk": {"writer": False, "editor": True},
+    "see someone else's draft where a picture is used": {
+        "writer": False,
+        "editor": True,
+        "photo editor": True,
+    },
+    # A picture in use stays, whoever asks: every use protects it.
+    "delete a picture used as a social image": NOBODY,
+    "delete a picture used as a headshot": NOBODY,
+    "delete a picture in use with “delete selected”": NOBODY,
 }
+
+# The headline of a colleague's unpublished story, to look for where it must not be.
+SECRET = "Embargoed merger talks"
 
 
 def attempt(action, client, user):
@@ -99,6 +144,36 @@ def attempt(action, client, user):
         return not Article.objects.filter(pk=story.pk).exists()
     if action == "add a picture":
         return client.get(reverse("admin:articles_image_add")).status_code == 200
+    if "someone else's" in action:  # edits are tried above; these only look
+        return sees(action, client, other)
+    if action == "link a login to an author profile":
+        author = make_author(name="Profile")
+        client.post(
+            reverse("admin:articles_author_change", args=[author.pk]),
+            {"name": "Profile", "slug": author.slug, "user": user.pk},
+        )
+        return Author.objects.get(pk=author.pk).user_id == user.pk
+    if action.startswith("delete a picture"):
+        image = make_image()
+        if "headshot" in action:
+            make_author(headshot=image)
+        else:
+            make_article(social_image=image)
+        if "delete selected" in action:
+            client.post(
+                reverse("admin:articles_image_changelist"),
+                {
+                    "action": "delete_selected",
+                    "_selected_action": [image.pk],
+                    "post": "yes",
+                },
+            )
+        else:
+            client.post(
+                reverse("admin:articles_image_delete", args=[image.pk]),
+                {"post": "yes"},
+            )
+        return not Image.objects.filter(pk=image.pk).exists()
     if action == "edit an author profile":
         author = make_author(name="Profile")
         client.post(
@@ -109,12 +184,119 @@ def attempt(action, client, user):
     raise AssertionError(action)
 
 
+def someone_elses(other, **fields):
+    """A colleague's story, a draft unless `fields` say otherwise."""
+    fields.setdefault("status", Article.Status.DRAFT)
+    return make_article(headline=SECRET, authors=[other], **fields)
+
+
+def shows_secret(response):
+    return response.status_code == 200 and SECRET in response.content.decode()
+
+
+def opens(client, story):
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    return shows_secret(client.get(url))
+
+
+def autocompletes(client, source):
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "articles",
+            "model_name": source,
+            "field_name": "article",
+            "term": "merger",
+        },
+    )
+    return response.status_code == 200 and SECRET in [
+        result["text"] for result in response.json()["results"]
+    ]
+
+
+def two_versions(story):
+    """The story saved twice as a version; the versions, older first."""
+    for headline in [f"{SECRET}, first", SECRET]:
+        story.headline = headline
+        with reversion.create_revision():
+            story.save()
+    return list(reversed(Version.objects.get_for_object(story)))
+
+
+def compares(client, story):
+    older, newer = two_versions(story)
+    url = reverse("admin:articles_article_compare", args=[story.pk])
+    return shows_secret(client.get(url, {"from": older.pk, "to": newer.pk}))
+
+
+def restores(client, story):
+    older, _newer = two_versions(story)
+    url = reverse("admin:articles_article_revision", args=[story.pk, older.pk])
+    return shows_secret(client.get(url))
+
+
+def previews(client, story):
+    url = reverse("admin:articles_article_preview", args=[story.pk])
+    return shows_secret(client.post(url, form_data(story)))
+
+
+def revokes(client, story):
+    run_action(client, "revoke_previews", story)
+    return Article.objects.get(pk=story.pk).preview_generation > 0
+
+
+def where_used(client, story):
+    url = reverse("admin:articles_image_change", args=[story.lead_image_id])
+    return shows_secret(client.get(url))
+
+
+def sees(action, client, other):
+    """Try to reach a colleague's story as `action` says; True when it was shown."""
+    if action.startswith("open someone else's"):
+        kind = action.split()[3]  # draft, scheduled, unpublished or published
+        if kind == "draft":
+            return opens(client, someone_elses(other))
+        hours = 1 if kind == "scheduled" else -1
+        story = someone_elses(
+            other,
+            status="unpublished" if kind == "unpublished" else "published",
+            published_at=timezone.now() + timedelta(hours=hours),
+        )
+        return opens(client, story)
+    if action == "see someone else's draft where a picture is used":
+        return where_used(client, someone_elses(other, lead_image=make_image()))
+    if action == "see someone else's draft on the desk":
+        someone_elses(other, status=Article.Status.READY)
+        return shows_secret(client.get(reverse("admin:index")))
+    story = someone_elses(other)
+    if action == "list someone else's draft":
+        return shows_secret(client.get(reverse("admin:articles_article_changelist")))
+    if action == "find someone else's draft in the byline autocomplete":
+        return autocompletes(client, "byline")
+    if action == "find someone else's draft in the correction autocomplete":
+        return autocompletes(client, "correction")
+    if action == "read the history of someone else's draft":
+        url = reverse("admin:articles_article_history", args=[story.pk])
+        return shows_secret(client.get(url))
+    if action == "compare versions of someone else's draft":
+        return compares(client, story)
+    if action == "open a version of someone else's draft to restore":
+        return restores(client, story)
+    if action == "preview someone else's draft from its form":
+        return previews(client, story)
+    if action == "revoke preview links of someone else's draft":
+        return revokes(client, story)
+    raise AssertionError(action)
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", MATRIX)
 def test_permission_matrix(client, people, role, action):
+    """Each role may do exactly what the matrix says, checked on the server: a
+    superuser everything, bar what the matrix refuses her too."""
     user = people[role]
     client.force_login(user)
-    expected = True if role == "superuser" else MATRIX[action].get(role, False)
+    expected = MATRIX[action].get(role, role == "superuser")
     assert attempt(action, client, user) is expected
 
 
@@ -261,28 +443,46 @@ def test_the_form_warns_that_someone_else_has_the_story_open(client, people):
     assert "Also opened in the last 10 minutes by: super." in warnings
 
 
-def test_the_admin_home_shows_the_desk(client, people):
-    writer = people["writer"]
-    mine = make_article(headline="My draft", status=Article.Status.DRAFT)
-    Article.objects.filter(pk=mine.pk).update(created_by=writer)
-    make_article(headline="Someone's draft", status=Article.Status.DRAFT)
-    make_article(headline="Waiting", status=Article.Status.READY)
-    make_article(headline="Tomorrow", published_at=timezone.now() + timedelta(days=1))
-    make_article(headline="Next month", published_at=timezone.now() + timedelta(30))
-    make_article(headline="Out this morning")
-    client.force_login(writer)
+def desk_panels(client):
     page = lxml.html.fromstring(client.get(reverse("admin:index")).content)
-    panels = {
+    return {
         panel.cssselect("h2 a")[0].text_content(): (
             panel.cssselect(".newsroom-desk__count")[0].text_content(),
             [a.text_content() for a in panel.cssselect("li a")],
         )
         for panel in page.cssselect(".newsroom-desk__panel")
     }
-    assert panels == {
+
+
+def test_the_admin_home_shows_the_desk(client, people):
+    """An editor's desk shows every story waiting or scheduled; a writer's, only those
+    she may open: her own, and what is public."""
+    writer = people["writer"]
+    soon = timezone.now() + timedelta(days=1)
+    mine = [
+        make_article(headline="My draft", status=Article.Status.DRAFT),
+        make_article(headline="My ready story", status=Article.Status.READY),
+        make_article(headline="My tomorrow", published_at=soon),
+    ]
+    Article.objects.filter(pk__in=[a.pk for a in mine]).update(created_by=writer)
+    make_article(headline="Someone's draft", status=Article.Status.DRAFT)
+    make_article(headline="Waiting", status=Article.Status.READY)
+    make_article(headline="Tomorrow", published_at=soon + timedelta(hours=1))
+    make_article(headline="Next month", published_at=timezone.now() + timedelta(30))
+    make_article(headline="Out this morning")
+
+    client.force_login(writer)
+    assert desk_panels(client) == {
         "My drafts": ("1", ["My draft"]),
-        "Ready for editing": ("1", ["Waiting"]),
-        "Scheduled (next 7 days)": ("1", ["Tomorrow"]),
+        "Ready for editing": ("1", ["My ready story"]),
+        "Scheduled (next 7 days)": ("1", ["My tomorrow"]),
+        "Recently published": ("1", ["Out this morning"]),
+    }
+    client.force_login(people["editor"])
+    assert desk_panels(client) == {
+        "My drafts": ("0", []),
+        "Ready for editing": ("2", ["Waiting", "My ready story"]),
+        "Scheduled (next 7 days)": ("2", ["My tomorrow", "Tomorrow"]),
         "Recently published": ("1", ["Out this morning"]),
     }
 
@@ -464,7 +664,8 @@ def test_writers_set_neither_publish_nor_updated_times(client, people):
 
 
 def test_only_those_who_may_change_a_story_get_its_preview_link(client, people):
-    someone_elses = complete_story(status=Article.Status.DRAFT)
+    # A writer may read a colleague's published story, not change it.
+    someone_elses = complete_story()
     url = reverse("admin:articles_article_change", args=[someone_elses.pk])
 
     client.force_login(people["writer"])
@@ -501,3 +702,152 @@ def test_bylines_and_corrections_on_their_own_are_for_editors(client, people, ro
     )
     assert response.status_code == 403
     assert story.bylines.count() == 1
+
+
+def test_the_photo_desk_sees_an_authors_login_but_cannot_link_one(client, people):
+    """Linking a login to an author hands over the author's stories: the photo desk
+    sees the field read-only, and a hand-made "user=" in its post changes nothing,
+    while the rest of the profile saves."""
+    writer = people["writer"]
+    linked = make_author(name="Linked", user=people["editor"])
+    guest = make_author(name="Guest")
+    client.force_login(people["photo editor"])
+
+    page = lxml.html.fromstring(
+        client.get(reverse("admin:articles_author_change", args=[linked.pk])).content
+    )
+    assert page.cssselect("#id_user") == []
+    assert page.cssselect(".field-user .readonly")[0].text_content() == "editor"
+
+    for author in [linked, guest]:
+        response = client.post(
+            reverse("admin:articles_author_change", args=[author.pk]),
+            {"name": f"{author.name} edited", "slug": author.slug, "user": writer.pk},
+        )
+        assert response.status_code == 302
+    client.post(
+        reverse("admin:articles_author_add"),
+        {"name": "New", "slug": "new", "user": writer.pk},
+    )
+    assert {a.name: a.user for a in Author.objects.all()} == {
+        "Linked edited": people["editor"],
+        "Guest edited": None,
+        "New": None,
+    }
+
+
+def test_those_who_manage_users_link_logins_to_authors(client, people):
+    from django.contrib.auth.models import Permission
+
+    desk = people["photo editor"]
+    desk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_user", "view_user"])
+    )
+    author = make_author(name="Maya")
+    client.force_login(desk)
+
+    page = lxml.html.fromstring(
+        client.get(reverse("admin:articles_author_change", args=[author.pk])).content
+    )
+    assert page.cssselect("select#id_user")
+    client.post(
+        reverse("admin:articles_author_change", args=[author.pk]),
+        {"name": "Maya", "slug": author.slug, "user": people["writer"].pk},
+    )
+    assert Author.objects.get(pk=author.pk).user == people["writer"]
+
+
+def listed(client):
+    page = lxml.html.fromstring(
+        client.get(reverse("admin:articles_article_changelist")).content
+    )
+    return {a.text_content() for a in page.cssselect("#result_list .field-headline a")}
+
+
+@pytest.fixture
+def newsroom_stories(people):
+    """One story of each kind a writer might meet, named for what it is to her."""
+    writer = people["writer"]
+    me = make_author(name="Writer Herself", user=writer)
+    other = make_author(name="A Colleague")
+    mine = make_article(headline="Mine", status=Article.Status.DRAFT, authors=[])
+    Article.objects.filter(pk=mine.pk).update(created_by=writer)
+    make_article(headline="Bylined", status=Article.Status.READY, authors=[other, me])
+    for status in [Article.Status.DRAFT, Article.Status.READY]:
+        make_article(headline=f"Colleague's {status}", status=status, authors=[other])
+    make_article(
+        headline="Colleague's scheduled",
+        published_at=timezone.now() + timedelta(hours=2),
+        authors=[other],
+    )
+    make_article(
+        headline="Colleague's unpublished",
+        status=Article.Status.UNPUBLISHED,
+        published_at=timezone.now() - timedelta(days=1),
+        authors=[other],
+    )
+    make_article(headline="Colleague's published", authors=[other])
+
+
+def test_a_writer_lists_her_own_stories_and_public_ones(
+    client, people, newsroom_stories
+):
+    client.force_login(people["writer"])
+    assert listed(client) == {"Mine", "Bylined", "Colleague's published"}
+    client.force_login(people["editor"])
+    assert len(listed(client)) == 7
+
+
+def test_a_setting_lets_writers_see_every_story(
+    client, people, newsroom_stories, settings
+):
+    """NEWSROOM_WRITERS_SEE_ALL_STORIES opens the list, not the right to change."""
+    settings.NEWSROOM_WRITERS_SEE_ALL_STORIES = True
+    client.force_login(people["writer"])
+    assert len(listed(client)) == 7
+    draft = Article.objects.get(headline="Colleague's draft")
+    response = change(client, draft, headline="Mine now")
+    assert response.status_code == 403
+    assert Article.objects.get(pk=draft.pk).headline == "Colleague's draft"
+
+
+def colleagues_draft_urls(story, version):
+    return {
+        "change": reverse("admin:articles_article_change", args=[story.pk]),
+        "history": reverse("admin:articles_article_history", args=[story.pk]),
+        "compare": reverse("admin:articles_article_compare", args=[story.pk])
+        + f"?from={version.pk}&to={version.pk}",
+        "restore": reverse(
+            "admin:articles_article_revision", args=[story.pk, version.pk]
+        ),
+        "preview": reverse("admin:articles_article_preview", args=[story.pk]),
+        "delete": reverse("admin:articles_article_delete", args=[story.pk]),
+    }
+
+
+@pytest.mark.parametrize(
+    "page", ["change", "history", "compare", "restore", "preview", "delete"]
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_colleagues_draft_by_its_address_does_not_exist_for_a_writer(
+    client, people, page, method
+):
+    """Whatever page of it she asks for, a writer is sent to the admin's home with
+    Django's own "doesn't exist" message: no bare 403, no 500, no headline."""
+    story = make_article(headline=SECRET, status=Article.Status.DRAFT)
+    with reversion.create_revision():
+        story.save()
+    url = colleagues_draft_urls(story, Version.objects.get_for_object(story)[0])[page]
+    client.force_login(people["writer"])
+
+    response = getattr(client, method)(url, form_data(story, headline="Mine"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+    home = client.get(response.url)
+    messages = [str(m) for m in home.context["messages"]]
+    assert messages == [
+        f"article with ID “{story.pk}” doesn’t exist. Perhaps it was deleted?"
+    ]
+    assert SECRET not in home.content.decode()
+    assert Article.objects.get(pk=story.pk).headline == SECRET

@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from js_asset import Media
+from taggit import admin as taggit_admin
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
@@ -26,12 +27,13 @@ from .article_form import ArticleAdminForm, edit_version
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
 from .images import thumbnail
-from .story_list import AuthorFilter, WithStoriesFieldListFilter, search_stories
-from .widgets import ImagePickerMixin
+from .lookups import NulSafeAdminMixin, WellFormedModelMultipleChoiceField
+from .story_list import AuthorFilter, StorySearchMixin, WithStoriesFieldListFilter
+from .widgets import AutocompleteMixin, AutocompleteSelectMultiple
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(NulSafeAdminMixin, AutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "is_in_navigation", "position"]
     list_editable = ["is_in_navigation", "position"]
     list_filter = ["is_in_navigation", ("parent", admin.RelatedOnlyFieldListFilter)]
@@ -57,7 +59,7 @@ class HasLoginFilter(admin.SimpleListFilter):
 
 
 @admin.register(Author)
-class AuthorAdmin(ImagePickerMixin, admin.ModelAdmin):
+class AuthorAdmin(NulSafeAdminMixin, AutocompleteMixin, admin.ModelAdmin):
     list_display = ["list_headshot", "name", "job_title", "user", "story_count"]
     list_display_links = ["list_headshot", "name"]
     list_filter = [HasLoginFilter]
@@ -99,6 +101,15 @@ class AuthorAdmin(ImagePickerMixin, admin.ModelAdmin):
             .annotate(story_count=Coalesce(Subquery(stories), 0))
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A login linked to an author edits every story the author is bylined on:
+        # linking one is for those who manage users. For anyone else the field is
+        # shown, not in the form, so a hand-made "user=" in a post changes nothing.
+        if not request.user.has_perm("auth.change_user"):
+            fields = [*fields, "user"]
+        return fields
+
     @admin.display(description=_("headshot"))
     def list_headshot(self, obj):
         return thumbnail(obj.headshot, size=48)
@@ -112,7 +123,7 @@ class AuthorAdmin(ImagePickerMixin, admin.ModelAdmin):
         return obj.story_count
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(AutocompleteMixin, admin.TabularInline):
     model = Byline
     fields = ["position", "author", "role"]
     autocomplete_fields = ["author"]
@@ -133,7 +144,13 @@ EDITING_WINDOW = timedelta(minutes=10)
 
 
 @admin.register(Article)
-class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
+class ArticleAdmin(
+    NulSafeAdminMixin,
+    StorySearchMixin,
+    FormPreviewMixin,
+    AutocompleteMixin,
+    StoryHistoryAdmin,
+):
     form = ArticleAdminForm
     inlines = [BylineInline, CorrectionInline]
     actions = ["submit_for_editing", "publish_now", "unpublish", "revoke_previews"]
@@ -217,19 +234,18 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
+        # Every view of a story goes through here (the list, its actions and
+        # filters, the form, history, comparisons, restores, previews and every
+        # autocomplete that picks a story): a story not visible to this user is,
+        # for her, a story that does not exist.
         return (
             super()
             .get_queryset(request)
+            .visible_to(request.user)
             .prefetch_related(
                 Prefetch("bylines", queryset=Byline.objects.select_related("author"))
             )
         )
-
-    def get_search_results(self, request, queryset, search_term):
-        found = search_stories(queryset, search_term)
-        if found is None:
-            return super().get_search_results(request, queryset, search_term)
-        return found, False
 
     # Roles, enforced here on the server (see articles/workflow.py).
 
@@ -244,6 +260,13 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
         return super().has_delete_permission(request, obj) and workflow.is_editor(
             request.user
         )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Django refuses those who may not delete before asking whether the story
+        # exists: a story this user may not see does not exist, for her, first.
+        if self.get_object(request, unquote(object_id)) is None:
+            return self.story_not_found(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
 
     def has_publish_permission(self, request):
         return workflow.is_editor(request.user)
@@ -416,7 +439,7 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
                 label=db_field.verbose_name.capitalize(), required=False
             )
         if db_field.name == "tags":
-            return forms.ModelMultipleChoiceField(
+            return WellFormedModelMultipleChoiceField(
                 label=_("Tags"),
                 queryset=Tag.objects.all(),
                 required=False,
@@ -524,7 +547,7 @@ class ArticleAdmin(FormPreviewMixin, ImagePickerMixin, StoryHistoryAdmin):
         )
 
 
-class EditorsOnlyAdmin(admin.ModelAdmin):
+class EditorsOnlyAdmin(NulSafeAdminMixin, AutocompleteMixin, admin.ModelAdmin):
     """A story's parts listed on their own, for editors only: writers reach them in
     the article form, which checks that the story is theirs to change."""
 
@@ -561,3 +584,21 @@ class CorrectionAdmin(EditorsOnlyAdmin):
     search_fields = ["article__headline", "text"]
     date_hierarchy = "noted_at"
     autocomplete_fields = ["article"]
+
+
+# Our forms' autocompletes search tags and logins too (the tags of a story, the login
+# of an author): their admins get the same NUL-safe list and search as ours.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(NulSafeAdminMixin, taggit_admin.TagAdmin):
+    pass
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(NulSafeAdminMixin, auth_admin.UserAdmin):
+    pass

@@ -11,7 +11,6 @@ revision, not a cache invalidation (those wait for a commit that never comes).
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -36,7 +35,7 @@ class FormPreviewMixin:
     def form_preview_view(self, request, object_id=None):
         story = self.get_object(request, unquote(object_id)) if object_id else None
         if object_id and story is None:
-            raise Http404(_("No such story."))
+            return self.story_not_found(request, object_id)
         allowed = (
             self.has_change_permission(request, story)
             if story

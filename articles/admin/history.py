@@ -5,17 +5,26 @@ revision form: the old version fills the form, and saving it restores it).
 """
 
 import reversion
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from .. import revisions, workflow
 from ..models import Article
+from .lookups import well_formed_keys
+
+
+def saved_by(version):
+    """Who saved `version`, by name; a dash for one saved by code, not a person."""
+    user = version.revision.user
+    return (user.get_full_name() or user.get_username()) if user else "—"
 
 
 class StoryHistoryAdmin(VersionAdmin):
@@ -50,12 +59,41 @@ class StoryHistoryAdmin(VersionAdmin):
             reversion.set_comment(comment)
             story.save()
 
+    def story_not_found(self, request, object_id):
+        """The admin's answer to a story that does not exist, or that this user may
+        not see (get_queryset), as Django's own change form gives it: back to the
+        admin's home, saying so; or, to whoever may see no story at all, refused."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        self.message_user(
+            request,
+            _("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?")
+            % {"name": self.opts.verbose_name, "key": unquote(object_id)},
+            messages.WARNING,
+        )
+        return redirect("admin:index")
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Restoring changes the story as it is now: whoever may not change it now
         # may not restore it, whatever the status of the old version.
         story = self.get_object(request, unquote(object_id))
-        if story is None or not self.has_change_permission(request, story):
-            raise PermissionDenied
+        if story is None:
+            return self.story_not_found(request, object_id)
+        if not self.has_change_permission(request, story):
+            return TemplateResponse(
+                request,
+                "admin/articles/article/restore_refused.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "original": story,
+                    "title": _("You can’t restore “%(story)s”") % {"story": story},
+                    "history_url": reverse(
+                        "admin:articles_article_history", args=[story.pk]
+                    ),
+                },
+                status=403,
+            )
         return super().revision_view(request, object_id, version_id, extra_context)
 
     # Deleted stories, drafts included, are for editors to see and bring back.
@@ -71,6 +109,8 @@ class StoryHistoryAdmin(VersionAdmin):
         return super().recover_view(request, version_id, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            return self.story_not_found(request, object_id)
         versions = list(revisions.versions_of(unquote(object_id)))
         rows = []
         for number, version in enumerate(versions):
@@ -95,19 +135,15 @@ class StoryHistoryAdmin(VersionAdmin):
     def compare_view(self, request, object_id):
         story = self.get_object(request, unquote(object_id))
         if story is None:
-            raise Http404(_("No such story."))
+            return self.story_not_found(request, object_id)
         if not self.has_view_or_change_permission(request, story):
             raise PermissionDenied
         versions = revisions.versions_of(story.pk)
-        try:
-            chosen = versions.in_bulk(
-                [int(request.GET["from"]), int(request.GET["to"])]
-            )
-            older, newer = sorted(
-                chosen.values(), key=lambda v: v.revision.date_created
-            )
-        except (KeyError, ValueError):
-            raise Http404(_("Choose two versions of this story to compare.")) from None
+        asked = [request.GET.get("from"), request.GET.get("to")]
+        chosen = versions.in_bulk(well_formed_keys(Version._meta.pk, asked))
+        if len(chosen) != 2:
+            raise Http404(_("Choose two versions of this story to compare."))
+        older, newer = sorted(chosen.values(), key=lambda v: v.revision.date_created)
         changes = revisions.compare(older, newer)
         return TemplateResponse(
             request,
@@ -119,6 +155,8 @@ class StoryHistoryAdmin(VersionAdmin):
                 "title": _("Compare versions of “%(story)s”") % {"story": story},
                 "older": older,
                 "newer": newer,
+                "older_who": saved_by(older),
+                "newer_who": saved_by(newer),
                 "changed": [c for c in changes if c.changed],
                 "unchanged": [c.label for c in changes if not c.changed],
                 "restore_url": reverse(

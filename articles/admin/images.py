@@ -3,6 +3,9 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin import actions
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -13,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..forms import (
     ImageForm,
@@ -24,6 +28,7 @@ from ..forms import (
 from ..models import Image, Rendition
 from ..renditions import SPECS
 from ..uploads import safe_name
+from .lookups import NulSafeAdminMixin
 
 
 class AlreadyInLibrary(Exception):
@@ -44,6 +49,93 @@ def thumbnail(image, size=80):
         '<img src="{}" alt="" width="{}" loading="lazy" class="newsroom-thumbnail">',
         image.get_rendition_url(spec, width),
         size,
+    )
+
+
+def uses_of(image, user):
+    """Where `image` is used, for `user` to read: a list of (what, name, link, note)
+    rows, and how many uses in stories `user` is not told of.
+
+    A story is linked to its admin form for whoever may open it there
+    (ArticleQuerySet.visible_to). The photo desk, who may not, still learns of every
+    use, since it decides what may be replaced or deleted: a public story linked to
+    its page, any other named. Anyone else browsing the library (a writer) is only
+    told how many colleagues' unpublished stories use it.
+    """
+    from ..models import Article  # the admin of stories imports this module
+
+    stories = (
+        [(_("Lead image of"), story) for story in image.lead_of.without_bulk()]
+        + [(_("Social image of"), story) for story in image.social_of.without_bulk()]
+        + [
+            (_("In the body of"), story)
+            for story in Article.objects.filter(
+                inline_image_links__image=image
+            ).without_bulk()
+        ]
+    )
+    ids = {story.pk for _what, story in stories}
+    openable = set(
+        Article.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    public = set(
+        Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    manages_library = user.has_perm("articles.change_image")
+    rows, hidden = [], 0
+    for what, story in stories:
+        if story.pk in openable:
+            url = reverse("admin:articles_article_change", args=[story.pk])
+        elif story.pk in public:
+            url = story.get_absolute_url()
+        elif manages_library:
+            url = None
+        else:
+            hidden += 1
+            continue
+        rows.append((what, story.headline, url, story.get_status_display()))
+    may_open_authors = user.has_perm("articles.view_author") or user.has_perm(
+        "articles.change_author"
+    )
+    rows += [
+        (
+            _("Headshot of"),
+            author.name,
+            reverse("admin:articles_author_change", args=[author.pk])
+            if may_open_authors
+            else None,
+            _("author"),
+        )
+        for author in image.headshot_of.all()
+    ]
+    return rows, hidden
+
+
+def uses_list(rows, hidden):
+    """The uses of a picture (see uses_of) as the list shown under "Where used"."""
+    if not rows and not hidden:
+        return _("Not used anywhere yet.")
+    items = [
+        format_html('<li>{} <a href="{}">{}</a> ({})</li>', what, url, name, note)
+        if url
+        else format_html("<li>{} {} ({})</li>", what, name, note)
+        for what, name, url, note in rows
+    ]
+    if hidden:
+        items.append(
+            format_html(
+                "<li>{}</li>",
+                ngettext(
+                    "In %(count)s story you cannot open.",
+                    "In %(count)s stories you cannot open.",
+                    hidden,
+                )
+                % {"count": hidden},
+            )
+        )
+    return format_html(
+        '<ul class="newsroom-where-used">{}</ul>',
+        format_html_join("", "{}", ((item,) for item in items)),
     )
 
 
@@ -92,7 +184,7 @@ class RightsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
     form = ImageForm
     change_list_template = "admin/articles/image/change_list.html"
     list_display = [
@@ -112,6 +204,8 @@ class ImageAdmin(admin.ModelAdmin):
         "uploaded_at",
     ]
     list_per_page = 48
+    # Our "delete selected", which refuses pictures in use by name.
+    actions = ["delete_selected"]
     search_fields = [
         "title",
         "caption",
@@ -217,40 +311,54 @@ class ImageAdmin(admin.ModelAdmin):
     def where_used(self, obj):
         if not obj.pk:
             return "—"
-        rows = (
-            [
-                (
-                    reverse("admin:articles_article_change", args=[article.pk]),
-                    _("Lead image of"),
-                    article.headline,
-                    article.get_status_display(),
-                )
-                for article in obj.lead_of.all()
-            ]
-            + [
-                (
-                    reverse("admin:articles_article_change", args=[link.article_id]),
-                    _("In the body of"),
-                    link.article.headline,
-                    link.article.get_status_display(),
-                )
-                for link in obj.inline_in.select_related("article")
-            ]
-            + [
-                (
-                    reverse("admin:articles_author_change", args=[author.pk]),
-                    _("Headshot of"),
-                    author.name,
-                    _("author"),
-                )
-                for author in obj.headshot_of.all()
-            ]
-        )
-        if not rows:
-            return _("Not used anywhere yet.")
-        return format_html(
-            '<ul class="newsroom-where-used">{}</ul>',
-            format_html_join("", '<li>{1} <a href="{0}">{2}</a> ({3})</li>', rows),
+        # get_object says who is looking, since the list depends on it (uses_of).
+        return uses_list(*uses_of(obj, getattr(obj, "shown_to", AnonymousUser())))
+
+    def get_object(self, request, object_id, from_field=None):
+        image = super().get_object(request, object_id, from_field)
+        if image is not None:
+            image.shown_to = request.user
+        return image
+
+    def delete_view(self, request, object_id, extra_context=None):
+        image = self.get_object(request, unquote(object_id))
+        if (
+            image is not None
+            and self.has_delete_permission(request, image)
+            and Image.objects.in_use().filter(pk=image.pk).exists()
+        ):
+            return self.deletion_refused(request, [image])
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(description=_("Delete selected images"), permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's own "delete selected", once no selected picture is in use."""
+        in_use = list(queryset.in_use())
+        if in_use:
+            return self.deletion_refused(request, in_use)
+        return actions.delete_selected(self, request, queryset)
+
+    def deletion_refused(self, request, images):
+        """The admin page that refuses to delete `images`, pictures in use, naming
+        every story and author that uses each. Django's own page would list them as
+        "protected related objects", which reads as if they would go too."""
+        refused = [
+            (image, uses_list(*uses_of(image, request.user))) for image in images
+        ]
+        return TemplateResponse(
+            request,
+            "admin/articles/image/delete_refused.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": ngettext(
+                    "This picture is in use",
+                    "These pictures are in use",
+                    len(images),
+                ),
+                "refused": refused,
+            },
+            status=409,
         )
 
     def save_model(self, request, obj, form, change):
@@ -287,10 +395,6 @@ class ImageAdmin(admin.ModelAdmin):
         query = request.GET.copy()
         if "view" in query:
             request.session["image_library_view"] = query.pop("view")[-1]
-        for key, values in list(query.lists()):
-            # PostgreSQL refuses NUL in any string; such a filter matches nothing.
-            if any("\x00" in value for value in values):
-                del query[key]
         request.GET = query
         grid = request.session.get("image_library_view") == "grid"
         return super().changelist_view(request, {**(extra_context or {}), "grid": grid})

@@ -81,3 +81,14 @@ def search_stories(queryset, term):
         " & ".join(f"{word}:*" for word in words), search_type="raw", config=CONFIG
     )
     return queryset.filter(Q(search_vector=prefixes) | Q(slug=term.strip()))
+
+
+class StorySearchMixin:
+    """ModelAdmin mixin for the story list: search with search_stories where there is
+    a search document, Django's own search elsewhere."""
+
+    def get_search_results(self, request, queryset, search_term):
+        found = search_stories(queryset, search_term)
+        if found is None:
+            return super().get_search_results(request, queryset, search_term)
+        return found, False

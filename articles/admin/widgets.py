@@ -1,5 +1,30 @@
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin import widgets
+
+from .lookups import WellFormedModelMultipleChoiceField, key_field, well_formed_keys
+
+
+class WellFormedValuesMixin:
+    """For the admin's autocomplete widgets: draw only the chosen values that could
+    be keys of the remote model.
+
+    A form refused for any reason is drawn again with what was posted, and Django's
+    widget looks every value up (`pk__in=[...]`): a hand-made "abc" would raise there,
+    a 500 instead of the field's own "Select a valid choice"."""
+
+    def optgroups(self, name, value, attr=None):
+        kept = well_formed_keys(key_field(self.field), value)
+        return super().optgroups(name, kept, attr)
+
+
+class AutocompleteSelect(WellFormedValuesMixin, widgets.AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(
+    WellFormedValuesMixin, widgets.AutocompleteSelectMultiple
+):
+    pass
 
 
 class ImageAutocompleteSelect(AutocompleteSelect):
@@ -23,19 +48,31 @@ class ImageAutocompleteSelect(AutocompleteSelect):
         )
 
 
-class ImagePickerMixin:
-    """ModelAdmin mixin: image foreign keys in autocomplete_fields get thumbnails."""
+class AutocompleteMixin:
+    """ModelAdmin and inline mixin: the fields in autocomplete_fields get our widgets
+    (hand-made values are refused, not crashed on; pictures get thumbnails)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         from ..models import Image
 
-        if db_field.related_model is Image and db_field.name in (
-            self.get_autocomplete_fields(request)
-        ):
+        if db_field.name in self.get_autocomplete_fields(request):
+            widget = (
+                ImageAutocompleteSelect
+                if db_field.related_model is Image
+                else AutocompleteSelect
+            )
+            kwargs.setdefault(
+                "widget", widget(db_field, self.admin_site, using=kwargs.get("using"))
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
             kwargs.setdefault(
                 "widget",
-                ImageAutocompleteSelect(
+                AutocompleteSelectMultiple(
                     db_field, self.admin_site, using=kwargs.get("using")
                 ),
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs.setdefault("form_class", WellFormedModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -125,7 +125,8 @@ class Author(models.Model):
         verbose_name=_("headshot"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # A picture in use cannot be deleted, whatever the use (README).
+        on_delete=models.PROTECT,
         related_name="headshot_of",
     )
     user = models.OneToOneField(
@@ -177,6 +178,31 @@ class ArticleQuerySet(models.QuerySet):
         """Stories the public may see: published, and the publish time has passed."""
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def visible_to(self, user):
+        """Stories `user` may open in the admin.
+
+        Editors see every story. A writer sees the public ones and those she created
+        or is bylined on, not colleagues' drafts, ready, scheduled or unpublished
+        stories, unless NEWSROOM_WRITERS_SEE_ALL_STORIES is set. Whoever may not
+        read stories in the admin at all (the photo desk) sees none.
+        """
+        if not (
+            user.has_perm("articles.view_article")
+            or user.has_perm("articles.change_article")
+        ):
+            return self.none()
+        # Editors hold publish_article (articles/workflow.py, is_editor).
+        if (
+            user.has_perm("articles.publish_article")
+            or settings.NEWSROOM_WRITERS_SEE_ALL_STORIES
+        ):
+            return self
+        # One query: each part is a condition on the story's own row.
+        return self.published() | self.filter(
+            Q(created_by=user)
+            | Q(pk__in=Byline.objects.filter(author__user=user).values("article_id"))
         )
 
     def in_section(self, category):
@@ -299,7 +325,7 @@ class Article(models.Model):
         verbose_name=_("social image"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="social_of",
         help_text=_("For social cards; the lead image if empty."),
     )

@@ -6,7 +6,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.text import slugify
@@ -30,6 +30,21 @@ class ImageQuerySet(models.QuerySet):
                 pk__in=InlineImage.objects.filter(article__in=public).values("image_id")
             )
             | Q(pk__in=Author.objects.with_public_stories().values("headshot_id"))
+        )
+
+    def in_use(self):
+        """Images a story or an author uses: as lead or social image, placed in a
+        body, or as a headshot. None of them may be deleted (each use PROTECTs)."""
+        from .content import Article, Author, InlineImage  # they point at images
+
+        def used_by(queryset, field):
+            return Exists(queryset.filter(**{field: OuterRef("pk")}))
+
+        return self.filter(
+            used_by(Article.objects.all(), "lead_image")
+            | used_by(Article.objects.all(), "social_image")
+            | used_by(InlineImage.objects.all(), "image")
+            | used_by(Author.objects.all(), "headshot")
         )
 
 

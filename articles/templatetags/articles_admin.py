@@ -24,8 +24,11 @@ def editors_home(context):
 
     user = context["request"].user
     now = timezone.now()
-    stories = Article.objects.select_related("primary_category").order_by(
-        "-modified_at"
+    # A writer's desk shows only what she may open (ArticleQuerySet.visible_to).
+    stories = (
+        Article.objects.visible_to(user)
+        .select_related("primary_category")
+        .order_by("-modified_at")
     )
     changelist = reverse("admin:articles_article_changelist")
     panels = [
