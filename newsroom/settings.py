@@ -256,6 +256,8 @@ AXES_COOLOFF_TIME = (
     else None
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# No version banner on every manage.py command.
+AXES_VERBOSE = False
 AXES_RESET_ON_SUCCESS = True
 # A try while locked out does not start the wait again: the page's minutes hold.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
