@@ -6,9 +6,9 @@ the cache answers 500. A newsroom's pages matter more than their cache: this bac
 logs the failure and behaves as an empty cache that keeps nothing, so pages are served
 uncached until Redis is back. After a failure it does not try Redis again for a few
 seconds, so that a Redis that times out rather than refuses slows no more than one
-request in that while, and the log gets one warning, not one per request. The one
-exception is raising a counter (incr), which is how a publish tells the other servers:
-it is always tried.
+request in that while, and the log gets one warning, not one per request. A change
+that could not be announced meanwhile is not lost: it waits in the invalidation outbox
+(page_cache.py) and is applied by the next reader who finds Redis answering.
 """
 
 import functools
@@ -168,15 +168,13 @@ class FailOpenRedisCache(RedisCache):
         return super().clear()
 
     def incr(self, key, delta=1, version=None):
-        """Tried even within the few seconds after a failure: a counter is raised to
-        tell every process that something changed (a publish), and a Redis that
-        failed this process a moment ago may be there for the others."""
-        global _down_until
+        """Raise a counter, or raise ValueError (Django's answer for a key it cannot
+        find, which callers handle) if Redis cannot be reached. Within the few
+        seconds after a failure it is not tried either: a change that could not
+        raise its counter is applied from the invalidation outbox (page_cache.py)."""
         try:
-            value = super().incr(key, delta, version)
+            _check()
+            return super().incr(key, delta, version)
         except (ConnectionError, TimeoutError) as error:
             _failed(error)
-            # Django's answer for a key it cannot find: callers already handle it.
             raise ValueError(f"Key '{key}' cannot be reached.") from error
-        _down_until = 0.0  # it answered: back to using it
-        return value

@@ -78,6 +78,9 @@ PROVISIONAL_SECONDS = 5
 # have missed: the longest a page rendered before a change can be served after it,
 # should Redis miss that change's raise.
 VERIFY_SECONDS = 1.0
+# After the outbox could not be read (the database is down), how long this process
+# serves the state as it is before asking again.
+_outbox_unreachable_until = 0.0
 # Applied invalidations are kept this long (the newest always), then pruned.
 APPLIED_KEPT_DAYS = 7
 # Headers of a kept page worth keeping with it (Date, Vary and Cache-Control are set
@@ -146,15 +149,24 @@ def content_changed(keys=("*",)):
     state applies it (see site_state).
     """
     Invalidation.objects.create(keys=" ".join(keys))
-    if not transaction.get_autocommit():
-        _raise_generation(PROVISIONAL_SECONDS)
     transaction.on_commit(apply_pending, robust=True)
 
 
 def apply_pending():
     """Raise the generation for every invalidation not yet applied, and mark them
-    applied once it is raised."""
-    pending = list(Invalidation.objects.pending().values_list("pk", flat=True))
+    applied once it is raised.
+
+    Run after a change commits. The generation is raised even if the outbox cannot
+    be read (the database gone a moment after the commit): this hook runs only
+    because something changed. Only invalidations read before the raise are marked
+    applied; any committed since are raised for by their own hooks.
+    """
+    try:
+        pending = list(Invalidation.objects.pending().values_list("pk", flat=True))
+    except DatabaseError:
+        logger.warning("Could not read the invalidation outbox.", exc_info=True)
+        _raise_generation()
+        return
     if pending:
         _announce(pending)
 
@@ -251,11 +263,16 @@ def _verify(state):
     restored from a snapshot older than the raise). With the database unreachable,
     nothing can change meanwhile: the state is served as it is.
     """
+    global _outbox_unreachable_until
+    if time.monotonic() < _outbox_unreachable_until:
+        return state
     try:
         newest = _newest_invalidation()
         pending = list(Invalidation.objects.pending().values_list("pk", flat=True))
-    except DatabaseError:
-        logger.warning("Could not check the invalidation outbox.", exc_info=True)
+    except DatabaseError as error:
+        # Asked again in a moment, not by every reader meanwhile (nor logged by each).
+        _outbox_unreachable_until = time.monotonic() + VERIFY_SECONDS
+        logger.warning("Could not check the invalidation outbox: %s", error)
         return state
     if pending or newest > state.watermark:
         # If the cache cannot be told either, serve nothing cached.

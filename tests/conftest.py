@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.db import transaction
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +68,30 @@ def people(django_user_model):
         "photo editor": person("photo", "Photo editor"),
         "superuser": person("super", is_superuser=True),
     }
+
+
+class CommittingAtOnce:
+    """django.db.transaction, except that on_commit runs the hook at once."""
+
+    def __getattr__(self, name):
+        return getattr(transaction, name)
+
+    @staticmethod
+    def on_commit(func, using=None, robust=False):
+        func()
+
+
+@pytest.fixture(autouse=True)
+def page_cache_commits_at_once(request, monkeypatch):
+    """Most tests run inside one transaction that is never committed, so the page
+    cache's commit hook (applying the invalidation outbox) would never run: there it
+    runs at once, as the commit right after each change would. Tests that commit
+    for real (transaction=True) get the real hook."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        from articles import page_cache
+
+        monkeypatch.setattr(page_cache, "transaction", CommittingAtOnce())
