@@ -3,6 +3,10 @@ RSS 2.0 and Atom feeds of public stories: the whole site, a section, an author.
 
 Each item carries the dek as summary, the full body as content, every author, the
 categories and tags, publication and update times, and the lead image as media:content.
+
+Readers render some fields as HTML and show others as text, so every field is one or
+the other: descriptions, summaries and content (HTML in RSS and in Atom's type="html")
+carry escaped text or the sanitised body; titles, names and categories are text.
 """
 
 import copy
@@ -13,7 +17,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
 from . import inline_images
 from .models import Article, Author, Category, InlineImage
@@ -88,10 +92,11 @@ class LatestStoriesFeed(Feed):
         return settings.NEWSROOM_SITE_NAME
 
     def description(self, obj=None):
-        return settings.NEWSROOM_SITE_DESCRIPTION
+        # RSS's <description> is HTML to readers; Atom's <subtitle> is text.
+        return escape(self.subtitle(obj))
 
     def subtitle(self, obj=None):
-        return self.description(obj)
+        return settings.NEWSROOM_SITE_DESCRIPTION
 
     def link(self, obj=None):
         return "/"
@@ -118,7 +123,9 @@ class LatestStoriesFeed(Feed):
         return article.headline
 
     def item_description(self, article):
-        return article.dek
+        # The dek is text; readers render RSS's <description> and Atom's
+        # <summary type="html"> as HTML, so it goes out escaped.
+        return escape(article.dek)
 
     def item_pubdate(self, article):
         return article.published_at
@@ -191,7 +198,7 @@ class SectionFeed(LatestStoriesFeed):
     def title(self, section):
         return f"{section.name} | {settings.NEWSROOM_SITE_NAME}"
 
-    def description(self, section):
+    def subtitle(self, section):
         return (
             section.description or f"{section.name} from {settings.NEWSROOM_SITE_NAME}"
         )
@@ -216,7 +223,7 @@ class AuthorFeed(LatestStoriesFeed):
     def title(self, author):
         return f"{author.name} | {settings.NEWSROOM_SITE_NAME}"
 
-    def description(self, author):
+    def subtitle(self, author):
         return author.short_bio or f"Stories by {author.name}"
 
     def link(self, author):
