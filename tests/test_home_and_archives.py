@@ -80,6 +80,24 @@ def test_home_is_paginated(client, settings):
     assert client.get("/?page=0").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path", ["/", "/sections/harbor/", "/authors/maya/", "/tags/ferries/"]
+)
+@pytest.mark.parametrize(
+    "number", ["99999999999999999999", "9223372036854775807", "-3", "x", "1.5", ""]
+)
+def test_page_numbers_past_any_page_are_404_not_an_error(client, path, number):
+    """A page number no archive reaches, even one past what a database can count
+    to, is simply a page that does not exist."""
+    make_article(
+        primary_category=make_category(slug="harbor"),
+        authors=[make_author(slug="maya")],
+        tags=["ferries"],
+    )
+    response = client.get(path, {"page": number})
+    assert response.status_code == (200 if number == "" else 404)
+
+
 def test_a_river_of_stories_never_counts_the_archive(client, settings):
     """Counting grows with the archive; a page finds an older one by fetching one
     story more than it shows."""
