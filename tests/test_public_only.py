@@ -116,14 +116,16 @@ def test_a_section_with_only_unpublished_stories_is_not_in_the_sitemap(client, d
     assert "merger-desk" not in body(client, "/sitemaps/sections.xml")
 
 
-def test_originals_of_unpublished_pictures_are_not_served(client, admin_client, db):
+def test_originals_are_served_to_staff_alone(client, admin_client, db):
+    """Readers get renditions; an original, with its camera data, is staff's alone
+    (tests/test_originals.py has the rest)."""
     draft = make_article(lead_image=make_image(), status=Article.Status.DRAFT)
     public = make_article(lead_image=make_image())
     assert client.get(draft.lead_image.file.url).status_code == 404
     staff = admin_client.get(draft.lead_image.file.url)
     assert staff.status_code == 200
     assert staff["Cache-Control"] == "private, no-store"
-    assert client.get(public.lead_image.file.url).status_code == 200
+    assert client.get(public.lead_image.file.url).status_code == 404
 
 
 def test_upload_names_cannot_be_guessed(db):
