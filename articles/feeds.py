@@ -193,7 +193,7 @@ class SectionFeed(LatestStoriesFeed):
     """The newest public stories filed under one section."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Category, slug=slug)
+        return get_object_or_404(Category.objects.shown_to_public(), slug=slug)
 
     def title(self, section):
         return f"{section.name} | {settings.NEWSROOM_SITE_NAME}"

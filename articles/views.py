@@ -85,6 +85,9 @@ class CategoryDetailView(ArchiveView):
     model = Category
     template_name = "articles/category_detail.html"
 
+    def get_archive_queryset(self):
+        return Category.objects.shown_to_public()
+
     def get_stories(self):
         return Article.objects.in_section(self.object)
 

@@ -47,6 +47,15 @@ class CategoryQuerySet(models.QuerySet):
             primary_story=Subquery(primary), further_story=Subquery(further)
         ).filter(Q(primary_story__isnull=False) | Q(further_story__isnull=False))
 
+    def shown_to_public(self):
+        """Sections readers may look up: those with a public story, and those in the
+        site's navigation, which the header names on every page (a new section's link
+        must not lead nowhere). Any other could name an unannounced story."""
+        return self.filter(
+            Q(is_in_navigation=True)
+            | Q(pk__in=Category.objects.with_public_stories().values("pk"))
+        )
+
 
 class Category(models.Model):
     """A section of the site ("Politics") or a topic group ("Housing")."""
