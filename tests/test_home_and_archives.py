@@ -154,6 +154,22 @@ def test_author_page_shows_profile_and_stories(client):
     )
 
 
+def test_an_authors_profile_links_are_web_links_only(client):
+    """The form takes web addresses only; a row written around it (an import) still
+    puts no javascript: or data: link on the page."""
+    author = make_author(
+        slug="imported",
+        website="javascript:alert(1)",
+        bluesky=" JavaScript:alert(2)",
+        mastodon="data:text/html,<script>alert(3)</script>",
+        x="https://x.com/imported",
+    )
+    make_article(authors=[author])
+    page = lxml.html.fromstring(client.get("/authors/imported/").content)
+    links = page.cssselect(".author-profile__links a")
+    assert [a.get("href") for a in links] == ["https://x.com/imported"]
+
+
 def test_tag_page_lists_tagged_public_stories(client):
     tagged = make_article(tags=["Seawall"])
     make_article(tags=["Seawall"], published_at=timezone.now() + timedelta(days=1))

@@ -172,12 +172,15 @@ class Author(models.Model):
 
     @property
     def social_links(self):
-        """(label, url) pairs for the links the author has filled in."""
+        """(label, url) pairs for the web links the author has filled in.
+
+        The form takes web addresses only; a row written around it (an import, a
+        script) can still never put a javascript: or data: link on a page."""
         fields = ["website", "bluesky", "mastodon", "x", "linkedin"]
         return [
             (self._meta.get_field(name).verbose_name, getattr(self, name))
             for name in fields
-            if getattr(self, name)
+            if getattr(self, name).lower().startswith(("https://", "http://"))
         ]
 
 
