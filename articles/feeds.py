@@ -11,6 +11,7 @@ carry escaped text or the sanitised body; titles, names and categories are text.
 
 import copy
 import functools
+import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -33,8 +34,32 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
+# Characters XML 1.0 cannot carry at all, not even escaped. Text pasted from a word
+# processor brings some along (a vertical tab for a line break), and Django's
+# generator refuses the whole feed over one of them.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    """`value` (text, or lists, tuples and dicts of it) without NOT_XML."""
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_text(item) for item in value)
+    if isinstance(value, dict):
+        return {key: xml_text(item) for key, item in value.items()}
+    return value
+
+
 class StoryFeedMixin:
-    """Writes the elements Django's generators leave out: content, authors, image."""
+    """Writes the elements Django's generators leave out: content, authors, image;
+    and keeps every field to characters XML can carry."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_text(args), **xml_text(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_text(args), **xml_text(kwargs))
 
     def write_story_elements(self, handler, item):
         image = item.get("image")

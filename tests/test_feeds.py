@@ -7,7 +7,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from articles.models import Article
+from articles.models import Article, Author
 
 from .factories import (
     fetch_picture,
@@ -245,3 +245,20 @@ def test_every_feed_field_is_escaped_text_or_sanitised_html(
         assert SAMPLE[field] in texts, field
     titles = [e.text for e in xml.iter("{*}title")]
     assert any(SAMPLE["section"] in title for title in titles) == ("sections" in path)
+
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_control_characters_pasted_into_text_leave_the_feed_valid(client, story, path):
+    """A vertical tab (a word processor's line break) or another control character
+    XML cannot carry is left out, rather than the feed failing."""
+    Article.objects.filter(pk=story.pk).update(
+        headline="The budget,\x0bexplained\x1b", dek="Why\x0c a gap.\x08"
+    )
+    story.tags.add("Tax\x0b")
+    Author.objects.filter(slug="maya-okafor").update(
+        name="Maya\x0b Okafor", short_bio="Covers\x01 the council."
+    )
+    entry = read(client, path).entries[0]
+    assert entry.title == "The budget,explained"
+    assert "Tax" in {t.term for t in entry.tags}
+    assert "Maya Okafor" in [a.name for a in entry.authors]
