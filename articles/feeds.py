@@ -11,7 +11,6 @@ carry escaped text or the sanitised body; titles, names and categories are text.
 
 import copy
 import functools
-import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -24,7 +23,7 @@ from . import inline_images
 from .models import Article, Author, Category, InlineImage
 from .page_cache import public_page
 from .renditions import SPECS
-from .sanitize import clean_body
+from .sanitize import clean_body, xml_text
 from .structured_data import social_image, widest_up_to
 
 FEED_LENGTH = 30
@@ -32,23 +31,6 @@ FEED_IMAGE_WIDTH = 800
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-
-
-# Characters XML 1.0 cannot carry at all, not even escaped. Text pasted from a word
-# processor brings some along (a vertical tab for a line break), and Django's
-# generator refuses the whole feed over one of them.
-NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_text(value):
-    """`value` (text, or lists, tuples and dicts of it) without NOT_XML."""
-    if isinstance(value, str):
-        return NOT_XML.sub("", value)
-    if isinstance(value, list | tuple):
-        return type(value)(xml_text(item) for item in value)
-    if isinstance(value, dict):
-        return {key: xml_text(item) for key, item in value.items()}
-    return value
 
 
 class StoryFeedMixin:
