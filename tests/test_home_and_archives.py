@@ -177,6 +177,32 @@ def test_tag_page_lists_tagged_public_stories(client):
     assert headlines(client.get("/tags/seawall/")) == [tagged.headline]
 
 
+@pytest.mark.parametrize("name", ["🔥", "<>", "!!!", "★★★"])
+def test_a_tag_of_symbols_alone_has_a_page_and_a_link(client, name):
+    """Slugified, such a tag is nothing at all; it still gets a slug, so the story
+    page can link to it (it answered 500)."""
+    story = make_article(tags=[name])
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    link = page.cssselect(".tag-list a")[0]
+    assert link.text_content() == name
+    assert headlines(client.get(link.get("href"))) == [story.headline]
+
+
+def test_tags_saved_without_a_slug_get_one_when_migrating(db):
+    """The migration gives tags saved before the fix the slug they get now."""
+    import importlib
+
+    from django.apps import apps
+    from taggit.models import Tag
+
+    Tag.objects.bulk_create([Tag(name="🔥", slug="")])
+    migration = importlib.import_module(
+        "articles.migrations.0014_wordless_tags_get_slugs"
+    )
+    migration.give_wordless_tags_slugs(apps, None)
+    assert Tag.objects.get(name="🔥").slug.startswith("tag-")
+
+
 def test_tags_with_accents_have_pages_and_links(client):
     story = make_article(tags=["Café culture"])
     page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
