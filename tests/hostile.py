@@ -194,7 +194,9 @@ URL_ATTRIBUTES = {
     "values",
 }
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "livescript:")
-# Elements that run, frame or redirect, and that no page of ours puts in its markup.
+# Elements that run, frame, restyle or redirect, and that no page of ours puts in its
+# markup. (<svg> and <math> themselves run nothing: the admin draws its icons with
+# them. What could run inside them is caught by the checks on every element.)
 FORBIDDEN_ELEMENTS = {
     "iframe",
     "frame",
@@ -205,8 +207,6 @@ FORBIDDEN_ELEMENTS = {
     "base",
     "isindex",
     "portal",
-    "svg",
-    "math",
     "style",
 }
 # Browsers ignore these inside a URL's scheme ("java\tscript:" runs).
@@ -219,13 +219,14 @@ def is_script_url(value):
 
 def own_script(element):
     """The page's own scripts: files from our static folder or the admin, and JSON
-    data blocks (structured data, json_script) that parse as JSON."""
+    blocks (structured data, json_script, the editor's import map) that parse."""
     source = element.get("src")
     if source is not None:
         return source.startswith(("/static/", "/admin/"))
     if (element.get("type") or "").lower() in {
         "application/ld+json",
         "application/json",
+        "importmap",
     }:
         try:
             json.loads(element.text or "")
@@ -279,7 +280,9 @@ def live_in_fragment(html):
     """What would run in `html`, a fragment (a feed's HTML field)."""
     if not html.strip():
         return []
-    return live_markup(lxml.html.fragment_fromstring(html, create_parent="div"))
+    # As the body of a page: lxml's fragment parser refuses text with control
+    # characters, which a browser reads like any other.
+    return live_markup(lxml.html.document_fromstring(f"<body>{html}</body>"))
 
 
 NUMBER = re.compile(r"(?:alert|msgbox)\((\d+)\)|evil\.example/(\d+)|x(\d+)\.class")
@@ -287,4 +290,4 @@ NUMBER = re.compile(r"(?:alert|msgbox)\((\d+)\)|evil\.example/(\d+)|x(\d+)\.clas
 
 def vectors_in(text):
     """The numbers of the vectors whose payload shows in `text`."""
-    return sorted({int(next(filter(None, m))) for m in NUMBER.finditer(text)})
+    return sorted({int(next(filter(None, m.groups()))) for m in NUMBER.finditer(text)})
