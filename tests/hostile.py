@@ -241,33 +241,36 @@ def local_name(name):
 
 
 def live_markup(root):
-    """Descriptions of everything in `root` (an lxml tree) that would run or load."""
+    """Descriptions of everything in `root` (an lxml tree) that would run or load,
+    each starting with the line of the source it was found on."""
     found = []
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions run nothing
         tag = local_name(element.tag)
         markup = lxml.etree.tostring(element, encoding="unicode", with_tail=False)
+        problems = []
         if tag == "script" and not own_script(element):
-            found.append(f"<script> {markup[:200]}")
+            problems.append(f"<script> {markup[:200]}")
         elif tag in FORBIDDEN_ELEMENTS:
-            found.append(f"<{tag}> {markup[:200]}")
+            problems.append(f"<{tag}> {markup[:200]}")
         elif tag == "meta" and element.get("http-equiv"):
-            found.append(f"<meta http-equiv> {markup[:200]}")
+            problems.append(f"<meta http-equiv> {markup[:200]}")
         for name, value in element.attrib.items():
             attribute = local_name(name)
             if attribute.startswith("on"):
-                found.append(f"{attribute}= on <{tag}>: {value[:200]}")
+                problems.append(f"{attribute}= on <{tag}>: {value[:200]}")
             elif attribute == "srcdoc":
-                found.append(f"srcdoc= on <{tag}>: {value[:200]}")
+                problems.append(f"srcdoc= on <{tag}>: {value[:200]}")
             elif (attribute in URL_ATTRIBUTES or name in URL_ATTRIBUTES) and (
                 is_script_url(value)
             ):
-                found.append(f"{attribute}={value[:200]!r} on <{tag}>")
+                problems.append(f"{attribute}={value[:200]!r} on <{tag}>")
             elif attribute == "style" and re.search(
                 r"expression|javascript:|url\s*\(|\\", value, re.IGNORECASE
             ):
-                found.append(f"style={value[:200]!r} on <{tag}>")
+                problems.append(f"style={value[:200]!r} on <{tag}>")
+        found += [f"line {element.sourceline}: {problem}" for problem in problems]
     return found
 
 
