@@ -335,7 +335,10 @@ def media_file(request, path):
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = accel_redirect + quote(path)
     else:
-        response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+        try:
+            response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+        except OSError:  # a name too long for the file system, say
+            raise Http404("No such file.") from None
         response["Content-Type"] = content_type
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
