@@ -81,7 +81,10 @@ def test_news_sitemap_holds_the_last_two_days(client):
 def test_a_control_character_in_a_headline_leaves_the_news_sitemap_xml(client):
     """A vertical tab pasted from a word processor is left out of the headline,
     rather than making the whole sitemap unreadable to search engines."""
-    make_article(headline="Seawall\x0b vote <tonight> & \x01after")
+    make_article(
+        headline="Seawall\x0b vote <tonight> & \x01after",
+        published_at=timezone.now() - timedelta(minutes=5),
+    )
     tree = xml(client, "/sitemaps/news.xml")
     title = tree.findtext(".//news:news/news:title", namespaces=NS)
     assert title == "Seawall vote <tonight> & after"
