@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import revisions
+from articles import previews, revisions
 from articles.models import (
     Article,
     Author,
@@ -467,6 +467,11 @@ def test_story_pages(client, newsroom):
             if shown[where] != typed[where]
         ]
     assert not report, "Story pages:\n" + "\n".join(report)
+
+
+def test_preview_pages(client, newsroom):
+    stories = newsroom.covering(newsroom.stories)
+    check(client, newsroom, [previews.preview_path(story) for story in stories])
 
 
 @pytest.mark.parametrize("output", ["home", "sections", "authors", "tags"])
