@@ -293,7 +293,7 @@ def build():
     # text.
     for story in newsroom.covering(newsroom.stories):
         typed = story.headline, story.body
-        for headline, body in [(story.dek or story.headline, ""), typed]:
+        for headline, body in [(story.seo_description or story.headline, ""), typed]:
             story.headline, story.body = headline, body
             with reversion.create_revision():
                 story.save()
