@@ -3,6 +3,10 @@ RSS 2.0 and Atom feeds of public stories: the whole site, a section, an author.
 
 Each item carries the dek as summary, the full body as content, every author, the
 categories and tags, publication and update times, and the lead image as media:content.
+
+Readers render some fields as HTML and show others as text, so every field is one or
+the other: descriptions, summaries and content (HTML in RSS and in Atom's type="html")
+carry escaped text or the sanitised body; titles, names and categories are text.
 """
 
 import copy
@@ -13,13 +17,13 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
 from . import inline_images
 from .models import Article, Author, Category, InlineImage
 from .page_cache import public_page
 from .renditions import SPECS
-from .sanitize import clean_body
+from .sanitize import clean_body, xml_text
 from .structured_data import social_image, widest_up_to
 
 FEED_LENGTH = 30
@@ -30,7 +34,14 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
 class StoryFeedMixin:
-    """Writes the elements Django's generators leave out: content, authors, image."""
+    """Writes the elements Django's generators leave out: content, authors, image;
+    and keeps every field to characters XML can carry."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_text(args), **xml_text(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_text(args), **xml_text(kwargs))
 
     def write_story_elements(self, handler, item):
         image = item.get("image")
@@ -88,10 +99,11 @@ class LatestStoriesFeed(Feed):
         return settings.NEWSROOM_SITE_NAME
 
     def description(self, obj=None):
-        return settings.NEWSROOM_SITE_DESCRIPTION
+        # RSS's <description> is HTML to readers; Atom's <subtitle> is text.
+        return escape(self.subtitle(obj))
 
     def subtitle(self, obj=None):
-        return self.description(obj)
+        return settings.NEWSROOM_SITE_DESCRIPTION
 
     def link(self, obj=None):
         return "/"
@@ -118,7 +130,9 @@ class LatestStoriesFeed(Feed):
         return article.headline
 
     def item_description(self, article):
-        return article.dek
+        # The dek is text; readers render RSS's <description> and Atom's
+        # <summary type="html"> as HTML, so it goes out escaped.
+        return escape(article.dek)
 
     def item_pubdate(self, article):
         return article.published_at
@@ -186,12 +200,12 @@ class SectionFeed(LatestStoriesFeed):
     """The newest public stories filed under one section."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Category, slug=slug)
+        return get_object_or_404(Category.objects.shown_to_public(), slug=slug)
 
     def title(self, section):
         return f"{section.name} | {settings.NEWSROOM_SITE_NAME}"
 
-    def description(self, section):
+    def subtitle(self, section):
         return (
             section.description or f"{section.name} from {settings.NEWSROOM_SITE_NAME}"
         )
@@ -216,7 +230,7 @@ class AuthorFeed(LatestStoriesFeed):
     def title(self, author):
         return f"{author.name} | {settings.NEWSROOM_SITE_NAME}"
 
-    def description(self, author):
+    def subtitle(self, author):
         return author.short_bio or f"Stories by {author.name}"
 
     def link(self, author):

@@ -9,6 +9,10 @@ there, an older page exists.
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
+# Databases take a query's OFFSET and LIMIT as 64-bit integers: a page number that
+# would need more is past any archive, not an error.
+LARGEST_ROW = 2**63 - 1
+
 
 class RiverPaginator(Paginator):
     # Lets templates leave out "of N pages".
@@ -21,6 +25,8 @@ class RiverPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number * self.per_page + 1 > LARGEST_ROW:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):

@@ -50,6 +50,11 @@ FORMATS = {
 }
 
 
+# The longest side every format above can encode: WebP's limit (JPEG stops at 65,500
+# and AVIF at 65,536). A rendition of a very tall picture is scaled down to fit.
+MAX_SIDE = 16383
+
+
 def display_size(source):
     """The (width, height) of a picture as it is shown: after its EXIF orientation."""
     with Image.open(source) as picture:
@@ -73,11 +78,16 @@ def crop_box(size, ratio, focal):
 
 
 def output_size(size, ratio, focal, width):
-    """The pixel size of a rendition `width` wide; never larger than the crop."""
+    """The pixel size of a rendition `width` wide; never larger than the crop, nor
+    than any format can encode (MAX_SIDE)."""
     left, top, right, bottom = crop_box(size, ratio, focal)
     crop_w, crop_h = right - left, bottom - top
-    out_w = min(width, crop_w)
-    return out_w, max(1, round(crop_h * out_w / crop_w))
+    out_w = min(width, crop_w, MAX_SIDE)
+    out_h = max(1, round(crop_h * out_w / crop_w))
+    if out_h > MAX_SIDE:
+        # Narrower, to keep the shape; a strip a pixel wide stays one pixel wide.
+        out_w, out_h = max(1, round(out_w * MAX_SIDE / out_h)), MAX_SIDE
+    return out_w, out_h
 
 
 def available_widths(size, spec, focal):

@@ -82,3 +82,20 @@ def plain_text(body: str) -> str:
     """The words of a cleaned body, blocks on lines of their own, for search
     snippets and word counts."""
     return html.unescape(strip_tags(BLOCK_END.sub(lambda m: m.group(0) + "\n", body)))
+
+
+# Characters XML 1.0 cannot carry at all, not even escaped. Text pasted from a word
+# processor brings some along (a vertical tab for a line break): a feed or sitemap
+# holding one is refused whole by its readers, and Django's feed generator fails.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    """`value` (text, or lists, tuples and dicts of it) without NOT_XML."""
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_text(item) for item in value)
+    if isinstance(value, dict):
+        return {key: xml_text(item) for key, item in value.items()}
+    return value

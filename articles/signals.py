@@ -1,6 +1,8 @@
 """Keep derived data in step: each article's search document and placed pictures,
 and the files of images and renditions."""
 
+import hashlib
+
 from django.db import transaction
 from django.db.models.signals import (
     m2m_changed,
@@ -59,6 +61,19 @@ def tags_changed(sender, instance, action, **kwargs):
 def author_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_search_vectors(Article.objects.by_author(instance))
+
+
+def slug_for_wordless_tag(name):
+    """A slug for a tag whose name slugifies to nothing: "tag-" and a digest of it."""
+    return "tag-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
+@receiver(pre_save, sender=Tag, dispatch_uid="tag_slug_never_empty")
+def tag_saving(sender, instance, **kwargs):
+    # A tag of emoji or symbols alone ("🔥") slugifies to nothing, and no page can
+    # link to a tag without a slug: the story page would fail.
+    if not instance.slug:
+        instance.slug = slug_for_wordless_tag(instance.name)
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="tag_search_on_rename")

@@ -24,6 +24,10 @@ from .renditions import QUARTER_TURNS
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
 FORMAT_NAMES = "JPEG, PNG, WebP, GIF or AVIF"
+# A picture longer than this many times its width (or wider than its height) is a
+# strip no page can use: its crops are a few pixels across, and its uncropped
+# renditions taller than WebP can encode.
+MAX_ASPECT_RATIO = 20
 
 
 @dataclass
@@ -97,6 +101,20 @@ def inspect(upload, *, max_bytes, max_pixels):
 
     if orientation in QUARTER_TURNS:
         width, height = height, width
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        raise ValidationError(
+            _(
+                "The picture is %(width)s × %(height)s pixels: one side is more than "
+                "%(ratio)s times the other, too narrow a strip for any page. Crop it "
+                "to a less extreme shape and upload it again."
+            )
+            % {
+                "width": f"{width:,}",
+                "height": f"{height:,}",
+                "ratio": MAX_ASPECT_RATIO,
+            },
+            code="extreme_shape",
+        )
     return UploadInfo(picture_format, width, height, digest.hexdigest(), metadata)
 
 

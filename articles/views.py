@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import views as sitemap_views
@@ -82,6 +84,9 @@ class ArchiveView(StoryListMixin, ListView):
 class CategoryDetailView(ArchiveView):
     model = Category
     template_name = "articles/category_detail.html"
+
+    def get_archive_queryset(self):
+        return Category.objects.shown_to_public()
 
     def get_stories(self):
         return Article.objects.in_section(self.object)
@@ -306,19 +311,35 @@ MEDIA_TYPES = {
 
 
 def media_file(request, path):
-    """Uploads served by Django itself (SERVE_MEDIA): originals of pictures readers can
-    see, and any picture for staff who may view images. Always as an image, never as a
-    page that could run script."""
+    """Uploads as stored (SERVE_MEDIA, or behind nginx): for staff who may view images.
+
+    Readers never need an original: pages show renditions (/images/…), re-encoded
+    without the camera's metadata, while an original keeps its GPS position and the
+    camera's serial number. Renditions' own files are not for readers either: they are
+    served through image_rendition, which checks the picture is public. Always sent as
+    an image, never as a page that could run script.
+    """
     content_type = MEDIA_TYPES.get(path.rsplit(".", 1)[-1].lower())
-    if content_type is None:
-        raise Http404
-    allowed = Image.objects.shown_to_public().filter(file=path).exists()
-    if not allowed and not request.user.has_perm("articles.view_image"):
-        raise Http404
-    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
-    response["Content-Type"] = content_type
+    segments = path.split("/")
+    if (
+        content_type is None
+        # No stored name holds NUL or climbs out of the folder ("..").
+        or "\x00" in path
+        or any(segment in {"", ".", ".."} for segment in segments)
+        or not request.user.has_perm("articles.view_image")
+    ):
+        raise Http404("No such file.")
+    accel_redirect = settings.NEWSROOM_MEDIA_ACCEL_REDIRECT
+    if accel_redirect:
+        # nginx in front sends the file from disk, to whom the app has let through.
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel_redirect + quote(path)
+    else:
+        try:
+            response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+        except OSError:  # a name too long for the file system, say
+            raise Http404("No such file.") from None
+        response["Content-Type"] = content_type
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = (
-        "public, max-age=86400" if allowed else "private, no-store"
-    )
+    response["Cache-Control"] = "private, no-store"
     return response

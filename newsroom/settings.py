@@ -206,6 +206,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Let Django serve uploads itself: on in development; in production a web server,
 # CDN or object storage should, but a small site or a test run may turn it on.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
+# Behind nginx (deploy/nginx.conf): the app checks who may have an upload and answers
+# with an X-Accel-Redirect to this internal location, from which nginx sends the file.
+NEWSROOM_MEDIA_ACCEL_REDIRECT = env("NEWSROOM_MEDIA_ACCEL_REDIRECT")
 # Uploads larger than these are refused: bytes, and pixels (decompression bombs).
 NEWSROOM_IMAGE_MAX_BYTES = int(env("NEWSROOM_IMAGE_MAX_BYTES", str(40 * 1024 * 1024)))
 NEWSROOM_IMAGE_MAX_PIXELS = int(env("NEWSROOM_IMAGE_MAX_PIXELS", str(60_000_000)))

@@ -20,7 +20,9 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+# Uploads go through the app's check, whether the app sends them or nginx does.
+serves_media = settings.SERVE_MEDIA or settings.NEWSROOM_MEDIA_ACCEL_REDIRECT
+if serves_media and settings.MEDIA_URL.startswith("/"):
     urlpatterns.append(
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",

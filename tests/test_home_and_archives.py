@@ -80,6 +80,24 @@ def test_home_is_paginated(client, settings):
     assert client.get("/?page=0").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "path", ["/", "/sections/harbor/", "/authors/maya/", "/tags/ferries/"]
+)
+@pytest.mark.parametrize(
+    "number", ["99999999999999999999", "9223372036854775807", "-3", "x", "1.5", ""]
+)
+def test_page_numbers_past_any_page_are_404_not_an_error(client, path, number):
+    """A page number no archive reaches, even one past what a database can count
+    to, is simply a page that does not exist."""
+    make_article(
+        primary_category=make_category(slug="harbor"),
+        authors=[make_author(slug="maya")],
+        tags=["ferries"],
+    )
+    response = client.get(path, {"page": number})
+    assert response.status_code == (200 if number == "" else 404)
+
+
 def test_a_river_of_stories_never_counts_the_archive(client, settings):
     """Counting grows with the archive; a page finds an older one by fetching one
     story more than it shows."""
@@ -136,11 +154,53 @@ def test_author_page_shows_profile_and_stories(client):
     )
 
 
+def test_an_authors_profile_links_are_web_links_only(client):
+    """The form takes web addresses only; a row written around it (an import) still
+    puts no javascript: or data: link on the page."""
+    author = make_author(
+        slug="imported",
+        website="javascript:alert(1)",
+        bluesky=" JavaScript:alert(2)",
+        mastodon="data:text/html,<script>alert(3)</script>",
+        x="https://x.com/imported",
+    )
+    make_article(authors=[author])
+    page = lxml.html.fromstring(client.get("/authors/imported/").content)
+    links = page.cssselect(".author-profile__links a")
+    assert [a.get("href") for a in links] == ["https://x.com/imported"]
+
+
 def test_tag_page_lists_tagged_public_stories(client):
     tagged = make_article(tags=["Seawall"])
     make_article(tags=["Seawall"], published_at=timezone.now() + timedelta(days=1))
     make_article(tags=["Buses"])
     assert headlines(client.get("/tags/seawall/")) == [tagged.headline]
+
+
+@pytest.mark.parametrize("name", ["🔥", "<>", "!!!", "★★★"])
+def test_a_tag_of_symbols_alone_has_a_page_and_a_link(client, name):
+    """Slugified, such a tag is nothing at all; it still gets a slug, so the story
+    page can link to it (it answered 500)."""
+    story = make_article(tags=[name])
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    link = page.cssselect(".tag-list a")[0]
+    assert link.text_content() == name
+    assert headlines(client.get(link.get("href"))) == [story.headline]
+
+
+def test_tags_saved_without_a_slug_get_one_when_migrating(db):
+    """The migration gives tags saved before the fix the slug they get now."""
+    import importlib
+
+    from django.apps import apps
+    from taggit.models import Tag
+
+    Tag.objects.bulk_create([Tag(name="🔥", slug="")])
+    migration = importlib.import_module(
+        "articles.migrations.0014_wordless_tags_get_slugs"
+    )
+    migration.give_wordless_tags_slugs(apps, None)
+    assert Tag.objects.get(name="🔥").slug.startswith("tag-")
 
 
 def test_tags_with_accents_have_pages_and_links(client):

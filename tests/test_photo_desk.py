@@ -49,7 +49,7 @@ def stored_files(media_root):
 
 
 def errors(response):
-    page = lxml.html.fromstring(response.content)
+    page = lxml.html.fromstring(response.content.decode())
     return " ".join(e.text_content() for e in page.cssselect(".errorlist"))
 
 
@@ -93,6 +93,28 @@ def test_decompression_bombs_are_refused(admin_client, media_root, settings):
     response = post_image(admin_client, bomb, "bomb.png")
     assert "more pixels than the 4.0 million we accept" in errors(response)
     assert not Image.objects.exists() and stored_files(media_root) == []
+
+
+@pytest.mark.parametrize("size", [(1, 65000), (65000, 1), (30, 700), (2100, 100)])
+def test_pictures_of_extreme_shape_are_refused_saying_why(
+    admin_client, media_root, size
+):
+    """A strip many times longer than it is wide has no usable crop, and renditions
+    of it would be taller than WebP can encode: refused, with the reason."""
+    strip = pictures.picture_bytes("PNG", size=size)
+    response = post_image(admin_client, strip, "strip.png")
+    width, height = size
+    assert f"The picture is {width:,} × {height:,} pixels" in errors(response)
+    assert "more than 20 times the other" in errors(response)
+    assert not Image.objects.exists() and stored_files(media_root) == []
+
+
+def test_long_panoramas_and_tall_graphics_are_accepted(admin_client):
+    for size in [(4000, 200), (200, 4000)]:
+        response = post_image(
+            admin_client, pictures.picture_bytes("PNG", size=size), "wide.png"
+        )
+        assert response.status_code == 302, errors(response)
 
 
 def test_files_over_the_size_limit_are_refused(admin_client, media_root, settings):
@@ -521,9 +543,7 @@ def test_bombs_past_pillows_own_limit_are_refused_too(admin_client, media_root):
     assert not Image.objects.exists() and stored_files(media_root) == []
 
 
-def test_a_picture_named_like_a_page_is_stored_and_served_as_a_picture(
-    admin_client, client
-):
+def test_a_picture_named_like_a_page_is_stored_and_served_as_a_picture(admin_client):
     polyglot = (
         pictures.picture_bytes("GIF") + b"<script>alert(document.cookie)</script>"
     )
@@ -534,7 +554,7 @@ def test_a_picture_named_like_a_page_is_stored_and_served_as_a_picture(
     image = Image.objects.get()
     assert image.file.name.endswith("-x.gif")
     make_article(lead_image=image)
-    served = client.get(image.file.url)
+    served = admin_client.get(image.file.url)
     assert served["Content-Type"] == "image/gif"
     assert "sandbox" in served["Content-Security-Policy"]
 

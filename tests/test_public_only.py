@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import lxml.html
 import pytest
 from django.utils import timezone
 
@@ -116,14 +117,56 @@ def test_a_section_with_only_unpublished_stories_is_not_in_the_sitemap(client, d
     assert "merger-desk" not in body(client, "/sitemaps/sections.xml")
 
 
-def test_originals_of_unpublished_pictures_are_not_served(client, admin_client, db):
+def test_a_section_whose_stories_are_all_unpublished_has_no_pages(client, db):
+    """Like an author or a tag seen only on drafts, such a section could name an
+    unannounced story: its page and feeds are 404 until a story in it is public."""
+    secret = make_category(
+        name="Merger desk", slug="merger-desk", description="The Harbor Bank merger."
+    )
+    draft = make_article(primary_category=secret, status=Article.Status.DRAFT)
+    make_article(categories=[secret], published_at=timezone.now() + timedelta(hours=1))
+    pages = ["/sections/merger-desk/", "/sections/merger-desk/rss/"]
+    pages.append("/sections/merger-desk/atom/")
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Merger desk" not in response.content.decode()
+        assert "Harbor Bank" not in response.content.decode()
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.save()
+    for path in pages:
+        assert client.get(path).status_code == 200, path
+
+
+def test_a_section_public_only_as_a_further_category_has_its_pages(client, db):
+    housing = make_category(slug="housing")
+    make_article(categories=[housing])
+    for path in ["/sections/housing/", "/sections/housing/rss/"]:
+        assert client.get(path).status_code == 200, path
+
+
+def test_a_section_in_the_navigation_has_its_page_before_its_first_story(client, db):
+    """The header links every navigation section: the link leads to a page saying
+    there are no stories yet, not to a 404."""
+    make_category(name="Climate", slug="climate", is_in_navigation=True)
+    page = lxml.html.fromstring(client.get("/").content)
+    assert "/sections/climate/" in page.xpath("//header//a/@href")
+    response = client.get("/sections/climate/")
+    assert response.status_code == 200
+    assert "No stories here yet." in response.content.decode()
+
+
+def test_originals_are_served_to_staff_alone(client, admin_client, db):
+    """Readers get renditions; an original, with its camera data, is staff's alone
+    (tests/test_originals.py has the rest)."""
     draft = make_article(lead_image=make_image(), status=Article.Status.DRAFT)
     public = make_article(lead_image=make_image())
     assert client.get(draft.lead_image.file.url).status_code == 404
     staff = admin_client.get(draft.lead_image.file.url)
     assert staff.status_code == 200
     assert staff["Cache-Control"] == "private, no-store"
-    assert client.get(public.lead_image.file.url).status_code == 200
+    assert client.get(public.lead_image.file.url).status_code == 404
 
 
 def test_upload_names_cannot_be_guessed(db):

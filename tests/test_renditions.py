@@ -213,3 +213,30 @@ def test_a_photo_stored_on_its_side_has_the_size_it_is_shown_at(client, db):
     url = image.get_rendition_url(SPECS["card"], 640)
     assert image.rendition_size(SPECS["card"], 640) == (640, 480)
     assert fetch_picture(client, url).size == (640, 480)
+
+
+def png_file(width, height, name):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), (40, 90, 160)).save(buffer, "PNG")
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+@pytest.mark.parametrize("size", [(1, 65000), (65000, 1), (200, 30000)])
+def test_a_picture_of_extreme_shape_still_has_every_rendition(client, db, size):
+    """A picture taken into the library before such shapes were refused (or by a
+    script) never answers 500: each rendition fits what its format can encode (WebP
+    stops at 16,383 pixels a side), at the size the page says."""
+    image = make_image(file=png_file(*size, name="strip.png"))
+    story = make_article(lead_image=image, body=f'<figure data-image-id="{image.pk}">')
+    assert client.get(story.get_absolute_url()).status_code == 200
+    for spec in SPECS.values():
+        width = max(image.rendition_widths(spec))  # the tallest rendition
+        for fmt in renditions.FORMATS:
+            picture = fetch_picture(client, image.get_rendition_url(spec, width, fmt))
+            assert max(picture.size) <= renditions.MAX_SIDE, (spec, fmt)
+            assert picture.size == image.rendition_size(spec, width)

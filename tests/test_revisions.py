@@ -239,6 +239,33 @@ def test_a_story_without_versions_has_a_history_page(client, people):
     assert "No versions are kept yet" in response.content.decode()
 
 
+def test_versions_saved_by_no_one_compare_naming_no_one(client, people):
+    """A version made outside the admin (a script, reversion's
+    createinitialrevisions) has no user: its history and comparison still show,
+    with a dash for who saved it."""
+    import reversion
+
+    story = complete_story(headline="Tide gauges go quiet")
+    for headline in ["Tide gauges go quiet", "Tide gauges back"]:
+        story.headline = headline
+        with reversion.create_revision():
+            story.save()
+    newer, older = versions(story)[:2]
+    client.force_login(people["editor"])
+
+    history = client.get(reverse("admin:articles_article_history", args=[story.pk]))
+    compare = client.get(
+        reverse("admin:articles_article_compare", args=[story.pk]),
+        {"from": older.pk, "to": newer.pk},
+    )
+
+    assert history.status_code == compare.status_code == 200
+    intro = lxml.html.fromstring(compare.content.decode()).cssselect(
+        "#content-main > p"
+    )[0]
+    assert intro.text_content().count("by —") == 2
+
+
 def test_only_editors_see_and_recover_deleted_stories(client, people):
     story = complete_story(status=Article.Status.DRAFT, body="<p>Secret plans.</p>")
     client.force_login(people["editor"])

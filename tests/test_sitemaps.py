@@ -78,6 +78,18 @@ def test_news_sitemap_holds_the_last_two_days(client):
     assert published == timezone.localtime(fresh.published_at).isoformat()
 
 
+def test_a_control_character_in_a_headline_leaves_the_news_sitemap_xml(client):
+    """A vertical tab pasted from a word processor is left out of the headline,
+    rather than making the whole sitemap unreadable to search engines."""
+    make_article(
+        headline="Seawall\x0b vote <tonight> & \x01after",
+        published_at=timezone.now() - timedelta(minutes=5),
+    )
+    tree = xml(client, "/sitemaps/news.xml")
+    title = tree.findtext(".//news:news/news:title", namespaces=NS)
+    assert title == "Seawall vote <tonight> & after"
+
+
 def test_section_and_author_sitemaps(client):
     section = make_category(slug="climate")
     author = make_author(slug="daniel")

@@ -47,6 +47,15 @@ class CategoryQuerySet(models.QuerySet):
             primary_story=Subquery(primary), further_story=Subquery(further)
         ).filter(Q(primary_story__isnull=False) | Q(further_story__isnull=False))
 
+    def shown_to_public(self):
+        """Sections readers may look up: those with a public story, and those in the
+        site's navigation, which the header names on every page (a new section's link
+        must not lead nowhere). Any other could name an unannounced story."""
+        return self.filter(
+            Q(is_in_navigation=True)
+            | Q(pk__in=Category.objects.with_public_stories().values("pk"))
+        )
+
 
 class Category(models.Model):
     """A section of the site ("Politics") or a topic group ("Housing")."""
@@ -164,12 +173,15 @@ class Author(models.Model):
 
     @property
     def social_links(self):
-        """(label, url) pairs for the links the author has filled in."""
+        """(label, url) pairs for the web links the author has filled in.
+
+        The form takes web addresses only; a row written around it (an import, a
+        script) can still never put a javascript: or data: link on a page."""
         fields = ["website", "bluesky", "mastodon", "x", "linkedin"]
         return [
             (self._meta.get_field(name).verbose_name, getattr(self, name))
             for name in fields
-            if getattr(self, name)
+            if getattr(self, name).lower().startswith(("https://", "http://"))
         ]
 
 

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles import inline_images, renditions
-from articles.sanitize import clean_body
+from articles.sanitize import clean_body, xml_text
 
 register = template.Library()
 
@@ -30,6 +30,12 @@ def newsroom_time(value):
         f"{local:%b} {local.day}, {local.year}, "
         f"{hour}:{local.minute:02d}{meridiem} {local.tzname()}"
     )
+
+
+@register.filter(name="xml_text")
+def xml_text_filter(value):
+    """Text for an XML file, without the characters XML cannot carry."""
+    return xml_text(value)
 
 
 @register.filter
