@@ -197,7 +197,7 @@ def test_tags_saved_without_a_slug_get_one_when_migrating(db):
 
     Tag.objects.bulk_create([Tag(name="🔥", slug="")])
     migration = importlib.import_module(
-        "articles.migrations.0014_wordless_tags_get_slugs"
+        "articles.migrations.0015_wordless_tags_get_slugs"
     )
     migration.give_wordless_tags_slugs(apps, None)
     assert Tag.objects.get(name="🔥").slug.startswith("tag-")

@@ -89,6 +89,10 @@ def test_an_unpublish_while_redis_is_frozen_reaches_readers_once_it_thaws(
     client, redis_pages, story
 ):
     url = story.get_absolute_url()
+    # The section keeps a public story, and so its page.
+    make_article(
+        headline="Ferry timetable changes", primary_category=story.primary_category
+    )
     warm(client, pages(story))
 
     redis_pages.freeze()
