@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 
 from accounts.forms import AdminLoginForm
 from articles.views import media_file
+from newsroom.view_on_site import view_on_site
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} newsroom"
 admin.site.site_title = settings.NEWSROOM_SITE_NAME
@@ -16,6 +17,12 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     # Before the admin's own URLs, which would take "two-factor" for an app's name.
     path("admin/two-factor/", include("accounts.urls")),
+    # Before the admin's own, which sends any staff member to any object's address.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]

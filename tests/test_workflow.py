@@ -6,6 +6,7 @@ from datetime import timedelta
 import lxml.html
 import pytest
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -67,6 +68,9 @@ MATRIX = {
     },
     "preview someone else's draft from its form": {"writer": False, "editor": True},
     "revoke preview links of someone else's draft": {"writer": False, "editor": True},
+    # The admin's "view on site" shortcut would redirect to the draft's address, its
+    # headline in the slug: a story with no public page has no address to give.
+    "learn the address of someone else's draft through “view on site”": NOBODY,
     "see someone else's draft on the desk": {"writer": False, "editor": True},
     "see someone else's draft where a picture is used": {
         "writer": False,
@@ -240,6 +244,12 @@ def previews(client, story):
     return shows_secret(client.post(url, form_data(story)))
 
 
+def views_on_site(client, story):
+    kind = ContentType.objects.get_for_model(Article)
+    response = client.get(reverse("admin:view_on_site", args=[kind.pk, story.pk]))
+    return response.status_code == 302 and story.slug in response["Location"]
+
+
 def revokes(client, story):
     run_action(client, "revoke_previews", story)
     return Article.objects.get(pk=story.pk).preview_generation > 0
@@ -286,6 +296,8 @@ def sees(action, client, other):
         return previews(client, story)
     if action == "revoke preview links of someone else's draft":
         return revokes(client, story)
+    if action == "learn the address of someone else's draft through “view on site”":
+        return views_on_site(client, story)
     raise AssertionError(action)
 
 
