@@ -970,7 +970,16 @@ def write_report(path, run, result):
             lines += [
                 f"A save was in flight when the soak began to {steps[step]}: counter "
                 f"{save['counter']}, posted at {save['posted'] or save['opened']:.2f} "
-                f"s, answered at {save['ended']:.2f} s: {save['outcome']}.",
+                f"s, answered at {save['ended']:.2f} s: {save['outcome']}."
+                + (
+                    " Its commit invalidated every cached page (one content "
+                    "generation covers the whole site), and with the database down "
+                    "none could be rendered again: readers got 500s meanwhile, never "
+                    "a page from before the save."
+                    if steps[step].startswith("stop PostgreSQL")
+                    and save["outcome"] == "confirmed"
+                    else ""
+                ),
                 "",
             ]
     lines += [
