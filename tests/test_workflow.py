@@ -628,6 +628,34 @@ def test_a_writer_whose_story_was_published_meanwhile_keeps_what_they_typed(
     assert "writer typed" not in story.body
 
 
+def test_a_writer_taken_off_a_draft_while_typing_keeps_what_she_typed(client, people):
+    """Her draft stopped being hers (taken off the byline, handed to a colleague)
+    while she typed: nothing is saved, and the page gives her text back."""
+    writer = people["writer"]
+    me = Author.objects.create(name="Me", slug="me", user=writer)
+    story = make_article(status=Article.Status.DRAFT, authors=[me])
+    client.force_login(writer)
+    opened = opened_version(client, story)
+    story.bylines.all().delete()
+    Byline.objects.create(article=story, author=make_author(), position=0)
+
+    response = change(
+        client,
+        story,
+        headline="My better headline",
+        body="<p>A paragraph the writer typed.</p>",
+        edit_version=opened,
+    )
+
+    assert response.status_code == 409
+    page = lxml.html.fromstring(response.content.decode())
+    kept = page.cssselect("#content-main")[0].text_content()
+    assert "My better headline" in kept
+    assert "A paragraph the writer typed." in kept
+    story.refresh_from_db()
+    assert story.headline != "My better headline"
+
+
 def test_a_form_without_its_version_is_refused(client, people):
     story = complete_story(headline="Kept")
     client.force_login(people["editor"])

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from taggit.utils import parse_tags
 from .. import body_editor, previews, workflow
 from ..models import Article, Author, Byline, Category, Correction
 from ..models.content import WORDS_PER_MINUTE
+from ..sanitize import clean_body, plain_text
 from .article_form import ArticleAdminForm, edit_version
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
@@ -331,6 +333,8 @@ class ArticleAdmin(
         if request.method == "GET":
             self.warn_of_other_editors(request, object_id)
         else:
+            if self.lost_from_view(request, object_id):
+                return self.keep_what_was_typed(request)
             request.refusing_stale_save = self.taken_out_of_hands(request, object_id)
         return self._change_view_with_rights_warning(
             request, object_id, form_url, extra_context
@@ -349,6 +353,37 @@ class ArticleAdmin(
             and posted != edit_version(story)
             and request.user.has_perm("articles.change_article")
             and not workflow.can_edit(request.user, story)
+        )
+
+    def lost_from_view(self, request, object_id):
+        """Whether this is a story form posted by someone who may no longer see the
+        story at all (a writer taken off its byline while she typed)."""
+        if "edit_version" not in request.POST:
+            return False
+        try:
+            exists = Article.objects.filter(pk=unquote(object_id)).exists()
+        except (ValueError, TypeError):
+            return False
+        return exists and self.get_object(request, unquote(object_id)) is None
+
+    def keep_what_was_typed(self, request):
+        """Nothing was saved: the story is no longer hers to see. Show her what she
+        typed, to copy out, rather than lose it to a "does not exist" redirect."""
+        typed = [
+            (_("Headline"), request.POST.get("headline", "")),
+            (_("Dek"), request.POST.get("dek", "")),
+            (_("Body"), plain_text(clean_body(request.POST.get("body", "")))),
+        ]
+        return TemplateResponse(
+            request,
+            "admin/articles/article/lost_access.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("This story is no longer yours to edit"),
+                "typed": [(label, text) for label, text in typed if text.strip()],
+            },
+            status=409,
         )
 
     def warn_of_other_editors(self, request, object_id):
