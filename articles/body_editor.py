@@ -32,7 +32,7 @@ EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "LibraryPicture": {
-        "thumbnailUrl": reverse_lazy("admin:articles_image_thumbnail", args=[0])
+        "thumbnailUrl": reverse_lazy("admin:photos_image_thumbnail", args=[0])
     },
     "StyleNonce": True,
 }

@@ -13,7 +13,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
-from .models import Article, Author, Byline, Category, Correction, Image, InlineImage
+from photos.models import Image
+
+from .models import Article, Author, Byline, Category, Correction, InlineImage
 from .page_cache import content_changed
 
 PUBLISHED = Article.Status.PUBLISHED
@@ -64,7 +66,7 @@ def story_labels_changed(sender, instance, action, reverse, **kwargs):
 def image_saved(sender, instance, created, **kwargs):
     # The photo desk uploads and captions all day; only pictures readers can meet
     # matter (a scheduled story's are drawn afresh when it goes public anyway).
-    if not created and Image.objects.shown_to_public().filter(pk=instance.pk).exists():
+    if not created and Image.objects.public().filter(pk=instance.pk).exists():
         content_changed()
 
 

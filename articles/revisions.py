@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
 
+from photos.models import Image
+
 from .inline_images import PLACED_PICTURE
-from .models import Article, Author, Byline, Category, Correction, Image
+from .models import Article, Author, Byline, Category, Correction
 from .sanitize import plain_text
 
 

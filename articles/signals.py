@@ -1,9 +1,7 @@
-"""Keep derived data in step: each article's search document and placed pictures,
-and the files of images and renditions."""
+"""Keep derived data in step: each article's search document and placed pictures."""
 
 import hashlib
 
-from django.db import transaction
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -14,8 +12,10 @@ from django.db.models.signals import (
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
+from photos.models import Image
+
 from .inline_images import placed_image_ids
-from .models import Article, Author, Byline, Image, InlineImage, Rendition
+from .models import Article, Author, Byline, InlineImage
 from .search import refresh_search_vectors
 
 
@@ -92,41 +92,3 @@ def tag_deleting(sender, instance, **kwargs):
 @receiver(post_delete, sender=Tag, dispatch_uid="tag_search_on_delete")
 def tag_deleted(sender, instance, **kwargs):
     refresh_search_vectors(getattr(instance, "_tagged_article_ids", []))
-
-
-def delete_file_after_commit(field_file):
-    """Delete a stored file once the deletion of its row is committed, not before."""
-    if field_file.name:
-        storage, name = field_file.storage, field_file.name
-        transaction.on_commit(lambda: storage.delete(name))
-
-
-@receiver(post_delete, sender=Rendition, dispatch_uid="rendition_file_on_delete")
-def rendition_deleted(sender, instance, **kwargs):
-    delete_file_after_commit(instance.file)
-
-
-@receiver(post_delete, sender=Image, dispatch_uid="image_file_on_delete")
-def image_deleted(sender, instance, **kwargs):
-    # Its renditions go with it (cascade), and so does the original: a picture removed
-    # for rights reasons must not stay in storage.
-    delete_file_after_commit(instance.file)
-
-
-@receiver(pre_save, sender=Image, dispatch_uid="replaced_original_on_save")
-def image_saving(sender, instance, raw=False, **kwargs):
-    # A replaced file goes once the new one is saved: a picture withdrawn for rights
-    # reasons must not linger in storage.
-    if raw or not instance.pk:
-        return
-    old = Image.objects.filter(pk=instance.pk).values_list("file", flat=True).first()
-    if old and old != instance.file.name:
-        storage = instance.file.storage
-        transaction.on_commit(lambda: storage.delete(old))
-
-
-@receiver(post_save, sender=Image, dispatch_uid="stale_renditions_on_save")
-def image_saved(sender, instance, raw=False, **kwargs):
-    # A new file or focal point makes a new version; older crops are never asked for.
-    if not raw:
-        instance.renditions.exclude(version=instance.rendition_version).delete()

@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from .renditions import SPECS
+from photos.renditions import SPECS
 
 # Social networks and Google ask for pictures about 1,200 px wide.
 SOCIAL_WIDTH = 1200

@@ -30,9 +30,4 @@ urlpatterns = [
     path("sitemaps/<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("preview/<str:token>/", views.ArticlePreviewView.as_view(), name="preview"),
-    path(
-        "images/<int:pk>/<slug:version>/<slug:spec>-<int:width>.<slug:fmt>",
-        views.image_rendition,
-        name="rendition",
-    ),
 ]

@@ -120,7 +120,7 @@ def admin_pages():
         ("admin list, year", f"{changelist}?published_at__year=2024"),
         ("admin change form", f"{changelist}{story.pk}/change/"),
         ("admin authors", "/admin/articles/author/"),
-        ("admin images", "/admin/articles/image/"),
+        ("admin images", "/admin/photos/image/"),
         ("admin tags", "/admin/taggit/tag/"),
     ]
 

@@ -50,8 +50,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from articles.demo.pictures import draw_scene  # noqa: E402
 from articles.models import Article, Author, Byline, Image  # noqa: E402
-from articles.renditions import FORMATS, SPECS  # noqa: E402
-from articles.services import get_rendition  # noqa: E402
+from photos.rendition_files import get_rendition  # noqa: E402
+from photos.renditions import FORMATS, SPECS  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 FLAGS = [

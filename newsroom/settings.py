@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "delivery",
+    "photos",
     "articles",
     "accounts",
 ]
@@ -239,6 +240,9 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         },
     }
 ]
+
+# The photo library asks the stories where its pictures are used (photos/uses.py).
+NEWSROOM_PICTURE_USES = "articles.picture_uses.StoryPictureUses"
 
 # How long a shared preview link of an unpublished story stays valid.
 NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))

@@ -1,11 +1,8 @@
-import re
-
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from accounts.forms import AdminLoginForm
-from articles.views import media_file
 from newsroom.view_on_site import view_on_site
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} newsroom"
@@ -25,14 +22,5 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("photos.urls")),
 ]
-
-# Uploads go through the app's check, whether the app sends them or nginx does.
-serves_media = settings.SERVE_MEDIA or settings.NEWSROOM_MEDIA_ACCEL_REDIRECT
-if serves_media and settings.MEDIA_URL.startswith("/"):
-    urlpatterns.append(
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            media_file,
-        )
-    )

@@ -8,7 +8,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles.models import Article, Author, Byline, Category, Image
+from articles.models import Article, Author, Byline, Category
+from photos.models import Image
 
 _numbers = itertools.count(1)
 

@@ -9,16 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import (
-    Article,
-    Author,
-    Byline,
-    Category,
-    Correction,
-    Image,
-    Rendition,
-)
-from articles.renditions import SPECS
+from articles.models import Article, Author, Byline, Category, Correction
+from photos.models import Image, Rendition
+from photos.renditions import SPECS
 
 from .factories import (
     fetch_picture,

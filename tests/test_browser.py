@@ -139,7 +139,7 @@ def test_photo_editor_sets_the_focal_point_by_clicking(live_server, page, admin_
 
     image = make_image(file=jpeg_file(1200, 800), title="Harbor")
     log_in_as_admin(page, live_server)
-    page.goto(f"{live_server.url}/admin/articles/image/{image.pk}/change/")
+    page.goto(f"{live_server.url}/admin/photos/image/{image.pk}/change/")
     picture = page.locator(".focal-picker img")
     picture.wait_for()
     box = picture.bounding_box()
@@ -153,7 +153,7 @@ def test_photo_editor_sets_the_focal_point_by_clicking(live_server, page, admin_
         0.75, abs=0.01
     )
     page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_url(f"{live_server.url}/admin/articles/image/")
+    page.wait_for_url(f"{live_server.url}/admin/photos/image/")
     image = Image.objects.get(pk=image.pk)
     assert (round(image.focal_x, 2), round(image.focal_y, 2)) == (0.25, 0.75)
 

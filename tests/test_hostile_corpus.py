@@ -28,15 +28,9 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import previews, revisions
-from articles.models import (
-    Article,
-    Author,
-    Byline,
-    Category,
-    Correction,
-    Image,
-)
+from articles.models import Article, Author, Byline, Category, Correction
 from articles.search import refresh_search_vectors
+from photos.models import Image
 
 from .factories import jpeg_file
 from .hostile import (
@@ -527,8 +521,8 @@ ADMIN_LISTS = [
     "/admin/articles/article/?all=",
     "/admin/articles/author/?all=",
     "/admin/articles/category/?all=",
-    "/admin/articles/image/?all=&view=list",
-    "/admin/articles/image/?all=&view=grid",
+    "/admin/photos/image/?all=&view=list",
+    "/admin/photos/image/?all=&view=grid",
     "/admin/taggit/tag/?all=",
 ]
 
@@ -556,7 +550,7 @@ def test_admin_change_forms(admin_client, newsroom, model):
         "image": newsroom.images,
         "tag": newsroom.tags,
     }[model]
-    app = "taggit" if model == "tag" else "articles"
+    app = {"tag": "taggit", "image": "photos"}.get(model, "articles")
     # Enough of them to hold every vector: each form is a second's tenth.
     urls = [
         reverse(f"admin:{app}_{model}_change", args=[obj.pk])

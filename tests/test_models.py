@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article, Byline, Category, Image
+from articles.models import Article, Byline, Category
+from photos.models import Image
 
 from .factories import make_article, make_author, make_category, make_image
 

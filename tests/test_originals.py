@@ -19,7 +19,7 @@ import pytest
 from PIL import Image as PILImage
 
 from articles.models import Article
-from articles.renditions import FORMATS, SPECS
+from photos.renditions import FORMATS, SPECS
 
 from . import pictures
 from .factories import make_article, make_image
@@ -150,7 +150,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from articles.models import Article
-from articles.renditions import SPECS
+from photos.renditions import SPECS
 from tests.factories import make_article, make_image
 from tests.pictures import jpeg_with_private_exif, upload
 

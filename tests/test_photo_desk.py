@@ -14,15 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles.models import Article, Image, Rendition
-from articles.renditions import SPECS
+from articles.models import Article
+from photos.models import Image, Rendition
+from photos.renditions import SPECS
 
 from . import pictures
 from .factories import fetch_picture, jpeg_file, make_article, make_author, make_image
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = "/admin/articles/image/add/"
+ADD_URL = "/admin/photos/image/add/"
 
 
 def post_image(client, data, name="photo.jpg", **fields):
@@ -209,9 +210,7 @@ def test_a_duplicate_upload_offers_the_picture_already_there(admin_client, media
     response = post_image(admin_client, data, "again.jpg")
     assert "already in the library" in errors(response)
     link = lxml.html.fromstring(response.content).cssselect(".errorlist a")[0]
-    assert link.get("href") == reverse(
-        "admin:articles_image_change", args=[original.pk]
-    )
+    assert link.get("href") == reverse("admin:photos_image_change", args=[original.pk])
     assert Image.objects.count() == 1
     assert stored_files(media_root) == files_before
 
@@ -220,7 +219,7 @@ def test_several_pictures_at_once(admin_client, media_root):
     existing = pictures.picture_bytes(size=(300, 200), colour=(1, 2, 3))
     post_image(admin_client, existing, "existing.jpg")
     response = admin_client.post(
-        reverse("admin:articles_image_upload_many"),
+        reverse("admin:photos_image_upload_many"),
         {
             "files": [
                 pictures.upload(pictures.wire_photo_iptc(), "wire.jpg"),
@@ -248,9 +247,7 @@ def test_several_pictures_at_once(admin_client, media_root):
 def test_the_focal_point_is_set_by_clicking_the_picture(admin_client):
     image = make_image(file=jpeg_file(1200, 800), focal_x=0.25, focal_y=0.75)
     page = lxml.html.fromstring(
-        admin_client.get(
-            reverse("admin:articles_image_change", args=[image.pk])
-        ).content
+        admin_client.get(reverse("admin:photos_image_change", args=[image.pk])).content
     )
     picker = page.cssselect(".focal-picker")[0]
     assert (picker.get("data-focal-x"), picker.get("data-focal-y")) == ("0.25", "0.75")
@@ -268,7 +265,7 @@ def uses_listed(items):
 
 def where_used(client, image):
     page = lxml.html.fromstring(
-        client.get(reverse("admin:articles_image_change", args=[image.pk])).content
+        client.get(reverse("admin:photos_image_change", args=[image.pk])).content
     )
     return uses_listed(page.cssselect(".newsroom-where-used li"))
 
@@ -354,7 +351,7 @@ def test_a_picture_in_any_use_cannot_be_deleted_and_the_refusal_says_where(
     image = make_image()
     named, link = use_picture(image, use)
     client.force_login(people["photo editor"])
-    url = reverse("admin:articles_image_delete", args=[image.pk])
+    url = reverse("admin:photos_image_delete", args=[image.pk])
 
     assert refusal(client.get(url)) == [(named, [link])]
     assert refusal(client.post(url, {"post": "yes"})) == [(named, [link])]
@@ -367,7 +364,7 @@ def test_delete_selected_refuses_pictures_in_use_by_name(client, people):
     used, unused = make_image(title="Used"), make_image(title="Unused")
     named, link = use_picture(used, "social")
     client.force_login(people["photo editor"])
-    changelist = reverse("admin:articles_image_changelist")
+    changelist = reverse("admin:photos_image_changelist")
 
     response = client.post(
         changelist,
@@ -404,7 +401,7 @@ def test_expired_rights_are_flagged_on_the_picture_and_its_stories(admin_client)
     assert "Expired" in listing
     change = admin_client.get(reverse("admin:articles_article_change", args=[story.pk]))
     assert "lead image expired" in change.content.decode()
-    images = admin_client.get("/admin/articles/image/?rights=expired")
+    images = admin_client.get("/admin/photos/image/?rights=expired")
     assert str(expired) in images.content.decode()
 
 
@@ -454,7 +451,7 @@ def test_photo_editors_manage_pictures_and_authors_but_not_stories(
     editor = django_user_model.objects.create_user("photo", password="x", is_staff=True)
     editor.groups.add(Group.objects.get(name="Photo editor"))
     client.force_login(editor)
-    assert client.get("/admin/articles/image/add/").status_code == 200
+    assert client.get("/admin/photos/image/add/").status_code == 200
     assert client.get("/admin/articles/author/add/").status_code == 200
     assert client.get("/admin/articles/article/").status_code == 403
     assert client.get("/admin/articles/article/add/").status_code == 403
@@ -478,7 +475,7 @@ def test_the_image_picker_shows_thumbnails(admin_client):
     )
     assert page.cssselect('script[src$="js/image-picker.js"]')
     response = admin_client.get(
-        reverse("admin:articles_image_thumbnail", args=[image.pk]), follow=True
+        reverse("admin:photos_image_thumbnail", args=[image.pk]), follow=True
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
@@ -488,17 +485,17 @@ def test_the_library_shows_as_a_grid_and_remembers_it(admin_client):
     image = make_image(title="Harbor at dawn", source="Coastal Wire")
     make_image(title="Council chamber", source="Staff")
     grid = lxml.html.fromstring(
-        admin_client.get("/admin/articles/image/?view=grid&source=Coastal+Wire").content
+        admin_client.get("/admin/photos/image/?view=grid&source=Coastal+Wire").content
     )
     cards = grid.cssselect(".newsroom-image-grid li")
     assert [
         " ".join(c.cssselect("a span")[0].text_content().split()) for c in cards
     ] == ["Harbor at dawn"]
     assert cards[0].cssselect("img")[0].get("src").startswith(f"/images/{image.pk}/")
-    again = lxml.html.fromstring(admin_client.get("/admin/articles/image/").content)
+    again = lxml.html.fromstring(admin_client.get("/admin/photos/image/").content)
     assert len(again.cssselect(".newsroom-image-grid li")) == 2
     listing = lxml.html.fromstring(
-        admin_client.get("/admin/articles/image/?view=list").content
+        admin_client.get("/admin/photos/image/?view=list").content
     )
     assert listing.cssselect("#result_list") and not listing.cssselect(
         ".newsroom-image-grid"
@@ -524,7 +521,7 @@ def test_the_library_searches_and_filters(admin_client, query, found):
     )
     make_image(title="Tall", file=jpeg_file(600, 900))
     page = lxml.html.fromstring(
-        admin_client.get(f"/admin/articles/image/{query}&view=list").content
+        admin_client.get(f"/admin/photos/image/{query}&view=list").content
     )
     names = [a.text_content() for a in page.cssselect("#result_list .field-__str__ a")]
     assert names == found
@@ -536,7 +533,7 @@ def test_bombs_past_pillows_own_limit_are_refused_too(admin_client, media_root):
     response = post_image(admin_client, bomb, "bomb.png")
     assert "more pixels than the" in errors(response)
     batch = admin_client.post(
-        reverse("admin:articles_image_upload_many"),
+        reverse("admin:photos_image_upload_many"),
         {"files": [pictures.upload(bomb, "bomb.png")]},
     )
     assert "more pixels than the" in batch.content.decode()
@@ -648,11 +645,11 @@ def test_staff_without_image_rights_see_no_unpublished_pictures(
     image = draft.lead_image
     assert client.get(image.get_rendition_url(SPECS["lead"], 64)).status_code == 404
     assert client.get(image.file.url).status_code == 404
-    assert client.get(reverse("admin:articles_image_upload_many")).status_code in {
+    assert client.get(reverse("admin:photos_image_upload_many")).status_code in {
         403,
         404,
     }
-    thumbnail_url = reverse("admin:articles_image_thumbnail", args=[image.pk])
+    thumbnail_url = reverse("admin:photos_image_thumbnail", args=[image.pk])
     assert client.get(thumbnail_url).status_code in {403, 404}
 
 
@@ -662,7 +659,7 @@ def test_replacing_a_file_removes_the_old_one(
     post_image(admin_client, pictures.picture_bytes(colour=(1, 1, 1)), "old.jpg")
     image = Image.objects.get()
     old = Path(image.file.path)
-    change_url = reverse("admin:articles_image_change", args=[image.pk])
+    change_url = reverse("admin:photos_image_change", args=[image.pk])
     replacement = pictures.upload(pictures.picture_bytes(colour=(9, 9, 9)), "new.jpg")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -694,12 +691,12 @@ def test_replacing_a_file_removes_the_old_one(
 
 def test_a_nul_in_a_filter_is_ignored(admin_client):
     make_image(title="Harbor")
-    assert admin_client.get("/admin/articles/image/?source=%00").status_code == 200
+    assert admin_client.get("/admin/photos/image/?source=%00").status_code == 200
 
 
 def test_one_empty_file_does_not_refuse_the_rest_of_a_batch(admin_client):
     response = admin_client.post(
-        reverse("admin:articles_image_upload_many"),
+        reverse("admin:photos_image_upload_many"),
         {
             "files": [
                 pictures.upload(b"", "empty.jpg"),
@@ -746,19 +743,17 @@ def test_placed_pictures_are_where_used_and_protected(admin_client):
     image = make_image()
     story = make_article(headline="Seawall vote", body=placed(image))
     page = lxml.html.fromstring(
-        admin_client.get(
-            reverse("admin:articles_image_change", args=[image.pk])
-        ).content
+        admin_client.get(reverse("admin:photos_image_change", args=[image.pk])).content
     )
     used = [
         " ".join(li.text_content().split())
         for li in page.cssselect(".newsroom-where-used li")
     ]
     assert used == ["In the body of Seawall vote (Published)"]
-    delete = admin_client.get(reverse("admin:articles_image_delete", args=[image.pk]))
+    delete = admin_client.get(reverse("admin:photos_image_delete", args=[image.pk]))
     assert "Seawall vote" in delete.content.decode()
     admin_client.post(
-        reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
+        reverse("admin:photos_image_delete", args=[image.pk]), {"post": "yes"}
     )
     assert Image.objects.filter(pk=image.pk).exists()
     story.body = "<p>No picture now.</p>"

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from articles import renditions
-from articles.models import Article, Rendition
-from articles.renditions import SPECS, crop_box, output_size
+from articles.models import Article
+from photos import renditions
+from photos.models import Rendition
+from photos.renditions import SPECS, crop_box, output_size
 
 from .factories import fetch_picture, jpeg_file, make_article, make_author, make_image
 

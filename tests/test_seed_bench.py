@@ -7,7 +7,8 @@ from django.db import connection, transaction
 from django.test import override_settings
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline, Category, Image
+from articles.models import Article, Author, Byline, Category
+from photos.models import Image
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.test import override_settings
 from PIL import Image as PILImage
 
-from articles.models import Article, Author, Byline, Category, Image
+from articles.models import Article, Author, Byline, Category
+from photos.models import Image
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from articles import previews
 from articles.models import Article
-from articles.renditions import FORMATS, SPECS
+from photos.renditions import FORMATS, SPECS
 
 from .factories import jpeg_file, make_article, make_author, make_category, make_image
 

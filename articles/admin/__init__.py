@@ -1,3 +1,4 @@
-"""The newsroom's admin: stories and people (content), the photo library (images)."""
+"""The newsroom's admin for stories, sections, people and bylines (the photo
+library's is photos/admin.py)."""
 
-from . import content, images  # noqa: F401  (each registers its ModelAdmins)
+from . import content  # noqa: F401  (registers the ModelAdmins)

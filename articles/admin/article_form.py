@@ -7,10 +7,12 @@ from django.forms import formsets
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.times import newsroom_time
+from photos.models import Image
+from photos.widgets import ImageAutocompleteSelect
+
 from .. import workflow
-from ..models import Article, Image
-from ..templatetags.articles_tags import newsroom_time
-from .widgets import ImageAutocompleteSelect
+from ..models import Article
 
 
 def edit_version(story):

@@ -21,6 +21,11 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
+from common.lookups import NulSafeAdminMixin, WellFormedModelMultipleChoiceField
+from common.widgets import AutocompleteSelectMultiple
+from photos.admin import thumbnail
+from photos.widgets import ImagePickerMixin
+
 from .. import body_editor, previews, workflow
 from ..models import Article, Author, Byline, Category, Correction
 from ..models.content import WORDS_PER_MINUTE
@@ -28,14 +33,11 @@ from ..sanitize import clean_body, plain_text
 from .article_form import ArticleAdminForm, edit_version
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
-from .images import thumbnail
-from .lookups import NulSafeAdminMixin, WellFormedModelMultipleChoiceField
 from .story_list import AuthorFilter, StorySearchMixin, WithStoriesFieldListFilter
-from .widgets import AutocompleteMixin, AutocompleteSelectMultiple
 
 
 @admin.register(Category)
-class CategoryAdmin(NulSafeAdminMixin, AutocompleteMixin, admin.ModelAdmin):
+class CategoryAdmin(NulSafeAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "is_in_navigation", "position"]
     list_editable = ["is_in_navigation", "position"]
     list_filter = ["is_in_navigation", ("parent", admin.RelatedOnlyFieldListFilter)]
@@ -61,7 +63,7 @@ class HasLoginFilter(admin.SimpleListFilter):
 
 
 @admin.register(Author)
-class AuthorAdmin(NulSafeAdminMixin, AutocompleteMixin, admin.ModelAdmin):
+class AuthorAdmin(NulSafeAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     list_display = ["list_headshot", "name", "job_title", "user", "story_count"]
     list_display_links = ["list_headshot", "name"]
     list_filter = [HasLoginFilter]
@@ -125,7 +127,7 @@ class AuthorAdmin(NulSafeAdminMixin, AutocompleteMixin, admin.ModelAdmin):
         return obj.story_count
 
 
-class BylineInline(AutocompleteMixin, admin.TabularInline):
+class BylineInline(ImagePickerMixin, admin.TabularInline):
     model = Byline
     fields = ["position", "author", "role"]
     autocomplete_fields = ["author"]
@@ -150,7 +152,7 @@ class ArticleAdmin(
     NulSafeAdminMixin,
     StorySearchMixin,
     FormPreviewMixin,
-    AutocompleteMixin,
+    ImagePickerMixin,
     StoryHistoryAdmin,
 ):
     form = ArticleAdminForm
@@ -356,19 +358,17 @@ class ArticleAdmin(
         )
 
     def lost_from_view(self, request, object_id):
-        """Whether this is a story form posted by someone who may no longer see the
-        story at all (a writer taken off its byline while she typed)."""
-        if "edit_version" not in request.POST:
-            return False
-        try:
-            exists = Article.objects.filter(pk=unquote(object_id)).exists()
-        except (ValueError, TypeError):
-            return False
-        return exists and self.get_object(request, unquote(object_id)) is None
+        """Whether this is a story form posted for a story this person can no longer
+        see: deleted, or no longer hers (a writer taken off its byline) while she
+        typed. Whether it exists at all is not told."""
+        return "edit_version" in request.POST and (
+            self.get_object(request, unquote(object_id)) is None
+        )
 
     def keep_what_was_typed(self, request):
-        """Nothing was saved: the story is no longer hers to see. Show her what she
-        typed, to copy out, rather than lose it to a "does not exist" redirect."""
+        """Nothing was saved: the story is gone, or no longer hers to see. Show her
+        what she typed, to copy out, rather than lose it to a "does not exist"
+        redirect."""
         typed = [
             (_("Headline"), request.POST.get("headline", "")),
             (_("Dek"), request.POST.get("dek", "")),
@@ -582,7 +582,7 @@ class ArticleAdmin(
         )
 
 
-class EditorsOnlyAdmin(NulSafeAdminMixin, AutocompleteMixin, admin.ModelAdmin):
+class EditorsOnlyAdmin(NulSafeAdminMixin, ImagePickerMixin, admin.ModelAdmin):
     """A story's parts listed on their own, for editors only: writers reach them in
     the article form, which checks that the story is theirs to change."""
 

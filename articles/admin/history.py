@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from common.lookups import well_formed_keys
+
 from .. import revisions, workflow
 from ..models import Article
-from .lookups import well_formed_keys
 
 
 def saved_by(version):

@@ -11,10 +11,11 @@ PERMISSIONS = {
 
 
 def create_group(apps, schema_editor):
-    # Permissions are normally made after all migrations; make them now to assign them.
+    # Permissions are normally made after all migrations; make them now to assign them,
+    # for the models as they are at this point (apps: the historical ones).
     app_config = apps.get_app_config("articles")
     app_config.models_module = True
-    create_permissions(app_config, verbosity=0)
+    create_permissions(app_config, verbosity=0, apps=apps)
     app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")

@@ -31,7 +31,7 @@ def create_roles(apps, schema_editor):
     for label in ["articles", "taggit"]:
         app_config = apps.get_app_config(label)
         app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

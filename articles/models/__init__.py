@@ -10,13 +10,6 @@ from .content import (
     Correction,
     InlineImage,
 )
-from .images import (
-    Image,
-    ImageQuerySet,
-    OrientedImageField,
-    Rendition,
-    image_upload_to,
-)
 
 __all__ = [
     "Article",
@@ -27,9 +20,4 @@ __all__ = [
     "Category",
     "Correction",
     "InlineImage",
-    "Image",
-    "ImageQuerySet",
-    "OrientedImageField",
-    "Rendition",
-    "image_upload_to",
 ]

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from ..links import link
+from common.links import link
+from photos.models import Image
+
 from ..sanitize import clean_body, plain_text
-from .images import Image
 
 
 class CategoryQuerySet(models.QuerySet):

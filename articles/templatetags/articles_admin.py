@@ -1,14 +1,14 @@
 from django import template
 
-from articles.admin.images import thumbnail
+from common.times import newsroom_time as print_time
 
 register = template.Library()
 
 
 @register.filter
-def admin_thumbnail(image, size=80):
-    """A library thumbnail of `image`, `size` pixels wide."""
-    return thumbnail(image, size=int(size))
+def newsroom_time(value):
+    """A time as a newsroom prints it, in its own zone (common/times.py)."""
+    return print_time(value)
 
 
 @register.inclusion_tag("admin/articles/editors_home.html", takes_context=True)

@@ -9,8 +9,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles import inline_images, renditions
+from articles import inline_images
 from articles.sanitize import clean_body, xml_text
+from photos import renditions
 
 register = template.Library()
 

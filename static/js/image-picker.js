@@ -10,7 +10,7 @@
     // The admin's root, from the autocomplete address Django put on the field.
     const root = String($select.data("ajax--url")).replace(/autocomplete\/$/, "");
     const thumbnailUrl = function (id) {
-      return root + "articles/image/" + encodeURIComponent(id) + "/thumbnail/";
+      return root + "photos/image/" + encodeURIComponent(id) + "/thumbnail/";
     };
     const preview = $("<img class='newsroom-picker-thumb' alt=''>");
     $select.parent().append(preview);

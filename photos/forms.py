@@ -19,7 +19,7 @@ def duplicate_of(content_hash, exclude_pk=None):
 
 
 def duplicate_error(existing):
-    url = reverse("admin:articles_image_change", args=[existing.pk])
+    url = reverse("admin:photos_image_change", args=[existing.pk])
     return ValidationError(
         format_html(
             'This picture is already in the library as <a href="{}">{}</a>; use that '

@@ -1,4 +1,5 @@
-from django import forms
+"""The admin's autocomplete widgets, refusing hand-made values instead of crashing."""
+
 from django.contrib.admin import widgets
 
 from .lookups import WellFormedModelMultipleChoiceField, key_field, well_formed_keys
@@ -27,39 +28,17 @@ class AutocompleteSelectMultiple(
     pass
 
 
-class ImageAutocompleteSelect(AutocompleteSelect):
-    """The admin's autocomplete for an image, with thumbnails: beside each result while
-    choosing, and beside the field once chosen (static/js/image-picker.js).
-
-    It carries its own class instead of "admin-autocomplete", so Django's script
-    leaves it alone and ours sets it up once, with the thumbnail template."""
-
-    def build_attrs(self, base_attrs, extra_attrs=None):
-        attrs = super().build_attrs(base_attrs, extra_attrs)
-        attrs["class"] = attrs["class"].replace(
-            "admin-autocomplete", "newsroom-image-autocomplete"
-        )
-        return attrs
-
-    @property
-    def media(self):
-        return super().media + forms.Media(
-            js=["js/image-picker.js"], css={"all": ["css/admin.css"]}
-        )
-
-
 class AutocompleteMixin:
     """ModelAdmin and inline mixin: the fields in autocomplete_fields get our widgets
-    (hand-made values are refused, not crashed on; pictures get thumbnails)."""
+    (hand-made values are refused, not crashed on). `autocomplete_widgets` maps a
+    related model to a widget of its own (pictures get thumbnails)."""
+
+    autocomplete_widgets = {}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from ..models import Image
-
         if db_field.name in self.get_autocomplete_fields(request):
-            widget = (
-                ImageAutocompleteSelect
-                if db_field.related_model is Image
-                else AutocompleteSelect
+            widget = self.autocomplete_widgets.get(
+                db_field.related_model, AutocompleteSelect
             )
             kwargs.setdefault(
                 "widget", widget(db_field, self.admin_site, using=kwargs.get("using"))

@@ -6,46 +6,27 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .. import renditions
-from ..links import links
+from common.links import links
+
+from . import renditions, uses
 
 
 class ImageQuerySet(models.QuerySet):
-    def shown_to_public(self):
-        """Images a reader can meet: lead images of public stories, and headshots of
-        authors who have one."""
-        from .content import Article, Author, InlineImage  # they point at images
-
-        public = Article.objects.published()
-        return self.filter(
-            Q(pk__in=public.values("lead_image_id"))
-            | Q(pk__in=public.values("social_image_id"))
-            | Q(
-                pk__in=InlineImage.objects.filter(article__in=public).values("image_id")
-            )
-            | Q(pk__in=Author.objects.with_public_stories().values("headshot_id"))
-        )
+    def public(self):
+        """Pictures readers may meet on the site, as the apps that place them say
+        (see uses.py): their renditions are served to anyone."""
+        return uses.picture_uses().public(self)
 
     def in_use(self):
-        """Images a story or an author uses: as lead or social image, placed in a
-        body, or as a headshot. None of them may be deleted (each use PROTECTs)."""
-        from .content import Article, Author, InlineImage  # they point at images
-
-        def used_by(queryset, field):
-            return Exists(queryset.filter(**{field: OuterRef("pk")}))
-
-        return self.filter(
-            used_by(Article.objects.all(), "lead_image")
-            | used_by(Article.objects.all(), "social_image")
-            | used_by(InlineImage.objects.all(), "image")
-            | used_by(Author.objects.all(), "headshot")
-        )
+        """Pictures placed somewhere (a story's lead, a headshot...): none of them
+        may be deleted."""
+        return uses.picture_uses().in_use(self)
 
 
 def image_upload_to(instance, filename):
@@ -154,6 +135,8 @@ class Image(models.Model):
     objects = ImageQuerySet.as_manager()
 
     class Meta:
+        # Made when the library was part of the articles app (moved in 0001).
+        db_table = "articles_image"
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("image")
         verbose_name_plural = _("images")
@@ -201,7 +184,7 @@ class Image(models.Model):
         """The URLs of the renditions of `spec` at each of `widths` in format `fmt`."""
         version = self.rendition_version  # a hash: worked out once for them all
         return links(
-            "articles:rendition",
+            "photos:rendition",
             [(self.pk, version, spec.name, width, fmt) for width in widths],
         )
 
@@ -240,6 +223,7 @@ class Rendition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "articles_rendition"
         constraints = [
             models.UniqueConstraint(
                 fields=["image", "spec", "width", "format", "version"],

@@ -2,9 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from articles.models import Image
-from articles.renditions import FORMATS, SPECS
-from articles.services import get_rendition
+from photos.models import Image
+from photos.rendition_files import get_rendition
+from photos.renditions import FORMATS, SPECS
 
 
 class Command(BaseCommand):

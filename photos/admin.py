@@ -18,17 +18,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..forms import (
+from common.lookups import NulSafeAdminMixin
+
+from .forms import (
     ImageForm,
     UploadManyForm,
     duplicate_of,
     fill_from_metadata,
     inspect_upload,
 )
-from ..models import Image, Rendition
-from ..renditions import SPECS
-from ..uploads import safe_name
-from .lookups import NulSafeAdminMixin
+from .models import Image, Rendition
+from .renditions import SPECS
+from .uploads import safe_name
+from .uses import picture_uses
 
 
 class AlreadyInLibrary(Exception):
@@ -52,67 +54,8 @@ def thumbnail(image, size=80):
     )
 
 
-def uses_of(image, user):
-    """Where `image` is used, for `user` to read: a list of (what, name, link, note)
-    rows, and how many uses in stories `user` is not told of.
-
-    A story is linked to its admin form for whoever may open it there
-    (ArticleQuerySet.visible_to). The photo desk, who may not, still learns of every
-    use, since it decides what may be replaced or deleted: a public story linked to
-    its page, any other named. Anyone else browsing the library (a writer) is only
-    told how many colleagues' unpublished stories use it.
-    """
-    from ..models import Article  # the admin of stories imports this module
-
-    stories = (
-        [(_("Lead image of"), story) for story in image.lead_of.without_bulk()]
-        + [(_("Social image of"), story) for story in image.social_of.without_bulk()]
-        + [
-            (_("In the body of"), story)
-            for story in Article.objects.filter(
-                inline_image_links__image=image
-            ).without_bulk()
-        ]
-    )
-    ids = {story.pk for _what, story in stories}
-    openable = set(
-        Article.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
-    )
-    public = set(
-        Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True)
-    )
-    manages_library = user.has_perm("articles.change_image")
-    rows, hidden = [], 0
-    for what, story in stories:
-        if story.pk in openable:
-            url = reverse("admin:articles_article_change", args=[story.pk])
-        elif story.pk in public:
-            url = story.get_absolute_url()
-        elif manages_library:
-            url = None
-        else:
-            hidden += 1
-            continue
-        rows.append((what, story.headline, url, story.get_status_display()))
-    may_open_authors = user.has_perm("articles.view_author") or user.has_perm(
-        "articles.change_author"
-    )
-    rows += [
-        (
-            _("Headshot of"),
-            author.name,
-            reverse("admin:articles_author_change", args=[author.pk])
-            if may_open_authors
-            else None,
-            _("author"),
-        )
-        for author in image.headshot_of.all()
-    ]
-    return rows, hidden
-
-
 def uses_list(rows, hidden):
-    """The uses of a picture (see uses_of) as the list shown under "Where used"."""
+    """The uses of a picture (see uses.py) as the list shown under "Where used"."""
     if not rows and not hidden:
         return _("Not used anywhere yet.")
     items = [
@@ -186,7 +129,7 @@ class RightsFilter(admin.SimpleListFilter):
 @admin.register(Image)
 class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
     form = ImageForm
-    change_list_template = "admin/articles/image/change_list.html"
+    change_list_template = "admin/photos/image/change_list.html"
     list_display = [
         "list_thumbnail",
         "__str__",
@@ -261,12 +204,12 @@ class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
             path(
                 "upload/",
                 self.admin_site.admin_view(self.upload_many_view),
-                name="articles_image_upload_many",
+                name="photos_image_upload_many",
             ),
             path(
                 "<int:pk>/thumbnail/",
                 self.admin_site.admin_view(self.thumbnail_view),
-                name="articles_image_thumbnail",
+                name="photos_image_thumbnail",
             ),
         ]
         return extra + super().get_urls()
@@ -312,7 +255,9 @@ class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
         if not obj.pk:
             return "—"
         # get_object says who is looking, since the list depends on it (uses_of).
-        return uses_list(*uses_of(obj, getattr(obj, "shown_to", AnonymousUser())))
+        return uses_list(
+            *picture_uses().uses_of(obj, getattr(obj, "shown_to", AnonymousUser()))
+        )
 
     def get_object(self, request, object_id, from_field=None):
         image = super().get_object(request, object_id, from_field)
@@ -343,11 +288,12 @@ class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
         every story and author that uses each. Django's own page would list them as
         "protected related objects", which reads as if they would go too."""
         refused = [
-            (image, uses_list(*uses_of(image, request.user))) for image in images
+            (image, uses_list(*picture_uses().uses_of(image, request.user)))
+            for image in images
         ]
         return TemplateResponse(
             request,
-            "admin/articles/image/delete_refused.html",
+            "admin/photos/image/delete_refused.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
@@ -386,7 +332,7 @@ class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
             return HttpResponseRedirect(
-                reverse("admin:articles_image_change", args=[duplicate.image.pk])
+                reverse("admin:photos_image_change", args=[duplicate.image.pk])
             )
 
     def changelist_view(self, request, extra_context=None):
@@ -437,9 +383,7 @@ class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
             "form": form,
             "results": results,
         }
-        return TemplateResponse(
-            request, "admin/articles/image/upload_many.html", context
-        )
+        return TemplateResponse(request, "admin/photos/image/upload_many.html", context)
 
     def _add_upload(self, request, upload):
         name = upload.name
