@@ -8,5 +8,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        # Connect the receivers: search documents and files, and kept public pages.
-        from . import cache_signals, signals  # noqa: F401
+        # Connect the receivers: search documents and placed pictures.
+        from . import signals  # noqa: F401

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from delivery import page_cache
 from photos.models import Image
 
-from . import page_cache
 from .bench_text import Writer, person_names, place_names, tag_names, zipf_weights
 from .demo.pictures import SCENES, draw_headshot, draw_scene, jpeg_bytes
 from .inline_images import snippet

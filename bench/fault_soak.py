@@ -437,12 +437,12 @@ def read(port, pages, start, stop, responses):
 
 
 # How long the editor holds back after Redis thaws or comes back: longer than an app
-# process leaves Redis alone after failing to reach it (5 s, cache_backends.py), so
-# that readers meet Redis again before any save raises the generation. Otherwise the
-# editor's next save would apply what Redis missed, and whether readers do (what the
-# outbox is for) would go untested.
+# process leaves Redis alone after failing to reach it (5 s, delivery/redis_cache.py),
+# so that readers meet Redis again before any save raises the generation. Otherwise
+# the editor's next save would apply what Redis missed, and whether readers do (what
+# the outbox is for) would go untested.
 QUIET_SECONDS = 6
-# Long enough, with no save, for readers to have every page drawn and cached again.
+# Long enough, with no save, for readers to have every page rendered and cached again.
 CACHED_SECONDS = 1.5
 # Saves between Redis's dump and its death: raised in Redis, then lost with it.
 SAVES_AFTER_DUMP_SECONDS = 4

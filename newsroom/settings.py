@@ -70,12 +70,13 @@ INSTALLED_APPS = [
     "delivery",
     "photos",
     "articles",
+    "readers",
     "accounts",
 ]
 
 MIDDLEWARE = [
     # First, so that it sees every cookie the others set.
-    "articles.middleware.PrivateByDefault",
+    "delivery.middleware.PrivateByDefault",
     "django.middleware.security.SecurityMiddleware",
     # Before the cached pages are answered, so that they carry the policy too.
     "newsroom.content_security.ContentSecurityPolicy",
@@ -83,7 +84,7 @@ MIDDLEWARE = [
     # Static files answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Kept public pages, for readers without a session: before everything below.
-    "articles.page_cache.ServeKeptPages",
+    "delivery.page_cache.ServeCachedPages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "readers.context_processors.site",
             ],
         },
     },
@@ -141,11 +142,11 @@ if CACHE_URL:
         "default": {
             # Django's Redis cache, except that pages are still served (uncached, and
             # the failure logged) while Redis is down.
-            "BACKEND": "articles.cache_backends.FailOpenRedisCache",
+            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
             # A Redis that stops answering must not hold pages up for long.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
 else:
@@ -241,6 +242,11 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     }
 ]
 
+# The page cache asks the stories when the next one is scheduled to go public
+# (delivery/page_cache.py).
+NEWSROOM_NEXT_PUBLICATION = "articles.schedule.next_publication"
+# The article form's Preview shows the reader site's story page.
+NEWSROOM_STORY_PREVIEW = "readers.previews.render_story_preview"
 # The photo library asks the stories where its pictures are used (photos/uses.py).
 NEWSROOM_PICTURE_USES = "articles.picture_uses.StoryPictureUses"
 

@@ -21,6 +21,6 @@ urlpatterns = [
         name="view_on_site",
     ),
     path("admin/", admin.site.urls),
-    path("", include("articles.urls")),
+    path("", include("readers.urls")),
     path("", include("photos.urls")),
 ]

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from common.links import links
 
 from . import renditions, uses
+from .fields import OrientedImageField
 
 
 class ImageQuerySet(models.QuerySet):
@@ -37,34 +37,6 @@ def image_upload_to(instance, filename):
     suffix = f".{extension.lower()}" if dot else ""
     now = timezone.now()
     return f"images/{now:%Y/%m}/{secrets.token_hex(6)}-{name}{suffix}"
-
-
-class OrientedImageFieldFile(ImageFieldFile):
-    """Reports the size a picture is shown at: a phone photo stored on its side with
-    an EXIF orientation is as wide as it looks, not as it is stored."""
-
-    def _get_image_dimensions(self):
-        if not hasattr(self, "_dimensions_cache"):
-            self._dimensions_cache = self._read_size()
-        return self._dimensions_cache
-
-    def _read_size(self):
-        """The size from the file in hand, or else from storage: a file just handed to
-        storage may already be closed by it."""
-        try:
-            self.open()
-            self.seek(0)
-            return renditions.display_size(self)
-        except (OSError, SyntaxError, ValueError):
-            pass
-        if self.name and self.storage.exists(self.name):
-            with self.storage.open(self.name) as stored:
-                return renditions.display_size(stored)
-        return (None, None)
-
-
-class OrientedImageField(models.ImageField):
-    attr_class = OrientedImageFieldFile
 
 
 class Image(models.Model):
@@ -160,8 +132,7 @@ class Image(models.Model):
         # A file handed over with file.save(..., save=False) reaches here without its
         # size (storage closed the file before Django could read it): read it back.
         if self.file and not (self.width and self.height):
-            self.file._dimensions_cache = self.file._read_size()
-            self.width, self.height = self.file.width, self.file.height
+            self.width, self.height = self.file.read_size_again()
         super().save(*args, **kwargs)
 
     def rendition_widths(self, spec):

@@ -92,6 +92,6 @@ def page_cache_commits_at_once(request, monkeypatch):
         marker is not None and marker.kwargs.get("transaction")
     )
     if not transactional:
-        from articles import page_cache
+        from delivery import page_cache
 
         monkeypatch.setattr(page_cache, "transaction", CommittingAtOnce())

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from articles.middleware import PrivateByDefault
 from articles.models import Article
 from articles.previews import preview_path
+from delivery.middleware import PrivateByDefault
 
 from .factories import make_article, make_author, make_category
 
@@ -47,7 +47,7 @@ def story():
     )
 
 
-@pytest.fixture(params=[0, 600], ids=["uncached", "kept"])
+@pytest.fixture(params=[0, 600], ids=["uncached", "cached"])
 def page_cache(request, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = request.param
 
@@ -117,7 +117,7 @@ def test_staff_pages_are_private_and_never_stored(client, story, page_cache):
         response = client.get(path)
         assert directives(response) == {"private", "no-store"}, path
         assert "Cookie" in response["Vary"], path
-        # Revalidation is for shared answers; a staff page is drawn afresh.
+        # Revalidation is for shared answers; a staff page is rendered afresh.
         assert not response.has_header("ETag"), path
 
 
@@ -133,7 +133,7 @@ def test_the_admin_is_private_and_never_stored(client, admin_client):
         assert {"private", "no-store"} <= directives(response)
 
 
-def test_a_missing_page_is_not_kept_by_anyone(client, page_cache):
+def test_a_missing_page_is_not_stored_by_anyone(client, page_cache):
     response = client.get("/sections/nowhere/")
     assert response.status_code == 404
     assert directives(response) == {"private", "no-store"}

@@ -11,8 +11,8 @@ import time_machine
 from django.db import OperationalError
 from django.utils import timezone
 
-from articles import cache_backends, page_cache
 from articles.models import Article
+from delivery import page_cache, redis_cache
 from delivery.models import Invalidation
 
 from .factories import make_article, make_author, make_category
@@ -31,13 +31,13 @@ def redis_server(tmp_path):
 @pytest.fixture
 def redis_pages(settings, redis_server, monkeypatch):
     """Pages cached in a Redis of the test's own, as in production."""
-    monkeypatch.setattr(cache_backends, "_down_until", 0.0)
+    monkeypatch.setattr(redis_cache, "_down_until", 0.0)
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
     settings.CACHES = {
         "default": {
-            "BACKEND": "articles.cache_backends.FailOpenRedisCache",
+            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
             "LOCATION": redis_server.url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
     return redis_server
@@ -81,7 +81,7 @@ def headlines(client, path):
 def another_server():
     """What a reader on another app server meets: this process's pause after a
     Redis failure is its own."""
-    cache_backends._down_until = 0.0
+    redis_cache._down_until = 0.0
 
 
 @pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_a_change_made_while_this_server_leaves_redis_alone_reaches_the_others(
     """After a failure a process leaves Redis alone for a few seconds, raises
     included: other servers, which still read Redis, apply its changes."""
     warm(client, pages(story))
-    cache_backends._down_until = float("inf")  # Redis failed this server a moment ago
+    redis_cache._down_until = float("inf")  # Redis failed this server a moment ago
 
     story.headline = "Council passes the harbor budget, 7-2"
     story.save()  # not even tried

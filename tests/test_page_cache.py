@@ -1,4 +1,4 @@
-"""The server-side page cache: kept pages cost no queries, and every change a reader
+"""The server-side page cache: cached pages cost no queries, and every change a reader
 could notice reaches every page that shows it on the next request."""
 
 import logging
@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.http import http_date
 from taggit.models import Tag
 
-from articles import cache_backends, page_cache
 from articles.models import Article, Byline, Correction
 from articles.previews import preview_path
+from delivery import page_cache, redis_cache
 from delivery.models import Invalidation
 
 from .factories import make_article, make_author, make_category, make_image
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def kept_pages(settings):
+def pages_cached(settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
 
 
@@ -78,7 +78,7 @@ def warm(client, paths):
     return {path: text(client, path) for path in paths}
 
 
-def test_a_kept_page_costs_no_queries(client, story, django_assert_num_queries):
+def test_a_cached_page_costs_no_queries(client, story, django_assert_num_queries):
     for path in pages_of(story):
         first = text(client, path)
         with django_assert_num_queries(0):
@@ -87,7 +87,7 @@ def test_a_kept_page_costs_no_queries(client, story, django_assert_num_queries):
 
 def test_staff_always_get_a_fresh_page(client, story):
     warm(client, pages_of(story))
-    # A change that bypasses every signal: readers keep seeing the kept page...
+    # A change that bypasses every signal: readers keep seeing the cached page...
     Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
     assert "Quietly changed" not in text(client, story.get_absolute_url())
     # ...but staff are never served from the cache.
@@ -147,7 +147,7 @@ def test_an_unpublished_or_deleted_story_leaves_every_page(client, story, how):
     assert other.headline in text(client, "/authors/maya-okafor/")
 
 
-def test_a_scheduled_story_is_kept_out_until_its_time_then_appears_everywhere(
+def test_a_scheduled_story_is_held_back_until_its_time_then_appears_everywhere(
     client, story
 ):
     start = timezone.now()
@@ -229,11 +229,11 @@ def test_a_draft_saved_as_it_is_written_keeps_the_cache(client, story):
     Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
     draft.body = "<p>More words.</p>"
     draft.save()
-    # Nothing public changed with the draft, so the kept home page still serves.
+    # Nothing public changed with the draft, so the cached home page still serves.
     assert "Quietly changed" not in text(client, "/")
 
 
-def test_previews_and_staff_pages_are_never_kept(client, story):
+def test_previews_and_staff_pages_are_never_cached(client, story):
     draft = make_article(
         headline="Embargoed deal", status=Article.Status.DRAFT, tags=["harbor"]
     )
@@ -258,15 +258,15 @@ def closed_port():
 def test_pages_are_served_and_the_failure_logged_while_redis_is_down(
     client, settings, story, caplog, monkeypatch
 ):
-    monkeypatch.setattr(cache_backends, "_down_until", 0.0)
+    monkeypatch.setattr(redis_cache, "_down_until", 0.0)
     settings.CACHES = {
         "default": {
-            "BACKEND": "articles.cache_backends.FailOpenRedisCache",
+            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
-    with caplog.at_level(logging.WARNING, logger="articles.cache_backends"):
+    with caplog.at_level(logging.WARNING, logger="delivery.redis_cache"):
         for path in pages_of(story):
             page = client.get(path)
             assert page.status_code == 200, path
@@ -299,11 +299,11 @@ BUDGETS = [
 
 
 @pytest.mark.parametrize("path, limit", BUDGETS)
-def test_a_page_not_yet_kept_stays_within_its_query_budget(
+def test_a_page_not_yet_cached_stays_within_its_query_budget(
     assert_flat_queries, story, path, limit
 ):
-    """Every new story starts a new generation, so each count is of a page drawn
-    afresh and then kept; the count does not grow with the stories."""
+    """Every new story starts a new generation, so each count is of a page rendered
+    afresh and then cached; the count does not grow with the stories."""
 
     def add():
         make_article(
@@ -319,7 +319,7 @@ def test_a_page_not_yet_kept_stays_within_its_query_budget(
     assert_flat_queries(path, add, limit)
 
 
-def test_a_story_page_not_yet_kept_stays_within_six_queries(
+def test_a_story_page_not_yet_cached_stays_within_six_queries(
     client, story, django_assert_max_num_queries
 ):
     for n in range(3):
@@ -338,12 +338,12 @@ def test_new_pictures_and_authors_keep_the_cache(client, story):
     unused = make_image()
     unused.caption = "Not on any page."
     unused.save()
-    # Nothing a reader can see changed, so the kept home page still serves.
+    # Nothing a reader can see changed, so the cached home page still serves.
     assert "Quietly changed" not in text(client, "/")
 
 
 def test_a_scheduled_story_appears_even_if_the_cache_lost_its_time(client, story):
-    """Redis may evict anything; kept pages are never trusted without the schedule."""
+    """Redis may evict anything; cached pages are never trusted without the schedule."""
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         scheduled = make_article(published_at=start + timedelta(hours=1))
@@ -353,7 +353,7 @@ def test_a_scheduled_story_appears_even_if_the_cache_lost_its_time(client, story
         assert scheduled.get_absolute_url() in text(client, "/")
 
 
-def test_a_kept_page_is_answered_before_sessions_and_routing(
+def test_a_cached_page_is_answered_before_sessions_and_routing(
     client, story, django_assert_num_queries
 ):
     url = story.get_absolute_url()
@@ -367,15 +367,15 @@ def test_a_kept_page_is_answered_before_sessions_and_routing(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "public" in response["Cache-Control"]
     assert not response.cookies
-    # Answered by ServeKeptPages, before the session middleware ran.
+    # Answered by ServeCachedPages, before the session middleware ran.
     assert not hasattr(response.wsgi_request, "session")
     assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
-def test_a_reader_with_a_session_never_gets_a_kept_page(client, story):
+def test_a_reader_with_a_session_never_gets_a_cached_page(client, story):
     url = story.get_absolute_url()
     client.get(url)
-    # Changed behind the signals' back: only a fresh drawing shows it.
+    # Changed behind the signals' back: only a freshly rendered page shows it.
     Article.objects.filter(pk=story.pk).update(headline="Fresh headline")
     assert b"Fresh headline" not in client.get(url).content
 
@@ -387,7 +387,7 @@ def test_a_reader_with_a_session_never_gets_a_kept_page(client, story):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_a_kept_page_costs_one_trip_to_the_cache(client, story, monkeypatch):
+def test_a_cached_page_costs_one_trip_to_the_cache(client, story, monkeypatch):
     url = story.get_absolute_url()
     client.get(url)
     backend = caches["default"]
@@ -416,7 +416,7 @@ def generation():
     return cache.get(page_cache.GENERATION_KEY)
 
 
-def kept_state():
+def cached_state():
     return page_cache.SiteState(*cache.get(page_cache.STATE_KEY))
 
 
@@ -434,23 +434,23 @@ def test_a_page_is_never_served_while_the_state_lags_the_generation(client, stor
             assert "Changed by the writer" in text(client, path), path
 
     assert generation() == raised  # healed, not raised again
-    assert kept_state().generation == raised
+    assert cached_state().generation == raised
 
 
 def test_a_late_state_of_an_older_generation_is_not_believed(client, story):
     """Two writers race: the state of the first lands after the second's. Pages
-    drawn under it are not served, and the state is drawn again."""
+    rendered under it are not served, and the state is rendered again."""
     url = story.get_absolute_url()
     text(client, url)
-    older = kept_state()
+    older = cached_state()
     page_cache._raise_generation()  # the second writer
     Article.objects.filter(pk=story.pk).update(headline="Changed by the second")
     cache.set(page_cache.STATE_KEY, tuple(older))  # the first writer, late
-    # A page drawn under the first writer's state, as a reader racing it would keep.
+    # A page rendered under the first writer's state, as a reader racing it would keep.
     request = RequestFactory(headers={"Host": "testserver"}).get(url)
     cache.set(
         page_cache.page_key(request),
-        page_cache._kept(
+        page_cache._cache_entry(
             HttpResponse(
                 "From the older generation",
                 headers={"ETag": '"older"', "Last-Modified": http_date(older.since)},
@@ -462,24 +462,24 @@ def test_a_late_state_of_an_older_generation_is_not_believed(client, story):
 
     assert "Changed by the second" in text(client, url)
     assert generation() == raised
-    assert kept_state().generation == raised
+    assert cached_state().generation == raised
     assert "Changed by the second" in text(client, url)
 
 
-def test_a_page_drawn_under_another_drawing_of_the_state_is_not_served(client, story):
-    """Two readers may heal the state at once; only pages drawn under the drawing
+def test_a_page_rendered_under_another_record_of_the_state_is_not_served(client, story):
+    """Two readers may heal the state at once; only pages rendered under the record
     that stayed are served."""
     url = story.get_absolute_url()
     text(client, url)
-    before = kept_state()
+    before = cached_state()
     Article.objects.filter(pk=story.pk).update(headline="Changed meanwhile")
-    page_cache._draw_state(before.generation)  # another reader's drawing
+    page_cache._record_state(before.generation)  # another reader's record
 
     assert "Changed meanwhile" in text(client, url)
     assert generation() == before.generation
 
 
-def test_a_scheduled_publication_redraws_the_state_without_raising_the_generation(
+def test_a_scheduled_publication_records_the_state_again_without_raising_the_generation(
     client, story
 ):
     start = timezone.now()
@@ -491,7 +491,7 @@ def test_a_scheduled_publication_redraws_the_state_without_raising_the_generatio
         for _reader in range(3):
             assert scheduled.get_absolute_url() in text(client, "/")
         assert generation() == raised
-        assert kept_state().next_publication == 0
+        assert cached_state().next_publication == 0
 
 
 def in_another_thread(fetch):
@@ -511,7 +511,7 @@ def in_another_thread(fetch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_page_drawn_before_a_publish_commits_is_not_served_after_it():
+def test_a_page_rendered_before_a_publish_commits_is_not_served_after_it():
     section = make_category(name="Politics", slug="politics", is_in_navigation=True)
     scoop = make_article(headline="Fresh scoop", primary_category=section)
     scoop.status = Article.Status.DRAFT
@@ -529,7 +529,7 @@ def test_a_page_drawn_before_a_publish_commits_is_not_served_after_it():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_slow_reader_keeping_its_page_after_a_publish_does_not_hide_it(
+def test_a_slow_reader_caching_its_page_after_a_publish_does_not_hide_it(
     monkeypatch,
 ):
     section = make_category(name="Politics", slug="politics", is_in_navigation=True)
@@ -537,70 +537,70 @@ def test_a_slow_reader_keeping_its_page_after_a_publish_does_not_hide_it(
     scoop.status = Article.Status.DRAFT
     scoop.save()
     Client().get("/")
-    drawn, carry_on = threading.Event(), threading.Event()
-    keep = page_cache._kept
+    rendered, carry_on = threading.Event(), threading.Event()
+    keep = page_cache._cache_entry
 
     def keep_slowly(response, state):
-        drawn.set()
+        rendered.set()
         carry_on.wait(10)
         return keep(response, state)
 
-    monkeypatch.setattr(page_cache, "_kept", keep_slowly)
-    page_cache.content_changed()  # the home page is drawn afresh by the next reader
+    monkeypatch.setattr(page_cache, "_cache_entry", keep_slowly)
+    page_cache.content_changed()  # the home page is rendered afresh by the next reader
     reader, found = in_another_thread(lambda: Client().get("/").content)
-    drawn.wait(10)  # drawn before the publish; kept after it commits
+    rendered.wait(10)  # rendered before the publish; cached after it commits
     scoop.status = Article.Status.PUBLISHED
     scoop.save()
     carry_on.set()
     reader.join()
     assert b"Fresh scoop" not in found["content"]
-    monkeypatch.setattr(page_cache, "_kept", keep)
+    monkeypatch.setattr(page_cache, "_cache_entry", keep)
     assert b"Fresh scoop" in Client().get("/").content
 
 
-def test_a_kept_page_carries_the_headers_of_a_fresh_one(client, story):
+def test_a_cached_page_carries_the_headers_of_a_fresh_one(client, story):
     """Security headers, validators, lifetimes and the length: a reader cannot tell
-    a kept page from one drawn for them."""
+    a cached page from one rendered for them."""
     for path in pages_of(story):
         fresh = client.get(path)
-        kept = client.get(path)
-        assert not hasattr(kept.wsgi_request, "session"), path  # it was kept
-        assert dict(kept.headers) == dict(fresh.headers), path
-        assert kept["Content-Length"] == str(len(kept.content)), path
+        cached = client.get(path)
+        assert not hasattr(cached.wsgi_request, "session"), path  # it was cached
+        assert dict(cached.headers) == dict(fresh.headers), path
+        assert cached["Content-Length"] == str(len(cached.content)), path
 
 
 @pytest.fixture
-def redis_cache():
+def redis_backend():
     """A FailOpenRedisCache of the test's own, on the Redis the servers test uses."""
     from .test_page_cache_servers import REDIS_URL
 
-    backend = cache_backends.FailOpenRedisCache(
-        REDIS_URL, {"KEY_PREFIX": f"kept-test-{uuid.uuid4().hex[:8]}"}
+    backend = redis_cache.FailOpenRedisCache(
+        REDIS_URL, {"KEY_PREFIX": f"cached-test-{uuid.uuid4().hex[:8]}"}
     )
     try:
-        backend._cache.get_client().ping()
+        backend.client.get_client().ping()
     except redis.exceptions.ConnectionError:
         pytest.skip(f"No Redis at {REDIS_URL}")
     yield backend
     backend.delete_many(["n", "state", "page", "a key with spaces"])
 
 
-def test_the_redis_cache_reads_back_what_it_kept(redis_cache):
+def test_the_redis_cache_reads_back_what_it_stored(redis_backend):
     page = {"state": (7, 1.5, 0, 3), "content": b"<p>\x80</p>", "headers": {}}
-    redis_cache.set("n", 41)
-    redis_cache.set("page", page)
-    redis_cache.set("state", (7, 1.5, 0, 3))
+    redis_backend.set("n", 41)
+    redis_backend.set("page", page)
+    redis_backend.set("state", (7, 1.5, 0, 3))
 
-    assert redis_cache.incr("n") == 42
-    assert redis_cache.get_many(["n", "state", "page"]) == {
+    assert redis_backend.incr("n") == 42
+    assert redis_backend.get_many(["n", "state", "page"]) == {
         "n": 42,
         "state": (7, 1.5, 0, 3),
         "page": page,
     }
 
 
-def test_the_redis_cache_takes_keys_memcached_would_not(redis_cache):
+def test_the_redis_cache_takes_keys_memcached_would_not(redis_backend):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        redis_cache.set("a key with spaces", 1)
-        assert redis_cache.get("a key with spaces") == 1
+        redis_backend.set("a key with spaces", 1)
+        assert redis_backend.get("a key with spaces") == 1

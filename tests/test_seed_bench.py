@@ -116,11 +116,11 @@ def test_refuses_a_database_with_stories_unless_reset(seeded):
     assert (Image.objects.count(), Author.objects.count()) == (images, authors)
 
 
-def test_pages_kept_before_a_seed_are_not_served_after_it(seeded, client, settings):
-    """Bulk inserts send no signals; the seed itself makes kept pages stale."""
+def test_pages_cached_before_a_seed_are_not_served_after_it(seeded, client, settings):
+    """Bulk inserts send no signals; the seed itself makes cached pages stale."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
     before = card_headlines(client.get("/"))
-    assert card_headlines(client.get("/")) == before  # now served as kept
+    assert card_headlines(client.get("/")) == before  # now served from the cache
     call_command("seed_bench", stories=3, reset=True, verbosity=0)
     newest = list(Article.objects.published().values_list("headline", flat=True))
     assert card_headlines(client.get("/")) == newest

@@ -110,6 +110,6 @@ def test_redis_cache_from_cache_url():
     assert result.returncode == 0, result.stderr
     # Django's Redis backend, in the subclass that serves pages while Redis is down.
     assert result.stdout.split()[-2:] == [
-        "articles.cache_backends.FailOpenRedisCache",
+        "delivery.redis_cache.FailOpenRedisCache",
         "kept",
     ]

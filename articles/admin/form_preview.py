@@ -3,22 +3,22 @@ The article form's Preview button: the exact story page for what is in the form 
 saved or not.
 
 The form and its inlines are saved inside a transaction that is then rolled back, so
-the page is drawn by the same view and template readers get, from real rows (bylines,
-tags, placed pictures), and nothing of the preview is ever kept: not the story, not a
-revision, not a cache invalidation (those wait for a commit that never comes).
+the page is rendered by the same view and template readers get, from real rows
+(bylines, tags, placed pictures), and nothing of the preview is kept: not the story,
+not a revision, not a cache invalidation (those wait for a commit that never comes).
+The story page is the reader site's: it is asked of the function named in the
+setting NEWSROOM_STORY_PREVIEW (readers.previews.render_story_preview).
 """
 
+from django.conf import settings
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-
-from ..models import Article
-from ..story_page import story_queryset
-from ..views import ArticleDetailView
 
 
 class FormPreviewMixin:
@@ -56,14 +56,14 @@ class FormPreviewMixin:
 
     def render_form_preview(self, request, story):
         """Save the posted form and inlines (inside the caller's doomed transaction)
-        and draw the story page, or say what stops the form from being drawn."""
+        and render the story page, or say what stops the form from being rendered."""
         change = story is not None
         form = self.get_form(request, story, change=change)(
             request.POST, request.FILES, instance=story
         )
         # A preview is not a save: a stale form or an unfinished story still shows.
         form.for_preview = True
-        formsets, _inlines = self._create_formsets(request, form.instance, change)
+        formsets = self.inline_formsets(request, form.instance, change)
         form_valid = form.is_valid()  # every form and inline is checked, to list all
         if not (form_valid and all(formset.is_valid() for formset in formsets)):
             return TemplateResponse(
@@ -78,26 +78,32 @@ class FormPreviewMixin:
         new_story = self.save_form(request, form, change)
         self.save_model(request, new_story, form, change)
         self.save_related(request, form, formsets, change)
-        return self.story_page(
-            request, story_queryset(Article.objects.all()).get(pk=new_story.pk)
-        )
-
-    def story_page(self, request, story):
-        view = ArticleDetailView()
-        view.setup(request)
-        view.object = story
-        context = view.get_context_data(
-            object=story,
-            is_preview=True,
-            preview_note=_(
+        render = import_string(settings.NEWSROOM_STORY_PREVIEW)
+        # Rendered now, while the preview's rows still exist.
+        return render(
+            request,
+            new_story.pk,
+            note=_(
                 "Preview of the form as it is now: not saved and not published. "
                 "Close this tab to go back to editing."
             ),
         )
-        # Rendered now, while the preview's rows still exist.
-        return TemplateResponse(
-            request, "articles/article_detail.html", context
-        ).render()
+
+    def inline_formsets(self, request, obj, change):
+        """The inlines' formsets, bound to what was posted, named as the change form
+        names them (with ModelAdmin's public hooks)."""
+        formsets, prefixes = [], {}
+        for FormSet, inline in self.get_formsets_with_inlines(
+            request, *([obj] if change else [])
+        ):
+            prefix = FormSet.get_default_prefix()
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+            if prefixes[prefix] != 1 or not prefix:
+                prefix = f"{prefix}-{prefixes[prefix]}"
+            formsets.append(
+                FormSet(**self.get_formset_kwargs(request, obj, inline, prefix))
+            )
+        return formsets
 
 
 def form_errors(form, formsets):

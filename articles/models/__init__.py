@@ -9,6 +9,7 @@ from .content import (
     Category,
     Correction,
     InlineImage,
+    story_path,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "Category",
     "Correction",
     "InlineImage",
+    "story_path",
 ]

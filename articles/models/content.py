@@ -259,6 +259,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.defer(*(field for field in BULKY_FIELDS if field not in keep))
 
 
+def story_path(pk, slug, published_at):
+    """The address of story `pk`: /<year>/<month>/<day>/<id>/<slug>/, dated in the
+    newsroom's zone. Drafts have no date yet; theirs uses today's and redirects
+    once published."""
+    when = timezone.localtime(published_at or timezone.now())
+    return link("articles:detail", when.year, when.month, when.day, pk, slug)
+
+
 # The bulk of a story's row, which most reads do without (see without_bulk).
 BULKY_FIELDS = ["body", "body_text", "search_vector", "search_summary"]
 WORDS_PER_MINUTE = 230
@@ -441,11 +449,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        # Drafts have no date yet; their URL uses today's and redirects once published.
-        when = timezone.localtime(self.published_at or timezone.now())
-        return link(
-            "articles:detail", when.year, when.month, when.day, self.pk, self.slug
-        )
+        return story_path(self.pk, self.slug, self.published_at)
 
     @property
     def is_scheduled(self):

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .models import Category
+from articles.models import Category
 
 
 def site(request):

@@ -1,15 +1,16 @@
 """
-Public pages kept by the server and by HTTP caches, never out of date for long.
+Public pages cached by the server and by HTTP caches, never out of date for long.
 
-Server side, a rendered page is kept in Django's cache (Redis in production) with the
-*site state* it was drawn under, and served only while that state is still the
-site's. The state names the *content generation*, one number in the shared cache
-raised whenever anything a public page shows changes (see cache_signals.py), so
-raising it makes every kept page stale at once, on every app server, with no list of
-pages to forget; the old entries are simply drawn again or expire. A scheduled story
-changes pages without any write, so the state also records when the next scheduled
-publication is (found with one indexed query by whoever draws the state), and is
-drawn anew, with the same effect, once that time has passed.
+Server side, a rendered page is cached in Django's cache (Redis in production) with
+the *site state* it was rendered under, and served only while that state is still
+the site's. The state names the *content generation*, one number in the shared cache
+raised whenever anything a public page shows changes (readers/invalidation.py says
+when), so raising it makes every cached page stale at once, on every app server,
+with no list of pages to forget; the old entries are simply rendered again or
+expire. A scheduled story changes pages without any write, so the state also
+records when the next scheduled publication is (asked of the function named in the
+setting NEWSROOM_NEXT_PUBLICATION by whoever records the state), and is recorded
+anew, with the same effect, once that time has passed.
 
 A change is also written down in the database, in the same transaction as the
 change itself (delivery.models.Invalidation, an outbox), and marked applied once the
@@ -22,18 +23,18 @@ still pending, or newer than the state (a Redis restored from an older snapshot)
 raises the generation before any page is served. So no page rendered before a change
 is served more than VERIFY_SECONDS after it, whatever Redis went through.
 
-A kept page costs one trip to the cache: the generation, the state and the page are
-read together (one MGET), and the page is served only if all three agree. Anything
-else (a writer between raising the generation and recording its state, a state lost
-or past its next publication) is healed by the reader that finds it: it draws the
-state of the current generation itself, with one query, and never raises the
-generation, so that readers racing a writer cannot set off more raises.
+A cached page costs one trip to the cache: the generation, the state and the page
+are read together (one MGET), and the page is served only if all three agree.
+Anything else (a writer between raising the generation and recording its state, a
+state lost or past its next publication) is healed by the reader that finds it: it
+records the state of the current generation itself, with one query, and never
+raises the generation, so that readers racing a writer cannot set off more raises.
 
 Only anonymous GET and HEAD requests are answered from the cache; staff (anyone logged
-in) always get a fresh page marked `private, no-store`. Every public page carries an
-ETag and a Last-Modified, answers conditional requests with 304, and allows browsers
-(`max-age`) and shared caches such as a CDN (`s-maxage`) to keep it a little while,
-never past the next scheduled publication.
+in) always get a freshly rendered page marked `private, no-store`. Every public page
+carries an ETag and a Last-Modified, answers conditional requests with 304, and
+allows browsers (`max-age`) and shared caches such as a CDN (`s-maxage`) to keep it
+a little while, never past the next scheduled publication.
 """
 
 import functools
@@ -57,8 +58,9 @@ from django.utils.cache import (
     set_response_etag,
 )
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.module_loading import import_string
 
-from delivery.models import Invalidation
+from .models import Invalidation
 
 logger = logging.getLogger(__name__)
 
@@ -68,11 +70,11 @@ GENERATION_KEY = "pages:generation"
 # generation and the page in one trip.
 STATE_KEY = "pages:state"
 # How long to keep the state: long, since a new generation or publication replaces
-# it; when it expires it is simply drawn again (and the pages with it)...
+# it; when it expires it is simply recorded again (and the pages rendered again)...
 STATE_SECONDS = 24 * 3600
-# ... except when it was drawn inside a transaction that may yet roll back, or when
-# each process has a cache of its own (local memory), so that a change made through
-# another process is learnt of soon (the state is then drawn again every few seconds).
+# ... except when each process has a cache of its own (local memory), so that a
+# change made through another process is learnt of soon (the state is then recorded
+# again every few seconds).
 PROVISIONAL_SECONDS = 5
 # How long a state is trusted without checking the outbox for changes the cache may
 # have missed: the longest a page rendered before a change can be served after it,
@@ -83,9 +85,9 @@ VERIFY_SECONDS = 1.0
 _outbox_unreachable_until = 0.0
 # Applied invalidations are kept this long (the newest always), then pruned.
 APPLIED_KEPT_DAYS = 7
-# Headers of a kept page worth keeping with it (Date, Vary and Cache-Control are set
+# Headers of a cached page worth caching with it (Date, Vary and Cache-Control are set
 # again on each answer).
-KEPT_HEADERS = (
+CACHED_HEADERS = (
     "Content-Type",
     "Content-Language",
     "X-Robots-Tag",
@@ -108,19 +110,19 @@ class SiteState(NamedTuple):
     generation: int | None  # None when the cache is down
     since: float  # when public content last changed, as far as anyone knows
     next_publication: float  # when the next scheduled story goes public; 0: none
-    # Tells apart two drawings of one generation's state (two readers healing it at
+    # Tells apart two records of one generation's state (two readers healing it at
     # once, or before and after a scheduled publication): a page is served only
-    # under the very drawing it was rendered under.
-    drawing: int = 0
-    # The newest invalidation in the outbox when the state was drawn or last
+    # under the very record it was rendered under.
+    recording: int = 0
+    # The newest invalidation in the outbox when the state was recorded or last
     # verified, and when that was (a timestamp).
     watermark: int = 0
     verified_at: float = 0.0
 
     @property
     def identity(self):
-        """What a kept page is kept under: re-verifying the state keeps it."""
-        return (self.generation, self.drawing)
+        """What a page is cached under: re-verifying the state keeps it."""
+        return (self.generation, self.recording)
 
     def seconds_to_next_publication(self):
         if not self.next_publication:
@@ -128,7 +130,7 @@ class SiteState(NamedTuple):
         return max(0, int(self.next_publication - timezone.now().timestamp()))
 
     def is_current(self, generation):
-        """Whether pages drawn under this state may still be served."""
+        """Whether pages rendered under this state may still be served."""
         return self.generation == generation and (
             not self.next_publication
             or timezone.now().timestamp() < self.next_publication
@@ -139,14 +141,12 @@ class SiteState(NamedTuple):
 
 
 def content_changed(keys=("*",)):
-    """Something public pages show has changed: forget every kept page.
+    """Something public pages show has changed: forget every cached page.
 
     Written down in the outbox first, in the caller's transaction, so that the
     invalidation commits with the change or not at all; applied to the cache once the
-    transaction commits (and, inside one, raised at once as well: a page drawn in
-    between, from the data as it was before the commit, is then forgotten by the
-    raise after it). If the cache cannot be told now, the next reader to verify the
-    state applies it (see site_state).
+    transaction commits. If the cache cannot be told then, the next reader to
+    verify the state applies it (see site_state).
     """
     Invalidation.objects.create(keys=" ".join(keys))
     transaction.on_commit(apply_pending, robust=True)
@@ -209,15 +209,16 @@ def _raise_generation(keep_state=STATE_SECONDS):
     """Start a new content generation and record its state: that state, or None if
     the cache could not be told."""
     try:
-        generation = cache.incr(GENERATION_KEY)
-    except ValueError:
-        # None kept (never read, evicted, or the cache is down): a fresh one is
-        # numbered after every earlier one, so it does just as well.
+        generation = cache.incr(GENERATION_KEY)  # None: the cache is down
+    except ValueError:  # none stored (never read, or evicted)
+        generation = None
+    if generation is None:
+        # A fresh one is numbered after every earlier one, so it does just as well.
         generation = _generation()
         if generation is None:
             return None
-    # Drawn now, by the writer, so that readers need not ask the database.
-    return _draw_state(generation, keep_state)
+    # Recorded now, by the writer, so that readers need not ask the database.
+    return _record_state(generation, keep_state)
 
 
 def _generation():
@@ -225,20 +226,20 @@ def _generation():
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # Microseconds since the epoch: above any number an earlier, lost generation
-        # reached, so pages kept under it can never be read again.
+        # reached, so pages cached under it can never be read again.
         cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
         generation = cache.get(GENERATION_KEY)
     return generation
 
 
-def _draw_state(generation, keep=STATE_SECONDS):
+def _record_state(generation, keep=STATE_SECONDS):
     """Find out the state of `generation`, and make it the site's.
 
     It is found after `generation` was raised (the caller has read or raised it),
     so it knows of every change committed before: a writer commits, then raises.
-    Two drawings may race; the last kept wins, and pages drawn under the other are
-    not served. One that lands after a newer generation's is not believed, as its
-    generation is no longer the counter's, and is drawn again.
+    Two records may race; the last one stored wins, and pages rendered under the
+    other are not served. One that lands after a newer generation's is not
+    believed, as its generation is no longer the counter's, and is recorded again.
     """
     since, next_publication = _state_now()
     state = SiteState(
@@ -293,28 +294,27 @@ def _state_seconds(wanted):
 
 
 def _state_now():
-    """(now, when the next scheduled story goes public as a timestamp, or 0)."""
-    from .models import Article
+    """(now, when the next scheduled publication is as a timestamp, or 0)."""
+    found = _next_publication()
+    return timezone.now().timestamp(), found.timestamp() if found else 0
 
-    now = timezone.now()
-    found = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return now.timestamp(), found.timestamp() if found else 0
+
+def _next_publication():
+    """When the next scheduled change to public pages is, as the content says: the
+    function named in NEWSROOM_NEXT_PUBLICATION returns a datetime or None."""
+    path = getattr(settings, "NEWSROOM_NEXT_PUBLICATION", "")
+    return import_string(path)() if path else None
 
 
 def site_state(page_key=None):
-    """(the site's SiteState, the page kept under `page_key` or None), in one trip to
-    the cache; the database is asked only when the state must be drawn again.
+    """(the site's SiteState, the page cached under `page_key` or None), in one trip
+    to the cache; the database is asked only when the state must be recorded again.
 
-    The page is returned only if it was drawn under the current state, and the state
+    The page is returned only if it was rendered under the current state, and the state
     only if it belongs to the current generation and its next publication has not
     passed. A state that does not (lost, out of date, or not yet recorded by the
-    writer who raised the generation) is drawn again here, under the generation as it
-    is; the pages of the old one are thereby not served again.
+    writer who raised the generation) is recorded again here, under the generation as
+    it is; the pages of the old one are thereby not served again.
     """
     keys = (
         [GENERATION_KEY, STATE_KEY, page_key]
@@ -329,34 +329,47 @@ def site_state(page_key=None):
             return SiteState(None, timezone.now().timestamp(), 0), None
     state = found.get(STATE_KEY)
     if state is None or not SiteState(*state).is_current(generation):
-        return _draw_state(generation), None
+        return _record_afresh(generation), None
     state = SiteState(*state)
     if state.needs_verifying():
         state = _verify(state)
-    kept = found.get(page_key)
-    if kept is not None and kept["state"] == state.identity:
-        return state, kept
+    cached = found.get(page_key)
+    if cached is not None and cached["state"] == state.identity:
+        return state, cached
     return state, None
+
+
+def _record_afresh(generation):
+    """The state of `generation` recorded by a reader who found it lost or out of
+    date; changes waiting in the outbox are applied with it (a raise, rather than a
+    second one when the state is next verified)."""
+    try:
+        pending = list(Invalidation.objects.pending().values_list("pk", flat=True))
+    except DatabaseError:
+        pending = []
+    if pending:
+        return _announce(pending) or SiteState(None, time_now(), 0)
+    return _record_state(generation)
 
 
 def page_key(request):
     # Scheme and host included: pages carry absolute URLs (canonical, feeds). No
-    # generation: a page is kept with the state it was drawn under instead, so that
+    # generation: a page is cached with the state it was rendered under instead, so that
     # the state and the page can be read in one trip.
     url = request.build_absolute_uri().encode()
     return f"pages:page:{hashlib.md5(url, usedforsecurity=False).hexdigest()}"
 
 
-def _kept(response, state):
-    headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
-    # What CommonMiddleware gives a fresh page and a kept one, answered before it,
+def _cache_entry(response, state):
+    headers = {h: response[h] for h in CACHED_HEADERS if response.has_header(h)}
+    # What CommonMiddleware gives a fresh page and a cached one, answered before it,
     # would lack; with it gunicorn sends the page as it is, not in chunks.
     headers["Content-Length"] = str(len(response.content))
     return {"state": state.identity, "content": response.content, "headers": headers}
 
 
-def _from_kept(kept):
-    return HttpResponse(kept["content"], headers=kept["headers"])
+def _response_from(entry):
+    return HttpResponse(entry["content"], headers=entry["headers"])
 
 
 def _is_shareable(request, response):
@@ -374,7 +387,7 @@ def _is_shareable(request, response):
 
 
 def private(response):
-    """Mark `response` for this reader's eyes only: no cache may keep it."""
+    """Mark `response` for this reader's eyes only: no cache may store it."""
     if response.has_header("Cache-Control"):
         del response["Cache-Control"]
     patch_cache_control(response, private=True, no_store=True)
@@ -399,13 +412,13 @@ def _public_cache_control(state):
     return f"public, max-age={browser}, s-maxage={shared}"
 
 
-def public_page(view=None, *, keep=True):
+def public_page(view=None, *, cached=True):
     """Serve the decorated view as a public page (see the module's docstring).
 
-    `keep=False` gives the page its HTTP headers without keeping it server side.
+    `cached=False` gives the page its HTTP headers without caching it server side.
     """
     if view is None:
-        return functools.partial(public_page, keep=keep)
+        return functools.partial(public_page, cached=cached)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -415,26 +428,30 @@ def public_page(view=None, *, keep=True):
             return _for_one_reader(view(request, *args, **kwargs))
 
         key = (
-            page_key(request) if keep and settings.NEWSROOM_PAGE_CACHE_SECONDS else None
+            page_key(request)
+            if cached and settings.NEWSROOM_PAGE_CACHE_SECONDS
+            else None
         )
-        # ServeKeptPages has already asked the cache, and found no kept page.
-        state, kept = getattr(request, "site_state", None), None
+        # ServeCachedPages has already asked the cache, and found no cached page.
+        state, entry = getattr(request, "site_state", None), None
         if state is None:
-            state, kept = site_state(key)
+            state, entry = site_state(key)
         if state.generation is None:  # the cache is down
             key = None
-        if kept is not None:
-            return answer(request, _from_kept(kept), state)
+        if entry is not None:
+            return answer(request, _response_from(entry), state)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         if not _is_shareable(request, response):
             return _for_one_reader(response)
         set_response_etag(response)
-        # Unchanged since the state was drawn (to the second: HTTP's own grain).
+        # Unchanged since the state was recorded (to the second: HTTP's own grain).
         response["Last-Modified"] = http_date(state.since)
         if key:
-            cache.set(key, _kept(response, state), settings.NEWSROOM_PAGE_CACHE_SECONDS)
+            cache.set(
+                key, _cache_entry(response, state), settings.NEWSROOM_PAGE_CACHE_SECONDS
+            )
         return answer(request, response, state)
 
     return wrapper
@@ -456,13 +473,14 @@ def answer(request, response, state):
     )
 
 
-class ServeKeptPages:
-    """Answer a reader without a session from the kept pages before sessions, CSRF,
-    authentication and URL routing run: most of a kept page's cost was theirs.
+class ServeCachedPages:
+    """Answer a reader without a session from the cached pages before sessions,
+    CSRF, authentication and URL routing run: most of a cached page's cost was
+    theirs.
 
-    Only what `public_page` kept is found here: pages drawn for anonymous readers,
-    under the current state. Anyone with a session cookie (staff, or someone
-    who was) goes the whole way, and staff are never served a kept page.
+    Only what `public_page` cached is found here: pages rendered for anonymous
+    readers, under the current state. Anyone with a session cookie (staff, or
+    someone who was) goes the whole way, and staff are never served a cached page.
     """
 
     def __init__(self, get_response):
@@ -474,8 +492,8 @@ class ServeKeptPages:
             and settings.NEWSROOM_PAGE_CACHE_SECONDS
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):
-            state, kept = site_state(page_key(request))
-            if kept is not None:
-                return answer(request, _from_kept(kept), state)
+            state, entry = site_state(page_key(request))
+            if entry is not None:
+                return answer(request, _response_from(entry), state)
             request.site_state = state  # not asked for again by public_page
         return self.get_response(request)

@@ -89,11 +89,11 @@ def share_links(url, title):
 
 
 @register.simple_tag(takes_context=True)
-def story_body(context, article):
-    """The story's body, cleaned again as it is drawn (rows written around save(), by
-    loaddata or bulk updates, can never put unclean markup on a page), with each
-    placed library picture drawn with its caption, credit and renditions."""
-    images = {link.image_id: link.image for link in article.inline_image_links.all()}
+def story_body(context, article, images):
+    """The story's body, cleaned again as it is rendered (rows written around save(),
+    by loaddata or bulk updates, can never put unclean markup on a page), with each
+    library picture it places (`images`: id to Image) rendered with its caption,
+    credit and renditions."""
 
     def draw(image):
         return render_to_string(

@@ -5,7 +5,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Article, Author, Category
+from articles.models import Article, Author, Category
 
 # Google News reads only stories from the last two days.
 NEWS_WINDOW = timedelta(hours=48)

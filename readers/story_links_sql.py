@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import TaggedItem
 
-from .models import Article, Byline, Category
+from articles.models import Article, Byline, Category
 
 BY_AUTHOR, SHARES_TAG, IN_SECTION = "author", "tag", "section"
 

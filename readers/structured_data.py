@@ -53,7 +53,7 @@ def publisher(request):
     }
 
 
-def news_article(article, request):
+def news_article(article, request, *, tags):
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -73,7 +73,7 @@ def news_article(article, request):
         "publisher": publisher(request),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in tags],
     }
     if article.primary_category:
         data["articleSection"] = article.primary_category.name

@@ -19,12 +19,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, format_html
 
+from articles import inline_images
+from articles.models import Article, Author, Category, InlineImage
+from articles.sanitize import clean_body, xml_text
+from delivery.page_cache import public_page
 from photos.renditions import SPECS
 
-from . import inline_images
-from .models import Article, Author, Category, InlineImage
-from .page_cache import public_page
-from .sanitize import clean_body, xml_text
 from .structured_data import social_image, widest_up_to
 
 FEED_LENGTH = 30

@@ -13,10 +13,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
+from articles.models import Article, Author, Byline, Category, Correction, InlineImage
+from delivery.page_cache import content_changed
 from photos.models import Image
-
-from .models import Article, Author, Byline, Category, Correction, InlineImage
-from .page_cache import content_changed
 
 PUBLISHED = Article.Status.PUBLISHED
 

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
-from . import previews, search, story_page
-from .models import Article, Author, Category
-from .page_cache import public_page
+from articles import previews, search
+from articles.models import Article, Author, Category
+from delivery.page_cache import public_page
+
+from . import story_page
 from .pagination import RiverPaginator
 from .sitemaps import SITEMAPS
 from .structured_data import breadcrumb_list, news_article, social_image
@@ -24,11 +26,11 @@ class PublicPageMixin:
     """Served as a public page: kept by the server and by HTTP caches for anonymous
     readers, always fresh for staff (see page_cache.py)."""
 
-    keep_page = True
+    cached_on_server = True
 
     @classmethod
     def as_view(cls, **initkwargs):
-        return public_page(super().as_view(**initkwargs), keep=cls.keep_page)
+        return public_page(super().as_view(**initkwargs), cached=cls.cached_on_server)
 
 
 class StoryListMixin(PublicPageMixin):
@@ -124,7 +126,7 @@ class SearchView(StoryListMixin, ListView):
     template_name = "articles/search.html"
     # Most queries are asked once: kept, they would only push out pages that are asked
     # for again and again. Browsers and a CDN may still keep them a little while.
-    keep_page = False
+    cached_on_server = False
 
     def get_paginate_by(self, queryset):
         # Each result is a story card with a snippet, and readers seldom look past
@@ -177,20 +179,23 @@ class StoryPageView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        navigation_sections = story_page.fetch_parts(article)
+        parts = story_page.fetch_parts(article)
         lead_bylines = article.author_bylines()
         lead_author = lead_bylines[0].author if lead_bylines else None
-        more_from_author, related = story_page.more_and_related(article, lead_author)
+        more_from_author, related = story_page.more_and_related(
+            article, lead_author, parts.tags
+        )
         return super().get_context_data(
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
-            navigation_sections=navigation_sections,
+            story=parts,
+            navigation_sections=parts.navigation,
             related_stories=related,
             lead_author=lead_author,
             social_image=article.card_image
             and social_image(article.card_image, self.request),
             more_from_author=more_from_author,
             structured_data=[
-                news_article(article, self.request),
+                news_article(article, self.request, tags=parts.tags),
                 breadcrumb_list(article, self.request),
             ],
             **kwargs,

@@ -9,20 +9,28 @@ authors, categories, tags and pictures the story has:
 4. the pictures placed in its body, only if it places any;
 5. its corrections, only if it has any;
 6. "More from" its lead author and related stories, in one query.
+
+What comes back from 3 and 6 is made into small value objects (SectionLink, TagLink,
+StoryLink), not model instances missing most of their fields.
 """
 
-from django.db.models import (
-    Exists,
-    OuterRef,
-    Prefetch,
-    Value,
-    prefetch_related_objects,
+from typing import NamedTuple
+
+from django.db.models import Exists, OuterRef, Prefetch, Value
+from taggit.models import TaggedItem
+
+from articles.inline_images import placed_image_ids
+from articles.models import (
+    Article,
+    Byline,
+    Category,
+    Correction,
+    InlineImage,
+    story_path,
 )
-from taggit.models import Tag, TaggedItem
+from common.links import link
 
 from . import story_links_sql
-from .inline_images import placed_image_ids
-from .models import Article, Byline, Category, Correction, InlineImage
 from .story_links_sql import BY_AUTHOR, SHARES_TAG
 
 MORE_FROM_AUTHOR = 3
@@ -56,30 +64,76 @@ def story_queryset(stories):
     )
 
 
+class SectionLink(NamedTuple):
+    """A section to link to."""
+
+    pk: int
+    name: str
+    slug: str
+
+    def get_absolute_url(self):
+        return link("articles:section", self.slug)
+
+
+class TagLink(NamedTuple):
+    """A tag to link to."""
+
+    pk: int
+    name: str
+    slug: str
+
+
+class StoryLink(NamedTuple):
+    """A story to link to: its headline, section and time."""
+
+    pk: int
+    headline: str
+    slug: str
+    published_at: object  # a datetime
+    primary_category: SectionLink | None
+
+    def get_absolute_url(self):
+        return story_path(self.pk, self.slug, self.published_at)
+
+
+class StoryParts(NamedTuple):
+    """What the page shows around the story's own row."""
+
+    filed_under: list  # SectionLinks: the primary section first
+    tags: list  # TagLinks
+    corrections: list  # Corrections, oldest first
+    placed_images: dict  # image id: Image, for the pictures placed in the body
+    navigation: list  # SectionLinks of the site's header
+
+
 def fetch_parts(article):
-    """Fetch the story's labels, placed pictures and corrections onto `article`, as
-    if prefetched; return the site's navigation sections."""
-    navigation = fetch_labels(article)
-    # Most stories place no picture and have no correction: their empty lists are
-    # set here, without the cost of building a prefetch that would find nothing.
-    wanted = []
+    """The story's labels, placed pictures and corrections, and the site's
+    navigation sections (see the module's docstring)."""
+    further, tags, navigation = fetch_labels(article)
+    primary = article.primary_category
+    filed_under = [
+        *([SectionLink(primary.pk, primary.name, primary.slug)] if primary else []),
+        *(section for section in further if section.pk != article.primary_category_id),
+    ]
+    # Most stories place no picture and have no correction: not asked for then.
+    placed_images = {}
     if placed_image_ids(article.body):
-        placed = InlineImage.objects.select_related("image")
-        wanted.append(Prefetch("inline_image_links", queryset=placed))
-    else:
-        _as_prefetched(article, "inline_image_links", [])
-    if getattr(article, "has_corrections", True):
-        wanted.append("corrections")
-    else:
-        _as_prefetched(article, "corrections", [])
-    if wanted:
-        prefetch_related_objects([article], *wanted)
-    return navigation
+        placed_images = {
+            placed.image_id: placed.image
+            for placed in InlineImage.objects.filter(article=article).select_related(
+                "image"
+            )
+        }
+    corrections = (
+        list(Correction.objects.filter(article=article))
+        if getattr(article, "has_corrections", True)
+        else []
+    )
+    return StoryParts(filed_under, tags, corrections, placed_images, navigation)
 
 
 def fetch_labels(article):
-    """One query for the story's further categories, its tags, and the navigation
-    sections; the first two are handed to `article` as if prefetched.
+    """(further categories, tags, navigation sections) of `article`, in one query.
 
     Three plain parts, told apart by their first column: each compiles quickly
     (the query is built afresh on every uncached page) and an index answers it.
@@ -90,48 +144,32 @@ def fetch_labels(article):
         "category__name",
         "category__slug",
         "category__position",
-        "category__is_in_navigation",
     )
     navigation = Category.objects.filter(is_in_navigation=True).values_list(
-        Value("navigation"), "pk", "name", "slug", "position", Value(True)
+        Value("navigation"), "pk", "name", "slug", "position"
     )
     tagged = story_tags().filter(object_id=article.pk)
     tags = tagged.values_list(
-        Value("tag"), "tag_id", "tag__name", "tag__slug", Value(0), Value(False)
+        Value("tag"), "tag_id", "tag__name", "tag__slug", Value(0)
     )
     further, tag_list, sections = [], [], []
     # No part may order itself in a union (SQLite refuses): models' own orderings off.
     rows = filed.order_by().union(navigation.order_by(), tags.order_by(), all=True)
     # A handful of rows, put in order here: by position, then by name as a reader
     # sorts it (case aside), whatever the database's collation.
-    for kind, pk, name, slug, position, in_navigation in sorted(
+    for kind, pk, name, slug, _position in sorted(
         rows, key=lambda row: (row[4], row[2].casefold())
     ):
         if kind == "tag":
-            tag_list.append(Tag(pk=pk, name=name, slug=slug))
-            continue
-        category = Category(
-            pk=pk,
-            name=name,
-            slug=slug,
-            position=position,
-            is_in_navigation=in_navigation,
-        )
-        (sections if kind == "navigation" else further).append(category)
-    _as_prefetched(article, "categories", further)
-    _as_prefetched(article, "tags", tag_list)
-    return sections
+            tag_list.append(TagLink(pk, name, slug))
+        else:
+            (sections if kind == "navigation" else further).append(
+                SectionLink(pk, name, slug)
+            )
+    return further, tag_list, sections
 
 
-def _as_prefetched(instance, name, objects):
-    # What prefetch_related leaves behind: `instance.<name>.all()` then reads these.
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
-
-
-def more_and_related(article, lead_author):
+def more_and_related(article, lead_author, tags):
     """("More from" the lead author, related stories), in one query.
 
     "More from": the lead author's newest stories. Related: stories sharing a tag,
@@ -139,10 +177,10 @@ def more_and_related(article, lead_author):
     listed under "More from". The candidates come marked with the part of the query
     that found them (see story_links_sql.py) and are put in order here.
     """
-    tag_ids = [tag.pk for tag in article.tags.all()]
+    tag_ids = [tag.pk for tag in tags]
     marks = {}  # story id: the marks of the parts that found it
     rows = {}  # story id: what its link shows
-    for mark, pk, *link in story_links_sql.candidates(
+    for mark, pk, *shown in story_links_sql.candidates(
         story=article.pk,
         author=lead_author.pk if lead_author else None,
         tags=tag_ids,
@@ -155,7 +193,7 @@ def more_and_related(article, lead_author):
         in_section=2 * (MORE_FROM_AUTHOR + RELATED_STORIES) - 1,
     ):
         marks.setdefault(pk, set()).add(mark)
-        rows[pk] = link
+        rows[pk] = shown
     # Newest first: by publish time, then id.
     newest = sorted(rows, key=lambda pk: (rows[pk][2], pk), reverse=True)
     more = [pk for pk in newest if BY_AUTHOR in marks[pk]]
@@ -172,11 +210,5 @@ def more_and_related(article, lead_author):
 
 def _story_link(pk, headline, slug, published_at, section_id, name, section_slug):
     """A story to link to, made from its row (only those shown are made)."""
-    section = section_id and Category(pk=section_id, name=name, slug=section_slug)
-    return Article(
-        pk=pk,
-        headline=headline,
-        slug=slug,
-        published_at=published_at,
-        primary_category=section or None,
-    )
+    section = SectionLink(section_id, name, section_slug) if section_id else None
+    return StoryLink(pk, headline, slug, published_at, section)
