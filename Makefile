@@ -13,7 +13,7 @@ PORT ?= 8000
 help:
 	@echo "make run    set up, load the demo newsroom and serve it on http://127.0.0.1:$(PORT)/"
 	@echo "make serve  the same with production settings (DEBUG off) under gunicorn"
-	@echo "make test   set up with the test tools, lint, and run the whole test suite"
+	@echo "make test   set up with the test tools, lint (and check imports), run every test"
 	@echo "make format format the code with ruff"
 
 $(BIN)/python:
@@ -55,6 +55,7 @@ serve: $(VENV)/.installed .serve-secret-key
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest

@@ -48,8 +48,8 @@ from PIL import Image as PILImage  # noqa: E402
 from PIL import ImageFilter  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from articles.demo.pictures import draw_scene  # noqa: E402
 from articles.models import Article, Author, Byline, Image  # noqa: E402
+from demo.pictures import draw_scene  # noqa: E402
 from photos.rendition_files import get_rendition  # noqa: E402
 from photos.renditions import FORMATS, SPECS  # noqa: E402
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "photos",
     "articles",
     "readers",
+    "demo",
     "accounts",
 ]
 

@@ -228,7 +228,7 @@ def test_behind_a_proxy_a_forged_address_does_not_escape_the_lock(
 def test_the_demo_login_printed_by_make_run_works(client, settings, tmp_path):
     """`make run` prints a username and password: with the default settings they
     open the admin."""
-    from articles.management.commands import demo_admin
+    from demo.management.commands import demo_admin
 
     settings.DEBUG = True
     with pytest.MonkeyPatch.context() as patch:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.bench_seed import ArchiveNotEmpty, seed_archive
+from demo.bench_seed import ArchiveNotEmpty, seed_archive
 
 
 class Command(BaseCommand):

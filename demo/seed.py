@@ -20,9 +20,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from articles.models import Article, Author, Byline, Category
 from photos.models import Image
 
-from ..models import Article, Author, Byline, Category
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 
 DEMO_DIR = Path(__file__).resolve().parent

@@ -21,14 +21,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from articles.inline_images import snippet
+from articles.models import Article, Author, Byline, Category, Correction, InlineImage
+from articles.search import refresh_search_vectors, uses_postgres
 from delivery import page_cache
 from photos.models import Image
 
 from .bench_text import Writer, person_names, place_names, tag_names, zipf_weights
-from .demo.pictures import SCENES, draw_headshot, draw_scene, jpeg_bytes
-from .inline_images import snippet
-from .models import Article, Author, Byline, Category, Correction, InlineImage
-from .search import refresh_search_vectors, uses_postgres
+from .pictures import SCENES, draw_headshot, draw_scene, jpeg_bytes
 
 AUTHORS = 300
 TAGS = 3000

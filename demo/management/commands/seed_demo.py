@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from articles.demo.seed import seed_demo
 from articles.models import Article
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):
