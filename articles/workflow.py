@@ -1,11 +1,22 @@
 """
-Who may do what to a story, and what a story needs before it is published.
+Who may do what to a story, what a story needs before it is published, and the one
+way a story moves from status to status.
 
 Roles are Django groups (made by migration 0007): a *Writer* writes and submits; an
 *Editor* holds `articles.publish_article` and does everything on stories. These rules
 are checked on the server, in the admin's permissions, forms and actions alike.
+
+Every move goes through here: the story form checks it with problems_with_move() and
+prepares it with publish_time(); anything else (the story list's actions, an API,
+an import, the live desk) calls transition(), which checks, moves and saves the
+story as a version of its own.
 """
 
+from dataclasses import dataclass
+
+import reversion
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Byline
@@ -93,3 +104,73 @@ def moves_for(user, status):
     return [
         (target, label) for target, label in MOVES.get(status, []) if target in allowed
     ]
+
+
+@dataclass(frozen=True)
+class MoveProblem:
+    """Why a move may not be made: `message` for the person, about the form's
+    `field` (None: the story as a whole)."""
+
+    message: str
+    field: str | None = None
+
+
+class MoveRefused(Exception):
+    """A move that may not be made; the message says why, in an editor's words."""
+
+
+def problems_with_move(article, to, *, by, byline_count, from_status):
+    """What stops `by` from moving `article` (as it stands, unsaved changes
+    included) from `from_status` (None: a new story) to status `to`; empty if she
+    may. `byline_count` is how many bylines the story will have."""
+    to = Status(to)
+    problems = []
+    if to != from_status and to not in allowed_statuses(by):
+        problems.append(
+            MoveProblem(
+                _("Only an editor can make a story “%(status)s”.")
+                % {"status": to.label},
+                field="status",
+            )
+        )
+    elif to == Status.PUBLISHED:
+        missing = missing_for_publication(article, byline_count=byline_count)
+        if missing:
+            problems.append(MoveProblem(describe_missing(missing)))
+    return problems
+
+
+def publish_time(to, published_at):
+    """The publish time a move to `to` leaves: now, if a story is published without
+    one; a time given (future: scheduled) stays."""
+    if Status(to) == Status.PUBLISHED and not published_at:
+        return timezone.now()
+    return published_at
+
+
+def transition(article, to, *, by, comment, from_statuses=None):
+    """Move the saved `article` to status `to` on behalf of `by`, and save it as a
+    version of its own saying `comment`. Raises MoveRefused, changing nothing, if
+    the story is not `by`'s to change, not in one of `from_statuses`, or the move
+    is not hers to make or the story not ready for it."""
+    to = Status(to)
+    if not can_edit(by, article) or (
+        from_statuses and article.status not in from_statuses
+    ):
+        raise MoveRefused(_("not yours to change, or not in the right status."))
+    problems = problems_with_move(
+        article,
+        to,
+        by=by,
+        byline_count=article.bylines.count(),
+        from_status=Status(article.status),
+    )
+    if problems:
+        raise MoveRefused(" ".join(str(problem.message) for problem in problems))
+    article.status = to
+    article.published_at = publish_time(to, article.published_at)
+    article.modified_by = by
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        article.save()

@@ -4,7 +4,6 @@ mark), the stale-form check and the workflow checks made on saving."""
 from django import forms
 from django.contrib import admin
 from django.forms import formsets
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.times import newsroom_time
@@ -101,33 +100,36 @@ class ArticleAdminForm(forms.ModelForm):
         if not self.for_preview:
             self.check_not_stale()
         if self.transition:
-            cleaned["status"] = self.transition
-            if self.transition == Article.Status.PUBLISHED and not cleaned.get(
-                "published_at"
-            ):
-                cleaned["published_at"] = timezone.now()
             # construct_instance reads cleaned_data, so the move reaches the story.
-        status = cleaned.get("status")
-        changing = status and status != self.instance_status()
-        if changing and status not in workflow.allowed_statuses(self.user):
-            self.add_error(
-                "status",
-                _("Only an editor can make a story “%(status)s”.")
-                % {"status": Article.Status(status).label},
+            cleaned["status"] = self.transition
+            cleaned["published_at"] = workflow.publish_time(
+                self.transition, cleaned.get("published_at")
             )
-        if status == Article.Status.PUBLISHED and not (self.errors or self.for_preview):
-            story = self.instance  # construct_instance has not run yet: use cleaned
+        status = cleaned.get("status")
+        if not status:
+            return cleaned
+        story = self.instance
+        if status == Article.Status.PUBLISHED and not self.errors:
+            # What publishing checks, as typed: construct_instance has not run yet.
             for name in ["headline", "slug", "dek", "primary_category", "lead_image"]:
                 setattr(story, name, cleaned.get(name))
-            missing = workflow.missing_for_publication(
-                story, byline_count=self.posted_byline_count()
-            )
-            if missing:
-                raise forms.ValidationError(workflow.describe_missing(missing))
+        problems = workflow.problems_with_move(
+            story,
+            status,
+            by=self.user,
+            byline_count=self.posted_byline_count(),
+            from_status=self.instance_status(),
+        )
+        for problem in problems:
+            if problem.field:
+                self.add_error(problem.field, problem.message)
+            elif not (self.errors or self.for_preview):
+                # An unfinished story still previews; it is only refused a publish.
+                raise forms.ValidationError(problem.message)
         return cleaned
 
     def instance_status(self):
-        return self.instance.status if self.instance.pk else None
+        return Article.Status(self.instance.status) if self.instance.pk else None
 
     def posted_byline_count(self):
         """Bylines in the inline as submitted (the formset is checked after us).

@@ -411,7 +411,12 @@ class ArticleAdmin(
 
     @admin.action(description=_("Submit for editing"), permissions=["change"])
     def submit_for_editing(self, request, queryset):
-        self.move(request, queryset, Article.Status.READY, from_statuses={"draft"})
+        self.move(
+            request,
+            queryset,
+            Article.Status.READY,
+            from_statuses={Article.Status.DRAFT},
+        )
 
     @admin.action(description=_("Publish now"), permissions=["publish"])
     def publish_now(self, request, queryset):
@@ -420,42 +425,30 @@ class ArticleAdmin(
     @admin.action(description=_("Unpublish"), permissions=["publish"])
     def unpublish(self, request, queryset):
         self.move(
-            request, queryset, Article.Status.UNPUBLISHED, from_statuses={"published"}
+            request,
+            queryset,
+            Article.Status.UNPUBLISHED,
+            from_statuses={Article.Status.PUBLISHED},
         )
 
     def move(self, request, queryset, status, from_statuses=None):
-        """Change the status of each selected story the user may change, checking
-        completeness before publishing, and say what happened to each."""
+        """Move each selected story (workflow.transition) and say what happened to
+        each: moved, or refused and why."""
         moved, refused = [], []
-        stories = queryset.select_related("lead_image").annotate(
-            byline_total=Count("bylines")
-        )
-        for article in stories:
-            if not workflow.can_edit(request.user, article) or (
-                from_statuses and article.status not in from_statuses
-            ):
-                refused.append(
-                    _("“%(story)s”: not yours to change, or not in the right status.")
-                    % {"story": article}
+        for article in queryset.select_related("lead_image"):
+            try:
+                workflow.transition(
+                    article,
+                    status,
+                    by=request.user,
+                    comment=_("%(status)s from the story list.")
+                    % {"status": status.label},
+                    from_statuses=from_statuses,
                 )
-                continue
-            if status == Article.Status.PUBLISHED:
-                missing = workflow.missing_for_publication(
-                    article, byline_count=article.byline_total
-                )
-                if missing:
-                    refused.append(f"“{article}”: {workflow.describe_missing(missing)}")
-                    continue
-                if not article.published_at:
-                    article.published_at = timezone.now()
-            article.status = status
-            article.modified_by = request.user
-            self.record_move(
-                request,
-                article,
-                _("%(status)s from the story list.") % {"status": status.label},
-            )
-            moved.append(str(article))
+            except workflow.MoveRefused as refusal:
+                refused.append(f"“{article}”: {refusal}")
+            else:
+                moved.append(str(article))
         if moved:
             self.message_user(
                 request,

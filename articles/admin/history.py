@@ -4,7 +4,6 @@ readable comparison of any two versions, and restoring one (django-reversion's
 revision form: the old version fills the form, and saving it restores it).
 """
 
-import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
@@ -47,18 +46,11 @@ class StoryHistoryAdmin(VersionAdmin):
     def changelist_view(self, request, extra_context=None):
         # Not one revision for the whole request, as VersionAdmin has it: a list
         # action that moves several stories keeps a version of each on its own
-        # (see record_move), so restoring one story never touches another.
+        # (workflow.transition), so restoring one story never touches another.
         context = {"has_change_permission": self.has_change_permission(request)}
         return admin.ModelAdmin.changelist_view(
             self, request, {**context, **(extra_context or {})}
         )
-
-    def record_move(self, request, story, comment):
-        """Save `story` as its own version, by this user, saying what happened."""
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment(comment)
-            story.save()
 
     def story_not_found(self, request, object_id):
         """The admin's answer to a story that does not exist, or that this user may
