@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from photos.models import Image
 
 from .inline_images import PLACED_PICTURE
-from .models import Article, Author, Byline, Category, Correction
+from .models import Article, Author, Byline, Category, Correction, TaggedArticle
 from .sanitize import plain_text
 
 
@@ -33,7 +33,7 @@ class Snapshot:
     def of(cls, version):
         data = version.field_dict
         with_it = version.revision.version_set.select_related("content_type")
-        related = {model: [] for model in (Byline, TaggedItem, Correction)}
+        related = {model: [] for model in (Byline, TaggedArticle, Correction)}
         for other in with_it:
             model = other.content_type.model_class()
             if model in related:
@@ -77,7 +77,7 @@ class _Names:
         ]
 
     def tags(self):
-        ids = [item["tag_id"] for item in self.related[TaggedItem]]
+        ids = [item["tag_id"] for item in self.related[TaggedArticle]]
         names = Tag.objects.filter(pk__in=ids).values_list("name", flat=True)
         return sorted(names)
 

@@ -26,7 +26,6 @@ import operator
 import re
 import string
 
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -53,9 +52,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from taggit.models import TaggedItem
 
-from .models import Article, Byline
+from .models import Article, Byline, TaggedArticle
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -89,13 +87,7 @@ def _names_of(queryset, link, name):
 def _related_names():
     """The subqueries of an article's author names and its tag names."""
     authors = _names_of(Byline.objects.all(), "article", "author__name")
-    tags = _names_of(
-        TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article)
-        ),
-        "object_id",
-        "tag__name",
-    )
+    tags = _names_of(TaggedArticle.objects.all(), "content_object", "tag__name")
     return authors, tags
 
 
@@ -340,10 +332,8 @@ def _mentions(term):
     by_author = Byline.objects.filter(
         article=OuterRef("pk"), author__name__icontains=term
     )
-    tagged = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article),
-        object_id=OuterRef("pk"),
-        tag__name__icontains=term,
+    tagged = TaggedArticle.objects.filter(
+        content_object=OuterRef("pk"), tag__name__icontains=term
     )
     return (
         Q(headline__icontains=term)

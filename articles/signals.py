@@ -10,7 +10,7 @@ from django.db.models.signals import (
     pre_save,
 )
 from django.dispatch import receiver
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from photos.models import Image
 
@@ -47,7 +47,9 @@ def byline_changed(sender, instance, raw=False, **kwargs):
         refresh_search_vectors([instance.article_id])
 
 
-@receiver(m2m_changed, sender=TaggedItem, dispatch_uid="article_search_on_tags")
+@receiver(
+    m2m_changed, sender=Article.tags.through, dispatch_uid="article_search_on_tags"
+)
 def tags_changed(sender, instance, action, **kwargs):
     if isinstance(instance, Article) and action in {
         "post_add",

@@ -45,7 +45,7 @@ LARGE_TABLES = {
     "articles_article_categories",
     "articles_inlineimage",
     "articles_correction",
-    "taggit_taggeditem",
+    "articles_taggedarticle",
 }
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 
@@ -68,8 +68,8 @@ def public_pages():
     story = Article.objects.published()[5000:5001].get()
     section = Category.objects.filter(is_in_navigation=True).first()
     author = busiest(Author, "bylines")
-    tag = busiest(Tag, "taggit_taggeditem_items")
-    tags = Tag.objects.annotate(n=Count("taggit_taggeditem_items"))
+    tag = busiest(Tag, "articles_taggedarticle_items")
+    tags = Tag.objects.annotate(n=Count("articles_taggedarticle_items"))
     rare_tag = tags.filter(n__gt=0).order_by("n")[0]
     place = story.headline.split()[0]
     return [

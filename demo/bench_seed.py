@@ -14,15 +14,22 @@ import time
 from datetime import timedelta
 from functools import partial
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from articles.inline_images import snippet
-from articles.models import Article, Author, Byline, Category, Correction, InlineImage
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Category,
+    Correction,
+    InlineImage,
+    TaggedArticle,
+)
 from articles.search import refresh_search_vectors, uses_postgres
 from delivery import page_cache
 from photos.models import Image
@@ -137,9 +144,6 @@ def make_tags(names):
 
 def reset_archive():
     """Delete every story (not only seeded ones), with its bylines and tags."""
-    article_type = ContentType.objects.get_for_model(Article)
-    # Tag links point at stories by a plain id, so no cascade reaches them.
-    TaggedItem.objects.filter(content_type=article_type).delete()
     if uses_postgres():
         # TRUNCATE reaches every table that points at stories, in one statement; it
         # refuses while deferred foreign-key checks are pending, so run them first.
@@ -214,7 +218,6 @@ class StoryPlan:
         self.tags = tags
         self.tag_weights = zipf_weights(len(tags))
         self.pictures = pictures
-        self.article_type = ContentType.objects.get_for_model(Article)
 
     def write_batch(self, times):
         rng = self.rng
@@ -250,7 +253,7 @@ class StoryPlan:
                 article.updated_at = None
         Article.objects.bulk_create(articles)
         Byline.objects.bulk_create(self.bylines(articles))
-        TaggedItem.objects.bulk_create(self.tagged_items(articles))
+        TaggedArticle.objects.bulk_create(self.tagged_items(articles))
         InlineImage.objects.bulk_create(
             InlineImage(article=article, image=picture)
             for article, picture in zip(articles, placed, strict=True)
@@ -281,9 +284,7 @@ class StoryPlan:
         for article in articles:
             count = self.rng.randint(2, 5)
             for tag in self.pick(self.tags, self.tag_weights, count):
-                yield TaggedItem(
-                    content_type=self.article_type, object_id=article.pk, tag=tag
-                )
+                yield TaggedArticle(content_object=article, tag=tag)
 
     def pick(self, items, cum_weights, count):
         """`count` or fewer distinct items, common ones more often."""

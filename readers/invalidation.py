@@ -11,7 +11,7 @@ everyone.
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from articles.models import Article, Author, Byline, Category, Correction, InlineImage
 from delivery.page_cache import content_changed
@@ -51,7 +51,7 @@ def story_part_changed(sender, instance, **kwargs):
 
 
 @receiver(m2m_changed, sender=Article.categories.through, dispatch_uid="pages_filed")
-@receiver(m2m_changed, sender=TaggedItem, dispatch_uid="pages_tagged")
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="pages_tagged")
 def story_labels_changed(sender, instance, action, reverse, **kwargs):
     if not action.startswith("post_"):
         return

@@ -16,12 +16,10 @@ sub-select so that both PostgreSQL and SQLite accept their LIMIT inside a UNION.
 
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
-from taggit.models import TaggedItem
 
-from articles.models import Article, Byline, Category
+from articles.models import Article, Byline, Category, TaggedArticle
 
 BY_AUTHOR, SHARES_TAG, IN_SECTION = "author", "tag", "section"
 
@@ -32,7 +30,7 @@ OTHER_PUBLIC = """
 NEWEST = "ORDER BY story.published_at DESC, story.id DESC LIMIT %s"
 BY_AUTHOR_SQL = "AND story.id IN (SELECT article_id FROM {byline} WHERE author_id = %s)"
 SHARING_TAG_SQL = """AND story.id IN (
-    SELECT object_id FROM {tagged} WHERE content_type_id = %s AND tag_id IN ({tags})
+    SELECT content_object_id FROM {tagged} WHERE tag_id IN ({tags})
 )"""
 IN_SECTION_SQL = "AND story.primary_category_id = %s"
 LINKS = """
@@ -55,7 +53,7 @@ def candidates(
         "article": connection.ops.quote_name(Article._meta.db_table),
         "byline": connection.ops.quote_name(Byline._meta.db_table),
         "category": connection.ops.quote_name(Category._meta.db_table),
-        "tagged": connection.ops.quote_name(TaggedItem._meta.db_table),
+        "tagged": connection.ops.quote_name(TaggedArticle._meta.db_table),
     }
     now = timezone.now()
     parts, params = [], []
@@ -70,9 +68,8 @@ def candidates(
     if author:
         part(BY_AUTHOR, BY_AUTHOR_SQL, [author], more_from_author)
     if tags:
-        stories = ContentType.objects.get_for_model(Article).pk
         condition = SHARING_TAG_SQL.replace("{tags}", ", ".join(["%s"] * len(tags)))
-        part(SHARES_TAG, condition, [stories, *tags], sharing_tag)
+        part(SHARES_TAG, condition, tags, sharing_tag)
     if section:
         part(IN_SECTION, IN_SECTION_SQL, [section], in_section)
     if not parts:

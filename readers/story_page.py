@@ -17,7 +17,6 @@ StoryLink), not model instances missing most of their fields.
 from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Value
-from taggit.models import TaggedItem
 
 from articles.inline_images import placed_image_ids
 from articles.models import (
@@ -26,6 +25,7 @@ from articles.models import (
     Category,
     Correction,
     InlineImage,
+    TaggedArticle,
     story_path,
 )
 from common.links import link
@@ -35,15 +35,6 @@ from .story_links_sql import BY_AUTHOR, SHARES_TAG
 
 MORE_FROM_AUTHOR = 3
 RELATED_STORIES = 4
-
-
-def story_tags():
-    """Tags put on stories (taggit tags anything), matched by a join rather than by
-    a content-type lookup of its own."""
-    return TaggedItem.objects.filter(
-        content_type__app_label=Article._meta.app_label,
-        content_type__model=Article._meta.model_name,
-    )
 
 
 def story_queryset(stories):
@@ -148,7 +139,7 @@ def fetch_labels(article):
     navigation = Category.objects.filter(is_in_navigation=True).values_list(
         Value("navigation"), "pk", "name", "slug", "position"
     )
-    tagged = story_tags().filter(object_id=article.pk)
+    tagged = TaggedArticle.objects.filter(content_object=article)
     tags = tagged.values_list(
         Value("tag"), "tag_id", "tag__name", "tag__slug", Value(0)
     )

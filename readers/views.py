@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import (
     Http404,
@@ -10,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from articles import previews, search
 from articles.models import Article, Author, Category
@@ -109,12 +108,7 @@ class TagDetailView(ArchiveView):
 
     def get_archive_queryset(self):
         # A tag used only on drafts could name an embargoed story: 404 until public.
-        return Tag.objects.filter(
-            pk__in=TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(Article),
-                object_id__in=Article.objects.published().values("pk"),
-            ).values("tag_id")
-        )
+        return Article.objects.published().tags()
 
     def get_stories(self):
         return Article.objects.tagged(self.object)

@@ -74,7 +74,7 @@ def test_every_admin_save_keeps_a_version_with_bylines_and_tags(
     assert oldest.field_dict["headline"] == "Tide gauges go quiet"
     assert newest.field_dict["headline"] == "Tide gauges back online after a week"
     kept = {v.content_type.model for v in newest.revision.version_set.all()}
-    assert {"article", "byline", "taggeditem"} <= kept
+    assert {"article", "byline", "taggedarticle"} <= kept
     assert newest.revision.user.get_username() == "editor"
 
 

@@ -116,6 +116,6 @@ def test_each_story_starts_its_history_with_bylines_and_tags(seeded):
         assert kept.filter(content_type__model="byline").count() == (
             story.bylines.count()
         )
-        assert kept.filter(content_type__model="taggeditem").count() == (
+        assert kept.filter(content_type__model="taggedarticle").count() == (
             story.tags.count()
         )

@@ -9,6 +9,7 @@ from .content import (
     Category,
     Correction,
     InlineImage,
+    TaggedArticle,
     story_path,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "Category",
     "Correction",
     "InlineImage",
+    "TaggedArticle",
     "story_path",
 ]

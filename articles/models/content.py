@@ -2,7 +2,6 @@
 
 import reversion
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItemBase
 
 from common.links import link
 from photos.models import Image
@@ -239,6 +238,12 @@ class ArticleQuerySet(models.QuerySet):
         """Stories tagged with `tag`."""
         return self.filter(tags=tag)
 
+    def tags(self):
+        """The tags put on these stories."""
+        return Tag.objects.filter(
+            pk__in=TaggedArticle.objects.filter(content_object__in=self).values("tag")
+        )
+
     def for_listing(self, keep=()):
         """What a story card needs: section, lead image and ordered bylines.
 
@@ -325,10 +330,9 @@ class Article(models.Model):
     authors = models.ManyToManyField(
         Author, through="Byline", related_name="articles", verbose_name=_("authors")
     )
-    tags = TaggableManager(_("tags"), blank=True)
-    # The tag links themselves, so that a story's versions keep its tags
-    # (articles/revisions.py) and deleting a story deletes its links.
-    tagged_items = GenericRelation(TaggedItem)
+    # Through TaggedArticle, a real foreign key (its reverse, tagged_items, is what a
+    # story's versions keep of its tags: articles/revisions.py).
+    tags = TaggableManager(_("tags"), blank=True, through="TaggedArticle")
     seo_title = models.CharField(
         _("search title"),
         max_length=70,
@@ -602,4 +606,33 @@ class InlineImage(models.Model):
         return f"Inline picture in “{self.article}”"
 
 
-reversion.register(TaggedItem)
+@reversion.register()
+class TaggedArticle(TaggedItemBase):
+    """A tag on a story: taggit's through model, with a real foreign key to the
+    story rather than taggit's generic (content type, object id) pair."""
+
+    content_object = models.ForeignKey(
+        Article,
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="tagged_items",
+    )
+
+    class Meta:
+        verbose_name = _("tag on a story")
+        verbose_name_plural = _("tags on stories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="one_tag_per_story"
+            ),
+        ]
+        # A tag's stories, read from the index alone (a story's tags: the foreign
+        # key's own index).
+        indexes = [
+            models.Index(
+                fields=["tag", "content_object"], name="tagged_article_tag_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.tag} on “{self.content_object}”"

@@ -91,3 +91,71 @@ def test_a_database_from_before_the_move_migrates_in_place_and_back():
     assert kinds.get(app_label="articles", model="image").pk == old_type.pk
 
     migrate(latest())
+
+
+BEFORE_TAGS = [("articles", "0016_library_moved_to_photos")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tags_move_to_a_real_foreign_key_with_their_versions_and_back():
+    """Every tag link keeps its id; the versions kept of them are rewritten, so
+    restoring an old version of a story still brings its tags back."""
+    old = migrate(BEFORE_TAGS)
+    kinds = old.get_model("contenttypes", "ContentType").objects
+    story_type = kinds.get_or_create(app_label="articles", model="article")[0]
+    link_type = kinds.get_or_create(app_label="taggit", model="taggeditem")[0]
+    story = old.get_model("articles", "Article").objects.create(
+        headline="Harbor", slug="harbor"
+    )
+    harbor, ferries = (
+        old.get_model("taggit", "Tag").objects.create(name=name, slug=name)
+        for name in ["harbor", "ferries"]
+    )
+    TaggedItem = old.get_model("taggit", "TaggedItem")
+    links = [
+        TaggedItem.objects.create(tag=tag, content_type=story_type, object_id=story.pk)
+        for tag in (harbor, ferries)
+    ]
+    revision = old.get_model("reversion", "Revision").objects.create(
+        date_created="2026-11-30T12:00:00Z", comment="Filed."
+    )
+    for link in links:
+        old.get_model("reversion", "Version").objects.create(
+            revision=revision,
+            object_id=str(link.pk),
+            content_type=link_type,
+            db="default",
+            format="json",
+            serialized_data=(
+                f'[{{"model": "taggit.taggeditem", "pk": {link.pk}, "fields": '
+                f'{{"tag": {link.tag_id}, "content_type": {story_type.pk}, '
+                f'"object_id": {story.pk}}}}}]'
+            ),
+            object_repr=str(link.tag_id),
+        )
+
+    migrate(latest())
+
+    from reversion.models import Revision
+
+    from articles.models import Article, TaggedArticle
+
+    assert sorted(TaggedArticle.objects.values_list("pk", flat=True)) == sorted(
+        link.pk for link in links
+    )
+    assert set(Article.objects.get(pk=story.pk).tags.names()) == {"harbor", "ferries"}
+    assert not TaggedItem.objects.filter(content_type=story_type).exists()
+    # The story loses a tag, then its old version is restored: the tag comes back.
+    Article.objects.get(pk=story.pk).tags.remove("ferries")
+    Revision.objects.get(pk=revision.pk).revert()
+    assert set(Article.objects.get(pk=story.pk).tags.names()) == {"harbor", "ferries"}
+
+    back = migrate(BEFORE_TAGS)
+    restored = back.get_model("taggit", "TaggedItem").objects.filter(
+        content_type_id=story_type.pk, object_id=story.pk
+    )
+    assert sorted(restored.values_list("pk", flat=True)) == sorted(
+        link.pk for link in links
+    )
+
+    migrate(latest())
