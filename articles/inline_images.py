@@ -2,8 +2,8 @@
 Library pictures placed in a story's body.
 
 The body stores only a reference, `<figure data-image-id="12"></figure>`; the picture,
-its caption, credit and renditions are drawn from the library each time the page is,
-so a corrected caption shows everywhere at once. Pure string work, no ORM.
+its caption, credit and renditions come from the library each time the page is
+rendered, so a corrected caption shows everywhere at once. Pure string work, no ORM.
 """
 
 import re
@@ -18,13 +18,13 @@ def placed_image_ids(html):
     return list(dict.fromkeys(int(match) for match in PLACED_PICTURE.findall(html)))
 
 
-def expand(html, images_by_id, draw):
-    """`html` with each placed picture replaced by `draw(image)`; a picture no longer
+def expand(html, images_by_id, render):
+    """`html` with each placed picture replaced by `render(image)`; a picture no longer
     in the library simply disappears."""
 
     def replace(match):
         image = images_by_id.get(int(match.group(1)))
-        return draw(image) if image else ""
+        return render(image) if image else ""
 
     return PLACED_PICTURE.sub(replace, html)
 

@@ -38,8 +38,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
-    # <figure data-image-id="12"></figure>: a picture from the library, drawn with its
-    # caption, credit and renditions when the page is (see inline_images.py).
+    # <figure data-image-id="12"></figure>: a picture from the library, rendered with
+    # its caption, credit and renditions with the page (see inline_images.py).
     "figure": {"data-image-id"},
 }
 

@@ -183,7 +183,7 @@ class AgeInDays(Func):
 
 
 class SnippetWindow(Func):
-    """The part of `text` a snippet is drawn from: SNIPPET_CHARS characters from
+    """The part of `text` a snippet is cut from: SNIPPET_CHARS characters from
     SNIPPET_LEAD before the first mention of one of `words`, in whole words.
 
     ts_headline reads every word of what it is given, and a whole body took half a
@@ -248,7 +248,7 @@ class RankedMatches:
     time: a length and slices, which is all Django's paginator asks of a list.
 
     Ranking runs once, for ids alone; a queryset would find the matches twice (to
-    count them, then to list a page) and draw snippets for more rows than it shows."""
+    count them, then to list a page) and make snippets for more rows than it shows."""
 
     def __init__(self, queryset, query, wanted):
         self.queryset = queryset

@@ -35,7 +35,7 @@ def image_rendition(request, pk, version, spec, width, fmt):
     if image is None or width not in image.rendition_widths(spec):
         raise Http404("No such rendition.")
     if version != image.rendition_version:
-        # The file or focal point changed since the page was drawn: send the new crop.
+        # The file or focal point changed since the page was rendered: the new crop.
         return HttpResponseRedirect(image.get_rendition_url(spec, width, fmt))
     response = FileResponse(
         rendition_files.open_rendition(image=image, spec=spec, width=width, fmt=fmt),

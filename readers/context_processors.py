@@ -9,6 +9,6 @@ def site(request):
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_description": settings.NEWSROOM_SITE_DESCRIPTION,
         "site_language": settings.NEWSROOM_LANGUAGE,
-        # Lazy: evaluated only by templates that draw the header.
+        # Lazy: evaluated only by templates that render the header.
         "navigation_sections": Category.objects.filter(is_in_navigation=True),
     }

@@ -161,14 +161,14 @@ class LatestStoriesFeed(Feed):
         }
 
     def body_with_pictures(self, article):
-        """The clean body, with placed pictures drawn as feed readers can show them:
+        """The clean body, with placed pictures rendered as feed readers can show them:
         one JPEG with full URLs, and the caption and credit."""
         images = {
             link.image_id: link.image for link in article.inline_image_links.all()
         }
         spec = SPECS["inline"]
 
-        def draw(image):
+        def render(image):
             width = widest_up_to(image, spec, FEED_IMAGE_WIDTH)
             pixels = image.rendition_size(spec, width)
             words = " ".join(filter(None, [image.caption, image.credit]))
@@ -182,7 +182,7 @@ class LatestStoriesFeed(Feed):
                 words,
             )
 
-        return inline_images.expand(clean_body(article.body), images, draw)
+        return inline_images.expand(clean_body(article.body), images, render)
 
     def __call__(self, request, *args, **kwargs):
         # One Feed instance serves every request (and thread): give each request its own

@@ -1,5 +1,5 @@
 """
-Forget kept public pages when what they show changes (see page_cache.py).
+Forget cached public pages when what they show changes (delivery/page_cache.py).
 
 Any change to a story that is, was or will be public (a scheduled one moves the next
 publication time) starts a new content generation, and so does any change to what
@@ -64,7 +64,7 @@ def story_labels_changed(sender, instance, action, reverse, **kwargs):
 @receiver(post_save, sender=Image, dispatch_uid="pages_image_saved")
 def image_saved(sender, instance, created, **kwargs):
     # The photo desk uploads and captions all day; only pictures readers can meet
-    # matter (a scheduled story's are drawn afresh when it goes public anyway).
+    # matter (a scheduled story's are rendered afresh when it goes public anyway).
     if not created and Image.objects.public().filter(pk=instance.pk).exists():
         content_changed()
 

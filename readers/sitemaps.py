@@ -35,7 +35,7 @@ class StorySitemap(LatestStoryMixin, Sitemap):
 
 
 class NewsSitemap(LatestStoryMixin, Sitemap):
-    """Stories of the last 48 hours, drawn with the Google News tags."""
+    """Stories of the last 48 hours, rendered with the Google News tags."""
 
     limit = 1000  # Google News reads at most 1,000 URLs a sitemap
 

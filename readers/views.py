@@ -22,7 +22,7 @@ from .structured_data import breadcrumb_list, news_article, social_image
 
 
 class PublicPageMixin:
-    """Served as a public page: kept by the server and by HTTP caches for anonymous
+    """Served as a public page: cached by the server and by HTTP caches for anonymous
     readers, always fresh for staff (see page_cache.py)."""
 
     cached_on_server = True
@@ -33,7 +33,7 @@ class PublicPageMixin:
 
 
 class StoryListMixin(PublicPageMixin):
-    """A paginated list of public stories, each ready to draw as a story card."""
+    """A paginated list of public stories, each ready to render as a story card."""
 
     context_object_name = "stories"
 
@@ -118,7 +118,7 @@ class SearchView(StoryListMixin, ListView):
     """Search results; an empty or wordless query gets advice instead of an error."""
 
     template_name = "articles/search.html"
-    # Most queries are asked once: kept, they would only push out pages that are asked
+    # Most queries are asked once: cached, they would only push out pages that are asked
     # for again and again. Browsers and a CDN may still keep them a little while.
     cached_on_server = False
 
@@ -135,7 +135,7 @@ class SearchView(StoryListMixin, ListView):
     def get_queryset(self):
         if not self.has_words:
             return Article.objects.none()
-        # Snippets are cut from the plain text where the database cannot draw them.
+        # Snippets are cut from the plain text where the database cannot make them.
         stories = self.get_stories().published().for_listing(keep=["body_text"])
         return search.search(stories, self.query)
 
@@ -236,7 +236,7 @@ def sitemap_index(request):
 
 @public_page
 def sitemap_section(request, section):
-    # The news sitemap is drawn with Google News tags; the rest with Django's template.
+    # The news sitemap is rendered with Google News tags; the rest with Django's own.
     template = "articles/news_sitemap.xml" if section == "news" else "sitemap.xml"
     return sitemap_views.sitemap(
         request, SITEMAPS, section=section, template_name=template

@@ -92,7 +92,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     # Set by ArticleAdmin.get_form: the move asked for with a button, if any.
     transition = None
-    # Set by the Preview button's view: draw what is typed, stale or unfinished.
+    # Set by the Preview button's view: render what is typed, stale or unfinished.
     for_preview = False
 
     def clean(self):

@@ -1,4 +1,27 @@
-"""The content model. Import models from here: `from articles.models import Article`."""
+"""
+The content model. Import models from here: `from articles.models import Article`.
+
+Glossary: the code says what Django and the model say, the screens say what a
+newsroom says.
+
+| in the code | on the screens | what it is |
+| --- | --- | --- |
+| Article | story | a piece of journalism, from draft to published |
+| Category | section, or topic | what a story is filed under (sections: navigation) |
+| Author | byline, author | a byline identity: staff with a login, or a guest |
+| Byline | byline | one author's credit on one story, in the editor's order |
+| Correction | correction, update | a note printed under a story, with its time |
+| InlineImage | picture in the body | a library picture a story's body places |
+| TaggedArticle | tag on a story | the link from a story to a (taggit) Tag |
+| Article.Status | status | Draft, Ready for editing, Published, Unpublished |
+| public | on the site | published, and its publish time passed (`published()`) |
+| scheduled | scheduled | published with a publish time still ahead |
+
+The pictures themselves are the photo library's (photos.models: Image, a picture;
+Rendition, a crop of one at a width and format). A public page served again from the
+server's cache is *cached*; made afresh by a view it is *rendered*
+(delivery/page_cache.py).
+"""
 
 from .content import (
     Article,

@@ -424,6 +424,15 @@ class Article(models.Model):
                 fields=["primary_category", "-published_at", "-id"],
                 name="article_section_newest_idx",
             ),
+            # A section's newest public story, in one index descent (the sections
+            # sitemap; CategoryQuerySet.with_public_stories).
+            models.Index(
+                fields=["primary_category", "status", "-published_at", "-id"],
+                name="article_section_public_idx",
+            ),
+            # And, on PostgreSQL only (so not here, where every database would get
+            # it): article_search_vector_idx, a GIN index of search_vector for full
+            # text search, made by migration 0002.
         ]
         constraints = [
             models.CheckConstraint(

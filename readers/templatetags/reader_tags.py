@@ -95,13 +95,13 @@ def story_body(context, article, images):
     library picture it places (`images`: id to Image) rendered with its caption,
     credit and renditions."""
 
-    def draw(image):
+    def render(image):
         return render_to_string(
             "includes/inline_figure.html",
             {"image": image, "preview_token": context.get("preview_token")},
         )
 
-    return mark_safe(inline_images.expand(clean_body(article.body), images, draw))
+    return mark_safe(inline_images.expand(clean_body(article.body), images, render))
 
 
 @register.simple_tag
@@ -126,7 +126,7 @@ def byline_links(bylines):
     return format_html(_("By {}"), names)
 
 
-# Built here rather than by an included template: a list page draws twenty of these,
+# Built here rather than by an included template: a list page renders twenty of these,
 # and an inclusion tag's own template and context cost more than the markup itself.
 PICTURE = (
     "<picture>\n"
