@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import feeds, views
 
+# The reader site names the stories' public addresses: articles:detail, :section...
 app_name = "articles"
 
 urlpatterns = [
@@ -16,7 +17,7 @@ urlpatterns = [
     # taggit keeps accented letters in slugs ("café-culture"), so not <slug:>.
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),
-    # Feeds: RSS 2.0 where DESIGN.md puts them, Atom beside each.
+    # Feeds: RSS 2.0 at the addresses the README lists (The reader site), Atom beside.
     path("rss/index.xml", feeds.LatestStoriesFeed(), name="feed"),
     path("atom/index.xml", feeds.LatestStoriesAtomFeed(), name="feed-atom"),
     path("sections/<slug:slug>/rss/", feeds.SectionFeed(), name="section-feed"),
