@@ -13,17 +13,25 @@ class InvalidationQuerySet(models.QuerySet):
     def applied(self):
         return self.filter(applied_at__isnull=False)
 
+    def unpurged(self):
+        """Invalidations the edge has not yet been told of."""
+        return self.filter(purged_at__isnull=True)
+
 
 class Invalidation(models.Model):
     """A change public pages must show, recorded in the same transaction as the
     change itself, so that it is applied to the cache even if the cache was down,
     or the process died, when the change was committed (see outbox.py)."""
 
-    # Space-separated dependency keys of the pages that show what changed; "*" is
-    # every page.
-    keys = models.TextField(default="*")
+    # Space-separated dependency keys (keys.py) of the pages that show what changed;
+    # "site" is every page.
+    keys = models.TextField(default="site")
+    # Taken down (unpublished, deleted): pages showing it are never served stale.
+    hard = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # When the edge was told to purge the keys (purge.py); None: not yet.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     objects = InvalidationQuerySet.as_manager()
 
@@ -34,6 +42,11 @@ class Invalidation(models.Model):
                 fields=["id"],
                 condition=Q(applied_at__isnull=True),
                 name="invalidation_pending_idx",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=Q(purged_at__isnull=True),
+                name="invalidation_unpurged_idx",
             ),
         ]
 

@@ -1,48 +1,56 @@
 """
-Public pages cached by the server and by HTTP caches, never out of date for long.
+Public pages cached by the server and by HTTP caches, fresh to within a second of any
+change, on every app server and at the edge.
 
-Server side, a rendered page is cached in Django's cache (Redis in production) with
-the *site state* it was rendered under, and served only while that state is still
-the site's. The state names the *content generation*, one number in the shared cache
-raised whenever anything a public page shows changes (readers/invalidation.py says
-when), so raising it makes every cached page stale at once, on every app server,
-with no list of pages to forget; the old entries are simply rendered again or
-expire. A scheduled story changes pages without any write, so the state also
-records when the next scheduled publication is (asked of the function named in the
-setting NEWSROOM_NEXT_PUBLICATION by whoever records the state), and is recorded
-anew, with the same effect, once that time has passed.
+**What a page depends on.** A page rendered for anonymous readers records the keys of
+what it shows (keys.py: a story, an author, a section, a tag, a picture, a list, the
+navigation; and `site`, which every page shows). It is cached in Django's cache
+(Redis in production) with the *version* each of its keys had, and sent to the edge
+with its keys in a header. Each key's version is the value of one counter, the
+*sequence*, at the last change to what the key names; a change raises the sequence
+and gives that value to each of its keys. A cached page is served only while every
+one of its keys still has the version it was rendered under: a change reaches exactly
+the pages that show what changed, at once, on every app server, and no other page is
+thrown away.
 
-A change is also written down in the database, in the same transaction as the
-change itself (delivery.models.Invalidation, an outbox), and marked applied once the
-generation has been raised for it. A raise that fails (Redis frozen, partitioned or
-restarting, or the process dying between the commit and the raise) is therefore never
-lost: the state records the newest change it accounts for, and is trusted only for
+Versions are read before the page is rendered (the sequence with the page's lookup)
+and checked after: a page that a change reached while it was being rendered is not
+cached. A version the cache has lost (evicted, restarted) is a version that no
+cached page matches: those pages are rendered again.
+
+**No change lost.** A change is written to the outbox (delivery.models.Invalidation)
+in the same transaction as the change itself, and applied to the cache, and purged at
+the edge (purge.py), once it commits. A change the cache missed (Redis frozen,
+partitioned or restarting, the process dying after the commit) waits in the outbox:
+the *site state* records the newest change it accounts for, and is trusted only for
 VERIFY_SECONDS after someone last checked the outbox. The first reader after that
 checks it again (two index probes, about once a second for the whole site); a change
-still pending, or newer than the state (a Redis restored from an older snapshot),
-raises the generation before any page is served. So no page rendered before a change
-is served more than VERIFY_SECONDS after it, whatever Redis went through.
+still pending is applied then, and one newer than the state though applied (Redis
+restored from an older snapshot) raises `site`, forgetting every page.
 
-A cached page costs one trip to the cache: the generation, the state and the page
-are read together (one MGET), and the page is served only if all three agree.
-Anything else (a writer between raising the generation and recording its state, a
-state lost or past its next publication) is healed by the reader that finds it: it
-records the state of the current generation itself, with one query, and never
-raises the generation, so that readers racing a writer cannot set off more raises.
+**Scheduled changes** (a story going public, or coming down, at its time) happen with
+no write: the state records when the next one is (the function named by
+NEWSROOM_NEXT_PUBLICATION), and the first reader after that time raises the keys of
+what changes then (NEWSROOM_SCHEDULED_KEYS), once, and records the state again. No
+page, in the cache or in a browser or a CDN, outlives the next scheduled change.
+
+**No stampede.** When a cached page's keys have moved on, one reader renders it again
+(holding a short lock) while the others are served the copy they had for a few
+seconds, unless what changed was taken down (an unpublished or deleted story: a *hard*
+change), which is never served stale.
 
 Only anonymous GET and HEAD requests are answered from the cache; staff (anyone logged
 in) always get a freshly rendered page marked `private, no-store`. Every public page
-carries an ETag and a Last-Modified, answers conditional requests with 304, and
-allows browsers (`max-age`) and shared caches such as a CDN (`s-maxage`) to keep it
-a little while, never past the next scheduled publication.
+carries an ETag and a Last-Modified, answers conditional requests with 304, and allows
+browsers (`max-age`) and shared caches such as a CDN (`s-maxage`) to keep it a little
+while, never past the next scheduled change.
 """
 
 import functools
 import hashlib
 import logging
-import random
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -60,33 +68,41 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
 
+from .keys import SITE, header, recording
 from .models import Invalidation
 
 logger = logging.getLogger(__name__)
 
-# The content generation: a counter, raised by writers only.
-GENERATION_KEY = "pages:generation"
-# The site's state (a SiteState as a tuple): under one fixed key, read with the
-# generation and the page in one trip.
+# The names under which the page cache keeps what it knows in Django's cache.
 STATE_KEY = "pages:state"
-# How long to keep the state: long, since a new generation or publication replaces
-# it; when it expires it is simply recorded again (and the pages rendered again)...
+SEQUENCE_KEY = "pages:sequence"
+PAGE_PREFIX = "pages:page:"
+VERSION_PREFIX = "pages:v:"
+HARD_PREFIX = "pages:h:"
+LOCK_PREFIX = "pages:lock:"
+
+# How long to keep the state: long, since a change or a scheduled one replaces it...
 STATE_SECONDS = 24 * 3600
-# ... except when each process has a cache of its own (local memory), so that a
-# change made through another process is learnt of soon (the state is then recorded
-# again every few seconds).
-PROVISIONAL_SECONDS = 5
+# ... except when each process has a cache of its own (local memory: development
+# and tests, where the page cache is off by default), so that a scheduled story
+# another process saved is learnt of soon.
+LOCAL_STATE_SECONDS = 60
+# Versions outlive the pages that carry them; one forgotten only costs a render.
+VERSION_SECONDS = 7 * 24 * 3600
 # How long a state is trusted without checking the outbox for changes the cache may
 # have missed: the longest a page rendered before a change can be served after it,
-# should Redis miss that change's raise.
+# should Redis miss that change.
 VERIFY_SECONDS = 1.0
+# How long one reader may take to render a page again while the others are served
+# the copy the cache had (and how long such a stale copy is served at most).
+RENDER_LOCK_SECONDS = 5
 # After the outbox could not be read (the database is down), how long this process
 # serves the state as it is before asking again.
 _outbox_unreachable_until = 0.0
 # Applied invalidations are kept this long (the newest always), then pruned.
 APPLIED_KEPT_DAYS = 7
-# Headers of a cached page worth caching with it (Date, Vary and Cache-Control are set
-# again on each answer).
+# Headers of a cached page worth caching with it (Date, Vary and Cache-Control are
+# set again on each answer).
 CACHED_HEADERS = (
     "Content-Type",
     "Content-Language",
@@ -104,95 +120,114 @@ CONDITIONAL_HEADERS = (
 )
 
 
-class SiteState(NamedTuple):
-    """What every public page's caching depends on."""
+def time_now():
+    return timezone.now().timestamp()
 
-    generation: int | None  # None when the cache is down
-    since: float  # when public content last changed, as far as anyone knows
-    next_publication: float  # when the next scheduled story goes public; 0: none
-    # Tells apart two records of one generation's state (two readers healing it at
-    # once, or before and after a scheduled publication): a page is served only
-    # under the very record it was rendered under.
-    recording: int = 0
+
+class SiteState(NamedTuple):
+    """What every cached page's freshness also depends on."""
+
+    next_change: float  # when the next scheduled change happens (timestamp); 0: none
     # The newest invalidation in the outbox when the state was recorded or last
     # verified, and when that was (a timestamp).
     watermark: int = 0
     verified_at: float = 0.0
 
-    @property
-    def identity(self):
-        """What a page is cached under: re-verifying the state keeps it."""
-        return (self.generation, self.recording)
-
-    def seconds_to_next_publication(self):
-        if not self.next_publication:
+    def seconds_to_next_change(self):
+        if not self.next_change:
             return None
-        return max(0, int(self.next_publication - timezone.now().timestamp()))
+        return max(0, int(self.next_change - time_now()))
 
-    def is_current(self, generation):
-        """Whether pages rendered under this state may still be served."""
-        return self.generation == generation and (
-            not self.next_publication
-            or timezone.now().timestamp() < self.next_publication
-        )
+    def is_current(self):
+        """Whether no scheduled change has happened since it was recorded."""
+        return not self.next_change or time_now() < self.next_change
 
     def needs_verifying(self):
-        return timezone.now().timestamp() - self.verified_at >= VERIFY_SECONDS
+        return time_now() - self.verified_at >= VERIFY_SECONDS
 
 
-def content_changed(keys=("*",)):
-    """Something public pages show has changed: forget every cached page.
+# A state that is never current, standing in for one the cache cannot keep.
+CACHE_DOWN = SiteState(next_change=0)
+
+
+class Lookup(NamedTuple):
+    """What the cache said of a page: the site's state, the sequence before the page
+    is rendered (None: the cache is down), the entry cached for it, and whether that
+    entry may be served as it is."""
+
+    state: SiteState
+    sequence: int | None
+    entry: dict | None
+    fresh: bool
+
+
+# Changes: written down with the change, applied once it commits.
+
+
+def content_changed(keys=(SITE,), *, hard=False):
+    """What `keys` name has changed: forget the cached pages that show it.
+
+    `hard`: it was taken down (unpublished, deleted), and no page showing it may be
+    served stale, not even while it is rendered again.
 
     Written down in the outbox first, in the caller's transaction, so that the
-    invalidation commits with the change or not at all; applied to the cache once the
-    transaction commits. If the cache cannot be told then, the next reader to
-    verify the state applies it (see site_state).
+    invalidation commits with the change or not at all; applied to the cache and
+    purged at the edge once the transaction commits. If the cache cannot be told
+    then, the next reader to verify the state applies it (see lookup).
     """
-    Invalidation.objects.create(keys=" ".join(keys))
+    Invalidation.objects.create(keys=" ".join(sorted(set(keys))), hard=hard)
     transaction.on_commit(apply_pending, robust=True)
 
 
 def apply_pending():
-    """Raise the generation for every invalidation not yet applied, and mark them
-    applied once it is raised.
+    """Apply every invalidation not yet applied, and mark them applied once the
+    cache has them.
 
-    Run after a change commits. The generation is raised even if the outbox cannot
-    be read (the database gone a moment after the commit): this hook runs only
-    because something changed. Only invalidations read before the raise are marked
-    applied; any committed since are raised for by their own hooks.
+    Run after a change commits. If the outbox cannot be read (the database gone a
+    moment after the commit), every page is forgotten: this hook runs only because
+    something changed. Only invalidations read before they are applied are marked;
+    any committed since are applied by their own hooks.
     """
     try:
-        pending = list(Invalidation.objects.pending().values_list("pk", flat=True))
+        pending = list(Invalidation.objects.pending())
     except DatabaseError:
         logger.warning("Could not read the invalidation outbox.", exc_info=True)
-        _raise_generation()
+        bump([SITE], hard=True)
         return
     if pending:
-        _announce(pending)
+        _apply(pending)
+        from . import purge
+
+        purge.kick()
 
 
-def _announce(pending):
-    """Start a new generation for the `pending` invalidations (ids) and mark them
-    applied: the new generation's state, or None if the cache could not be told (they
-    stay pending, for the next reader who verifies the state)."""
-    state = _raise_generation()
-    if state is None:
+def _apply(pending):
+    """Raise the versions of the keys of `pending` (invalidations) and mark them
+    applied: True, or False if the cache could not be told (they stay pending)."""
+    soft = {key for row in pending if not row.hard for key in row.keys.split()}
+    hard = {key for row in pending if row.hard for key in row.keys.split()}
+    if (hard and bump(hard, hard=True) is None) or (
+        soft - hard and bump(soft - hard) is None
+    ):
         logger.warning(
             "Could not invalidate cached pages for %s change(s): the cache is "
             "unreachable. They stay in the outbox and are applied when it answers.",
             len(pending),
         )
-        return None
-    if pending:
-        Invalidation.objects.filter(pk__in=pending).update(applied_at=timezone.now())
-        if random.random() < 0.01:
-            prune_applied()
-    return state
+        return False
+    Invalidation.objects.filter(pk__in=[row.pk for row in pending]).update(
+        applied_at=timezone.now()
+    )
+    # Recorded again by the writer: the change may have scheduled a story.
+    _record_state()
+    if time.monotonic() % 100 < 1:  # now and then
+        prune_applied()
+    return True
 
 
 def prune_applied():
-    """Forget invalidations applied long ago, keeping the newest (its id is the
-    watermark states are compared with)."""
+    """Forget invalidations applied and purged long ago, keeping the newest (its id
+    is the watermark states are compared with)."""
     newest = Invalidation.objects.order_by("-pk").values("pk")[:1]
     Invalidation.objects.applied().filter(
         applied_at__lt=timezone.now() - timedelta(days=APPLIED_KEPT_DAYS)
@@ -205,167 +240,211 @@ def _newest_invalidation():
     )
 
 
-def _raise_generation(keep_state=STATE_SECONDS):
-    """Start a new content generation and record its state: that state, or None if
-    the cache could not be told."""
+def bump(keys, *, hard=False):
+    """Give each of `keys` a new version: the next value of the sequence, which is
+    also the time of the change (microseconds since the epoch, raised past the last
+    value if the clock lags it). The value, or None if the cache could not be told."""
     try:
-        generation = cache.incr(GENERATION_KEY)  # None: the cache is down
+        sequence = cache.incr(SEQUENCE_KEY)  # None: the cache is down
     except ValueError:  # none stored (never read, or evicted)
-        generation = None
-    if generation is None:
-        # A fresh one is numbered after every earlier one, so it does just as well.
-        generation = _generation()
-        if generation is None:
-            return None
-    # Recorded now, by the writer, so that readers need not ask the database.
-    return _record_state(generation, keep_state)
+        sequence = _start_sequence() and cache.incr(SEQUENCE_KEY)
+    if sequence is None:
+        return None
+    now = time.time_ns() // 1000
+    if sequence < now:
+        sequence = cache.incr(SEQUENCE_KEY, now - sequence)
+    versions = {VERSION_PREFIX + key: sequence for key in keys}
+    if hard:
+        versions.update({HARD_PREFIX + key: sequence for key in keys})
+    if sequence is None or cache.set_many(versions, VERSION_SECONDS):
+        return None  # (set_many answers the keys it failed to set)
+    return sequence
 
 
-def _generation():
-    """The content generation, or None if the cache cannot keep one (it is down)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # Microseconds since the epoch: above any number an earlier, lost generation
-        # reached, so pages cached under it can never be read again.
-        cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+def _start_sequence():
+    """The sequence, begun if the cache has none: at the microseconds since the
+    epoch, above any value an earlier, lost sequence reached, so that no version
+    of it can match one cached before. None if the cache is down."""
+    cache.add(SEQUENCE_KEY, time.time_ns() // 1000, timeout=None)
+    return cache.get(SEQUENCE_KEY)
 
 
-def _record_state(generation, keep=STATE_SECONDS):
-    """Find out the state of `generation`, and make it the site's.
+# The site's state: scheduled changes and the outbox's watermark.
 
-    It is found after `generation` was raised (the caller has read or raised it),
-    so it knows of every change committed before: a writer commits, then raises.
-    Two records may race; the last one stored wins, and pages rendered under the
-    other are not served. One that lands after a newer generation's is not
-    believed, as its generation is no longer the counter's, and is recorded again.
-    """
-    since, next_publication = _state_now()
+
+def _record_state():
+    """Find out the site's state now, and make it the cache's."""
+    now = time_now()
+    found = _next_change()
     state = SiteState(
-        generation,
-        since,
-        next_publication,
-        random.getrandbits(63),
-        _newest_invalidation(),
-        since,
+        next_change=found.timestamp() if found else 0,
+        watermark=_newest_invalidation(),
+        verified_at=now,
     )
-    cache.set(STATE_KEY, tuple(state), _state_seconds(keep))
+    cache.set(STATE_KEY, tuple(state), _state_seconds(STATE_SECONDS))
     return state
-
-
-def _verify(state):
-    """`state`, checked against the outbox: the same state, trusted for another
-    VERIFY_SECONDS, if the cache has missed no change; else the state of a new
-    generation, under which no page rendered before is served.
-
-    A change the cache missed is one still pending (its raise failed, or its process
-    died before raising), or one newer than the state though marked applied (Redis
-    restored from a snapshot older than the raise). With the database unreachable,
-    nothing can change meanwhile: the state is served as it is.
-    """
-    global _outbox_unreachable_until
-    if time.monotonic() < _outbox_unreachable_until:
-        return state
-    try:
-        newest = _newest_invalidation()
-        pending = list(Invalidation.objects.pending().values_list("pk", flat=True))
-    except DatabaseError as error:
-        # Asked again in a moment, not by every reader meanwhile (nor logged by each).
-        _outbox_unreachable_until = time.monotonic() + VERIFY_SECONDS
-        logger.warning("Could not check the invalidation outbox: %s", error)
-        return state
-    if pending or newest > state.watermark:
-        # If the cache cannot be told either, serve nothing cached.
-        return _announce(pending) or SiteState(None, time_now(), 0)
-    verified = state._replace(watermark=newest, verified_at=time_now())
-    cache.set(STATE_KEY, tuple(verified), _state_seconds(STATE_SECONDS))
-    return verified
-
-
-def time_now():
-    return timezone.now().timestamp()
 
 
 def _state_seconds(wanted):
     if isinstance(caches["default"], LocMemCache):
-        return min(wanted, PROVISIONAL_SECONDS)
+        return min(wanted, LOCAL_STATE_SECONDS)
     return wanted
 
 
-def _state_now():
-    """(now, when the next scheduled publication is as a timestamp, or 0)."""
-    found = _next_publication()
-    return timezone.now().timestamp(), found.timestamp() if found else 0
+def _record_afresh():
+    """The state, recorded by a reader who found none (the cache is new, or lost it).
+
+    What the lost state knew is unknown, a scheduled change passed meanwhile among
+    it, so every page cached before is forgotten, by the one reader who records the
+    state first."""
+    state = SiteState(
+        next_change=(found.timestamp() if (found := _next_change()) else 0),
+        watermark=_newest_invalidation(),
+        verified_at=time_now(),
+    )
+    if cache.add(STATE_KEY, tuple(state), _state_seconds(STATE_SECONDS)):
+        bump([SITE], hard=True)
+        return state
+    recorded = cache.get(STATE_KEY)
+    return SiteState(*recorded) if recorded else CACHE_DOWN
 
 
-def _next_publication():
+def _next_change():
     """When the next scheduled change to public pages is, as the content says: the
     function named in NEWSROOM_NEXT_PUBLICATION returns a datetime or None."""
     path = getattr(settings, "NEWSROOM_NEXT_PUBLICATION", "")
     return import_string(path)() if path else None
 
 
-def site_state(page_key=None):
-    """(the site's SiteState, the page cached under `page_key` or None), in one trip
-    to the cache; the database is asked only when the state must be recorded again.
-
-    The page is returned only if it was rendered under the current state, and the state
-    only if it belongs to the current generation and its next publication has not
-    passed. A state that does not (lost, out of date, or not yet recorded by the
-    writer who raised the generation) is recorded again here, under the generation as
-    it is; the pages of the old one are thereby not served again.
-    """
-    keys = (
-        [GENERATION_KEY, STATE_KEY, page_key]
-        if page_key
-        else [GENERATION_KEY, STATE_KEY]
-    )
-    found = cache.get_many(keys)
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        generation = _generation()
-        if generation is None:  # the cache is down
-            return SiteState(None, timezone.now().timestamp(), 0), None
-    state = found.get(STATE_KEY)
-    if state is None or not SiteState(*state).is_current(generation):
-        return _record_afresh(generation), None
-    state = SiteState(*state)
-    if state.needs_verifying():
-        state = _verify(state)
-    cached = found.get(page_key)
-    if cached is not None and cached["state"] == state.identity:
-        return state, cached
-    return state, None
-
-
-def _record_afresh(generation):
-    """The state of `generation` recorded by a reader who found it lost or out of
-    date; changes waiting in the outbox are applied with it (a raise, rather than a
-    second one when the state is next verified)."""
+def _scheduled_change(state):
+    """The scheduled change `state` was waiting for has come: raise the keys of what
+    changed then, once (whoever takes the lock), and record the next. The new
+    state, or None while another reader is at it."""
+    if not cache.add(LOCK_PREFIX + "schedule", 1, RENDER_LOCK_SECONDS):
+        return None
     try:
-        pending = list(Invalidation.objects.pending().values_list("pk", flat=True))
-    except DatabaseError:
-        pending = []
-    if pending:
-        return _announce(pending) or SiteState(None, time_now(), 0)
-    return _record_state(generation)
+        path = getattr(settings, "NEWSROOM_SCHEDULED_KEYS", "")
+        at = datetime.fromtimestamp(state.next_change, tz=UTC)
+        soft, hard = import_string(path)(at) if path else ({SITE}, set())
+        if (hard and bump(hard, hard=True) is None) or (soft and bump(soft) is None):
+            return None
+        return _record_state()
+    finally:
+        cache.delete(LOCK_PREFIX + "schedule")
+
+
+def _verify(state):
+    """`state`, checked against the outbox: the same state, trusted for another
+    VERIFY_SECONDS, if the cache has missed no change; else the changes it missed
+    are applied first.
+
+    A change the cache missed is one still pending (its raise failed, or its process
+    died before raising), or one newer than the state though marked applied (Redis
+    restored from a snapshot older than the raise: then every page is forgotten).
+    With the database unreachable, nothing can change meanwhile: the state is served
+    as it is.
+    """
+    global _outbox_unreachable_until
+    if time.monotonic() < _outbox_unreachable_until:
+        return state
+    try:
+        newest = _newest_invalidation()
+        pending = list(Invalidation.objects.pending())
+    except DatabaseError as error:
+        # Asked again in a moment, not by every reader meanwhile (nor logged by each).
+        _outbox_unreachable_until = time.monotonic() + VERIFY_SECONDS
+        logger.warning("Could not check the invalidation outbox: %s", error)
+        return state
+    if pending and not _apply(pending):
+        return CACHE_DOWN  # nothing cached is served while the cache cannot be told
+    if newest > state.watermark and not pending and bump([SITE], hard=True) is None:
+        return CACHE_DOWN
+    verified = state._replace(watermark=newest, verified_at=time_now())
+    cache.set(STATE_KEY, tuple(verified), _state_seconds(STATE_SECONDS))
+    return verified
+
+
+# Looking pages up and caching them.
 
 
 def page_key(request):
-    # Scheme and host included: pages carry absolute URLs (canonical, feeds). No
-    # generation: a page is cached with the state it was rendered under instead, so that
-    # the state and the page can be read in one trip.
+    # Scheme and host included: pages carry absolute URLs (canonical, feeds).
     url = request.build_absolute_uri().encode()
-    return f"pages:page:{hashlib.md5(url, usedforsecurity=False).hexdigest()}"
+    return PAGE_PREFIX + hashlib.md5(url, usedforsecurity=False).hexdigest()
 
 
-def _cache_entry(response, state):
-    headers = {h: response[h] for h in CACHED_HEADERS if response.has_header(h)}
+def lookup(key=None):
+    """What the cache has of the page cached under `key` (None: only the state),
+    in two trips to it: the state, the sequence and the page; then the versions of
+    the page's keys. The database is asked only when the state must be recorded or
+    verified again."""
+    names = [STATE_KEY, SEQUENCE_KEY, key] if key else [STATE_KEY, SEQUENCE_KEY]
+    found = cache.get_many(names)
+    sequence = found.get(SEQUENCE_KEY) or _start_sequence()
+    if sequence is None:  # the cache is down
+        return Lookup(CACHE_DOWN, None, None, False)
+    state = found.get(STATE_KEY)
+    if state is None:
+        return Lookup(_record_afresh(), cache.get(SEQUENCE_KEY), None, False)
+    state = SiteState(*state)
+    if not state.is_current():
+        state = _scheduled_change(state)
+        if state is None:  # another reader is raising what changed
+            return Lookup(CACHE_DOWN, None, None, False)
+        return Lookup(state, cache.get(SEQUENCE_KEY), None, False)
+    if state.needs_verifying():
+        state = _verify(state)
+        if state is CACHE_DOWN:
+            return Lookup(CACHE_DOWN, None, None, False)
+    entry = found.get(key) if key else None
+    if entry is None:
+        return Lookup(state, sequence, None, False)
+    deps = entry["deps"]
+    current = cache.get_many([VERSION_PREFIX + name for name in deps])
+    fresh = all(current.get(VERSION_PREFIX + k) == v for k, v in deps.items())
+    return Lookup(state, sequence, entry, fresh)
+
+
+def _may_serve_stale(entry):
+    """Whether `entry`, whose keys have moved on, may be served while it is rendered
+    again: none of what changed was taken down since it was rendered."""
+    deps = entry["deps"]
+    hard = cache.get_many([HARD_PREFIX + name for name in deps])
+    return all(hard.get(HARD_PREFIX + k, 0) <= v for k, v in deps.items())
+
+
+def _versions(keys, sequence):
+    """The versions of `keys`, those the cache has none of set to `sequence` (read
+    before the page was rendered), unless a change gives them one meanwhile; None
+    if the cache could not say."""
+    names = [VERSION_PREFIX + name for name in keys]
+    current = cache.get_many(names)
+    missing = [name for name in names if name not in current]
+    if missing:
+        # Never given a version, or forgotten: as of the sequence read before
+        # rendering, unless a change gives them one meanwhile (then add() fails).
+        for name in missing:
+            cache.add(name, sequence, VERSION_SECONDS)
+        current.update(cache.get_many(missing))
+    if len(current) < len(names):
+        return None
+    return {name: current[VERSION_PREFIX + name] for name in keys}
+
+
+def _store(key, response, versions, sequence):
+    """Cache `response` under `key` with the `versions` of its keys, unless one of
+    them moved on since `sequence` was read, before the page was rendered (a change
+    that the page may or may not show)."""
+    if any(version > sequence for version in versions.values()):
+        return
+    cached_headers = {h: response[h] for h in CACHED_HEADERS if response.has_header(h)}
     # What CommonMiddleware gives a fresh page and a cached one, answered before it,
     # would lack; with it gunicorn sends the page as it is, not in chunks.
-    headers["Content-Length"] = str(len(response.content))
-    return {"state": state.identity, "content": response.content, "headers": headers}
+    cached_headers["Content-Length"] = str(len(response.content))
+    name, value = header(versions)
+    cached_headers[name] = value
+    entry = {"deps": versions, "content": response.content, "headers": cached_headers}
+    cache.set(key, entry, settings.NEWSROOM_PAGE_CACHE_SECONDS)
 
 
 def _response_from(entry):
@@ -402,12 +481,16 @@ def _for_one_reader(response):
     return response
 
 
-def _public_cache_control(state):
+def _public_cache_control(state, *, stale=False):
+    if stale:
+        # Served while it is rendered again: no shared cache may keep it, as the
+        # edge has been told to forget the page already.
+        return "public, max-age=0, s-maxage=0"
     browser = settings.NEWSROOM_BROWSER_CACHE_SECONDS
     shared = settings.NEWSROOM_SHARED_CACHE_SECONDS
-    left = state.seconds_to_next_publication()
+    left = state.seconds_to_next_change()
     if left is not None:
-        # Nobody may keep the page past the moment a scheduled story joins it.
+        # Nobody may keep the page past the moment a scheduled change reaches it.
         browser, shared = min(browser, left), min(shared, left)
     return f"public, max-age={browser}, s-maxage={shared}"
 
@@ -415,7 +498,8 @@ def _public_cache_control(state):
 def public_page(view=None, *, cached=True):
     """Serve the decorated view as a public page (see the module's docstring).
 
-    `cached=False` gives the page its HTTP headers without caching it server side.
+    `cached=False` gives the page its HTTP headers (and its keys) without caching it
+    server side.
     """
     if view is None:
         return functools.partial(public_page, cached=cached)
@@ -432,35 +516,47 @@ def public_page(view=None, *, cached=True):
             if cached and settings.NEWSROOM_PAGE_CACHE_SECONDS
             else None
         )
-        # ServeCachedPages has already asked the cache, and found no cached page.
-        state, entry = getattr(request, "site_state", None), None
-        if state is None:
-            state, entry = site_state(key)
-        if state.generation is None:  # the cache is down
+        # ServeCachedPages has already asked the cache, and found no fresh page.
+        found = getattr(request, "page_lookup", None) or lookup(key)
+        if found.fresh:
+            return answer(request, _response_from(found.entry), found.state)
+        if found.sequence is None:  # the cache is down: render, cache nothing
             key = None
-        if entry is not None:
-            return answer(request, _response_from(entry), state)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
+        elif (
+            key
+            and found.entry is not None
+            and _may_serve_stale(found.entry)
+            and not cache.add(LOCK_PREFIX + key, 1, RENDER_LOCK_SECONDS)
+        ):
+            # Another reader is rendering it again: this one gets the copy.
+            stale = _response_from(found.entry)
+            return answer(request, stale, found.state, stale=True)
+        with recording() as keys:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
         if not _is_shareable(request, response):
             return _for_one_reader(response)
         set_response_etag(response)
-        # Unchanged since the state was recorded (to the second: HTTP's own grain).
-        response["Last-Modified"] = http_date(state.since)
-        if key:
-            cache.set(
-                key, _cache_entry(response, state), settings.NEWSROOM_PAGE_CACHE_SECONDS
-            )
-        return answer(request, response, state)
+        versions = _versions(keys, found.sequence) if found.sequence else None
+        # The time of the newest change to what the page shows (versions are the
+        # times of changes); now, if the cache cannot say.
+        changed = max(versions.values()) / 1e6 if versions else time_now()
+        response["Last-Modified"] = http_date(min(changed, time_now()))
+        name, value = header(keys)
+        response[name] = value
+        if key and versions:
+            _store(key, response, versions, found.sequence)
+            cache.delete(LOCK_PREFIX + key)
+        return answer(request, response, found.state)
 
     return wrapper
 
 
-def answer(request, response, state):
+def answer(request, response, state, *, stale=False):
     """A public page's headers for anonymous readers, or 304 if they have it."""
     # Set, not patched: a shareable page has no Cache-Control of its own.
-    response["Cache-Control"] = _public_cache_control(state)
+    response["Cache-Control"] = _public_cache_control(state, stale=stale)
     # Logged-in readers get other headers: a shared cache must tell them apart.
     patch_vary_headers(response, ["Cookie"])
     if not any(header in request.META for header in CONDITIONAL_HEADERS):
@@ -479,7 +575,7 @@ class ServeCachedPages:
     theirs.
 
     Only what `public_page` cached is found here: pages rendered for anonymous
-    readers, under the current state. Anyone with a session cookie (staff, or
+    readers, whose keys have not moved on. Anyone with a session cookie (staff, or
     someone who was) goes the whole way, and staff are never served a cached page.
     """
 
@@ -492,8 +588,8 @@ class ServeCachedPages:
             and settings.NEWSROOM_PAGE_CACHE_SECONDS
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         ):
-            state, entry = site_state(page_key(request))
-            if entry is not None:
-                return answer(request, _response_from(entry), state)
-            request.site_state = state  # not asked for again by public_page
+            found = lookup(page_key(request))
+            if found.fresh:
+                return answer(request, _response_from(found.entry), found.state)
+            request.page_lookup = found  # not asked for again by public_page
         return self.get_response(request)

@@ -243,9 +243,17 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     }
 ]
 
-# The page cache asks the stories when the next one is scheduled to go public
-# (delivery/page_cache.py).
+# The page cache asks the stories when the next one is scheduled to go public, and
+# the reader site what a scheduled change then touches (delivery/page_cache.py).
 NEWSROOM_NEXT_PUBLICATION = "articles.schedule.next_publication"
+NEWSROOM_SCHEDULED_KEYS = "readers.dependencies.scheduled_keys"
+# The header telling the edge what a public page shows (delivery/keys.py):
+# Surrogate-Key (Fastly), xkey (Varnish), Cache-Tag (Cloudflare).
+NEWSROOM_SURROGATE_KEY_HEADER = env("NEWSROOM_SURROGATE_KEY_HEADER", "Surrogate-Key")
+# Purges at the edge (delivery/purge.py, delivery/purgers.py), sent by a thread of
+# each app process; none by default.
+NEWSROOM_PURGERS = []
+NEWSROOM_PURGE_IN_BACKGROUND = env_bool("NEWSROOM_PURGE_IN_BACKGROUND", True)
 # The article form's Preview shows the reader site's story page.
 NEWSROOM_STORY_PREVIEW = "readers.previews.render_story_preview"
 # The photo library asks the stories where its pictures are used (photos/uses.py).

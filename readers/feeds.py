@@ -22,9 +22,11 @@ from django.utils.html import escape, format_html
 from articles import inline_images
 from articles.models import Article, Author, Category, InlineImage
 from articles.sanitize import clean_body, xml_text
+from delivery.keys import depends_on
 from delivery.page_cache import public_page
 from photos.renditions import SPECS
 
+from . import dependencies
 from .structured_data import social_image, widest_up_to
 
 FEED_LENGTH = 30
@@ -112,8 +114,12 @@ class LatestStoriesFeed(Feed):
     def get_stories(self, obj):
         return Article.objects.all()
 
+    def list_keys(self, obj):
+        """The dependency keys of the feed's list (readers/dependencies.py)."""
+        return [dependencies.HOME]
+
     def items(self, obj=None):
-        return (
+        stories = list(
             self.get_stories(obj)
             .published()
             .for_listing(keep=["body"])
@@ -126,6 +132,18 @@ class LatestStoriesFeed(Feed):
                 ),
             )[:FEED_LENGTH]
         )
+        depends_on(*self.list_keys(obj))
+        dependencies.record_cards(stories)
+        for story in stories:
+            depends_on(
+                *(dependencies.section(c.pk) for c in story.categories.all()),
+                *(dependencies.tag(t.pk) for t in story.tags.all()),
+                *(
+                    dependencies.image(i.image_id)
+                    for i in story.inline_image_links.all()
+                ),
+            )
+        return stories
 
     def item_title(self, article):
         return article.headline
@@ -217,6 +235,9 @@ class SectionFeed(LatestStoriesFeed):
     def get_stories(self, section):
         return Article.objects.in_section(section)
 
+    def list_keys(self, section):
+        return [dependencies.section(section.pk), dependencies.section_list(section.pk)]
+
 
 class SectionAtomFeed(SectionFeed):
     feed_type = StoryAtomFeed
@@ -239,6 +260,9 @@ class AuthorFeed(LatestStoriesFeed):
 
     def get_stories(self, author):
         return Article.objects.by_author(author)
+
+    def list_keys(self, author):
+        return [dependencies.author(author.pk), dependencies.author_list(author.pk)]
 
 
 class AuthorAtomFeed(AuthorFeed):

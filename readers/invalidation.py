@@ -1,15 +1,24 @@
 """
-Forget cached public pages when what they show changes (delivery/page_cache.py).
+Forget cached public pages when what they show changes (delivery/page_cache.py): each
+change says the keys of what it touches (readers/dependencies.py), and only the pages
+showing those are rendered again.
 
-Any change to a story that is, was or will be public (a scheduled one moves the next
-publication time) starts a new content generation, and so does any change to what
-stories show around them: authors, sections, pictures, tags, bylines, corrections.
-Changes to drafts alone do not, nor new pictures and authors nobody reads yet, so that
-writers saving as they go and the photo desk's uploads do not empty the cache for
-everyone.
+A story that is, was or will be public: its own key, and when it joins or leaves a
+list (published, unpublished, deleted, moved to another section, time or byline) the
+lists it is or was in. Taking one down (unpublishing, deleting) is a *hard* change:
+no page showing it is served stale. What stories show around them (authors, sections,
+pictures, tags, bylines, corrections) touches its own key. Changes to drafts alone
+touch nothing, nor new pictures and authors nobody reads yet, so that writers saving
+as they go and the photo desk's uploads cost readers nothing.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.dispatch import receiver
 from taggit.models import Tag
 
@@ -17,73 +26,158 @@ from articles.models import Article, Author, Byline, Category, Correction, Inlin
 from delivery.page_cache import content_changed
 from photos.models import Image
 
+from . import dependencies as keys
+
 PUBLISHED = Article.Status.PUBLISHED
+# What, in a story's own row, decides which lists it is in and where.
+LISTED_BY = ("status", "published_at", "primary_category_id")
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="pages_story_before_save")
-def story_saving(sender, instance, **kwargs):
-    # Whether the story was public or scheduled before this save: unpublishing one
-    # changes pages as much as publishing it.
-    instance._was_published = (
-        instance.pk is not None
-        and Article.objects.filter(pk=instance.pk, status=PUBLISHED).exists()
+def story_saving(sender, instance, raw=False, **kwargs):
+    # The story as it was: unpublishing one changes pages as much as publishing it.
+    instance._before = (
+        Article.objects.filter(pk=instance.pk).values(*LISTED_BY).first()
+        if instance.pk and not raw
+        else None
     )
 
 
 @receiver(post_save, sender=Article, dispatch_uid="pages_story_saved")
-@receiver(post_delete, sender=Article, dispatch_uid="pages_story_deleted")
-def story_changed(sender, instance, **kwargs):
-    if instance.status == PUBLISHED or getattr(instance, "_was_published", False):
-        content_changed()
+def story_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_before", None) or {}
+    was_public = before.get("status") == PUBLISHED
+    if instance.status != PUBLISHED and not was_public:
+        return  # a draft: nothing public changed
+    # The sitemaps and search list every public story, by address and time.
+    touched = {keys.story(instance.pk), keys.EVERYTHING}
+    now = {name: getattr(instance, name) for name in LISTED_BY}
+    if created or any(before.get(name) != value for name, value in now.items()):
+        touched |= keys.story_list_keys(instance)
+        if before.get("primary_category_id"):
+            touched.add(keys.section_list(before["primary_category_id"]))
+    content_changed(touched, hard=was_public and instance.status != PUBLISHED)
+
+
+@receiver(pre_delete, sender=Article, dispatch_uid="pages_story_deleting")
+def story_deleting(sender, instance, **kwargs):
+    # Its lists, while its bylines, tags and categories are still there to say.
+    if instance.status == PUBLISHED:
+        content_changed(
+            {keys.story(instance.pk), *keys.story_list_keys(instance)}, hard=True
+        )
+
+
+def _public_story(article_id):
+    return Article.objects.filter(pk=article_id, status=PUBLISHED).exists()
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="pages_byline_saved")
 @receiver(post_delete, sender=Byline, dispatch_uid="pages_byline_deleted")
+def byline_changed(sender, instance, raw=False, **kwargs):
+    # A story deleted with its bylines has already said so (story_deleting).
+    if not raw and _public_story(instance.article_id):
+        content_changed(
+            {keys.story(instance.article_id), keys.author_list(instance.author_id)}
+        )
+
+
 @receiver(post_save, sender=Correction, dispatch_uid="pages_correction_saved")
 @receiver(post_delete, sender=Correction, dispatch_uid="pages_correction_deleted")
 @receiver(post_save, sender=InlineImage, dispatch_uid="pages_placed_saved")
 @receiver(post_delete, sender=InlineImage, dispatch_uid="pages_placed_deleted")
-def story_part_changed(sender, instance, **kwargs):
-    article = Article.objects.filter(pk=instance.article_id).only("status").first()
-    # A story deleted with its parts has already said so (story_changed).
-    if article is not None and article.status == PUBLISHED:
-        content_changed()
+def story_part_changed(sender, instance, raw=False, **kwargs):
+    if not raw and _public_story(instance.article_id):
+        content_changed({keys.story(instance.article_id)})
 
 
 @receiver(m2m_changed, sender=Article.categories.through, dispatch_uid="pages_filed")
-@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="pages_tagged")
-def story_labels_changed(sender, instance, action, reverse, **kwargs):
+def filing_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
-    # From the story's side only its own status matters; from a section's or a tag's
-    # side, any story may have moved.
-    if reverse or not isinstance(instance, Article) or instance.status == PUBLISHED:
-        content_changed()
+    if reverse:  # from a section's side: any of its stories may have moved
+        content_changed({keys.section_list(instance.pk), keys.EVERYTHING})
+    elif instance.status == PUBLISHED:
+        content_changed(
+            {
+                keys.story(instance.pk),
+                *(keys.section_list(pk) for pk in pk_set or ()),
+            }
+        )
+
+
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="pages_tagged")
+def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse or not isinstance(instance, Article):
+        content_changed({keys.tag_list(instance.pk), keys.EVERYTHING})
+    elif instance.status == PUBLISHED:
+        content_changed(
+            {keys.story(instance.pk), *(keys.tag_list(pk) for pk in pk_set or ())}
+        )
 
 
 @receiver(post_save, sender=Image, dispatch_uid="pages_image_saved")
-def image_saved(sender, instance, created, **kwargs):
+def image_saved(sender, instance, created, raw=False, **kwargs):
     # The photo desk uploads and captions all day; only pictures readers can meet
     # matter (a scheduled story's are rendered afresh when it goes public anyway).
-    if not created and Image.objects.public().filter(pk=instance.pk).exists():
-        content_changed()
+    if not (created or raw) and Image.objects.public().filter(pk=instance.pk).exists():
+        content_changed({keys.image(instance.pk)})
+
+
+@receiver(post_delete, sender=Image, dispatch_uid="pages_image_deleted")
+def image_deleted(sender, instance, **kwargs):
+    content_changed({keys.image(instance.pk)}, hard=True)
 
 
 @receiver(post_save, sender=Author, dispatch_uid="pages_author_saved")
-def author_saved(sender, instance, created, **kwargs):
+def author_saved(sender, instance, created, raw=False, **kwargs):
     # Only bylines of public stories and authors with a page show anywhere.
     if (
-        not created
+        not (created or raw)
         and Author.objects.with_public_stories().filter(pk=instance.pk).exists()
     ):
-        content_changed()
+        content_changed({keys.author(instance.pk), keys.EVERYTHING})
 
 
 @receiver(post_delete, sender=Author, dispatch_uid="pages_author_deleted")
+def author_deleted(sender, instance, **kwargs):
+    content_changed({keys.author(instance.pk), keys.EVERYTHING}, hard=True)
+
+
+@receiver(pre_save, sender=Category, dispatch_uid="pages_section_before_save")
+def section_saving(sender, instance, raw=False, **kwargs):
+    instance._was_in_navigation = bool(
+        instance.pk
+        and not raw
+        and Category.objects.filter(pk=instance.pk, is_in_navigation=True).exists()
+    )
+
+
 @receiver(post_save, sender=Category, dispatch_uid="pages_section_saved")
+def section_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    touched = {keys.section(instance.pk), keys.EVERYTHING}  # the sections sitemap
+    if instance.is_in_navigation or getattr(instance, "_was_in_navigation", False):
+        touched.add(keys.NAVIGATION)
+    content_changed(touched)
+
+
 @receiver(post_delete, sender=Category, dispatch_uid="pages_section_deleted")
-@receiver(post_delete, sender=Image, dispatch_uid="pages_image_deleted")
+def section_deleted(sender, instance, **kwargs):
+    content_changed({keys.section(instance.pk), keys.NAVIGATION}, hard=True)
+
+
 @receiver(post_save, sender=Tag, dispatch_uid="pages_tag_saved")
+def tag_saved(sender, instance, created, raw=False, **kwargs):
+    if not (created or raw):
+        content_changed({keys.tag(instance.pk)})
+
+
 @receiver(post_delete, sender=Tag, dispatch_uid="pages_tag_deleted")
-def shown_thing_changed(sender, **kwargs):
-    content_changed()
+def tag_deleted(sender, instance, **kwargs):
+    content_changed({keys.tag(instance.pk), keys.tag_list(instance.pk)}, hard=True)

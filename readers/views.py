@@ -13,9 +13,10 @@ from taggit.models import Tag
 
 from articles import previews, search
 from articles.models import Article, Author, Category
+from delivery.keys import depends_on
 from delivery.page_cache import public_page
 
-from . import story_page
+from . import dependencies, story_page
 from .pagination import RiverPaginator
 from .sitemaps import SITEMAPS
 from .structured_data import breadcrumb_list, news_article, social_image
@@ -36,6 +37,16 @@ class StoryListMixin(PublicPageMixin):
     """A paginated list of public stories, each ready to render as a story card."""
 
     context_object_name = "stories"
+
+    def list_keys(self):
+        """The dependency keys of the list itself (readers/dependencies.py)."""
+        return [dependencies.HOME]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        depends_on(*self.list_keys())
+        dependencies.record_cards(context["stories"])
+        return context
 
     def get_paginate_by(self, queryset):
         return settings.NEWSROOM_STORIES_PER_PAGE
@@ -89,6 +100,10 @@ class CategoryDetailView(ArchiveView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(current_section=self.object, **kwargs)
 
+    def list_keys(self):
+        pk = self.object.pk
+        return [dependencies.section(pk), dependencies.section_list(pk)]
+
 
 class AuthorDetailView(ArchiveView):
     model = Author
@@ -100,6 +115,18 @@ class AuthorDetailView(ArchiveView):
 
     def get_stories(self):
         return Article.objects.by_author(self.object)
+
+    def list_keys(self):
+        pk = self.object.pk
+        return [
+            dependencies.author(pk),
+            dependencies.author_list(pk),
+            *(
+                [dependencies.image(self.object.headshot_id)]
+                if self.object.headshot_id
+                else []
+            ),
+        ]
 
 
 class TagDetailView(ArchiveView):
@@ -113,6 +140,9 @@ class TagDetailView(ArchiveView):
     def get_stories(self):
         return Article.objects.tagged(self.object)
 
+    def list_keys(self):
+        return [dependencies.tag(self.object.pk), dependencies.tag_list(self.object.pk)]
+
 
 class SearchView(StoryListMixin, ListView):
     """Search results; an empty or wordless query gets advice instead of an error."""
@@ -121,6 +151,9 @@ class SearchView(StoryListMixin, ListView):
     # Most queries are asked once: cached, they would only push out pages that are asked
     # for again and again. Browsers and a CDN may still keep them a little while.
     cached_on_server = False
+
+    def list_keys(self):
+        return [dependencies.EVERYTHING]
 
     def get_paginate_by(self, queryset):
         # Each result is a story card with a snippet, and readers seldom look past
@@ -179,6 +212,7 @@ class StoryPageView(DetailView):
         more_from_author, related = story_page.more_and_related(
             article, lead_author, parts.tags
         )
+        dependencies.record_story_page(article, parts, [*more_from_author, *related])
         return super().get_context_data(
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             story=parts,
@@ -229,6 +263,7 @@ class ArticlePreviewView(StoryPageView):
 
 @public_page
 def sitemap_index(request):
+    depends_on(dependencies.EVERYTHING)
     return sitemap_views.index(
         request, SITEMAPS, sitemap_url_name="articles:sitemap-section"
     )
@@ -236,6 +271,7 @@ def sitemap_index(request):
 
 @public_page
 def sitemap_section(request, section):
+    depends_on(dependencies.EVERYTHING)
     # The news sitemap is rendered with Google News tags; the rest with Django's own.
     template = "articles/news_sitemap.xml" if section == "news" else "sitemap.xml"
     return sitemap_views.sitemap(

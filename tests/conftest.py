@@ -12,6 +12,13 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def purges_sent_at_once(settings):
+    """Purges at the edge are sent by the change's own hook, not by a thread that
+    would outlive the test (and its database)."""
+    settings.NEWSROOM_PURGE_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests make many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

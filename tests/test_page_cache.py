@@ -15,16 +15,15 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.db import connection, transaction
-from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
-from django.utils.http import http_date
 from taggit.models import Tag
 
 from articles.models import Article, Byline, Correction
 from articles.previews import preview_path
 from delivery import page_cache, redis_cache
 from delivery.models import Invalidation
+from readers import dependencies
 
 from .factories import make_article, make_author, make_category, make_image
 
@@ -387,7 +386,7 @@ def test_a_reader_with_a_session_never_gets_a_cached_page(client, story):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_a_cached_page_costs_one_trip_to_the_cache(client, story, monkeypatch):
+def test_a_cached_page_costs_two_trips_to_the_cache(client, story, monkeypatch):
     url = story.get_absolute_url()
     client.get(url)
     backend = caches["default"]
@@ -408,90 +407,146 @@ def test_a_cached_page_costs_one_trip_to_the_cache(client, story, monkeypatch):
 
     assert client.get(url).status_code == 200
 
-    # The generation, the state and the page, read together.
-    assert trips == ["get_many"]
+    # The state, the sequence and the page; then the versions of the page's keys.
+    assert trips == ["get_many", "get_many"]
 
 
-def generation():
-    return cache.get(page_cache.GENERATION_KEY)
-
-
-def cached_state():
-    return page_cache.SiteState(*cache.get(page_cache.STATE_KEY))
-
-
-def test_a_page_is_never_served_while_the_state_lags_the_generation(client, story):
-    """A writer raises the generation, then records the state: a reader in between
-    must not serve the pages of the generation before, and heals the state itself
-    instead of raising the generation again."""
-    paths = pages_of(story)
-    warm(client, paths)
-    Article.objects.filter(pk=story.pk).update(headline="Changed by the writer")
-    raised = cache.incr(page_cache.GENERATION_KEY)  # ...and not yet its state
-
-    for path in paths:
-        if path != "/sitemaps/stories.xml":  # addresses only
-            assert "Changed by the writer" in text(client, path), path
-
-    assert generation() == raised  # healed, not raised again
-    assert cached_state().generation == raised
-
-
-def test_a_late_state_of_an_older_generation_is_not_believed(client, story):
-    """Two writers race: the state of the first lands after the second's. Pages
-    rendered under it are not served, and the state is rendered again."""
-    url = story.get_absolute_url()
-    text(client, url)
-    older = cached_state()
-    page_cache._raise_generation()  # the second writer
-    Article.objects.filter(pk=story.pk).update(headline="Changed by the second")
-    cache.set(page_cache.STATE_KEY, tuple(older))  # the first writer, late
-    # A page rendered under the first writer's state, as a reader racing it would keep.
-    request = RequestFactory(headers={"Host": "testserver"}).get(url)
-    cache.set(
-        page_cache.page_key(request),
-        page_cache._cache_entry(
-            HttpResponse(
-                "From the older generation",
-                headers={"ETag": '"older"', "Last-Modified": http_date(older.since)},
-            ),
-            older,
-        ),
+def test_a_change_reaches_the_pages_that_show_it_and_no_others(client, story):
+    """A headline change renders again the story's page and the lists that show
+    it; a story sharing nothing with it keeps its cached page."""
+    other = make_article(
+        headline="Ferry timetable changes",
+        primary_category=make_category(name="Transport", slug="transport"),
+        authors=[make_author(name="Lee Chan", slug="lee-chan")],
     )
-    raised = generation()
+    paths = [story.get_absolute_url(), "/", other.get_absolute_url()]
+    warm(client, paths)
+    # Changed behind the signals' back: shows only where a page is rendered again.
+    Article.objects.filter(pk=other.pk).update(dek="Quietly changed")
 
-    assert "Changed by the second" in text(client, url)
-    assert generation() == raised
-    assert cached_state().generation == raised
-    assert "Changed by the second" in text(client, url)
+    story.headline = "Council passes the harbor budget, 7-2"
+    story.save()
+
+    assert "7-2" in text(client, story.get_absolute_url())
+    assert "7-2" in text(client, "/")
+    assert "Quietly changed" not in text(client, other.get_absolute_url())
 
 
-def test_a_page_rendered_under_another_record_of_the_state_is_not_served(client, story):
-    """Two readers may heal the state at once; only pages rendered under the record
-    that stayed are served."""
+def test_a_page_a_change_reached_while_it_was_rendered_is_not_cached(
+    client, story, monkeypatch
+):
+    """The versions are read before rendering: a change between then and caching
+    leaves the page uncached, whichever data it was rendered from."""
     url = story.get_absolute_url()
+    versions = page_cache._versions
+
+    def changed_while_rendered(keys, sequence):
+        page_cache.bump([dependencies.story(story.pk)])  # a change meanwhile
+        return versions(keys, sequence)
+
+    monkeypatch.setattr(page_cache, "_versions", changed_while_rendered)
     text(client, url)
-    before = cached_state()
+    monkeypatch.setattr(page_cache, "_versions", versions)
     Article.objects.filter(pk=story.pk).update(headline="Changed meanwhile")
-    page_cache._record_state(before.generation)  # another reader's record
 
     assert "Changed meanwhile" in text(client, url)
-    assert generation() == before.generation
 
 
-def test_a_scheduled_publication_records_the_state_again_without_raising_the_generation(
-    client, story
-):
+def test_a_forgotten_version_is_one_no_cached_page_matches(client, story):
+    url = story.get_absolute_url()
+    warm(client, [url])
+    Article.objects.filter(pk=story.pk).update(headline="Changed meanwhile")
+    cache.delete(page_cache.VERSION_PREFIX + dependencies.story(story.pk))  # evicted
+
+    assert "Changed meanwhile" in text(client, url)
+
+
+def test_a_lost_state_forgets_every_cached_page(client, story):
+    """Redis may evict anything; what a lost state knew (a scheduled change that
+    has passed) is unknown, so no page cached before it is trusted."""
+    warm(client, pages_of(story))
+    Article.objects.filter(pk=story.pk).update(headline="Changed meanwhile")
+    cache.delete(page_cache.STATE_KEY)
+
+    assert "Changed meanwhile" in text(client, story.get_absolute_url())
+    assert "Changed meanwhile" in text(client, "/")
+
+
+def test_a_scheduled_publication_renders_again_only_what_it_changes(client, story):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        scheduled = make_article(published_at=start + timedelta(hours=1))
-        warm(client, ["/"])
-        raised = generation()
-    with time_machine.travel(start + timedelta(hours=1, seconds=1), tick=False):
+        elsewhere = make_article(
+            primary_category=make_category(name="Sport", slug="sport"),
+            authors=[make_author(name="Lee Chan", slug="lee-chan")],
+        )
+        scheduled = make_article(
+            published_at=start + timedelta(seconds=30),
+            primary_category=story.primary_category,
+            authors=list(story.authors.all()),
+        )
+        warm(client, ["/", "/authors/lee-chan/", elsewhere.get_absolute_url()])
+        Article.objects.filter(pk=elsewhere.pk).update(dek="Quietly changed")
+    # Within the local cache's state lifetime (Redis keeps it for a day).
+    with time_machine.travel(start + timedelta(seconds=31), tick=False):
         for _reader in range(3):
             assert scheduled.get_absolute_url() in text(client, "/")
-        assert generation() == raised
-        assert cached_state().next_publication == 0
+        assert "Quietly changed" not in text(client, elsewhere.get_absolute_url())
+        assert "Quietly changed" not in text(client, "/authors/lee-chan/")
+
+
+def test_while_one_reader_renders_a_changed_page_the_others_get_the_copy(client, story):
+    """No stampede: the page is rendered again by whoever holds its lock; a copy
+    served meanwhile may not be kept by a shared cache."""
+    url = story.get_absolute_url()
+    warm(client, [url])
+    request = RequestFactory(headers={"Host": "testserver"}).get(url)
+    cache.add(page_cache.LOCK_PREFIX + page_cache.page_key(request), 1, 5)  # taken
+
+    story.headline = "Council passes the harbor budget, 7-2"
+    story.save()
+    response = client.get(url)
+
+    assert "7-2" not in response.content.decode()
+    assert "s-maxage=0" in response["Cache-Control"]
+    cache.delete(page_cache.LOCK_PREFIX + page_cache.page_key(request))
+    assert "7-2" in text(client, url)
+
+
+def test_a_story_taken_down_is_never_served_stale(client, story):
+    """Even while another reader holds the lock, pages showing an unpublished story
+    are rendered afresh: a takedown is not a typo fix."""
+    url = story.get_absolute_url()
+    other = make_article(primary_category=story.primary_category)
+    warm(client, ["/", other.get_absolute_url()])
+    for path in ["/", other.get_absolute_url()]:
+        request = RequestFactory(headers={"Host": "testserver"}).get(path)
+        cache.add(page_cache.LOCK_PREFIX + page_cache.page_key(request), 1, 5)
+
+    story.status = Article.Status.UNPUBLISHED
+    story.save()
+
+    assert url not in text(client, "/")
+    assert url not in text(client, other.get_absolute_url())  # its related stories
+
+
+def test_a_public_page_names_what_it_shows_for_the_edge(client, story, settings):
+    response = client.get(story.get_absolute_url())
+    sent = set(response["Surrogate-Key"].split())
+    byline = story.bylines.get()
+    assert {
+        "site",
+        "nav",
+        dependencies.story(story.pk),
+        dependencies.author(byline.author_id),
+        dependencies.section(story.primary_category_id),
+        dependencies.image(story.lead_image_id),
+        *(dependencies.tag(t.pk) for t in story.tags.all()),
+    } <= sent
+    home = set(client.get("/")["Surrogate-Key"].split())
+    assert {dependencies.HOME, dependencies.story(story.pk)} <= home
+
+    settings.NEWSROOM_SURROGATE_KEY_HEADER = "Cache-Tag"  # Cloudflare's, commas
+    assert dependencies.HOME in client.get("/?page=1")["Cache-Tag"].split(", ")
 
 
 def in_another_thread(fetch):
@@ -538,15 +593,15 @@ def test_a_slow_reader_caching_its_page_after_a_publish_does_not_hide_it(
     scoop.save()
     Client().get("/")
     rendered, carry_on = threading.Event(), threading.Event()
-    keep = page_cache._cache_entry
+    store = page_cache._store
 
-    def keep_slowly(response, state):
+    def store_slowly(*args):
         rendered.set()
         carry_on.wait(10)
-        return keep(response, state)
+        return store(*args)
 
-    monkeypatch.setattr(page_cache, "_cache_entry", keep_slowly)
-    page_cache.content_changed()  # the home page is rendered afresh by the next reader
+    monkeypatch.setattr(page_cache, "_store", store_slowly)
+    page_cache.bump([dependencies.HOME])  # the home page is rendered afresh next
     reader, found = in_another_thread(lambda: Client().get("/").content)
     rendered.wait(10)  # rendered before the publish; cached after it commits
     scoop.status = Article.Status.PUBLISHED
@@ -554,7 +609,7 @@ def test_a_slow_reader_caching_its_page_after_a_publish_does_not_hide_it(
     carry_on.set()
     reader.join()
     assert b"Fresh scoop" not in found["content"]
-    monkeypatch.setattr(page_cache, "_cache_entry", keep)
+    monkeypatch.setattr(page_cache, "_store", store)
     assert b"Fresh scoop" in Client().get("/").content
 
 

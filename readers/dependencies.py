@@ -1,0 +1,131 @@
+"""
+What each public page shows, and what each change touches, as dependency keys
+(delivery/keys.py): the reader site knows both, the page cache neither.
+
+A page records the keys of what it shows while it is rendered (the views call the
+record_* functions below): `story:<id>` for each story it shows or links to,
+`author:<id>`, `section:<id>`, `tag:<id>` and `image:<id>` for what it shows of
+those, `list:<...>` for each list it draws (whose membership or order a publication
+can change), and `nav` for the site's navigation. readers/invalidation.py gives a
+change the keys of what it touches.
+"""
+
+from datetime import timedelta
+
+from delivery.keys import depends_on
+
+HOME = "list:home"  # the home page's river and the site's feeds
+EVERYTHING = "list:all"  # every public story at once: sitemaps, search
+NAVIGATION = "nav"
+
+
+def story(pk):
+    return f"story:{pk}"
+
+
+def author(pk):
+    return f"author:{pk}"
+
+
+def section(pk):
+    return f"section:{pk}"
+
+
+def tag(pk):
+    return f"tag:{pk}"
+
+
+def image(pk):
+    return f"image:{pk}"
+
+
+def section_list(pk):
+    return f"list:section:{pk}"
+
+
+def author_list(pk):
+    return f"list:author:{pk}"
+
+
+def tag_list(pk):
+    return f"list:tag:{pk}"
+
+
+def record_cards(stories):
+    """A list of story cards: each story, its section, bylines and picture."""
+    for card in stories:
+        depends_on(
+            story(card.pk),
+            card.primary_category_id and section(card.primary_category_id),
+            card.lead_image_id and image(card.lead_image_id),
+            *(author(byline.author_id) for byline in card.bylines.all()),
+        )
+
+
+def record_story_page(article, parts, linked):
+    """A story page: the story, everyone and everything it shows, and the stories
+    it links to ("More from", related), so that a takedown leaves every link."""
+    depends_on(
+        story(article.pk),
+        *(author(byline.author_id) for byline in article.bylines.all()),
+        *(section(filed.pk) for filed in parts.filed_under),
+        *(tag(label.pk) for label in parts.tags),
+        *(image(pk) for pk in (article.lead_image_id, article.social_image_id) if pk),
+        *(image(pk) for pk in parts.placed_images),
+        *(story(link.pk) for link in linked),
+        *(
+            section(link.primary_category.pk)
+            for link in linked
+            if link.primary_category
+        ),
+    )
+
+
+def story_lists(article, *, sections=(), authors=(), tags=()):
+    """The lists a story belongs in (or belonged in): the home page's, its
+    sections', its authors', its tags', and the lists of every public story."""
+    return {
+        HOME,
+        EVERYTHING,
+        *(section_list(pk) for pk in sections),
+        *(author_list(pk) for pk in authors),
+        *(tag_list(pk) for pk in tags),
+    }
+
+
+def story_list_keys(article):
+    """story_lists() for `article` as it is saved now."""
+    from articles.models import Byline
+
+    return story_lists(
+        article,
+        sections={
+            article.primary_category_id,
+            *article.categories.values_list("pk", flat=True),
+        }
+        - {None},
+        authors=Byline.objects.filter(article=article).values_list(
+            "author_id", flat=True
+        ),
+        tags=article.tags.values_list("pk", flat=True),
+    )
+
+
+def scheduled_keys(at):
+    """(soft keys, hard keys): what changed at `at`, and since, with no one saving
+    anything: the stories whose scheduled publication time has come
+    (NEWSROOM_SCHEDULED_KEYS names this function)."""
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    soft = set()
+    come = Article.objects.filter(
+        status=Article.Status.PUBLISHED,
+        # A second's margin: the time comes back from a timestamp.
+        published_at__gt=at - timedelta(seconds=1),
+        published_at__lte=timezone.now(),
+    )
+    for article in come:
+        soft |= {story(article.pk), *story_list_keys(article)}
+    return soft, set()
