@@ -57,7 +57,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
@@ -520,37 +520,50 @@ def public_page(view=None, *, cached=True):
         found = getattr(request, "page_lookup", None) or lookup(key)
         if found.fresh:
             return answer(request, _response_from(found.entry), found.state)
+        locked = False
         if found.sequence is None:  # the cache is down: render, cache nothing
             key = None
-        elif (
-            key
-            and found.entry is not None
-            and _may_serve_stale(found.entry)
-            and not cache.add(LOCK_PREFIX + key, 1, RENDER_LOCK_SECONDS)
-        ):
-            # Another reader is rendering it again: this one gets the copy.
-            stale = _response_from(found.entry)
-            return answer(request, stale, found.state, stale=True)
-        with recording() as keys:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-        if not _is_shareable(request, response):
-            return _for_one_reader(response)
-        set_response_etag(response)
-        versions = _versions(keys, found.sequence) if found.sequence else None
-        # The time of the newest change to what the page shows (versions are the
-        # times of changes); now, if the cache cannot say.
-        changed = max(versions.values()) / 1e6 if versions else time_now()
-        response["Last-Modified"] = http_date(min(changed, time_now()))
-        name, value = header(keys)
-        response[name] = value
-        if key and versions:
-            _store(key, response, versions, found.sequence)
-            cache.delete(LOCK_PREFIX + key)
-        return answer(request, response, found.state)
+        elif key and found.entry is not None and _may_serve_stale(found.entry):
+            locked = cache.add(LOCK_PREFIX + key, 1, RENDER_LOCK_SECONDS)
+            if not locked:
+                # Another reader is rendering it again: this one gets the copy.
+                stale = _response_from(found.entry)
+                return answer(request, stale, found.state, stale=True)
+        try:
+            return _render(request, view, args, kwargs, key, found)
+        except Http404:
+            if key:
+                cache.delete(key)  # gone: not served stale either
+            raise
+        finally:
+            if locked:
+                cache.delete(LOCK_PREFIX + key)
 
     return wrapper
+
+
+def _render(request, view, args, kwargs, key, found):
+    """Render the page, recording its keys; cache it under `key` if it is one every
+    anonymous reader may get (else forget what was cached under `key`)."""
+    with recording() as keys:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+    if not _is_shareable(request, response):
+        if key:
+            cache.delete(key)  # gone (a 404 now, say): not served stale either
+        return _for_one_reader(response)
+    set_response_etag(response)
+    versions = _versions(keys, found.sequence) if found.sequence else None
+    # The time of the newest change to what the page shows (versions are the times
+    # of changes); now, if the cache cannot say.
+    changed = max(versions.values()) / 1e6 if versions else time_now()
+    response["Last-Modified"] = http_date(min(changed, time_now()))
+    name, value = header(keys)
+    response[name] = value
+    if key and versions:
+        _store(key, response, versions, found.sequence)
+    return answer(request, response, found.state)
 
 
 def answer(request, response, state, *, stale=False):

@@ -10,6 +10,7 @@ carry escaped text or the sanitised body; titles, names and categories are text.
 """
 
 import copy
+import datetime
 import functools
 
 from django.conf import settings
@@ -36,12 +37,22 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
+EMPTY_FEED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
 class StoryFeedMixin:
     """Writes the elements Django's generators leave out: content, authors, image;
     and keeps every field to characters XML can carry."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*xml_text(args), **xml_text(kwargs))
+
+    def latest_post_date(self):
+        # Django's says "now" for a feed with no story, so that an empty feed would
+        # change every second, its ETag with it: it has not changed since ever.
+        if not self.items:
+            return EMPTY_FEED_DATE
+        return super().latest_post_date()
 
     def add_item(self, *args, **kwargs):
         super().add_item(*xml_text(args), **xml_text(kwargs))
