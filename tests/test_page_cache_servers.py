@@ -170,11 +170,18 @@ def test_an_editors_save_through_one_server_shows_through_the_other(servers, set
         lead_image=make_image(),
     )
     path = story.get_absolute_url()
+    unrelated = make_article(
+        headline="Ferry timetable changes",
+        primary_category=make_category(name="Transport"),
+        authors=[make_author()],
+        lead_image=make_image(),
+    )
 
-    # Both servers keep the pages in the shared cache...
+    # Both servers cache the pages in the shared cache...
     for base in (one, two):
         for page in (path, "/"):
             assert "Council passes the harbor budget" in headline(base, page)
+        headline(base, unrelated.get_absolute_url())
     # ...as a change that bypasses every signal shows: nobody sees it.
     Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
     assert "Quietly changed" not in headline(two, path)
@@ -200,3 +207,6 @@ def test_an_editors_save_through_one_server_shows_through_the_other(servers, set
     # The next reader of server two sees it, on the story page and the home page.
     assert "Council passes the harbor budget, 7-2" in headline(two, path)
     assert "Council passes the harbor budget, 7-2" in headline(two, "/")
+    # A page that does not show the story is still served from the cache.
+    Article.objects.filter(pk=unrelated.pk).update(headline="Quietly changed too")
+    assert "Quietly changed too" not in headline(two, unrelated.get_absolute_url())
