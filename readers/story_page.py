@@ -16,16 +16,13 @@ StoryLink), not model instances missing most of their fields.
 
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.db.models import Exists, OuterRef, Prefetch
 
 from articles.inline_images import placed_image_ids
 from articles.models import (
-    Article,
     Byline,
-    Category,
     Correction,
     InlineImage,
-    TaggedArticle,
     story_path,
 )
 from common.links import link
@@ -124,28 +121,10 @@ def fetch_parts(article):
 
 
 def fetch_labels(article):
-    """(further categories, tags, navigation sections) of `article`, in one query.
-
-    Three plain parts, told apart by their first column: each compiles quickly
-    (the query is built afresh on every uncached page) and an index answers it.
-    """
-    filed = Article.categories.through.objects.filter(article=article).values_list(
-        Value("filed"),
-        "category_id",
-        "category__name",
-        "category__slug",
-        "category__position",
-    )
-    navigation = Category.objects.filter(is_in_navigation=True).values_list(
-        Value("navigation"), "pk", "name", "slug", "position"
-    )
-    tagged = TaggedArticle.objects.filter(content_object=article)
-    tags = tagged.values_list(
-        Value("tag"), "tag_id", "tag__name", "tag__slug", Value(0)
-    )
+    """(further categories, tags, navigation sections) of `article`, in one query
+    (story_links_sql.labels)."""
     further, tag_list, sections = [], [], []
-    # No part may order itself in a union (SQLite refuses): models' own orderings off.
-    rows = filed.order_by().union(navigation.order_by(), tags.order_by(), all=True)
+    rows = story_links_sql.labels(story=article.pk)
     # A handful of rows, put in order here: by position, then by name as a reader
     # sorts it (case aside), whatever the database's collation.
     for kind, pk, name, slug, _position in sorted(

@@ -169,3 +169,31 @@ def picture(context, image, spec, sizes, alt=None, eager=False):
         alt=image.alt_text if alt is None else alt,
         loading=mark_safe(' fetchpriority="high"' if eager else ' loading="lazy"'),
     )
+
+
+@register.simple_tag(takes_context=True)
+def section_links(context):
+    """The navigation's list of sections, the one shown marked as the current page:
+    made once a page (the header shows it twice, the footer once)."""
+    made = context.render_context.get("section_links")
+    if made is None:
+        current = context.get("current_section")
+        current_pk = current.pk if current else None
+        items = format_html_join(
+            "",
+            '\n  <li><a href="{}"{}>{}</a></li>\n  ',
+            (
+                (
+                    section.get_absolute_url(),
+                    mark_safe(' aria-current="page"')
+                    if section.pk == current_pk
+                    else "",
+                    section.name,
+                )
+                for section in context.get("navigation_sections") or ()
+            ),
+        )
+        made = context.render_context["section_links"] = format_html(
+            "<ul>\n  {}\n</ul>\n", items
+        )
+    return made
