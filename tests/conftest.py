@@ -12,6 +12,16 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def no_pages_held_in_memory(settings):
+    """Tests read a page right after a change: each process's quarter-second memory
+    of fresh pages is tested on its own (test_page_cache.py)."""
+    from delivery import page_cache
+
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0
+    page_cache.forget_held()
+
+
+@pytest.fixture(autouse=True)
 def purges_sent_at_once(settings):
     """Purges at the edge are sent by the change's own hook, not by a thread that
     would outlive the test (and its database)."""
