@@ -3,6 +3,7 @@ Varnish, Fastly and Cloudflare, and by path from CloudFront (their purge APIs pl
 by stand-ins on loopback); a purge that fails is logged and sent again later, and
 never fails or holds up the editor's save."""
 
+import io
 import json
 import runpy
 import threading
@@ -13,6 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import Article
@@ -319,6 +321,27 @@ def test_a_purgers_own_error_never_fails_the_save(settings, caplog):
     assert Article.objects.get(pk=story.pk).headline == "Saved all the same"
     assert Invalidation.objects.applied().unpurged().exists()
     assert "a bug in a purger" in caplog.text
+
+
+@pytest.mark.django_db
+def test_purge_pending_sends_what_waits_and_says_what_is_left(stand_in, settings):
+    """The operators' command: what the edge refused is still waiting (exit 1);
+    once it takes them, nothing is."""
+    fastly = stand_in()
+    settings.NEWSROOM_PURGERS = [fastly_at(fastly.url)]
+    Invalidation.objects.create(keys="story:1", applied_at=timezone.now())
+    Invalidation.objects.create(keys="story:2")  # not yet applied to the page cache
+
+    fastly.answers = [(500, b"down", 0)]
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Still waiting for the edge: 1 change"):
+        call_command("purge_pending", stdout=out)
+    assert "Not yet applied to the page cache" in out.getvalue()
+
+    call_command("purge_pending", stdout=out)
+    assert "Sent: 1 change(s)." in out.getvalue()
+    assert "Nothing is waiting for the edge." in out.getvalue()
+    assert not Invalidation.objects.applied().unpurged().exists()
 
 
 # Settings from the environment.
