@@ -1,18 +1,31 @@
 """Pages at the edge are as fresh as the app's: a change is purged, by key, from
-Varnish, Fastly and Cloudflare, and by path from CloudFront (their purge APIs played
-by stand-ins on loopback); a purge that fails is logged and sent again later, and
-never fails or holds up the editor's save."""
+Varnish (deploy/varnish.vcl, run here for real in front of two app servers), Fastly
+and Cloudflare, and by path from CloudFront (their purge APIs played by stand-ins on
+loopback); a purge that fails is logged and sent again later, and never fails or
+holds up the editor's save."""
 
+import http.client
 import io
 import json
+import os
 import runpy
+import shutil
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
 
+import feedparser
+import lxml.html
 import pytest
+from django.conf import global_settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -29,9 +42,16 @@ from delivery.purgers import (
 from readers.edge_paths import paths_for
 
 from .factories import make_article, make_author, make_category, make_image
-from .test_page_cache_servers import free_port
+from .test_page_cache_servers import (  # noqa: F401 (shared_redis: a fixture)
+    REDIS_URL,
+    Browser,
+    database_url,
+    free_port,
+    shared_redis,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
+VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
 
 
 # Stand-ins for the edges' purge APIs.
@@ -477,3 +497,428 @@ def test_paths_name_the_pages_about_what_the_keys_name():
     assert paths_for({f"image:{headshot.pk}"}) == ["/authors/ana-ruiz/"]
     assert paths_for({"nav", f"story:{story.pk}"}) == ["/*"]
     assert paths_for({"site"}) == ["/*"]
+
+
+# Varnish with deploy/varnish.vcl, for real.
+
+
+def test_the_shipped_vcl_compiles(tmp_path):
+    """varnishd (Varnish 7, vmod xkey) accepts deploy/varnish.vcl."""
+    assert Path(VARNISHD).exists(), "varnishd is needed: apt-get install varnish"
+    result = subprocess.run(
+        [VARNISHD, "-C", "-j", "none", "-n", str(tmp_path / "varnish")]
+        + ["-f", str(ROOT / "deploy" / "varnish.vcl")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+class Varnish:
+    """A varnishd of the test's own, running deploy/varnish.vcl in front of
+    `backend` (host:port), on `port`; stopped and started at will."""
+
+    def __init__(self, directory, backend, port):
+        text = (ROOT / "deploy" / "varnish.vcl").read_text()
+        host, backend_port = backend.split(":")
+        for old, new in {
+            '.host = "127.0.0.1";': f'.host = "{host}";',
+            '.port = "8000";': f'.port = "{backend_port}";',
+        }.items():
+            assert old in text, f"deploy/varnish.vcl no longer says {old!r}"
+            text = text.replace(old, new)
+        self.vcl = directory / "newsroom.vcl"
+        self.vcl.write_text(text)
+        self.directory = directory
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def start(self):
+        assert Path(VARNISHD).exists(), "varnishd is needed: apt-get install varnish"
+        self.log = (self.directory / "varnishd.log").open("ab")
+        # In the foreground, as whoever runs the tests (no jail: the compiler and
+        # the cache process would not be let into a temporary folder), without a
+        # management port.
+        self.process = subprocess.Popen(
+            [VARNISHD, "-F", "-j", "none", "-T", "none"]
+            + ["-n", str(self.directory / "work"), "-f", str(self.vcl)]
+            + ["-a", f"127.0.0.1:{self.port}", "-s", "malloc,32m"],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, (
+                self.directory / "varnishd.log"
+            ).read_text()
+            try:
+                status, _, _ = fetch(self.url + "/robots.txt")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError("varnishd did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            self.log.close()
+        self.process = None
+
+
+def fetch(url, headers=None):
+    """(status, headers, body) of a GET as a reader sends it."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def wait_until_serving(base, process, log, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"gunicorn stopped: {log.read_text()}"
+        try:
+            if fetch(base + "/robots.txt")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"gunicorn at {base} did not start in {seconds} s")
+
+
+class Edge:
+    """Two app servers (gunicorn, each its own process, sharing the test database
+    and a Redis prefix), purging the Varnish that stands in front of the second."""
+
+    def __init__(self, one, two, varnish, logs):
+        self.one, self.two, self.varnish, self.logs = one, two, varnish, logs
+
+
+@pytest.fixture
+def edge(transactional_db, shared_redis, media_root, tmp_path, settings):  # noqa: F811
+    # A password the servers can check: they hash as production does.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    varnish_port = free_port()
+    environment = {
+        **{
+            name: value
+            for name, value in os.environ.items()
+            if name not in PURGE_VARIABLES
+        },
+        "DEBUG": "true",
+        "DATABASE_URL": database_url(),
+        "CACHE_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": shared_redis,
+        "NEWSROOM_PAGE_CACHE_SECONDS": "600",
+        "NEWSROOM_VARNISH_PURGE_URLS": f"http://127.0.0.1:{varnish_port}/",
+        "NEWSROOM_PURGE_IN_BACKGROUND": "true",
+        "MEDIA_ROOT": str(media_root),
+        "WEB_CONCURRENCY": "1",
+        "HOST": "127.0.0.1",
+    }
+    servers, logs = [], []
+    varnish = None
+    try:
+        for name in ("one", "two"):
+            port = free_port()
+            logs.append(tmp_path / f"{name}.log")
+            with logs[-1].open("wb") as log:  # the server's log: what it warned of
+                servers.append(
+                    (
+                        f"http://127.0.0.1:{port}",
+                        subprocess.Popen(
+                            [
+                                sys.executable,
+                                "-m",
+                                "gunicorn",
+                                "-c",
+                                "gunicorn.conf.py",
+                            ],
+                            cwd=ROOT,
+                            env={**environment, "PORT": str(port)},
+                            stdout=subprocess.DEVNULL,
+                            stderr=log,
+                        ),
+                    )
+                )
+        for (base, process), log in zip(servers, logs, strict=True):
+            wait_until_serving(base, process, log)
+        (tmp_path / "varnish").mkdir()
+        two = servers[1][0].removeprefix("http://")
+        varnish = Varnish(tmp_path / "varnish", two, varnish_port)
+        varnish.start()
+        yield Edge(servers[0][0], servers[1][0], varnish, logs)
+    finally:
+        # Stopped before the test database is emptied or dropped.
+        if varnish:
+            varnish.stop()
+        for _base, process in servers:
+            process.terminate()
+        for _base, process in servers:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def newsroom():
+    """Three public stories: A and B in one section (B's related block links to
+    A), C in another, by other people, linking to neither."""
+    politics, culture = make_category(name="Politics"), make_category(name="Culture")
+    a = make_article(
+        headline="Council passes the harbor budget",
+        primary_category=politics,
+        lead_image=make_image(),
+    )
+    b = make_article(
+        headline="Ferry fares rise in spring",
+        primary_category=politics,
+        lead_image=make_image(),
+    )
+    c = make_article(
+        headline="Lighthouse reopens to visitors",
+        primary_category=culture,
+        lead_image=make_image(),
+    )
+    return a, b, c
+
+
+def editor_at(base):
+    User.objects.create_superuser("editor", "editor@example.org", "harbor-lights-42")
+    editor = Browser(base)
+    login = editor.get_form("/admin/login/", "form#login-form")
+    fields = dict(login.form_values())
+    fields.update(username="editor", password="harbor-lights-42")
+    url, _ = editor.submit("/admin/login/?next=/admin/", fields)
+    assert urllib.parse.urlsplit(url).path == "/admin/", "the editor is not in"
+    return editor
+
+
+def save_headline(editor, story, headline):
+    """The editor gives `story` a new headline in its change form and saves."""
+    change = f"/admin/articles/article/{story.pk}/change/"
+    form = editor.get_form(change, "form#article_form")
+    fields = [
+        (name, headline if name == "headline" else value)
+        for name, value in form.form_values()
+    ]
+    url, body = editor.submit(change, [*fields, ("_save", "Save")])
+    assert urllib.parse.urlsplit(url).path == "/admin/articles/article/", body[:2000]
+
+
+def unpublish(editor, story):
+    """The editor unpublishes `story` from the story list."""
+    form = editor.get_form("/admin/articles/article/", "form#changelist-form")
+    token = form.xpath(".//input[@name='csrfmiddlewaretoken']/@value")[0]
+    editor.submit(
+        "/admin/articles/article/",
+        [
+            ("csrfmiddlewaretoken", token),
+            ("action", "unpublish"),
+            ("select_across", "0"),
+            ("index", "0"),
+            ("_selected_action", str(story.pk)),
+        ],
+    )
+    assert Article.objects.get(pk=story.pk).status == Article.Status.UNPUBLISHED
+
+
+def page(base, path):
+    """(X-Cache, the parsed page) of `path` as an anonymous reader gets it."""
+    status, headers, body = fetch(base + path)
+    assert status == 200, (path, status)
+    return headers["X-Cache"], lxml.html.fromstring(body)
+
+
+def headlines(base, path):
+    return [
+        h.text_content().strip() for h in page(base, path)[1].cssselect("h1, h2, h3")
+    ]
+
+
+def related(base, path):
+    found = page(base, path)[1].cssselect("section[aria-labelledby=related-heading] a")
+    return [link.text_content().strip() for link in found]
+
+
+def feed_titles(base, path):
+    status, _, body = fetch(base + path)
+    assert status == 200, path
+    return [entry.title for entry in feedparser.parse(body).entries]
+
+
+def within(seconds, check):
+    """How long `check` took to pass, asked again and again for up to `seconds`."""
+    started = time.monotonic()
+    while True:
+        try:
+            check()
+            return time.monotonic() - started
+        except AssertionError:
+            if time.monotonic() - started > seconds:
+                raise
+            time.sleep(0.02)
+
+
+def purged(after):
+    """The changes since invalidation `after`, all purged at the edge (and some)."""
+    changes = Invalidation.objects.filter(pk__gt=after)
+    assert changes.exists() and not changes.unpurged().exists()
+
+
+def newest_change():
+    return Invalidation.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_varnish_caches_what_readers_share_and_passes_staff(edge):
+    """Anonymous readers share one cached copy, whatever other cookies they carry;
+    anyone with a session, and the admin, go to the app; readers do not see the
+    keys; only the app servers may purge."""
+    _, _, story = newsroom()
+    path = story.get_absolute_url()
+
+    def cache(path, **headers):
+        return fetch(edge.varnish.url + path, headers)[1]["X-Cache"]
+
+    assert cache(path) == "MISS"
+    status, headers, _ = fetch(edge.varnish.url + path)
+    assert (status, headers["X-Cache"]) == (200, "HIT")
+    assert "s-maxage=600" in headers["Cache-Control"]
+    assert not {"xkey", "surrogate-key"} & {name.lower() for name in headers}
+    # ...which the app did send, for Varnish to index the page by.
+    assert f"story:{story.pk}" in fetch(edge.two + path)[1]["Surrogate-Key"].split()
+    assert cache(path, Cookie="csrftoken=abc; _ga=1") == "HIT"
+    assert cache(path, Cookie="csrftoken=abc; sessionid=xyz") == "PASS"
+    assert cache("/admin/login/") == "PASS"
+
+    # A purge from elsewhere than the app servers (127.0.0.2 is not in the ACL).
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", edge.varnish.port, timeout=5, source_address=("127.0.0.2", 0)
+    )
+    connection.request("PURGE", "/", headers={"xkey-purge": f"story:{story.pk}"})
+    assert connection.getresponse().status == 405
+    connection.close()
+    assert cache(path) == "HIT"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editors_change_is_fresh_through_both_servers_and_varnish_at_once(edge):
+    """An editor saves a headline through server one: at once both servers show it,
+    and within a second so does Varnish, on every page that shows the story (its
+    own, the home page, its section, another story's related block, the feeds);
+    a page that does not show it stays cached in Varnish."""
+    a, b, c = newsroom()
+    varnish = edge.varnish.url
+    section = a.primary_category.get_absolute_url()
+    pages = [a.get_absolute_url(), "/", section, b.get_absolute_url()]
+    feeds = ["/rss/index.xml", f"{section}rss/"]
+    for path in [*pages, *feeds, c.get_absolute_url()]:
+        fetch(varnish + path)
+        assert fetch(varnish + path)[1]["X-Cache"] == "HIT", path
+    assert "Council passes the harbor budget" in related(varnish, b.get_absolute_url())
+    editor = editor_at(edge.one)
+    before = newest_change()
+
+    save_headline(editor, a, "Council passes the harbor budget, 7-2")
+    saved = time.monotonic()
+    new = "Council passes the harbor budget, 7-2"
+    for base in (edge.one, edge.two):
+        assert new in headlines(base, a.get_absolute_url())
+        assert new in headlines(base, "/")
+
+    def fresh_through_varnish():
+        for path in pages[:3]:
+            assert new in headlines(varnish, path), path
+        assert new in related(varnish, b.get_absolute_url())
+        for path in feeds:
+            assert new in feed_titles(varnish, path), path
+
+    within(1.0, fresh_through_varnish)
+    assert time.monotonic() - saved < 1.5
+    purged(after=before)
+    cached, unaffected = page(varnish, c.get_absolute_url())
+    assert cached == "HIT"
+    assert "Lighthouse reopens to visitors" in unaffected.findtext(".//h1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_takedown_is_gone_at_once_from_every_page_through_varnish(edge):
+    """An editor unpublishes a story through server one: once Varnish is told
+    (within a second), the very next reader finds it nowhere: not at its address,
+    on the home page, in its section, in the feeds, or in another story's related
+    block. No copy in grace, not even once."""
+    a, b, c = newsroom()
+    varnish = edge.varnish.url
+    section = a.primary_category.get_absolute_url()
+    address = a.get_absolute_url()
+    pages = [address, "/", section, b.get_absolute_url()]
+    feeds = ["/rss/index.xml", "/atom/index.xml", f"{section}rss/"]
+    for path in [*pages, *feeds]:
+        fetch(varnish + path)
+        assert fetch(varnish + path)[1]["X-Cache"] == "HIT", path
+    editor = editor_at(edge.one)
+    before = newest_change()
+
+    unpublish(editor, a)
+    within(1.0, lambda: purged(after=before))
+    assert Invalidation.objects.filter(pk__gt=before, hard=True).exists()
+    assert fetch(varnish + address)[0] == 404
+    gone = "Council passes the harbor budget"
+    for path in ["/", section]:
+        assert gone not in headlines(varnish, path), path
+    assert gone not in related(varnish, b.get_absolute_url())
+    assert "Ferry fares rise in spring" in headlines(varnish, "/")
+    for path in feeds:
+        titles = feed_titles(varnish, path)
+        assert titles and gone not in titles, path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_varnish_down_saves_succeed_and_purges_wait_in_the_outbox(edge):
+    """Varnish stopped: the editor's save succeeds at once and readers of the app
+    servers see it; the purge is logged as failed and waits in the outbox; once
+    Varnish is back, the app sends it (with the next change) and Varnish serves
+    the new headline."""
+    a, _, c = newsroom()
+    varnish = edge.varnish
+    fetch(varnish.url + a.get_absolute_url())
+    editor = editor_at(edge.one)
+    before = newest_change()
+    varnish.stop()
+
+    started = time.monotonic()
+    save_headline(editor, a, "Council passes the harbor budget, 7-2")
+    assert time.monotonic() - started < 2
+    assert "Council passes the harbor budget, 7-2" in headlines(
+        edge.two, a.get_absolute_url()
+    )
+
+    def logged():
+        assert "Purge at the edge failed, to be tried again: Varnish at" in (
+            edge.logs[0].read_text()
+        )
+
+    within(3.0, logged)
+    waiting = Invalidation.objects.filter(pk__gt=before)
+    assert waiting.exists() and waiting.count() == waiting.unpurged().count()
+
+    varnish.start()
+    save_headline(editor, c, "Lighthouse reopens, at last")
+    within(1.0, lambda: purged(after=before))
+    assert "Council passes the harbor budget, 7-2" in headlines(
+        varnish.url, a.get_absolute_url()
+    )
