@@ -243,7 +243,11 @@ class CloudFrontPurger:
                         "CallerReference": uuid.uuid4().hex,
                     },
                 )
-            except (BotoCoreError, ClientError) as error:
+            except ClientError as error:  # CloudFront answered with an error
                 raise PurgeFailed(
                     f"CloudFront refused the invalidation: {error}"
-                ) from (error)
+                ) from error
+            except BotoCoreError as error:  # no answer: refused, timed out, cut off
+                raise PurgeFailed(
+                    f"CloudFront could not be reached: {error}"
+                ) from error
