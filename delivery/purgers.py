@@ -26,9 +26,6 @@ from .purge import PurgeFailed
 
 # Seconds to wait for an edge to answer one purge request.
 TIMEOUT = 5
-# Purge requests go straight to the edge named, never through a proxy from the
-# environment: Varnish is on the app's own network, and tests' stand-ins on loopback.
-_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _batches(items, size):
@@ -38,11 +35,15 @@ def _batches(items, size):
         yield items[start : start + size]
 
 
-def _send(edge, request, timeout):
+def _send(edge, request, timeout, *, direct=False):
     """The body of the edge's answer to `request`; PurgeFailed, saying why, unless
-    it is a success (2xx)."""
+    it is a success (2xx). Through the proxy the environment names (HTTPS_PROXY,
+    as boto3 does), unless `direct`."""
+    opener = urllib.request.build_opener(
+        *([urllib.request.ProxyHandler({})] if direct else [])
+    )
     try:
-        with _opener.open(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as error:
         detail = error.read(500).decode("utf-8", "replace").strip()
@@ -85,7 +86,8 @@ class VarnishPurger:
                     request = urllib.request.Request(
                         url, method="PURGE", headers={header: " ".join(batch)}
                     )
-                    _send(f"Varnish at {url}", request, self.timeout)
+                    # Straight to it: Varnish is on the app servers' own network.
+                    _send(f"Varnish at {url}", request, self.timeout, direct=True)
             except PurgeFailed as error:
                 failures.append(str(error))
         if failures:

@@ -103,7 +103,11 @@ class StandIn:
 
 
 @pytest.fixture
-def stand_in():
+def stand_in(monkeypatch):
+    # Requests to a CDN's API go through the proxy the environment names, if any;
+    # not to the stand-ins on loopback.
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
     made = []
 
     def make(**kwargs):
@@ -226,6 +230,23 @@ def test_cloudflare_gets_batches_of_tags_with_the_bearer_token(stand_in):
     for expected in ["refused the purge.*Not now", "answered 403.*Not now"]:
         with pytest.raises(purge.PurgeFailed, match=expected):
             purger.purge({"story:1"}, soft=True)
+
+
+def test_cdns_are_asked_through_the_environments_proxy_and_varnish_directly(
+    stand_in, monkeypatch
+):
+    """A newsroom whose servers reach the internet through a proxy (http_proxy,
+    https_proxy) purges its CDN through it; Varnish, on its own network, directly."""
+    proxy, varnish = stand_in(), stand_in()
+    monkeypatch.setenv("http_proxy", proxy.url)
+    FastlyPurger("S", "t", api_url="http://api.fastly.invalid").purge(
+        {"story:1"}, soft=True
+    )
+    VarnishPurger([varnish.url]).purge({"story:1"}, soft=True)
+    assert [path for _, path, _, _ in proxy.requests] == [
+        "http://api.fastly.invalid/service/S/purge"
+    ]
+    assert [path for _, path, _, _ in varnish.requests] == ["/"]
 
 
 @pytest.mark.django_db
