@@ -68,8 +68,15 @@ def send_pending():
                     purger.purge(hard, soft=False)
                 if soft - hard:
                     purger.purge(soft - hard, soft=True)
-            except PurgeFailed as error:
-                logger.warning("Purge at the edge failed, to be tried again: %s", error)
+            except Exception as error:
+                # Anything a purger raises is a purge to try again: a purger's bug,
+                # or a client's error it did not foresee, must neither stop the
+                # purge thread nor reach the save that committed the change.
+                logger.warning(
+                    "Purge at the edge failed, to be tried again: %s",
+                    error,
+                    exc_info=not isinstance(error, PurgeFailed),
+                )
                 return False
         Invalidation.objects.filter(pk__in=[pk for pk, _keys, _hard in rows]).update(
             purged_at=timezone.now()

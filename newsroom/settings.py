@@ -253,13 +253,88 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 # the reader site what a scheduled change then touches (delivery/page_cache.py).
 NEWSROOM_NEXT_PUBLICATION = "articles.schedule.next_publication"
 NEWSROOM_SCHEDULED_KEYS = "readers.dependencies.scheduled_keys"
-# The header telling the edge what a public page shows (delivery/keys.py):
-# Surrogate-Key (Fastly), xkey (Varnish), Cache-Tag (Cloudflare).
-NEWSROOM_SURROGATE_KEY_HEADER = env("NEWSROOM_SURROGATE_KEY_HEADER", "Surrogate-Key")
 # Purges at the edge (delivery/purge.py, delivery/purgers.py), sent by a thread of
-# each app process; none by default.
+# each app process: to each Varnish running deploy/varnish.vcl, and to the CDN whose
+# account is given (the API addresses change only for a stand-in, as in the tests).
+# None by default.
 NEWSROOM_PURGERS = []
 NEWSROOM_PURGE_IN_BACKGROUND = env_bool("NEWSROOM_PURGE_IN_BACKGROUND", True)
+
+
+def cdn_account(name, *variables):
+    """The values of `variables`, all set, or None if none is."""
+    values = [env(variable) for variable in variables]
+    if any(values) and not all(values):
+        raise ImproperlyConfigured(f"Set {' and '.join(variables)} to purge at {name}.")
+    return values if all(values) else None
+
+
+if urls := env_list("NEWSROOM_VARNISH_PURGE_URLS"):
+    NEWSROOM_PURGERS.append(
+        {"BACKEND": "delivery.purgers.VarnishPurger", "OPTIONS": {"urls": urls}}
+    )
+if account := cdn_account(
+    "Fastly", "NEWSROOM_FASTLY_SERVICE_ID", "NEWSROOM_FASTLY_API_TOKEN"
+):
+    NEWSROOM_PURGERS.append(
+        {
+            "BACKEND": "delivery.purgers.FastlyPurger",
+            "OPTIONS": {
+                "service_id": account[0],
+                "api_token": account[1],
+                "api_url": env("NEWSROOM_FASTLY_API_URL", "https://api.fastly.com"),
+            },
+        }
+    )
+if account := cdn_account(
+    "Cloudflare", "NEWSROOM_CLOUDFLARE_ZONE_ID", "NEWSROOM_CLOUDFLARE_API_TOKEN"
+):
+    NEWSROOM_PURGERS.append(
+        {
+            "BACKEND": "delivery.purgers.CloudflarePurger",
+            "OPTIONS": {
+                "zone_id": account[0],
+                "api_token": account[1],
+                "api_url": env(
+                    "NEWSROOM_CLOUDFLARE_API_URL",
+                    "https://api.cloudflare.com/client/v4",
+                ),
+            },
+        }
+    )
+if distribution := env("NEWSROOM_CLOUDFRONT_DISTRIBUTION_ID"):
+    NEWSROOM_PURGERS.append(
+        {
+            "BACKEND": "delivery.purgers.CloudFrontPurger",
+            "OPTIONS": {
+                "distribution_id": distribution,
+                "endpoint_url": env("NEWSROOM_CLOUDFRONT_ENDPOINT_URL") or None,
+            },
+        }
+    )
+# CloudFront purges by path: the reader site says which pages a key names.
+NEWSROOM_PURGE_PATHS = "readers.edge_paths.paths_for"
+# The header telling the edge what a public page shows (delivery/keys.py):
+# Surrogate-Key (Fastly; deploy/varnish.vcl reads it too), xkey (Varnish), Cache-Tag
+# (Cloudflare). A CDN that purges by key reads only its own: that is the default.
+CDN_KEY_HEADERS = {
+    "delivery.purgers.FastlyPurger": "Surrogate-Key",
+    "delivery.purgers.CloudflarePurger": "Cache-Tag",
+}
+needed = {
+    CDN_KEY_HEADERS[spec["BACKEND"]]
+    for spec in NEWSROOM_PURGERS
+    if spec["BACKEND"] in CDN_KEY_HEADERS
+}
+NEWSROOM_SURROGATE_KEY_HEADER = env(
+    "NEWSROOM_SURROGATE_KEY_HEADER", min(needed, default="Surrogate-Key")
+)
+if needed - {NEWSROOM_SURROGATE_KEY_HEADER}:
+    # The CDN would find no keys on the pages, and every purge would miss.
+    raise ImproperlyConfigured(
+        f"The CDN purging by key reads the keys from {' and '.join(sorted(needed))}, "
+        f"not from NEWSROOM_SURROGATE_KEY_HEADER={NEWSROOM_SURROGATE_KEY_HEADER}."
+    )
 # The article form's Preview shows the reader site's story page.
 NEWSROOM_STORY_PREVIEW = "readers.previews.render_story_preview"
 # The photo library asks the stories where its pictures are used (photos/uses.py).

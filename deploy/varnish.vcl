@@ -1,0 +1,147 @@
+vcl 4.1;
+# Varnish in front of Newsroom's gunicorn (gunicorn.conf.py), with purges by key.
+#
+# For Varnish 7 with vmod xkey from varnish-modules (Debian: `apt-get install varnish
+# varnish-modules`). Load it with `varnishd -f /etc/varnish/newsroom.vcl` (on Debian,
+# copy it to /etc/varnish/default.vcl, or point varnish.service's -f at it). The values
+# to change are the backend's address and the purgers ACL; start the app with
+# NEWSROOM_VARNISH_PURGE_URLS=http://<this Varnish>:6081/ (one URL per Varnish) and
+# NEWSROOM_TRUSTED_PROXIES=1 (2 with nginx or a TLS terminator in front of Varnish).
+# tests/test_edge.py runs a varnishd of its own with this very file, its addresses
+# swapped for the test's.
+#
+# What it does: caches anonymous readers' pages for as long as the app's
+# `Cache-Control: s-maxage` allows, by host and URL (and scheme, which absolute links
+# in the pages depend on), honouring the app's Vary; passes anyone with a session
+# (staff) and the admin straight through; indexes each page by the dependency keys
+# the app sends with it (the Surrogate-Key, xkey or Cache-Tag header: see
+# NEWSROOM_SURROGATE_KEY_HEADER) and forgets the pages of a key when the app sends a
+# PURGE for it (delivery/purgers.py's VarnishPurger). An ordinary change is a soft
+# purge: the page stays in grace, so the next reader gets the previous copy while
+# one request fetches it again; a takedown (an unpublished or deleted story) is a
+# hard purge: the pages go at once and nobody gets the old copy, not even in grace.
+#
+# Stampedes: Varnish coalesces requests for the same page by itself. While one
+# request fetches a page that is not in the cache, the others for it wait for that
+# answer (the waiting list) rather than all going to the app; while an expired or
+# soft-purged page is fetched again in the background, readers get the copy in grace.
+
+import xkey;
+
+backend newsroom_app {
+    .host = "127.0.0.1";
+    .port = "8000";
+    # A stuck app must not hold readers for long: rendering takes milliseconds.
+    .connect_timeout = 2s;
+    .first_byte_timeout = 30s;
+    .between_bytes_timeout = 10s;
+}
+
+# Who may purge: the app servers (their address as Varnish sees it). Anyone else
+# gets 405.
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    # What the cache did, for the X-Cache header: never the reader's own.
+    unset req.http.X-Cache;
+
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(405, "Purges only from the app servers"));
+        }
+        # The keys are space-separated (delivery/keys.py): a hard purge removes the
+        # pages; a soft one expires them and keeps them in grace.
+        if (req.http.xkey-purge) {
+            set req.http.n-gone = xkey.purge(req.http.xkey-purge);
+        } else if (req.http.xkey-softpurge) {
+            set req.http.n-gone = xkey.softpurge(req.http.xkey-softpurge);
+        } else {
+            return (synth(400, "No keys to purge"));
+        }
+        return (synth(200, "Purged " + req.http.n-gone));
+    }
+
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # Staff (Django's session cookie) and the admin: every answer is their own.
+    if (req.url ~ "^/admin(/|$)" || req.http.Cookie ~ "(^|;)\s*sessionid=") {
+        return (pass);
+    }
+    # An anonymous reader's other cookies (a CSRF token a form left, analytics) do
+    # not change the page: without them the app's `Vary: Cookie` finds one copy.
+    unset req.http.Cookie;
+    # On to the built-in rules: cache it (unless Authorization says otherwise).
+}
+
+sub vcl_hash {
+    # Pages carry absolute links (canonical, feeds): http and https differ. With
+    # TLS ended in front of Varnish, that proxy sets X-Forwarded-Proto.
+    hash_data(req.http.X-Forwarded-Proto);
+    # The built-in rules add the URL and the host.
+}
+
+sub vcl_hit {
+    if (obj.ttl >= 0s) {
+        set req.http.X-Cache = "HIT";
+    } else {
+        # In grace: this copy is served while a fetch in the background renews it.
+        set req.http.X-Cache = "HIT-STALE";
+    }
+}
+
+sub vcl_miss {
+    set req.http.X-Cache = "MISS";
+}
+
+sub vcl_pass {
+    set req.http.X-Cache = "PASS";
+}
+
+sub vcl_backend_fetch {
+    unset bereq.http.X-Cache;
+    unset bereq.http.n-gone;
+}
+
+sub vcl_backend_response {
+    # xkey indexes the page by its `xkey` header; the app may send the keys as
+    # Surrogate-Key (Fastly's name) or Cache-Tag (Cloudflare's, comma-separated).
+    if (!beresp.http.xkey) {
+        if (beresp.http.Surrogate-Key) {
+            set beresp.http.xkey = beresp.http.Surrogate-Key;
+        } else if (beresp.http.Cache-Tag) {
+            set beresp.http.xkey = regsuball(beresp.http.Cache-Tag, ",", " ");
+        }
+    }
+    # A renewal in the background that fails (the app erring or down) keeps the copy
+    # in grace rather than putting the error in its place.
+    if (bereq.is_bgfetch && beresp.status >= 500) {
+        return (abandon);
+    }
+    # Lifetimes are the app's (s-maxage before max-age). A page it marked
+    # `s-maxage=0` (a copy served while it is rendered again) or `private` is never
+    # cached, nor kept in grace: the built-in rules make it a hit-for-miss.
+    # Grace: how long a page expired or softly purged may still be served while one
+    # request fetches it again. Readers get the old copy only during that fetch,
+    # milliseconds as a rule; grace matters when the app is slow, failing or down.
+    if (beresp.ttl > 0s) {
+        set beresp.grace = 1m;
+    }
+    # Text is stored gzipped and unzipped for the rare reader who does not take gzip.
+    if (beresp.http.Content-Type ~ "^(text/|application/(rss\+xml|atom\+xml|xml|json|javascript)|image/svg\+xml)") {
+        set beresp.do_gzip = true;
+    }
+}
+
+sub vcl_deliver {
+    # The keys are for this cache, not for readers (a CDN in front of this Varnish
+    # reading Surrogate-Key needs it kept: remove that line then). Cloudflare reads,
+    # and drops, Cache-Tag itself.
+    unset resp.http.xkey;
+    unset resp.http.Surrogate-Key;
+    # HIT, HIT-STALE, MISS or PASS: what the cache did, for debugging and the tests.
+    set resp.http.X-Cache = req.http.X-Cache;
+}

@@ -1,0 +1,92 @@
+"""
+The paths of the pages that dependency keys (dependencies.py) name, for an edge that
+forgets pages by path and not by key: CloudFront (delivery/purgers.py asks through
+NEWSROOM_PURGE_PATHS).
+
+A key gives the pages that are *about* what it names, as far as their address says:
+a story's own page; a section's, an author's or a tag's page and feeds; the home
+page and the site's feeds for the home page's list; the sitemaps for the list of
+every story; every page for the navigation and the site. It cannot give the pages
+that merely *show* it: the lists and related blocks of other stories a story
+appears in (their own keys, raised by the same change, find the lists' first
+pages), the bylines of an author's stories, the pages a picture is shown on beyond
+the stories it illustrates and the author it portrays. Nor pages past a list's
+first, nor search results. Behind such an edge those are as fresh as
+NEWSROOM_SHARED_CACHE_SECONDS.
+"""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.encoding import iri_to_uri
+from taggit.models import Tag
+
+from articles.models import Article, Author, Category
+
+from .sitemaps import SITEMAPS
+
+EVERYTHING = "/*"
+
+
+def paths_for(keys):
+    """The paths (sorted) of the pages about what `keys` name; "/*" for every page."""
+    ids = {}  # kind: {pk}
+    wanted = set()
+    for key in keys:
+        kind, _, pk = key.rpartition(":")
+        if key in ("site", "nav"):
+            return [EVERYTHING]
+        if key == "list:home":
+            wanted |= {reverse("articles:home")}
+            wanted |= {reverse("articles:feed"), reverse("articles:feed-atom")}
+        elif key == "list:all":
+            wanted.add(reverse("articles:sitemap"))
+            wanted |= {
+                reverse("articles:sitemap-section", args=[name]) for name in SITEMAPS
+            }
+        elif pk.isdigit():
+            # section:3 and list:section:3 name the same pages here.
+            ids.setdefault(kind.removeprefix("list:"), set()).add(int(pk))
+    wanted |= _story_paths(ids.get("story", ()))
+    wanted |= _picture_paths(ids.get("image", ()))
+    for section in Category.objects.filter(pk__in=ids.get("section", ())):
+        wanted |= _with_feeds(section.get_absolute_url(), "section", section.slug)
+    for author in Author.objects.filter(pk__in=ids.get("author", ())):
+        wanted |= _with_feeds(author.get_absolute_url(), "author", author.slug)
+    for tag in Tag.objects.filter(pk__in=ids.get("tag", ())):
+        wanted.add(reverse("articles:tag", args=[tag.slug]))
+    return sorted(iri_to_uri(path) for path in wanted)
+
+
+def _with_feeds(page, kind, slug):
+    return {
+        page,
+        reverse(f"articles:{kind}-feed", args=[slug]),
+        reverse(f"articles:{kind}-feed-atom", args=[slug]),
+    }
+
+
+def _story_paths(pks):
+    # Public or not: a story just taken down must leave its address too. (A deleted
+    # story's address is lost with it; unpublish first what must go at once.)
+    stories = Article.objects.filter(pk__in=pks, published_at__isnull=False)
+    return {story.get_absolute_url() for story in stories.only("slug", "published_at")}
+
+
+def _picture_paths(pks):
+    """The pages of the public stories a picture illustrates, and of the author it
+    portrays."""
+    if not pks:
+        return set()
+    stories = (
+        Article.objects.published()
+        .filter(
+            Q(lead_image__in=pks)
+            | Q(social_image__in=pks)
+            | Q(inline_image_links__image__in=pks)
+        )
+        .distinct()
+    )
+    paths = {story.get_absolute_url() for story in stories.only("slug", "published_at")}
+    for author in Author.objects.with_public_stories().filter(headshot__in=pks):
+        paths.add(author.get_absolute_url())
+    return paths
