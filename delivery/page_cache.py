@@ -482,11 +482,8 @@ def _versions(keys, sequence):
 
 
 def _store(key, response, versions, sequence):
-    """Cache `response` under `key` with the `versions` of its keys, unless one of
-    them moved on since `sequence` was read, before the page was rendered (a change
-    that the page may or may not show)."""
-    if any(version > sequence for version in versions.values()):
-        return
+    """Cache `response` under `key` with the `versions` of its keys (see
+    _overtaken: then it is not)."""
     cached_headers = {h: response[h] for h in CACHED_HEADERS if response.has_header(h)}
     # What CommonMiddleware gives a fresh page and a cached one, answered before it,
     # would lack; with it gunicorn sends the page as it is, not in chunks.
@@ -611,9 +608,19 @@ def _render(request, view, args, kwargs, key, found):
     response["Last-Modified"] = http_date(min(changed, time_now()))
     name, value = header(keys)
     response[name] = value
+    if versions and _overtaken(versions, found.sequence):
+        # Perhaps rendered from data a change has since replaced, and perhaps after
+        # that change's purge reached the edge: no cache may keep it.
+        return answer(request, response, found.state, stale=True)
     if key and versions:
         _store(key, response, versions, found.sequence)
     return answer(request, response, found.state)
+
+
+def _overtaken(versions, sequence):
+    """Whether one of the page's keys moved on since `sequence` was read, before the
+    page was rendered: a change that the page may or may not show."""
+    return any(version > sequence for version in versions.values())
 
 
 def answer(request, response, state, *, stale=False):
