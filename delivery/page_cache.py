@@ -43,9 +43,10 @@ reach a page this process holds; a change applied by this process empties what i
 holds at once.
 
 **No stampede.** When a cached page's keys have moved on, one reader renders it again
-(holding a short lock) while the others are served the copy they had for a few
-seconds, unless what changed was taken down (an unpublished or deleted story: a *hard*
-change), which is never served stale.
+(holding a short lock) while the others wait for that render, briefly, rather than
+all rendering it at once; none of them is served the copy from before the change.
+(The edge, which cannot wait, serves its copy a little longer: a soft purge; a story
+taken down, a *hard* change, is purged outright.)
 
 Only anonymous GET and HEAD requests are answered from the cache; staff (anyone logged
 in) always get a freshly rendered page marked `private, no-store`. Every public page
@@ -88,7 +89,6 @@ STATE_KEY = "pages:state"
 SEQUENCE_KEY = "pages:sequence"
 PAGE_PREFIX = "pages:page:"
 VERSION_PREFIX = "pages:v:"
-HARD_PREFIX = "pages:h:"
 LOCK_PREFIX = "pages:lock:"
 
 # How long to keep the state: long, since a change or a scheduled one replaces it...
@@ -103,9 +103,12 @@ VERSION_SECONDS = 7 * 24 * 3600
 # have missed: the longest a page rendered before a change can be served after it,
 # should Redis miss that change.
 VERIFY_SECONDS = 1.0
-# How long one reader may take to render a page again while the others are served
-# the copy the cache had (and how long such a stale copy is served at most).
+# How long one reader may hold a page's lock to render it again, and how long the
+# others wait for that render (checking every RENDER_POLL_SECONDS) before rendering
+# it themselves.
 RENDER_LOCK_SECONDS = 5
+RENDER_WAIT_SECONDS = 1.0
+RENDER_POLL_SECONDS = 0.01
 # After the outbox could not be read (the database is down), how long this process
 # serves the state as it is before asking again.
 _outbox_unreachable_until = 0.0
@@ -181,8 +184,8 @@ class Lookup(NamedTuple):
 def content_changed(keys=(SITE,), *, hard=False):
     """What `keys` name has changed: forget the cached pages that show it.
 
-    `hard`: it was taken down (unpublished, deleted), and no page showing it may be
-    served stale, not even while it is rendered again.
+    `hard`: it was taken down (unpublished, deleted): the edge purges the pages
+    showing it outright, rather than serving its copy while it fetches a new one.
 
     Written down in the outbox first, in the caller's transaction, so that the
     invalidation commits with the change or not at all; applied to the cache and
@@ -206,7 +209,7 @@ def apply_pending():
         pending = list(Invalidation.objects.pending())
     except DatabaseError:
         logger.warning("Could not read the invalidation outbox.", exc_info=True)
-        bump([SITE], hard=True)
+        bump([SITE])
         return
     if pending:
         _apply(pending)
@@ -218,11 +221,8 @@ def apply_pending():
 def _apply(pending):
     """Raise the versions of the keys of `pending` (invalidations) and mark them
     applied: True, or False if the cache could not be told (they stay pending)."""
-    soft = {key for row in pending if not row.hard for key in row.keys.split()}
-    hard = {key for row in pending if row.hard for key in row.keys.split()}
-    if (hard and bump(hard, hard=True) is None) or (
-        soft - hard and bump(soft - hard) is None
-    ):
+    keys = {key for row in pending for key in row.keys.split()}
+    if bump(keys) is None:
         logger.warning(
             "Could not invalidate cached pages for %s change(s): the cache is "
             "unreachable. They stay in the outbox and are applied when it answers.",
@@ -255,7 +255,7 @@ def _newest_invalidation():
     )
 
 
-def bump(keys, *, hard=False):
+def bump(keys):
     """Give each of `keys` a new version: the next value of the sequence, which is
     also the time of the change (microseconds since the epoch, raised past the last
     value if the clock lags it). The value, or None if the cache could not be told."""
@@ -269,8 +269,6 @@ def bump(keys, *, hard=False):
     if sequence < now:
         sequence = cache.incr(SEQUENCE_KEY, now - sequence)
     versions = {VERSION_PREFIX + key: sequence for key in keys}
-    if hard:
-        versions.update({HARD_PREFIX + key: sequence for key in keys})
     if sequence is None or cache.set_many(versions, VERSION_SECONDS):
         return None  # (set_many answers the keys it failed to set)
     return sequence
@@ -318,7 +316,7 @@ def _record_afresh():
         verified_at=time_now(),
     )
     if cache.add(STATE_KEY, tuple(state), _state_seconds(STATE_SECONDS)):
-        bump([SITE], hard=True)
+        bump([SITE])
         return state
     recorded = cache.get(STATE_KEY)
     return SiteState(*recorded) if recorded else CACHE_DOWN
@@ -341,7 +339,7 @@ def _scheduled_change(state):
         path = getattr(settings, "NEWSROOM_SCHEDULED_KEYS", "")
         at = datetime.fromtimestamp(state.next_change, tz=UTC)
         soft, hard = import_string(path)(at) if path else ({SITE}, set())
-        if (hard and bump(hard, hard=True) is None) or (soft and bump(soft) is None):
+        if (soft or hard) and bump(soft | hard) is None:
             return None
         return _record_state()
     finally:
@@ -372,7 +370,7 @@ def _verify(state):
         return state
     if pending and not _apply(pending):
         return CACHE_DOWN  # nothing cached is served while the cache cannot be told
-    if newest > state.watermark and not pending and bump([SITE], hard=True) is None:
+    if newest > state.watermark and not pending and bump([SITE]) is None:
         return CACHE_DOWN
     verified = state._replace(watermark=newest, verified_at=time_now())
     cache.set(STATE_KEY, tuple(verified), _state_seconds(STATE_SECONDS))
@@ -455,12 +453,19 @@ def lookup(key=None):
     return Lookup(state, sequence, entry, fresh)
 
 
-def _may_serve_stale(entry):
-    """Whether `entry`, whose keys have moved on, may be served while it is rendered
-    again: none of what changed was taken down since it was rendered."""
-    deps = entry["deps"]
-    hard = cache.get_many([HARD_PREFIX + name for name in deps])
-    return all(hard.get(HARD_PREFIX + k, 0) <= v for k, v in deps.items())
+def _wait_for_render(key):
+    """The page another reader is rendering again, once it is cached: its Lookup,
+    or None if it is not there within RENDER_WAIT_SECONDS (the renderer gave up or
+    is slow: the waiter renders it itself)."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        found = lookup(key)
+        if found.fresh:
+            return found
+        if found.entry is None or cache.get(LOCK_PREFIX + key) is None:
+            return None  # gone, or the renderer is done without caching it
+    return None
 
 
 def _versions(keys, sequence):
@@ -528,10 +533,10 @@ def _for_one_reader(response):
     return response
 
 
-def _public_cache_control(state, *, stale=False):
-    if stale:
-        # Served while it is rendered again: no shared cache may keep it, as the
-        # edge has been told to forget the page already.
+def _public_cache_control(state, *, overtaken=False):
+    if overtaken:
+        # Perhaps older than a change whose purge has passed the edge already: no
+        # shared cache may keep it.
         return "public, max-age=0, s-maxage=0"
     browser = settings.NEWSROOM_BROWSER_CACHE_SECONDS
     shared = settings.NEWSROOM_SHARED_CACHE_SECONDS
@@ -570,17 +575,17 @@ def public_page(view=None, *, cached=True):
         locked = False
         if found.sequence is None:  # the cache is down: render, cache nothing
             key = None
-        elif key and found.entry is not None and _may_serve_stale(found.entry):
+        elif key and found.entry is not None:
+            # A changed page: one reader renders it again, the others wait for it.
             locked = cache.add(LOCK_PREFIX + key, 1, RENDER_LOCK_SECONDS)
-            if not locked:
-                # Another reader is rendering it again: this one gets the copy.
-                stale = _response_from(found.entry)
-                return answer(request, stale, found.state, stale=True)
+            rendered = None if locked else _wait_for_render(key)
+            if rendered is not None:
+                return answer(request, _response_from(rendered.entry), rendered.state)
         try:
             return _render(request, view, args, kwargs, key, found)
         except Http404:
             if key:
-                cache.delete(key)  # gone: not served stale either
+                cache.delete(key)  # gone
             raise
         finally:
             if locked:
@@ -598,7 +603,7 @@ def _render(request, view, args, kwargs, key, found):
             response = response.render()
     if not _is_shareable(request, response):
         if key:
-            cache.delete(key)  # gone (a 404 now, say): not served stale either
+            cache.delete(key)  # gone (a 404 now, say)
         return _for_one_reader(response)
     set_response_etag(response)
     versions = _versions(keys, found.sequence) if found.sequence else None
@@ -611,7 +616,7 @@ def _render(request, view, args, kwargs, key, found):
     if versions and _overtaken(versions, found.sequence):
         # Perhaps rendered from data a change has since replaced, and perhaps after
         # that change's purge reached the edge: no cache may keep it.
-        return answer(request, response, found.state, stale=True)
+        return answer(request, response, found.state, overtaken=True)
     if key and versions:
         _store(key, response, versions, found.sequence)
     return answer(request, response, found.state)
@@ -623,10 +628,10 @@ def _overtaken(versions, sequence):
     return any(version > sequence for version in versions.values())
 
 
-def answer(request, response, state, *, stale=False):
+def answer(request, response, state, *, overtaken=False):
     """A public page's headers for anonymous readers, or 304 if they have it."""
     # Set, not patched: a shareable page has no Cache-Control of its own.
-    response["Cache-Control"] = _public_cache_control(state, stale=stale)
+    response["Cache-Control"] = _public_cache_control(state, overtaken=overtaken)
     # Logged-in readers get other headers: a shared cache must tell them apart.
     patch_vary_headers(response, ["Cookie"])
     if not any(header in request.META for header in CONDITIONAL_HEADERS):
