@@ -113,19 +113,19 @@ def story_list_keys(article):
 
 def scheduled_keys(at):
     """(soft keys, hard keys): what changed at `at`, and since, with no one saving
-    anything: the stories whose scheduled publication time has come
+    anything: the stories whose scheduled publication time has come, and (a hard
+    change, like any takedown) those whose take-down time has
     (NEWSROOM_SCHEDULED_KEYS names this function)."""
     from django.utils import timezone
 
     from articles.models import Article
 
-    soft = set()
-    come = Article.objects.filter(
-        status=Article.Status.PUBLISHED,
-        # A second's margin: the time comes back from a timestamp.
-        published_at__gt=at - timedelta(seconds=1),
-        published_at__lte=timezone.now(),
-    )
-    for article in come:
+    soft, hard = set(), set()
+    # A second's margin: the time comes back from a timestamp.
+    since, now = at - timedelta(seconds=1), timezone.now()
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    for article in published.filter(published_at__gt=since, published_at__lte=now):
         soft |= {story(article.pk), *story_list_keys(article)}
-    return soft, set()
+    for article in published.filter(expires_at__gt=since, expires_at__lte=now):
+        hard |= {story(article.pk), *story_list_keys(article)}
+    return soft - hard, hard

@@ -30,7 +30,7 @@ from . import dependencies as keys
 
 PUBLISHED = Article.Status.PUBLISHED
 # What, in a story's own row, decides which lists it is in and where.
-LISTED_BY = ("status", "published_at", "primary_category_id")
+LISTED_BY = ("status", "published_at", "expires_at", "primary_category_id")
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="pages_story_before_save")
@@ -58,7 +58,13 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
         touched |= keys.story_list_keys(instance)
         if before.get("primary_category_id"):
             touched.add(keys.section_list(before["primary_category_id"]))
-    content_changed(touched, hard=was_public and instance.status != PUBLISHED)
+    content_changed(touched, hard=was_public and not _is_up(instance))
+
+
+def _is_up(article):
+    """Whether `article`, as saved, is published and not past its take-down time
+    (a story brought down by a new take-down time leaves as hard as unpublished)."""
+    return article.status == PUBLISHED and not article.has_expired
 
 
 @receiver(pre_delete, sender=Article, dispatch_uid="pages_story_deleting")

@@ -83,6 +83,11 @@ def test_one_draft_and_one_scheduled_story(seeded):
     assert not_public.filter(status=Article.Status.DRAFT).count() == 1
 
 
+def test_one_live_story_is_scheduled_to_come_down(seeded):
+    coming_down = Article.objects.published().filter(expires_at__isnull=False)
+    assert coming_down.count() == 1
+
+
 def test_every_picture_is_a_photo_sized_jpeg_with_caption_and_credit(seeded):
     images = Image.objects.all()
     assert images.count() == Article.objects.count() + Author.objects.count()

@@ -45,7 +45,12 @@ class ArticleAdminForm(forms.ModelForm):
     )
 
     class Media:
-        js = ["js/insert-image.js", "js/word-count.js", "js/char-count.js"]
+        js = [
+            "js/insert-image.js",
+            "js/word-count.js",
+            "js/char-count.js",
+            "js/schedule.js",
+        ]
 
     mark_updated = forms.BooleanField(
         label=_("This edit is a substantive update"),

@@ -33,6 +33,7 @@ from ..sanitize import clean_body, plain_text
 from .article_form import ArticleAdminForm, edit_version
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
+from .scheduling import ScheduleFilter, ZonedSplitDateTime, confirmation, save_label
 from .story_list import AuthorFilter, StorySearchMixin, WithStoriesFieldListFilter
 
 
@@ -173,6 +174,7 @@ class ArticleAdmin(
     # which reads every story for its years (the publish-time filter remains).
     list_filter = [
         "status",
+        ScheduleFilter,
         ("primary_category", WithStoriesFieldListFilter),
         AuthorFilter,
         "published_at",
@@ -221,6 +223,7 @@ class ArticleAdmin(
                 "fields": [
                     "status",
                     "published_at",
+                    "expires_at",
                     "mark_updated",
                     "updated_at",
                     "preview_link",
@@ -280,7 +283,7 @@ class ArticleAdmin(
         # when a story goes out is an editor's call.
         fields = [*super().get_readonly_fields(request, obj), "updated_at"]
         if not workflow.is_editor(request.user):
-            fields.append("published_at")
+            fields += ["published_at", "expires_at"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -323,13 +326,43 @@ class ArticleAdmin(
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         story = context.get("original")
         status = story.status if story else Article.Status.DRAFT
-        context["transitions"] = workflow.moves_for(request.user, status)
+        scheduled = story is not None and story.is_scheduled
+        context["transitions"] = [
+            (
+                to,
+                _("Schedule")
+                if scheduled and to == Article.Status.PUBLISHED
+                else label,
+            )
+            for to, label in workflow.moves_for(request.user, status)
+        ]
+        # The Save button says "Schedule" for a time to come (static/js/schedule.js
+        # keeps it saying so as the time is typed, against the newsroom's clock).
+        context["save_label"] = save_label(story)
+        context["newsroom_now"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S")
         # The story editor's import map is an inline script: it carries this
         # response's Content-Security-Policy nonce (newsroom/content_security.py).
         context["media"] = Media.from_media(
             context["media"], nonce=getattr(request, "csp_nonce", "")
         )
         return super().render_change_form(request, context, add, change, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        request.schedule_confirmation = confirmation(obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        request.schedule_confirmation = confirmation(obj)
+        return super().response_change(request, obj)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # "Scheduled for Tue 1 Dec, 7:00am EST" rather than "was changed
+        # successfully", which reads as if it were live.
+        said = getattr(request, "schedule_confirmation", None)
+        if said and level == messages.SUCCESS:
+            request.schedule_confirmation = None
+            message = said
+        super().message_user(request, message, level, *args, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
@@ -466,6 +499,8 @@ class ArticleAdmin(
             return body_editor.body_field(
                 label=db_field.verbose_name.capitalize(), required=False
             )
+        if db_field.name in {"published_at", "expires_at"}:
+            kwargs["widget"] = ZonedSplitDateTime()
         if db_field.name == "tags":
             return WellFormedModelMultipleChoiceField(
                 label=_("Tags"),
@@ -566,6 +601,8 @@ class ArticleAdmin(
     def visibility(self, obj):
         if obj.is_scheduled:
             return _("Scheduled")
+        if obj.has_expired:
+            return _("Taken down")
         return obj.get_status_display()
 
     @admin.display(description=_("byline"))

@@ -49,7 +49,7 @@ def editors_home(context):
                 published_at__gt=now,
                 published_at__lte=now + timedelta(days=7),
             ).order_by("published_at"),
-            f"{changelist}?status__exact=published",
+            f"{changelist}?schedule=scheduled",
         ),
         (
             "Recently published",
