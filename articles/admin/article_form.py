@@ -50,6 +50,7 @@ class ArticleAdminForm(forms.ModelForm):
             "js/word-count.js",
             "js/char-count.js",
             "js/schedule.js",
+            "js/bylines.js",
         ]
 
     mark_updated = forms.BooleanField(

@@ -31,6 +31,7 @@ from ..models import Article, Author, Byline, Category, Correction
 from ..models.content import WORDS_PER_MINUTE
 from ..sanitize import clean_body, plain_text
 from .article_form import ArticleAdminForm, edit_version
+from .bylines import BylineInline, BylinesMixin
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
 from .scheduling import ScheduleFilter, ZonedSplitDateTime, confirmation, save_label
@@ -128,15 +129,6 @@ class AuthorAdmin(NulSafeAdminMixin, ImagePickerMixin, admin.ModelAdmin):
         return obj.story_count
 
 
-class BylineInline(ImagePickerMixin, admin.TabularInline):
-    model = Byline
-    fields = ["position", "author", "role"]
-    autocomplete_fields = ["author"]
-    extra = 1
-    verbose_name = _("byline")
-    verbose_name_plural = _("bylines (in the order they are printed)")
-
-
 class CorrectionInline(admin.StackedInline):
     model = Correction
     fields = ["kind", "noted_at", "text"]
@@ -152,6 +144,7 @@ EDITING_WINDOW = timedelta(minutes=10)
 class ArticleAdmin(
     NulSafeAdminMixin,
     StorySearchMixin,
+    BylinesMixin,
     FormPreviewMixin,
     ImagePickerMixin,
     StoryHistoryAdmin,
@@ -339,6 +332,7 @@ class ArticleAdmin(
         # The Save button says "Schedule" for a time to come (static/js/schedule.js
         # keeps it saying so as the time is typed, against the newsroom's clock).
         context["save_label"] = save_label(story)
+        context.update(self.byline_context(request))
         context["newsroom_now"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S")
         # The story editor's import map is an inline script: it carries this
         # response's Content-Security-Policy nonce (newsroom/content_security.py).

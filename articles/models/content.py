@@ -560,12 +560,9 @@ class Article(models.Model):
         return [b.author.short_bio for b in self.bylines.all() if b.author.short_bio]
 
     def author_bylines(self):
-        """Bylines credited as "By …", in the editor's order."""
+        """Bylines credited as authors, in the editor's order (the story page prints
+        every byline, whatever its role, in that order)."""
         return [b for b in self.bylines.all() if b.role == Byline.Role.AUTHOR]
-
-    def contributor_bylines(self):
-        """Bylines credited for contributions and additional reporting."""
-        return [b for b in self.bylines.all() if b.role != Byline.Role.AUTHOR]
 
 
 @reversion.register()

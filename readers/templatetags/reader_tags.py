@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles import inline_images
+from articles.models import Byline
 from articles.sanitize import clean_body, xml_text
 from photos import renditions
 
@@ -106,9 +107,21 @@ def story_body(context, article, images):
 
 @register.simple_tag
 def byline_links(bylines):
-    """ "By A", "By A and B", "By A, B, and C": names linked, in the editor's order."""
+    """ "By A", "By A and B", "By A, B (contributor), and C": names linked, in the
+    editor's order, whatever their roles; a role other than author is named after
+    the name it credits."""
     links = [
-        format_html('<a href="{}">{}</a>', b.author.get_absolute_url(), b.author.name)
+        format_html(
+            '<a href="{}">{}</a>{}',
+            b.author.get_absolute_url(),
+            b.author.name,
+            ""
+            if b.role == Byline.Role.AUTHOR
+            else format_html(
+                ' <span class="byline__role">({})</span>',
+                b.get_role_display().lower(),
+            ),
+        )
         for b in bylines
     ]
     if not links:
