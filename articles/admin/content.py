@@ -31,6 +31,7 @@ from ..models import Article, Author, Byline, Category, Correction
 from ..models.content import WORDS_PER_MINUTE
 from ..sanitize import clean_body, plain_text
 from .article_form import ArticleAdminForm, edit_version
+from .autosave import AutosaveMixin
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
 from .story_list import AuthorFilter, StorySearchMixin, WithStoriesFieldListFilter
@@ -149,6 +150,7 @@ EDITING_WINDOW = timedelta(minutes=10)
 
 @admin.register(Article)
 class ArticleAdmin(
+    AutosaveMixin,
     NulSafeAdminMixin,
     StorySearchMixin,
     FormPreviewMixin,
