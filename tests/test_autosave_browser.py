@@ -62,12 +62,7 @@ def type_at_the_end_of_the_body(page, text):
     page.keyboard.type(text)
 
 
-def test_a_tab_closed_mid_sentence_offers_the_text_back(
-    live_server,
-    browser,
-    desk,
-    draft,  # noqa: F811
-):
+def test_a_tab_closed_mid_sentence_offers_the_text_back(live_server, desk, draft):
     page = log_in(desk, live_server.url)
     page.goto(change_url(live_server, draft))
     type_at_the_end_of_the_body(page, " Ten members will vote on the fer")
@@ -79,7 +74,7 @@ def test_a_tab_closed_mid_sentence_offers_the_text_back(
     assert "fer" not in Article.objects.get(pk=draft.pk).body  # never saved
 
     # Another browser: what comes back is the server's copy.
-    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    other = desk.browser.new_context(viewport={"width": 1280, "height": 900})
     page = log_in(other, live_server.url)
     page.goto(change_url(live_server, draft))
     offer = page.locator(".newsroom-working-copy-offer")
