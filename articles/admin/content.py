@@ -31,6 +31,7 @@ from ..models import Article, Author, Byline, Category, Correction
 from ..models.content import WORDS_PER_MINUTE
 from ..sanitize import clean_body, plain_text
 from .article_form import ArticleAdminForm, edit_version
+from .autosave import AutosaveMixin
 from .bylines import BylineInline, BylinesMixin
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
@@ -142,6 +143,7 @@ EDITING_WINDOW = timedelta(minutes=10)
 
 @admin.register(Article)
 class ArticleAdmin(
+    AutosaveMixin,
     NulSafeAdminMixin,
     StorySearchMixin,
     BylinesMixin,
