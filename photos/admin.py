@@ -199,6 +199,17 @@ class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
         js = ["js/focal-point.js"]
 
+    def has_change_permission(self, request, obj=None):
+        """The photo desk changes any picture; whoever may add pictures (a writer,
+        an editor) changes those she added herself, to fix her own typo or crop."""
+        if super().has_change_permission(request, obj):
+            return True
+        return (
+            obj is not None
+            and obj.uploaded_by_id == request.user.pk
+            and self.has_add_permission(request)
+        )
+
     def get_urls(self):
         extra = [
             path(
