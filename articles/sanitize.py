@@ -12,6 +12,8 @@ import re
 import nh3
 from django.utils.html import strip_tags
 
+from .inline_images import SIZES as PICTURE_SIZES
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -38,9 +40,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
-    # <figure data-image-id="12"></figure>: a picture from the library, rendered with
-    # its caption, credit and renditions with the page (see inline_images.py).
-    "figure": {"data-image-id"},
+    # <figure data-image-id="12" data-size="wide" data-caption="…"></figure>: a
+    # picture from the library, rendered with its caption (or this story's own),
+    # credit and renditions with the page (see inline_images.py).
+    "figure": {"data-image-id", "data-size", "data-caption"},
 }
 
 # <aside class="pull-quote">: a line lifted from the story, set large. It is the only
@@ -51,8 +54,11 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def only_picture_ids(element, attribute, value):
-    """A placed picture's id is a number, or the attribute goes."""
+    """A placed picture's id is a number and its size one of the sizes, or the
+    attribute goes."""
     if attribute == "data-image-id" and not (value.isascii() and value.isdigit()):
+        return None
+    if attribute == "data-size" and value not in PICTURE_SIZES:
         return None
     return value
 

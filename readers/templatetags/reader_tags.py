@@ -96,10 +96,14 @@ def story_body(context, article, images):
     library picture it places (`images`: id to Image) rendered with its caption,
     credit and renditions."""
 
-    def render(image):
+    def render(image, placement):
         return render_to_string(
             "includes/inline_figure.html",
-            {"image": image, "preview_token": context.get("preview_token")},
+            {
+                "image": image,
+                "placement": placement,
+                "preview_token": context.get("preview_token"),
+            },
         )
 
     return mark_safe(inline_images.expand(clean_body(article.body), images, render))
