@@ -36,7 +36,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0018_section_public_index_in_the_model"),
+        ("articles", "0020_working_copies"),
         ("photos", "0001_initial"),
     ]
 
