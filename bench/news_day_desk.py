@@ -64,13 +64,19 @@ def setup(code):
     django.setup()
 
 
-def fetch(url):
+def fetch(url, answer=None):
+    """Status and body of a GET; `answer` (a dict), if given, gets the headers
+    that say where the page came from."""
     request = urllib.request.Request(url, headers={"User-Agent": POLLER})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
+        response = urllib.request.urlopen(request, timeout=30)
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        response = error
+    with response:
+        if answer is not None:
+            for name in ("X-Cache", "Age", "Cache-Control"):
+                answer[name] = response.headers.get(name)
+        return response.status, response.read()
 
 
 # What a page must show once a change has reached it.
@@ -95,12 +101,15 @@ def poll(url, seen, committed, record):
     seconds after `committed` (a monotonic time); None if not within GIVE_UP."""
     polls = 0
     while True:
-        status, body = fetch(url)
+        answer = {}
+        status, body = fetch(url, answer)
         polls += 1
         after = time.monotonic() - committed
         if seen(status, body):
-            record.update(seen_after=after, polls=polls)
+            record.update(seen_after=after, polls=polls, fresh=answer)
             return
+        # The last answer that did not show it yet, to tell why.
+        record["stale"] = answer
         if after > GIVE_UP:
             record.update(seen_after=None, polls=polls)
             return
