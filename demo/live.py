@@ -184,6 +184,7 @@ def seed_live_story(*, categories, authors, now, report, save_picture):
             Byline(article=article, author=authors[slug], position=position)
             for position, slug in enumerate(STORY["authors"])
         )
+        article.tags.add("Storms", "Saltmarsh", "Ferries")
         reversion.set_comment("Loaded with the demo newsroom.")
         reversion.add_to_revision(article)
     coverage = services.start_coverage(article=article, by=None, at=opened)

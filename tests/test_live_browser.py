@@ -57,7 +57,7 @@ def test_two_editors_post_while_a_reader_watches(
 ):
     settings.NEWSROOM_LIVE_POLL_SECONDS = POLL
     maya = make_author(name="Maya Okafor", slug="maya-okafor")
-    lee = make_author(name="Lee Chan", slug="lee-chan")
+    make_author(name="Lee Chan", slug="lee-chan")
     story = make_article(headline="Storm live", authors=[maya])
     coverage = services.start_coverage(article=story, by=None)
     services.post_entry(
