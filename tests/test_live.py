@@ -279,6 +279,20 @@ def test_the_story_page_and_endpoint_record_the_live_key(client, story, settings
     assert dependencies.live(story.pk) not in client.get("/")[header].split()
 
 
+def test_an_edge_that_purges_by_path_gets_the_live_story_pages(story):
+    """CloudFront forgets paths, not keys: an entry's key names the story page,
+    every ?since= of its updates, and its feed; a takedown (the story key) too."""
+    from readers.edge_paths import paths_for
+
+    live_pages = [
+        story.get_absolute_url(),
+        f"/live/{story.pk}/atom/",
+        f"/live/{story.pk}/updates/*",
+    ]
+    assert paths_for({dependencies.live(story.pk)}) == sorted(live_pages)
+    assert paths_for({dependencies.story(story.pk)}) == sorted(live_pages)
+
+
 # Structured data and feed
 
 
