@@ -58,7 +58,7 @@
     }
     if (answer.entries.length) {
       keyUpdates.innerHTML = answer.key_updates;
-      keyUpdates.hidden = !answer.key_updates.trim();
+      keyUpdates.closest("nav").hidden = !answer.key_updates.trim();
       const empty = entries.querySelector(".live__empty");
       if (empty && entries.querySelector("[data-entry]")) empty.remove();
     }
