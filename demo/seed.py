@@ -24,6 +24,7 @@ from articles.models import Article, Author, Byline, Category
 from photos.models import Image
 
 from .desk import seed_desk
+from .live import seed_live_story
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -229,4 +230,11 @@ def seed_demo(*, now=None):
         report.articles += 1
         report.images += 1
     seed_desk(now=now)
+    seed_live_story(
+        categories=categories,
+        authors=authors,
+        now=now,
+        report=report,
+        save_picture=save_picture,
+    )
     return report

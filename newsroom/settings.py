@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "delivery",
     "photos",
     "articles",
+    "live",
     "readers",
     "demo",
     "accounts",
@@ -231,6 +232,8 @@ NEWSROOM_SITE_DESCRIPTION = env(
     "News that explains Port Ellery: politics, climate, science, culture and money.",
 )
 NEWSROOM_STORIES_PER_PAGE = int(env("NEWSROOM_STORIES_PER_PAGE", "20"))
+# How often an open live story's page asks for new entries while it is visible.
+NEWSROOM_LIVE_POLL_SECONDS = float(env("NEWSROOM_LIVE_POLL_SECONDS", "20"))
 # The publisher logo named in structured data: a static file and its pixel size.
 NEWSROOM_LOGO = env("NEWSROOM_LOGO", "img/logo.png")
 NEWSROOM_LOGO_SIZE = tuple(

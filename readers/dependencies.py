@@ -23,6 +23,12 @@ def story(pk):
     return f"story:{pk}"
 
 
+def live(pk):
+    """A live story's entries: raised by each entry's change, and shown only by the
+    story's page, its updates endpoint and its entries feed (not by its cards)."""
+    return f"live:{pk}"
+
+
 def author(pk):
     return f"author:{pk}"
 
@@ -78,6 +84,18 @@ def record_story_page(article, parts, linked):
             for link in linked
             if link.primary_category
         ),
+    )
+
+
+def record_live_entries(entries, images):
+    """Live entries shown: their authors and the pictures they place."""
+    depends_on(
+        *(
+            author(byline.author_id)
+            for entry in entries
+            for byline in entry.bylines.all()
+        ),
+        *(image(pk) for pk in images),
     )
 
 

@@ -65,7 +65,12 @@ def test_sections_and_authors(seeded):
 
 
 def test_published_stories_are_complete_and_long(seeded):
-    published = Article.objects.published().prefetch_related("bylines", "tags")
+    # The live story's words are in its entries (test_the_live_story_is_open...).
+    published = (
+        Article.objects.published()
+        .filter(live_coverage__isnull=True)
+        .prefetch_related("bylines", "tags")
+    )
     assert published.count() == 24
     for article in published.select_related("lead_image", "primary_category"):
         assert article.dek and article.primary_category
@@ -75,6 +80,19 @@ def test_published_stories_are_complete_and_long(seeded):
         image = article.lead_image
         assert image.caption and image.credit and image.alt_text
         assert image.width >= 2000
+
+
+def test_the_live_story_is_open_with_a_dozen_entries_on_the_home_page(seeded, client):
+    story = Article.objects.published().get(live_coverage__isnull=False)
+    coverage = story.live_coverage
+    entries = coverage.entries.shown()
+    assert coverage.is_open and story.tags.exists()
+    assert entries.count() == 12
+    assert entries.filter(is_pinned=True).count() == 2
+    assert entries.filter(corrections__isnull=False).count() == 1
+    assert all(entry.bylines.exists() for entry in entries)
+    home = client.get("/").content.decode()
+    assert story.get_absolute_url() in home
 
 
 def test_one_draft_and_one_scheduled_story(seeded):

@@ -152,6 +152,8 @@ class ArticleAdmin(
     StoryHistoryAdmin,
 ):
     form = ArticleAdminForm
+    # django-reversion's list, with a link to the live desk (templates/admin/live).
+    change_list_template = "admin/articles/article/change_list.html"
     inlines = [BylineInline, CorrectionInline]
     actions = ["submit_for_editing", "publish_now", "unpublish", "revoke_previews"]
     list_display = [
