@@ -12,6 +12,8 @@ import re
 import nh3
 from django.utils.html import strip_tags
 
+from . import body_blocks
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -33,6 +35,7 @@ ALLOWED_TAGS = {
     "figcaption",
     "sup",
     "sub",
+    *("table", "caption", "thead", "tbody", "tr", "th", "td"),
 }
 
 ALLOWED_ATTRIBUTES = {
@@ -40,7 +43,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     # <figure data-image-id="12"></figure>: a picture from the library, rendered with
     # its caption, credit and renditions with the page (see inline_images.py).
-    "figure": {"data-image-id"},
+    "figure": {"data-image-id"} | body_blocks.FIGURE_ATTRIBUTES,
+    **body_blocks.TABLE_ATTRIBUTES,
 }
 
 # <aside class="pull-quote">: a line lifted from the story, set large. It is the only
@@ -54,7 +58,7 @@ def only_picture_ids(element, attribute, value):
     """A placed picture's id is a number, or the attribute goes."""
     if attribute == "data-image-id" and not (value.isascii() and value.isdigit()):
         return None
-    return value
+    return body_blocks.valid_attribute(element, attribute, value)
 
 
 def clean_body(html: str) -> str:
@@ -67,6 +71,7 @@ def clean_body(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         attribute_filter=only_picture_ids,
+        tag_attribute_values=body_blocks.TABLE_ATTRIBUTE_VALUES,
         url_schemes=ALLOWED_URL_SCHEMES,
         # Links open in the same tab (no target), so no rel is needed to guard the page.
         link_rel=None,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from articles import inline_images
 from articles.sanitize import clean_body, xml_text
 from photos import renditions
+from readers.story_blocks import render_blocks
 
 register = template.Library()
 
@@ -89,11 +90,11 @@ def share_links(url, title):
 
 
 @register.simple_tag(takes_context=True)
-def story_body(context, article, images):
+def story_body(context, article, images, embeds=None):
     """The story's body, cleaned again as it is rendered (rows written around save(),
     by loaddata or bulk updates, can never put unclean markup on a page), with each
     library picture it places (`images`: id to Image) rendered with its caption,
-    credit and renditions."""
+    credit and renditions, and its tables, galleries and embeds (story_blocks.py)."""
 
     def render(image):
         return render_to_string(
@@ -101,7 +102,15 @@ def story_body(context, article, images):
             {"image": image, "preview_token": context.get("preview_token")},
         )
 
-    return mark_safe(inline_images.expand(clean_body(article.body), images, render))
+    html = inline_images.expand(clean_body(article.body), images, render)
+    return mark_safe(
+        render_blocks(
+            html,
+            images=images,
+            embeds=embeds or {},
+            preview_token=context.get("preview_token"),
+        )
+    )
 
 
 @register.simple_tag
