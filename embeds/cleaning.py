@@ -20,16 +20,6 @@ ATTRIBUTES = {
     "blockquote": {"cite"},
     "a": {"href"},
 }
-# The classes by which the providers' scripts find their posts.
-CLASSES = {
-    "blockquote": {
-        "twitter-tweet",
-        "instagram-media",
-        "tiktok-embed",
-        "bluesky-embed",
-        "mastodon-embed",
-    }
-}
 # A frame runs the provider's player as its own origin, and may open the post in a
 # new tab; it may not navigate our page, nor submit forms or download in its name.
 SANDBOX = "allow-scripts allow-same-origin allow-popups allow-presentation"
@@ -67,9 +57,10 @@ def script_source(html, allowed_origins):
     return ""
 
 
-def clean_embed(html, *, frames, title):
+def clean_embed(html, *, frames, title, classes=()):
     """`html` reduced to what a page may show of it (see the module docstring); each
-    frame from `frames` origins only, sandboxed and titled `title`."""
+    frame from `frames` origins only, sandboxed and titled `title`; of the classes,
+    only `classes` (those by which the provider's script finds its posts)."""
 
     def keep(tag, attribute, value):
         if tag == "iframe" and attribute == "src":
@@ -86,7 +77,7 @@ def clean_embed(html, *, frames, title):
         clean_content_tags={"script", "style"},
         attributes=ATTRIBUTES,
         attribute_filter=keep,
-        allowed_classes=CLASSES,
+        allowed_classes={"blockquote": set(classes)},
         generic_attribute_prefixes={"data-"},
         url_schemes={"http", "https"},
         set_tag_attribute_values={

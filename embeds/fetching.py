@@ -53,7 +53,10 @@ def apply_answer(embed, answer, provider):
     title = _text(answer.get("title"), MAX_TITLE)
     raw_html = answer.get("html") if isinstance(answer.get("html"), str) else ""
     html = cleaning.clean_embed(
-        raw_html, frames=provider.frames, title=title or provider.name
+        raw_html,
+        frames=provider.frames,
+        classes=provider.classes,
+        title=title or provider.name,
     )
     script = cleaning.script_source(raw_html, provider.scripts)
     if not html or ("<iframe" not in html and not script):

@@ -21,11 +21,13 @@ USER_AGENT = "Newsroom oEmbed consumer"
 
 
 class Provider(NamedTuple):
-    """A listed provider: its name, the origins its frames and script may come from."""
+    """A listed provider: its name, the origins its frames and script may come from,
+    the classes its script looks for."""
 
     name: str
     frames: tuple
     scripts: tuple
+    classes: tuple
     is_frame_only: bool
 
 
@@ -70,6 +72,7 @@ def _registry(providers_json, timeout):
             entry["name"],
             tuple(entry.get("frames", ())),
             tuple(entry.get("scripts", ())),
+            tuple(entry.get("classes", ())),
             not entry.get("endpoint"),
         )
         for pattern in entry["urls"]:

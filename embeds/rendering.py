@@ -15,7 +15,10 @@ def render_embed(url, embed):
         return plain_link(url, embed)
     # Cleaned when it was stored; cleaned again against today's provider list.
     html = cleaning.clean_embed(
-        embed.html, frames=provider.frames, title=embed.title or provider.name
+        embed.html,
+        frames=provider.frames,
+        classes=provider.classes,
+        title=embed.title or provider.name,
     )
     script = (
         embed.script_url

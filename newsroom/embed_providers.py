@@ -11,6 +11,8 @@ Each provider says
 - `frames` and `scripts`: the origins its frames and its script may come from. Embed
   HTML naming any other is cut down to a link, and these origins, no others, are
   allowed by the public pages' Content-Security-Policy;
+- `classes` (optional): the classes by which its script finds its posts
+  (`<blockquote class="twitter-tweet">`), kept on them;
 - `params` (optional): query parameters the endpoint needs (an access token).
 
 A newsroom adds its own (its Mastodon server, a chart tool) by appending to the list
@@ -46,6 +48,7 @@ STANDARD_PROVIDERS = [
         "urls": [r"^https?://(www\.|mobile\.)?(twitter|x)\.com/\w+/status/\d+\S*"],
         "frames": ["https://platform.twitter.com"],
         "scripts": ["https://platform.twitter.com"],
+        "classes": ["twitter-tweet"],
         "params": {"dnt": "true"},
     },
     {
@@ -55,6 +58,7 @@ STANDARD_PROVIDERS = [
         "urls": [r"^https?://(www\.)?instagram\.com/(p|reel|tv)/[\w-]+\S*"],
         "frames": ["https://www.instagram.com"],
         "scripts": ["https://www.instagram.com"],
+        "classes": ["instagram-media"],
         "params": {"access_token": os.environ.get("NEWSROOM_OEMBED_META_TOKEN", "")},
     },
     {
@@ -63,6 +67,7 @@ STANDARD_PROVIDERS = [
         "urls": [r"^https?://(www\.)?tiktok\.com/@[\w.-]+/video/\d+\S*"],
         "frames": ["https://www.tiktok.com"],
         "scripts": ["https://www.tiktok.com"],
+        "classes": ["tiktok-embed"],
     },
     {
         "name": "Bluesky",
@@ -70,6 +75,7 @@ STANDARD_PROVIDERS = [
         "urls": [r"^https?://bsky\.app/profile/[^/\s]+/post/\w+"],
         "frames": ["https://embed.bsky.app"],
         "scripts": ["https://embed.bsky.app"],
+        "classes": ["bluesky-embed"],
     },
     {
         "name": "Mastodon",
@@ -77,6 +83,7 @@ STANDARD_PROVIDERS = [
         "urls": [r"^https?://mastodon\.social/@\w+/\d+"],
         "frames": ["https://mastodon.social"],
         "scripts": ["https://mastodon.social"],
+        "classes": ["mastodon-embed"],
     },
     {
         "name": "SoundCloud",

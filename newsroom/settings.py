@@ -250,7 +250,15 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
             "LibraryPicture": "articles.body_editor.library_picture_markup",
             "StyleNonce": "articles.body_editor.no_markup",
         },
-    }
+    },
+    {
+        "js": [static_lazy("js/story-block-extensions.js")],
+        "extensions": {
+            "Embed": "articles.body_editor.embed_markup",
+            "Gallery": "articles.body_editor.gallery_markup",
+            "CaptionedTable": "articles.body_editor.table_markup",
+        },
+    },
 ]
 
 # The page cache asks the stories when the next one is scheduled to go public, and

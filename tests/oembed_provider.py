@@ -140,6 +140,7 @@ def providers_for(server):
             "urls": [r"^https://posts\.example/\S+"],
             "frames": [server.origin],
             "scripts": [server.origin],
+            "classes": ["local-post"],
         }
     )
     return providers
