@@ -44,10 +44,10 @@ EXTENSIONS = {
     # Embeds, galleries and captioned tables (static/js/story-block-extensions.js).
     "Embed": {"fetchUrl": reverse_lazy("admin:embeds_embed_fetch")},
     "Gallery": {"thumbnailUrl": reverse_lazy("admin:photos_image_thumbnail", args=[0])},
-    **{
-        name: True
-        for name in ["CaptionedTable", "TableRow", "TableHeader", "TableCell"]
-    },
+    "CaptionedTable": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
 }
 
 

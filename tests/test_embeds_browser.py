@@ -4,18 +4,21 @@ from the provider's own origin. The providers are the tests' own (no internet)."
 
 import pytest
 
+from . import test_browser
 from .factories import make_article
 from .oembed_provider import OEmbedProvider, providers_for
-from .test_browser import (  # noqa: F401 (fixtures)
+from .test_browser import (
     RECORD_CSP_VIOLATIONS,
-    allow_orm_beside_playwright,
     body_editor,
-    browser,
     csp_violations,
     log_in_as_admin,
-    page,
 )
 from .test_embeds import HOSTILE, POST, YOUTUBE
+
+# The browser and its pages, as test_browser.py launches them.
+allow_orm_beside_playwright = test_browser.allow_orm_beside_playwright
+browser = test_browser.browser
+page = test_browser.page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
