@@ -13,7 +13,7 @@ from django.utils.html import format_html
 
 from articles import galleries, tables
 from embeds import body as embed_markup
-from embeds.rendering import render_embed
+from embeds.rendering import plain_link, render_embed
 
 SCRIPT = "js/story-blocks.js"
 
@@ -40,3 +40,13 @@ def render_blocks(html, *, images, embeds, preview_token=None):
     if enhanced:
         html += format_html('\n<script src="{}" defer></script>', static(SCRIPT))
     return html
+
+
+def for_feeds(html, *, images, render_picture):
+    """`html` as feed readers can show it: each embed a plain link to the original,
+    each gallery its pictures one after another (`render_picture`), tables as
+    they are."""
+    html = galleries.expand(
+        html, images, lambda pictures: "".join(map(render_picture, pictures))
+    )
+    return embed_markup.expand(html, plain_link)

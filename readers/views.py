@@ -223,7 +223,9 @@ class StoryPageView(DetailView):
             and social_image(article.card_image, self.request),
             more_from_author=more_from_author,
             structured_data=[
-                news_article(article, self.request, tags=parts.tags),
+                news_article(
+                    article, self.request, tags=parts.tags, embeds=parts.embeds
+                ),
                 breadcrumb_list(article, self.request),
             ],
             **kwargs,

@@ -336,3 +336,37 @@ def test_only_those_who_write_stories_may_ask_providers(provider, client, people
     client.logout()
     assert fetch(client, YOUTUBE).status_code == 302  # to the admin's login
     assert provider.requests == []
+
+
+def test_feeds_carry_a_plain_link_for_each_embed(provider, client):
+    import feedparser
+
+    fetch_embed(YOUTUBE)
+    make_article(headline="Watch this", body=f"<p>Look.</p>{snippet(YOUTUBE)}")
+    feed = feedparser.parse(client.get("/rss/index.xml").content)
+    content = lxml.html.fragment_fromstring(
+        feed.entries[0].content[0].value, create_parent=True
+    )
+    assert [a.get("href") for a in content.iter("a")] == [YOUTUBE]
+    assert not list(content.iter("iframe", "template", "script"))
+
+
+def test_structured_data_names_the_videos_a_story_embeds(provider, client):
+    fetch_embed(YOUTUBE)
+    fetch_embed(POST)  # a post, not a video
+    story = make_article(body=snippet(YOUTUBE) + snippet(POST))
+    tree = page(client, story.get_absolute_url())
+    data = [
+        json.loads(s.text) for s in tree.cssselect("script[type='application/ld+json']")
+    ]
+    article = next(d for d in data if d["@type"] == "NewsArticle")
+    assert article["video"] == [
+        {
+            "@type": "VideoObject",
+            "name": "How a seawall is built, in four minutes",
+            "url": YOUTUBE,
+            "provider": {"@type": "Organization", "name": "YouTube"},
+            "thumbnailUrl": "https://i.ytimg.com/vi/aBcDeFgHiJk/hqdefault.jpg",
+            "uploadDate": article["video"][0]["uploadDate"],
+        }
+    ]
