@@ -12,6 +12,7 @@ import re
 import nh3
 from django.utils.html import strip_tags
 
+from . import body_blocks
 from .inline_images import SIZES as PICTURE_SIZES
 
 ALLOWED_TAGS = {
@@ -35,6 +36,7 @@ ALLOWED_TAGS = {
     "figcaption",
     "sup",
     "sub",
+    *("table", "caption", "thead", "tbody", "tr", "th", "td"),
 }
 
 ALLOWED_ATTRIBUTES = {
@@ -42,8 +44,11 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     # <figure data-image-id="12" data-size="wide" data-caption="…"></figure>: a
     # picture from the library, rendered with its caption (or this story's own),
-    # credit and renditions with the page (see inline_images.py).
-    "figure": {"data-image-id", "data-size", "data-caption"},
+    # credit and renditions with the page (see inline_images.py); embeds and
+    # galleries are figures too (body_blocks.py).
+    "figure": {"data-image-id", "data-size", "data-caption"}
+    | body_blocks.FIGURE_ATTRIBUTES,
+    **body_blocks.TABLE_ATTRIBUTES,
 }
 
 # <aside class="pull-quote">: a line lifted from the story, set large. It is the only
@@ -60,7 +65,7 @@ def only_picture_ids(element, attribute, value):
         return None
     if attribute == "data-size" and value not in PICTURE_SIZES:
         return None
-    return value
+    return body_blocks.valid_attribute(element, attribute, value)
 
 
 def clean_body(html: str) -> str:
@@ -73,6 +78,7 @@ def clean_body(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         attribute_filter=only_picture_ids,
+        tag_attribute_values=body_blocks.TABLE_ATTRIBUTE_VALUES,
         url_schemes=ALLOWED_URL_SCHEMES,
         # Links open in the same tab (no target), so no rel is needed to guard the page.
         link_rel=None,

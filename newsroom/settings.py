@@ -16,6 +16,9 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
+from newsroom.embed_providers import STANDARD_PROVIDERS as STANDARD_EMBED_PROVIDERS
+from newsroom.embed_providers import origins as embed_origins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "delivery",
     "photos",
+    "embeds",
     "articles",
     "live",
     "readers",
@@ -249,7 +253,15 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
             "LibraryPicture": "articles.body_editor.library_picture_markup",
             "StyleNonce": "articles.body_editor.no_markup",
         },
-    }
+    },
+    {
+        "js": [static_lazy("js/story-block-extensions.js")],
+        "extensions": {
+            "Embed": "articles.body_editor.embed_markup",
+            "Gallery": "articles.body_editor.gallery_markup",
+            "CaptionedTable": "articles.body_editor.table_markup",
+        },
+    },
 ]
 
 # The page cache asks the stories when the next one is scheduled to go public, and
@@ -406,6 +418,10 @@ def url_origin(url):
 # uploads served from another host (MEDIA_URL on a CDN) are allowed as images.
 NEWSROOM_CSP_FRAME_SRC = env_list("NEWSROOM_CSP_FRAME_SRC")
 NEWSROOM_CSP_SCRIPT_SRC = env_list("NEWSROOM_CSP_SCRIPT_SRC")
+# The providers a story may embed from (embeds/): add a newsroom's own here.
+NEWSROOM_EMBED_PROVIDERS = [*STANDARD_EMBED_PROVIDERS]
+# Seconds the editor waits at most for a provider's answer.
+NEWSROOM_EMBED_TIMEOUT = float(env("NEWSROOM_EMBED_TIMEOUT", "5"))
 NEWSROOM_CSP_REPORT_ONLY = env_bool("NEWSROOM_CSP_REPORT_ONLY")
 NEWSROOM_CSP_REPORT_URI = env("NEWSROOM_CSP_REPORT_URI")
 PUBLIC_CSP_DIRECTIVES = {
@@ -418,6 +434,18 @@ PUBLIC_CSP_DIRECTIVES = {
     "form-action": [SELF],
     "frame-ancestors": [NONE],
     "frame-src": NEWSROOM_CSP_FRAME_SRC or [NONE],
+}
+# Story pages, which may embed: the public policy, and the frames and scripts of the
+# listed embed providers, which load only when a reader asks for an embed.
+NEWSROOM_STORY_CSP_DIRECTIVES = {
+    **PUBLIC_CSP_DIRECTIVES,
+    "script-src": [
+        SELF,
+        *embed_origins(NEWSROOM_EMBED_PROVIDERS, "scripts", NEWSROOM_CSP_SCRIPT_SRC),
+    ],
+    "frame-src": embed_origins(
+        NEWSROOM_EMBED_PROVIDERS, "frames", NEWSROOM_CSP_FRAME_SRC
+    ),
 }
 # The admin: as strict, except for what the story editor needs. Its import map (a
 # script) and Tiptap's base styles are inline, and carry the response's nonce. And
@@ -433,6 +461,7 @@ NEWSROOM_ADMIN_CSP_DIRECTIVES = {
 }
 if NEWSROOM_CSP_REPORT_URI:
     PUBLIC_CSP_DIRECTIVES["report-uri"] = [NEWSROOM_CSP_REPORT_URI]
+    NEWSROOM_STORY_CSP_DIRECTIVES["report-uri"] = [NEWSROOM_CSP_REPORT_URI]
     NEWSROOM_ADMIN_CSP_DIRECTIVES["report-uri"] = [NEWSROOM_CSP_REPORT_URI]
 # Report-only: browsers report what the policy would block, and block nothing.
 if NEWSROOM_CSP_REPORT_ONLY:

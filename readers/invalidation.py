@@ -24,6 +24,8 @@ from taggit.models import Tag
 
 from articles.models import Article, Author, Byline, Category, Correction, InlineImage
 from delivery.page_cache import content_changed
+from embeds import body as embed_markup
+from embeds.models import Embed
 from photos.models import Image
 
 from . import dependencies as keys
@@ -132,6 +134,18 @@ def image_saved(sender, instance, created, raw=False, **kwargs):
     # matter (a scheduled story's are rendered afresh when it goes public anyway).
     if not (created or raw) and Image.objects.public().filter(pk=instance.pk).exists():
         content_changed({keys.image(instance.pk)})
+
+
+@receiver(post_save, sender=Embed, dispatch_uid="pages_embed_saved")
+@receiver(post_delete, sender=Embed, dispatch_uid="pages_embed_deleted")
+def embed_changed(sender, instance, raw=False, **kwargs):
+    # Asked again (refreshed): the public stories embedding it show the new answer.
+    # Found by their bodies, as a refresh is rare and its stories few.
+    if not raw:
+        stories = Article.objects.published().filter(
+            body__contains=embed_markup.snippet(instance.url)
+        )
+        content_changed({keys.story(pk) for pk in stories.values_list("pk", flat=True)})
 
 
 @receiver(post_delete, sender=Image, dispatch_uid="pages_image_deleted")

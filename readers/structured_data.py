@@ -53,7 +53,22 @@ def publisher(request):
     }
 
 
-def news_article(article, request, *, tags):
+def video_object(embed):
+    """A video the story embeds, as its provider described it."""
+    data = {
+        "@type": "VideoObject",
+        "name": embed.title,
+        "url": embed.url,
+        "provider": {"@type": "Organization", "name": embed.provider_name},
+    }
+    if embed.thumbnail_url:
+        data["thumbnailUrl"] = embed.thumbnail_url
+    if embed.fetched_at:
+        data["uploadDate"] = iso(embed.fetched_at)
+    return data
+
+
+def news_article(article, request, *, tags, embeds=None):
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -75,6 +90,12 @@ def news_article(article, request, *, tags):
         "url": url,
         "keywords": [tag.name for tag in tags],
     }
+    # Videos it embeds, where the provider said they are videos.
+    videos = [
+        video_object(e) for e in (embeds or {}).values() if e.is_video and e.title
+    ]
+    if videos:
+        data["video"] = videos
     if article.primary_category:
         data["articleSection"] = article.primary_category.name
     if article.lead_image:

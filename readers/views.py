@@ -237,7 +237,9 @@ class StoryPageView(DetailView):
             structured_data=[
                 live_blog_posting(article, self.request, tags=parts.tags, live=live)
                 if live
-                else news_article(article, self.request, tags=parts.tags),
+                else news_article(
+                    article, self.request, tags=parts.tags, embeds=parts.embeds
+                ),
                 breadcrumb_list(article, self.request),
             ],
             **kwargs,

@@ -13,6 +13,7 @@ from articles import inline_images
 from articles.models import Byline
 from articles.sanitize import clean_body, xml_text
 from photos import renditions
+from readers.story_blocks import render_blocks
 
 register = template.Library()
 
@@ -90,11 +91,11 @@ def share_links(url, title):
 
 
 @register.simple_tag(takes_context=True)
-def story_body(context, article, images):
+def story_body(context, article, images, embeds=None):
     """The story's body, cleaned again as it is rendered (rows written around save(),
     by loaddata or bulk updates, can never put unclean markup on a page), with each
     library picture it places (`images`: id to Image) rendered with its caption,
-    credit and renditions."""
+    credit and renditions, and its tables, galleries and embeds (story_blocks.py)."""
 
     def render(image, placement):
         return render_to_string(
@@ -106,7 +107,15 @@ def story_body(context, article, images):
             },
         )
 
-    return mark_safe(inline_images.expand(clean_body(article.body), images, render))
+    html = inline_images.expand(clean_body(article.body), images, render)
+    return mark_safe(
+        render_blocks(
+            html,
+            images=images,
+            embeds=embeds or {},
+            preview_token=context.get("preview_token"),
+        )
+    )
 
 
 @register.simple_tag
