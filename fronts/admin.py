@@ -161,7 +161,7 @@ class SlotForm(forms.ModelForm):
 
 class SlotFormSet(forms.BaseInlineFormSet):
     def clean(self):
-        super().clean()
+        # Said in the desk's words before Django's own check of unique fields.
         kept = [
             form.cleaned_data
             for form in self.forms
@@ -177,6 +177,7 @@ class SlotFormSet(forms.BaseInlineFormSet):
                 _("A story can fill only one slot of a front: %(stories)s")
                 % {"stories": ", ".join(f"“{story}”" for story in twice)}
             )
+        super().clean()
 
 
 class SlotInline(admin.TabularInline):

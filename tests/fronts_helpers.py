@@ -52,3 +52,32 @@ def read_front(response):
         ],
         "river": headlines(page, ".story-list"),
     }
+
+
+def arrangement_form(front, slots, *, at=None, existing=None):
+    """The arrangement form as the admin posts it: `slots` are (place, package
+    label, story) in order; `existing` the arrangement the form was opened on."""
+    when = timezone.localtime(at or timezone.now())
+    data = {
+        "front": front.pk,
+        "goes_live_at_0": f"{when:%Y-%m-%d}",
+        "goes_live_at_1": f"{when:%H:%M:%S}",
+        "slots-TOTAL_FORMS": str(len(slots)),
+        "slots-INITIAL_FORMS": "0",
+        "slots-MIN_NUM_FORMS": "0",
+        "slots-MAX_NUM_FORMS": "1000",
+    }
+    old = list(existing.slots.all()) if existing else []
+    if existing:
+        data["slots-INITIAL_FORMS"] = str(min(len(old), len(slots)))
+    for i, (place, label, story) in enumerate(slots):
+        data |= {
+            f"slots-{i}-position": str(i + 1),
+            f"slots-{i}-place": place,
+            f"slots-{i}-package": label,
+            f"slots-{i}-article": str(story.pk),
+        }
+        if existing and i < len(old):
+            data[f"slots-{i}-id"] = str(old[i].pk)
+            data[f"slots-{i}-arrangement"] = str(existing.pk)
+    return data
