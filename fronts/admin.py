@@ -86,6 +86,9 @@ class FrontAdmin(CuratorsOnlyMixin, admin.ModelAdmin):
     autocomplete_fields = ["section"]
     fields = ["section"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_times()
+
     def get_urls(self):
         return [
             path(
@@ -124,13 +127,11 @@ class FrontAdmin(CuratorsOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("live since"))
     def live_since(self, front):
-        live = front.arrangements.live().first()
-        return live and newsroom_time(live.goes_live_at)
+        return newsroom_time(front.live_at)
 
     @admin.display(description=gettext_lazy("next scheduled"))
     def next_scheduled(self, front):
-        scheduled = front.arrangements.scheduled().first()
-        return scheduled and newsroom_time(scheduled.goes_live_at)
+        return newsroom_time(front.next_at)
 
     @admin.display(description="")
     def arrange_link(self, front):
@@ -149,6 +150,14 @@ class SlotForm(forms.ModelForm):
         model = Slot
         fields = ["position", "place", "package", "article"]
         widgets = {"position": forms.NumberInput(attrs={"class": "fronts-position"})}
+        error_messages = {
+            "article": {
+                "required": _(
+                    "Choose a story, or tick Delete to leave this row out. (A story "
+                    "no longer published is not offered.)"
+                ),
+            }
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -240,7 +249,11 @@ class ArrangementAdmin(FrontPreviewMixin, CuratorsOnlyMixin, admin.ModelAdmin):
         "restored_from",
     ]
     list_filter = ["front"]
-    list_select_related = ["front__section", "created_by", "restored_from__front"]
+    list_select_related = [
+        "front__section",
+        "created_by",
+        "restored_from__front__section",
+    ]
     date_hierarchy = None
     save_as = True
     change_form_template = "admin/fronts/arrangement/change_form.html"
@@ -263,8 +276,10 @@ class ArrangementAdmin(FrontPreviewMixin, CuratorsOnlyMixin, admin.ModelAdmin):
     def state(self, arrangement):
         if arrangement.is_scheduled:
             return _("Scheduled")
-        live = Arrangement.objects.filter(front=arrangement.front_id).live().first()
-        return _("Live") if live == arrangement else _("Earlier")
+        return _("Live") if arrangement.live_pk == arrangement.pk else _("Earlier")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_live()
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

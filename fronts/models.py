@@ -27,6 +27,23 @@ from articles.models import Article, Category
 from common.times import newsroom_time
 
 
+class FrontQuerySet(models.QuerySet):
+    def with_times(self):
+        """Each front with `live_at`, when its live arrangement went live, and
+        `next_at`, when its next scheduled one goes live (or None)."""
+        arrangements = Arrangement.objects.filter(front=OuterRef("pk"))
+        return self.annotate(
+            live_at=Subquery(arrangements.live().values("goes_live_at")[:1]),
+            next_at=Subquery(arrangements.scheduled().values("goes_live_at")[:1]),
+        )
+
+
+class FrontManager(models.Manager.from_queryset(FrontQuerySet)):
+    def get_queryset(self):
+        # A front is named after its section, wherever fronts are listed.
+        return super().get_queryset().select_related("section")
+
+
 class Front(models.Model):
     """A page editors arrange: the home page (no section), or a section's page."""
 
@@ -39,6 +56,8 @@ class Front(models.Model):
         related_name="fronts",
         help_text=_("Leave empty for the home page."),
     )
+
+    objects = FrontManager()
 
     class Meta:
         verbose_name = _("front page")
@@ -83,6 +102,16 @@ class ArrangementQuerySet(models.QuerySet):
         """Those still waiting for their time, the soonest first."""
         return self.filter(goes_live_at__gt=timezone.now()).order_by(
             "goes_live_at", "pk"
+        )
+
+    def with_live(self):
+        """Each with `live_pk`: the id of its front's live arrangement."""
+        return self.annotate(
+            live_pk=Subquery(
+                Arrangement.objects.filter(front=OuterRef("front"))
+                .live()
+                .values("pk")[:1]
+            )
         )
 
 

@@ -258,3 +258,28 @@ def test_the_fronts_list_offers_each_front_to_arrange(client, people, stories, h
     assert client.get(arrange_url)["Location"] == reverse(
         "admin:fronts_arrangement_change", args=[newest.pk]
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("admin:fronts_front_changelist"),
+        reverse("admin:fronts_arrangement_changelist"),
+    ],
+)
+def test_the_lists_of_fronts_and_arrangements_cost_the_same_however_many(
+    client, people, assert_flat_queries, url
+):
+    from .factories import make_category
+
+    client.force_login(people["editor"])
+
+    def add_front_with_history():
+        section = make_category()
+        story = make_article()
+        arrange(section, lead=story, at=timezone.now() - timedelta(hours=1))
+        arrange(section, top=[story], at=timezone.now() + timedelta(hours=1))
+        arrange(lead=story).copy(by=people["editor"])
+
+    response = assert_flat_queries(url, add_front_with_history, limit=14)
+    assert response.status_code == 200
