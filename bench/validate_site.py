@@ -132,7 +132,9 @@ def public_pages(site):
     author = story_tree.cssselect(".story__byline .byline a")[0].get("href")
     tag = story_tree.cssselect(".tag-list a")[0].get("href")
     return {
+        # The demo's home page and Climate section are arranged fronts (demo/fronts.py).
         "home": "/",
+        "section-front": "/sections/climate/",
         "story": story,
         "live": live,
         "section": section,

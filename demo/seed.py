@@ -25,6 +25,7 @@ from photos.models import Image
 
 from .desk import seed_desk
 from .live import seed_live_story
+from .fronts import seed_fronts
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -237,4 +238,5 @@ def seed_demo(*, now=None):
         report=report,
         save_picture=save_picture,
     )
+    seed_fronts(now=now)
     return report

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "photos",
     "embeds",
     "articles",
+    "fronts",
     "live",
     "readers",
     "demo",
@@ -264,9 +265,10 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     },
 ]
 
-# The page cache asks the stories when the next one is scheduled to go public, and
-# the reader site what a scheduled change then touches (delivery/page_cache.py).
-NEWSROOM_NEXT_PUBLICATION = "articles.schedule.next_publication"
+# The page cache asks the reader site when the next story or front arrangement is
+# scheduled to go public, and what a scheduled change then touches
+# (delivery/page_cache.py).
+NEWSROOM_NEXT_PUBLICATION = "readers.dependencies.next_scheduled_change"
 NEWSROOM_SCHEDULED_KEYS = "readers.dependencies.scheduled_keys"
 # Purges at the edge (delivery/purge.py, delivery/purgers.py), sent by a thread of
 # each app process: to each Varnish running deploy/varnish.vcl, and to the CDN whose
@@ -352,6 +354,8 @@ if needed - {NEWSROOM_SURROGATE_KEY_HEADER}:
     )
 # The article form's Preview shows the reader site's story page.
 NEWSROOM_STORY_PREVIEW = "readers.previews.render_story_preview"
+# The arrangement form's Preview shows the reader site's home or section page.
+NEWSROOM_FRONT_PREVIEW = "readers.previews.render_front_preview"
 # The photo library asks the stories where its pictures are used (photos/uses.py).
 NEWSROOM_PICTURE_USES = "articles.picture_uses.StoryPictureUses"
 

@@ -6,7 +6,8 @@ A page records the keys of what it shows while it is rendered (the views call th
 record_* functions below): `story:<id>` for each story it shows or links to,
 `author:<id>`, `section:<id>`, `tag:<id>` and `image:<id>` for what it shows of
 those, `list:<...>` for each list it draws (whose membership or order a publication
-can change), and `nav` for the site's navigation. readers/invalidation.py gives a
+can change), `front:<...>` for the arranged slots above a river (fronts/), and `nav`
+for the site's navigation. readers/invalidation.py gives a
 change the keys of what it touches.
 """
 
@@ -55,6 +56,11 @@ def author_list(pk):
 
 def tag_list(pk):
     return f"list:tag:{pk}"
+
+
+def front(section_id=None):
+    """The arranged slots of the home page (no section) or of a section's page."""
+    return f"front:section:{section_id}" if section_id else "front:home"
 
 
 def record_cards(stories):
@@ -129,14 +135,25 @@ def story_list_keys(article):
     )
 
 
+def next_scheduled_change():
+    """When public pages next change with no one saving anything: the next
+    scheduled story or front arrangement, or None (NEWSROOM_NEXT_PUBLICATION names
+    this function)."""
+    from articles.schedule import next_publication
+    from fronts.schedule import next_go_live
+
+    return min(filter(None, [next_publication(), next_go_live()]), default=None)
+
+
 def scheduled_keys(at):
     """(soft keys, hard keys): what changed at `at`, and since, with no one saving
-    anything: the stories whose scheduled publication time has come, and (a hard
-    change, like any takedown) those whose take-down time has
-    (NEWSROOM_SCHEDULED_KEYS names this function)."""
+    anything: the stories whose scheduled publication time has come, the fronts
+    whose scheduled arrangement has, and (a hard change, like any takedown) the
+    stories whose take-down time has (NEWSROOM_SCHEDULED_KEYS names this function)."""
     from django.utils import timezone
 
     from articles.models import Article
+    from fronts.schedule import fronts_gone_live
 
     soft, hard = set(), set()
     # A second's margin: the time comes back from a timestamp.
@@ -146,4 +163,5 @@ def scheduled_keys(at):
         soft |= {story(article.pk), *story_list_keys(article)}
     for article in published.filter(expires_at__gt=since, expires_at__lte=now):
         hard |= {story(article.pk), *story_list_keys(article)}
+    soft |= {front(page.section_id) for page in fronts_gone_live(at)}
     return soft - hard, hard

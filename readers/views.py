@@ -17,6 +17,7 @@ from delivery.keys import depends_on
 from delivery.page_cache import public_page
 
 from . import dependencies, live_page, story_page
+from .fronts import arranged_front, record_front
 from .pagination import RiverPaginator
 from .sitemaps import SITEMAPS
 from .structured_data import (
@@ -63,7 +64,37 @@ class StoryListMixin(PublicPageMixin):
         return live_page.with_live_flag(self.get_stories().published().for_listing())
 
 
-class HomeView(StoryListMixin, ListView):
+class ArrangedFrontMixin:
+    """A river with the page's arranged front above it (readers/fronts.py): the
+    front's stories are left out of the river, and the first page's river fills the
+    front's empty slots."""
+
+    # A preview shows this arrangement instead of the live one.
+    arrangement = None
+
+    def front_section(self):
+        """The section whose front this is; None: the home page."""
+        return None
+
+    def get_queryset(self):
+        self.front = arranged_front(self.front_section(), arrangement=self.arrangement)
+        stories = super().get_queryset()
+        shown = [story.pk for story in self.front.stories]
+        return stories.exclude(pk__in=shown) if shown else stories
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record_front(self.front_section(), self.front)
+        page = context["page_obj"]
+        if self.front and not page.has_previous():
+            river = list(context["stories"])
+            self.front.fill_from(river)
+            context["stories"] = page.object_list = river
+        context["front"] = self.front
+        return context
+
+
+class HomeView(ArrangedFrontMixin, StoryListMixin, ListView):
     paginator_class = RiverPaginator
     template_name = "articles/home.html"
 
@@ -92,9 +123,12 @@ class ArchiveView(StoryListMixin, ListView):
         )
 
 
-class CategoryDetailView(ArchiveView):
+class CategoryDetailView(ArrangedFrontMixin, ArchiveView):
     model = Category
     template_name = "articles/category_detail.html"
+
+    def front_section(self):
+        return self.object
 
     def get_archive_queryset(self):
         return Category.objects.shown_to_public()

@@ -142,3 +142,19 @@ def test_each_story_starts_its_history_with_bylines_and_tags(seeded):
         assert kept.filter(content_type__model="taggedarticle").count() == (
             story.tags.count()
         )
+
+
+def test_the_home_page_and_a_section_are_arranged_by_the_editors(seeded, client):
+    """The home page's lead is an older story the editors chose, with a package of
+    three; the Climate section has a front of its own."""
+    from .fronts_helpers import read_front
+
+    home = read_front(client.get("/"))
+    newest = Article.objects.published().order_by("-published_at").first()
+    assert home["lead"] and home["lead"] != newest.headline
+    assert [len(stories) for _label, stories in home["packages"]] == [3]
+    assert home["packages"][0][0] == "The flood year"
+    climate = read_front(client.get("/sections/climate/"))
+    assert climate["lead"] and climate["packages"]
+    shown = [home["lead"], *home["top"], *home["packages"][0][1]]
+    assert not set(shown) & set(home["river"])
