@@ -26,14 +26,19 @@ from common.widgets import AutocompleteSelectMultiple
 from photos.admin import thumbnail
 from photos.widgets import ImagePickerMixin
 
-from .. import body_editor, previews, workflow
+from .. import body_editor, events, previews, workflow
 from ..models import Article, Author, Byline, Category, Correction
 from ..models.content import WORDS_PER_MINUTE
 from ..sanitize import clean_body, plain_text
 from .article_form import ArticleAdminForm, edit_version
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
-from .story_list import AuthorFilter, StorySearchMixin, WithStoriesFieldListFilter
+from .story_list import (
+    AssigneeFilter,
+    AuthorFilter,
+    StorySearchMixin,
+    WithStoriesFieldListFilter,
+)
 
 
 @admin.register(Category)
@@ -165,6 +170,7 @@ class ArticleAdmin(
         "published_at",
         "primary_category",
         "byline",
+        "assignee",
         "image_rights",
     ]
     list_display_links = ["list_thumbnail", "headline"]
@@ -175,9 +181,10 @@ class ArticleAdmin(
         "status",
         ("primary_category", WithStoriesFieldListFilter),
         AuthorFilter,
+        AssigneeFilter,
         "published_at",
     ]
-    list_select_related = ["primary_category", "lead_image"]
+    list_select_related = ["primary_category", "lead_image", "assignee"]
     search_fields = ["headline", "dek", "slug", "authors__name"]
     show_full_result_count = False
     prepopulated_fields = {"slug": ["headline"]}
@@ -220,6 +227,7 @@ class ArticleAdmin(
             {
                 "fields": [
                     "status",
+                    "assignee",
                     "published_at",
                     "mark_updated",
                     "updated_at",
@@ -280,7 +288,7 @@ class ArticleAdmin(
         # when a story goes out is an editor's call.
         fields = [*super().get_readonly_fields(request, obj), "updated_at"]
         if not workflow.is_editor(request.user):
-            fields.append("published_at")
+            fields += ["published_at", "assignee"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -480,6 +488,16 @@ class ArticleAdmin(
         new_tags = parse_tags(form.cleaned_data.get("new_tags", ""))
         if new_tags:
             form.instance.tags.add(*new_tags)
+        # Now that its bylines are saved: the notes app tells whom it concerns.
+        events.story_changed.send(
+            sender=Article,
+            article=form.instance,
+            by=request.user,
+            from_status=form.initial.get("status") if change else None,
+            was_assigned="assignee" in form.changed_data
+            and form.instance.assignee_id is not None,
+            note=form.cleaned_data.get("change_request", ""),
+        )
 
     def view_on_site(self, obj):
         # Only public stories have a page a reader can see; drafts get no link.
