@@ -23,6 +23,7 @@ from django.utils import timezone
 from articles.models import Article, Author, Byline, Category
 from photos.models import Image
 
+from .notes import seed_notes
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -227,4 +228,5 @@ def seed_demo(*, now=None):
             reversion.add_to_revision(article)  # now that its bylines and tags exist
         report.articles += 1
         report.images += 1
+    seed_notes(now=now)
     return report
