@@ -1,5 +1,6 @@
 """`seed_demo` builds a believable newsroom, and running it again changes nothing."""
 
+import io
 import re
 
 import pytest
@@ -145,7 +146,7 @@ def test_the_desk_has_notes_an_assignee_and_news_for_its_editor(seeded, tmp_path
         pytest.MonkeyPatch.context() as patch,
     ):
         patch.setattr(demo_admin, "PASSWORD_FILE", tmp_path / "password")
-        call_command("demo_admin", stdout=open(tmp_path / "out", "w"))
+        call_command("demo_admin", stdout=io.StringIO())
     admin = get_user_model().objects.get(username="admin")
     assert Article.objects.get(slug="lantern-festival-preview").assignee == admin
     assert set(admin.notifications.values_list("kind", flat=True)) == {
