@@ -331,6 +331,9 @@ class ArticleAdmin(
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         story = context.get("original")
         status = story.status if story else Article.Status.DRAFT
+        if story and "status" in context["adminform"].form.initial:
+            # As saved: a refused move has set the form's story to what was asked.
+            status = context["adminform"].form.initial["status"]
         context["transitions"] = workflow.moves_for(request.user, status)
         # The story editor's import map is an inline script: it carries this
         # response's Content-Security-Policy nonce (newsroom/content_security.py).

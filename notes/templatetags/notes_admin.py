@@ -27,8 +27,10 @@ def notes_sidebar(context):
     story = context.get("original")
     adminform = context.get("adminform")
     change_request = adminform.form["change_request"] if adminform else None
+    # As saved: a refused move has set the form's story to the status asked for.
+    status = adminform.form.initial.get("status") if adminform else None
     may_request_changes = story is not None and any(
-        workflow.requests_changes(request.user, story.status, target)
+        workflow.requests_changes(request.user, status or story.status, target)
         for target, _label in context.get("transitions", [])
     )
     wants_change_request = change_request is not None and (
