@@ -115,9 +115,23 @@ def test_changes_requested_with_a_note_then_fixed_and_published(
     note = page.locator(".newsroom-note--changes")
     assert "requested changes" in note.inner_text()
     assert note.locator(".newsroom-mention").inner_text() == "@wri"
+    # Her answer is about one passage: she selects it in the body and quotes it.
+    body_editor(page).locator("p").first.click(click_count=3)
+    page.get_by_role("button", name="Quote the selection").click()
+    assert page.get_by_label("About the passage").input_value() == (
+        "Fares go up by a quarter."
+    )
     page.get_by_label("New note").fill("Added them, @edi: 4,100 riders a day.")
     page.get_by_role("button", name="Post note").click()
-    page.locator(".newsroom-note", has_text="4,100 riders").wait_for()
+    answer = page.locator(".newsroom-note", has_text="4,100 riders")
+    answer.wait_for()
+    assert answer.locator(".newsroom-note__passage").inner_text() == (
+        "Fares go up by a quarter."
+    )
+    # ...and the body marks the passage her open note is about.
+    page.wait_for_function(
+        "CSS.highlights.get('newsroom-note')?.size === 1", polling=100
+    )
     assert page.get_by_label("New note").input_value() == ""  # posted, page kept
     body_editor(page).locator("p").first.click()
     page.wait_for_function(

@@ -148,6 +148,11 @@ class CorrectionInline(admin.StackedInline):
     verbose_name_plural = _("corrections and update notes (shown under the story)")
 
 
+def person_name(user):
+    """A colleague as the desk calls her: her name, or her username."""
+    return user.get_full_name() or user.get_username()
+
+
 # How long an opened story counts as "being edited" for the warning to others.
 EDITING_WINDOW = timedelta(minutes=10)
 
@@ -170,7 +175,7 @@ class ArticleAdmin(
         "published_at",
         "primary_category",
         "byline",
-        "assignee",
+        "assigned_to",
         "image_rights",
     ]
     list_display_links = ["list_thumbnail", "headline"]
@@ -477,6 +482,10 @@ class ArticleAdmin(
             return body_editor.body_field(
                 label=db_field.verbose_name.capitalize(), required=False
             )
+        if db_field.name == "assignee":
+            field = super().formfield_for_dbfield(db_field, request, **kwargs)
+            field.label_from_instance = person_name
+            return field
         if db_field.name == "tags":
             return WellFormedModelMultipleChoiceField(
                 label=_("Tags"),
@@ -588,6 +597,10 @@ class ArticleAdmin(
         if obj.is_scheduled:
             return _("Scheduled")
         return obj.get_status_display()
+
+    @admin.display(description=_("assigned to"), ordering="assignee__username")
+    def assigned_to(self, obj):
+        return person_name(obj.assignee) if obj.assignee else ""
 
     @admin.display(description=_("byline"))
     def byline(self, obj):

@@ -15,8 +15,12 @@
   const quote = notes.querySelector(".newsroom-notes__quote");
   let selected = "";
 
+  // The story body's editor (the admin names each field's row .field-<name>).
   function editor() {
-    return document.querySelector(".ProseMirror");
+    return (
+      document.querySelector(".field-body .ProseMirror[contenteditable=true]") ||
+      document.querySelector(".ProseMirror[contenteditable=true]")
+    );
   }
 
   function csrf() {
