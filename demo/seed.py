@@ -26,6 +26,7 @@ from photos.models import Image
 from .desk import seed_desk
 from .live import seed_live_story
 from .fronts import seed_fronts
+from .notes import seed_notes
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -239,4 +240,5 @@ def seed_demo(*, now=None):
         save_picture=save_picture,
     )
     seed_fronts(now=now)
+    seed_notes(now=now)
     return report

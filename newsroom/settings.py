@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "articles",
     "fronts",
     "live",
+    "notes",
     "readers",
     "demo",
     "accounts",
@@ -358,6 +359,27 @@ NEWSROOM_STORY_PREVIEW = "readers.previews.render_story_preview"
 NEWSROOM_FRONT_PREVIEW = "readers.previews.render_front_preview"
 # The photo library asks the stories where its pictures are used (photos/uses.py).
 NEWSROOM_PICTURE_USES = "articles.picture_uses.StoryPictureUses"
+
+# Email (notifications: notes/emails.py). Printed to the console in development; in
+# production, an SMTP server (EMAIL_HOST and the rest) or a provider's backend
+# (EMAIL_BACKEND, e.g. anymail's) configured by the environment.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+# A mail server that does not answer must not hold a save up for long.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# The newsroom's own address, for links in emails (no request to ask it of).
+NEWSROOM_SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 
 # How long a shared preview link of an unpublished story stays valid.
 NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))

@@ -1,5 +1,6 @@
 """`seed_demo` builds a believable newsroom, and running it again changes nothing."""
 
+import io
 import re
 
 import pytest
@@ -158,3 +159,36 @@ def test_the_home_page_and_a_section_are_arranged_by_the_editors(seeded, client)
     assert climate["lead"] and climate["packages"]
     shown = [home["lead"], *home["top"], *home["packages"][0][1]]
     assert not set(shown) & set(home["river"])
+
+
+def test_the_desk_has_notes_an_assignee_and_news_for_its_editor(seeded, tmp_path):
+    """The demo editor has stories assigned and an unread mention; the draft came
+    back with changes requested about one passage of it; so does the demo login
+    that `make run` prints."""
+    from django.contrib.auth import get_user_model
+    from django.test import override_settings
+
+    from demo.management.commands import demo_admin
+    from notes.models import Note, Notification
+
+    priya = get_user_model().objects.get(username="pnatarajan")
+    assert Article.objects.filter(assignee=priya).count() == 2
+    unread = Notification.objects.filter(recipient=priya, read_at__isnull=True)
+    assert [n.kind for n in unread] == ["mentioned"]
+    asked = Note.objects.get(kind=Note.Kind.CHANGES_REQUESTED)
+    assert asked.article.slug == "parking-fee-draft"
+    assert asked.passage in asked.article.body_text
+    assert Note.objects.count() == 4
+
+    with (
+        override_settings(DEBUG=True),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr(demo_admin, "PASSWORD_FILE", tmp_path / "password")
+        call_command("demo_admin", stdout=io.StringIO())
+    admin = get_user_model().objects.get(username="admin")
+    assert Article.objects.get(slug="lantern-festival-preview").assignee == admin
+    assert set(admin.notifications.values_list("kind", flat=True)) == {
+        "assigned",
+        "mentioned",
+    }

@@ -518,6 +518,7 @@ def test_the_admin_home_shows_the_desk(client, people):
 
     client.force_login(writer)
     assert desk_panels(client) == {
+        "Assigned to me": ("0", []),
         "My drafts": ("1", ["My draft"]),
         "Ready for editing": ("1", ["My ready story"]),
         "Scheduled (next 7 days)": ("1", ["My tomorrow"]),
@@ -525,6 +526,7 @@ def test_the_admin_home_shows_the_desk(client, people):
     }
     client.force_login(people["editor"])
     assert desk_panels(client) == {
+        "Assigned to me": ("0", []),
         "My drafts": ("0", []),
         "Ready for editing": ("2", ["Waiting", "My ready story"]),
         "Scheduled (next 7 days)": ("2", ["My tomorrow", "Tomorrow"]),
@@ -576,7 +578,8 @@ def test_the_form_offers_each_role_its_moves_and_they_work(client, people):
     assert Article.objects.get(pk=story.pk).status == Article.Status.READY
 
     client.force_login(people["editor"])
-    assert transition_buttons(client, story) == ["Back to draft", "Publish"]
+    # Back to draft, for an editor, is a request for changes (tests/test_notes.py).
+    assert transition_buttons(client, story) == ["Request changes", "Publish"]
     assert change(client, story, _transition="published").status_code == 302
     story.refresh_from_db()
     assert story.status == Article.Status.PUBLISHED

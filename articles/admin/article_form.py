@@ -61,6 +61,18 @@ class ArticleAdminForm(forms.ModelForm):
             "it unticked for typo fixes."
         ),
     )
+    # Shown with the story's notes (templates/admin/notes/sidebar.html): an editor
+    # requesting changes says what to change, and it becomes a note on the story.
+    change_request = forms.CharField(
+        label=_("What to change"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed to request changes; the writer is told, and it stays in the "
+            "story's notes."
+        ),
+    )
     # When the story was last saved as this form was opened: a later save by someone
     # else makes this form stale.
     edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -125,6 +137,7 @@ class ArticleAdminForm(forms.ModelForm):
             by=self.user,
             byline_count=self.posted_byline_count(),
             from_status=self.instance_status(),
+            note=cleaned.get("change_request", ""),
         )
         for problem in problems:
             if problem.field:

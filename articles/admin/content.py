@@ -26,7 +26,7 @@ from common.widgets import AutocompleteSelectMultiple
 from photos.admin import thumbnail
 from photos.widgets import ImagePickerMixin
 
-from .. import body_editor, previews, workflow
+from .. import body_editor, events, previews, workflow
 from ..models import Article, Author, Byline, Category, Correction
 from ..models.content import WORDS_PER_MINUTE
 from ..sanitize import clean_body, plain_text
@@ -36,7 +36,12 @@ from .bylines import BylineInline, BylinesMixin
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
 from .scheduling import ScheduleFilter, ZonedSplitDateTime, confirmation, save_label
-from .story_list import AuthorFilter, StorySearchMixin, WithStoriesFieldListFilter
+from .story_list import (
+    AssigneeFilter,
+    AuthorFilter,
+    StorySearchMixin,
+    WithStoriesFieldListFilter,
+)
 
 
 @admin.register(Category)
@@ -137,6 +142,11 @@ class CorrectionInline(admin.StackedInline):
     verbose_name_plural = _("corrections and update notes (shown under the story)")
 
 
+def person_name(user):
+    """A colleague as the desk calls her: her name, or her username."""
+    return user.get_full_name() or user.get_username()
+
+
 # How long an opened story counts as "being edited" for the warning to others.
 EDITING_WINDOW = timedelta(minutes=10)
 
@@ -163,6 +173,7 @@ class ArticleAdmin(
         "published_at",
         "primary_category",
         "byline",
+        "assigned_to",
         "image_rights",
     ]
     list_display_links = ["list_thumbnail", "headline"]
@@ -174,9 +185,10 @@ class ArticleAdmin(
         ScheduleFilter,
         ("primary_category", WithStoriesFieldListFilter),
         AuthorFilter,
+        AssigneeFilter,
         "published_at",
     ]
-    list_select_related = ["primary_category", "lead_image"]
+    list_select_related = ["primary_category", "lead_image", "assignee"]
     search_fields = ["headline", "dek", "slug", "authors__name"]
     show_full_result_count = False
     prepopulated_fields = {"slug": ["headline"]}
@@ -219,6 +231,7 @@ class ArticleAdmin(
             {
                 "fields": [
                     "status",
+                    "assignee",
                     "published_at",
                     "expires_at",
                     "mark_updated",
@@ -280,7 +293,7 @@ class ArticleAdmin(
         # when a story goes out is an editor's call.
         fields = [*super().get_readonly_fields(request, obj), "updated_at"]
         if not workflow.is_editor(request.user):
-            fields += ["published_at", "expires_at"]
+            fields += ["published_at", "expires_at", "assignee"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -323,6 +336,9 @@ class ArticleAdmin(
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         story = context.get("original")
         status = story.status if story else Article.Status.DRAFT
+        if story and "status" in context["adminform"].form.initial:
+            # As saved: a refused move has set the form's story to what was asked.
+            status = context["adminform"].form.initial["status"]
         scheduled = story is not None and story.is_scheduled
         context["transitions"] = [
             (
@@ -499,6 +515,10 @@ class ArticleAdmin(
             )
         if db_field.name in {"published_at", "expires_at"}:
             kwargs["widget"] = ZonedSplitDateTime()
+        if db_field.name == "assignee":
+            field = super().formfield_for_dbfield(db_field, request, **kwargs)
+            field.label_from_instance = person_name
+            return field
         if db_field.name == "tags":
             return WellFormedModelMultipleChoiceField(
                 label=_("Tags"),
@@ -513,6 +533,16 @@ class ArticleAdmin(
         new_tags = parse_tags(form.cleaned_data.get("new_tags", ""))
         if new_tags:
             form.instance.tags.add(*new_tags)
+        # Now that its bylines are saved: the notes app tells whom it concerns.
+        events.story_changed.send(
+            sender=Article,
+            article=form.instance,
+            by=request.user,
+            from_status=form.initial.get("status") if change else None,
+            was_assigned="assignee" in form.changed_data
+            and form.instance.assignee_id is not None,
+            note=form.cleaned_data.get("change_request", ""),
+        )
 
     def view_on_site(self, obj):
         # Only public stories have a page a reader can see; drafts get no link.
@@ -602,6 +632,10 @@ class ArticleAdmin(
         if obj.has_expired:
             return _("Taken down")
         return obj.get_status_display()
+
+    @admin.display(description=_("assigned to"), ordering="assignee__username")
+    def assigned_to(self, obj):
+        return person_name(obj.assignee) if obj.assignee else ""
 
     @admin.display(description=_("byline"))
     def byline(self, obj):

@@ -407,6 +407,18 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who has the story now: the editor it waits on (articles/events.py tells the
+    # notes app, which lets her know).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_stories",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        help_text=_("The editor who has the story now."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("last saved"), auto_now=True)
     modified_by = models.ForeignKey(
