@@ -24,8 +24,8 @@ from articles.models import Article, Author, Byline, Category
 from photos.models import Image
 
 from .desk import seed_desk
-from .live import seed_live_story
 from .fronts import seed_fronts
+from .live import seed_live_story
 from .notes import seed_notes
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 

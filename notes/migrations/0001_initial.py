@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('articles', '0019_article_assignee'),
+        ('articles', '0022_article_assignee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

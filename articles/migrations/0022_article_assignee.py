@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0018_section_public_index_in_the_model'),
+        ('articles', '0021_writers_and_editors_add_pictures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
