@@ -122,14 +122,15 @@ def story_body(context, article, images, embeds=None):
 def byline_links(bylines):
     """ "By A", "By A and B", "By A, B (contributor), and C": names linked, in the
     editor's order, whatever their roles; a role other than author is named after
-    the name it credits."""
+    the name it credits. A live entry's bylines (live.EntryByline) have no role:
+    each is an author."""
     links = [
         format_html(
             '<a href="{}">{}</a>{}',
             b.author.get_absolute_url(),
             b.author.name,
             ""
-            if b.role == Byline.Role.AUTHOR
+            if getattr(b, "role", Byline.Role.AUTHOR) == Byline.Role.AUTHOR
             else format_html(
                 ' <span class="byline__role">({})</span>',
                 b.get_role_display().lower(),
