@@ -16,7 +16,9 @@ from .sanitize import clean_body
 # The markup of our own blocks, named in settings.DJANGO_PROSE_EDITOR_EXTENSIONS. It
 # feeds only django-prose-editor's generated allow-list; ours is sanitize.py's.
 pull_quote_markup = html_tags(["aside"], {"aside": ["class"]})
-library_picture_markup = html_tags(["figure"], {"figure": ["data-image-id"]})
+library_picture_markup = html_tags(
+    ["figure"], {"figure": ["data-image-id", "data-size", "data-caption"]}
+)
 no_markup = html_tags([])
 
 EXTENSIONS = {
@@ -32,7 +34,9 @@ EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "LibraryPicture": {
-        "thumbnailUrl": reverse_lazy("admin:photos_image_thumbnail", args=[0])
+        "thumbnailUrl": reverse_lazy("admin:photos_image_thumbnail", args=[0]),
+        "pictureUrl": reverse_lazy("admin:photos_image_chooser_picture", args=[0]),
+        "chooserUrl": reverse_lazy("admin:photos_image_chooser"),
     },
     "StyleNonce": True,
 }
