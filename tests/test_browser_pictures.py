@@ -184,6 +184,24 @@ def test_a_picture_dropped_into_the_body_is_uploaded_and_placed(live_server, chr
     assert f'data-image-id="{image.pk}"' in html
     assert 'data-size="wide"' in html
     assert 'data-caption="The seawall, at dawn."' in html
+
+    # A picture pasted into the body takes the same way in.
+    editor.locator("p").first.click()
+    editor.evaluate(
+        """(element, bytes) => {
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array(bytes)], "pasted.png",
+                                    {type: "image/png"}));
+            element.dispatchEvent(new ClipboardEvent("paste", {
+                clipboardData: data, bubbles: true, cancelable: true,
+            }));
+        }""",
+        list(pictures.picture_bytes("PNG", size=(800, 600))),
+    )
+    chooser.locator(".focal-editor:not([hidden]) .focal-picker img").wait_for()
+    assert chooser.locator("#id_file").evaluate("input => input.files[0].name") == (
+        "pasted.png"
+    )
     context.close()
 
 

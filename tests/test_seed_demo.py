@@ -9,6 +9,7 @@ from django.test import override_settings
 from PIL import Image as PILImage
 
 from articles.models import Article, Author, Byline, Category
+from demo import placed_pictures
 from photos.models import Image
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,10 @@ def test_one_draft_and_one_scheduled_story(seeded):
 
 def test_every_picture_is_a_photo_sized_jpeg_with_caption_and_credit(seeded):
     images = Image.objects.all()
-    assert images.count() == Article.objects.count() + Author.objects.count()
+    # A lead for each story, a headshot for each author, and the pictures placed in
+    # a body at each size (demo/placed_pictures.py).
+    placed = len(placed_pictures.PLACED)
+    assert images.count() == Article.objects.count() + Author.objects.count() + placed
     for image in images:
         assert image.caption and image.credit and image.alt_text, image.title
         with image.file.open("rb") as handle, PILImage.open(handle) as picture:
@@ -119,3 +123,21 @@ def test_each_story_starts_its_history_with_bylines_and_tags(seeded):
         assert kept.filter(content_type__model="taggedarticle").count() == (
             story.tags.count()
         )
+
+
+def test_the_demo_places_pictures_wide_and_full_width(seeded, client):
+    import lxml.html
+
+    story = Article.objects.get(slug=placed_pictures.STORY)
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    figures = page.cssselect(".story__body figure")
+    assert [f.get("class") for f in figures] == [
+        "figure figure--wide",
+        "figure figure--full",
+    ]
+    assert (
+        figures[0]
+        .cssselect(".figure__caption")[0]
+        .text_content()
+        .startswith("Marsh Lane closed 14 times")
+    )
