@@ -6,6 +6,7 @@ sends is cleaned again by `sanitize.clean_body`, the one allow-list, on every sa
 Pull quotes and library pictures are our own blocks (static/js/prose-extensions.js).
 """
 
+from django import forms
 from django.urls import reverse_lazy
 from django_prose_editor.config import html_tags
 from django_prose_editor.fields import ProseEditorFormField
@@ -42,11 +43,23 @@ EXTENSIONS = {
 }
 
 
+class BodyEditorWidget(AdminProseEditorWidget):
+    """The editor, with the picture chooser its picture button, drops and pastes
+    open (photos' static/js/picture-chooser.js)."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["js/focal-point.js", "js/picture-chooser.js"],
+            css={"all": ["css/admin.css"]},
+        )
+
+
 def body_field(**kwargs):
     """The form field for a story body: the editor, cleaned by our allow-list."""
     return ProseEditorFormField(
         config={"extensions": EXTENSIONS},
         sanitize=clean_body,
-        widget=AdminProseEditorWidget,
+        widget=BodyEditorWidget,
         **kwargs,
     )

@@ -361,3 +361,39 @@ def test_a_writer_alone_files_a_story_with_her_own_photo(
     assert len(clicks) <= CLICK_BUDGET, clicks
     assert story.created_at <= timezone.now()
     context.close()
+
+
+def test_headshots_and_social_images_use_the_same_chooser(live_server, chromium):
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("admin", "a@example.org", "password")
+    portrait = make_image(file=jpeg_file(600, 800), title="Portrait of Ana")
+    card = make_image(file=jpeg_file(1200, 630), title="Card for the vote")
+    author = make_author(name="Ana Lopes")
+    context, page = new_page(chromium, 1280)
+    log_in_as_admin(page, live_server)
+
+    page.goto(f"{live_server.url}/admin/articles/author/{author.pk}/change/")
+    page.locator(".field-headshot .newsroom-choose-picture").click()
+    chooser = page.locator("dialog.newsroom-chooser-dialog[open]")
+    chooser.get_by_label("Shape").select_option("portrait")
+    chooser.locator(".newsroom-chooser__pick", has_text="Portrait of Ana").click()
+    chooser.wait_for(state="hidden")
+    assert page.locator("#id_headshot").input_value() == str(portrait.pk)
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/admin/articles/author/")
+    author.refresh_from_db()
+    assert author.headshot == portrait
+
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    editor = body_editor(page)
+    page.locator(".field-social_image .newsroom-choose-picture").click()
+    chooser.get_by_label("Search the library").fill("card")
+    chooser.locator(".newsroom-chooser__pick", has_text="Card for the vote").click()
+    assert page.locator("#id_social_image").input_value() == str(card.pk)
+    # "Place a picture" under the editor: chosen in the chooser, placed at once.
+    page.locator(".field-insert_image .newsroom-choose-picture").click()
+    chooser.locator(".newsroom-chooser__pick", has_text="Card for the vote").click()
+    assert editor.locator("figure.newsroom-placed-picture").count() == 1
+    assert page.locator("#id_insert_image").input_value() == ""
+    context.close()

@@ -264,11 +264,22 @@ export const LibraryPicture = Node.create({
   },
 
   addMenuItems({ buttons, menu }) {
-    // The button opens the picture chooser ("Place a picture").
+    // The button opens the picture chooser and places what is chosen at the cursor;
+    // without the chooser, the library picker under the editor (insert-image.js).
+    const options = this.options;
     menu.defineItem({
       name: "libraryPicture",
       groups: "nodes",
-      command: () => document.dispatchEvent(new CustomEvent("newsroom:pick-picture")),
+      command: (editor) => {
+        if (!window.newsroomPictureChooser || !options.chooserUrl) {
+          document.dispatchEvent(new CustomEvent("newsroom:pick-picture"));
+          return;
+        }
+        window.newsroomPictureChooser.open({
+          url: options.chooserUrl,
+          onChoose: (picture) => editor.chain().focus().placePicture(picture.id).run(),
+        });
+      },
       button: buttons.material("add_photo_alternate", "place a library picture"),
     });
   },
