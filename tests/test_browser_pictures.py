@@ -11,7 +11,9 @@ from . import pictures
 from .factories import jpeg_file, make_author, make_image
 from .test_browser import (
     CHROMIUM_FLAGS,
+    RECORD_CSP_VIOLATIONS,
     body_editor,
+    csp_violations,
     chromium_path,
     log_in_as_admin,
     role_group,
@@ -129,6 +131,7 @@ def test_a_picture_dropped_into_the_body_is_uploaded_and_placed(live_server, chr
 
     User.objects.create_superuser("admin", "a@example.org", "password")
     context, page = new_page(chromium, 1280)
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     log_in_as_admin(page, live_server)
     page.goto(live_server.url + "/admin/articles/article/add/")
     editor = body_editor(page)
@@ -202,6 +205,9 @@ def test_a_picture_dropped_into_the_body_is_uploaded_and_placed(live_server, chr
     assert chooser.locator("#id_file").evaluate("input => input.files[0].name") == (
         "pasted.png"
     )
+    # The picture shown from the disk, and its crops, break no rule of the admin's
+    # Content-Security-Policy.
+    assert csp_violations(page) == []
     context.close()
 
 
