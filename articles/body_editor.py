@@ -6,6 +6,7 @@ sends is cleaned again by `sanitize.clean_body`, the one allow-list, on every sa
 Pull quotes and library pictures are our own blocks (static/js/prose-extensions.js).
 """
 
+from django import forms
 from django.urls import reverse_lazy
 from django_prose_editor.config import html_tags
 from django_prose_editor.fields import ProseEditorFormField
@@ -16,7 +17,9 @@ from .sanitize import clean_body
 # The markup of our own blocks, named in settings.DJANGO_PROSE_EDITOR_EXTENSIONS. It
 # feeds only django-prose-editor's generated allow-list; ours is sanitize.py's.
 pull_quote_markup = html_tags(["aside"], {"aside": ["class"]})
-library_picture_markup = html_tags(["figure"], {"figure": ["data-image-id"]})
+library_picture_markup = html_tags(
+    ["figure"], {"figure": ["data-image-id", "data-size", "data-caption"]}
+)
 no_markup = html_tags([])
 embed_markup = html_tags(["figure"], {"figure": ["data-embed-url"]})
 gallery_markup = html_tags(["figure"], {"figure": ["data-gallery-ids"]})
@@ -38,7 +41,9 @@ EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "LibraryPicture": {
-        "thumbnailUrl": reverse_lazy("admin:photos_image_thumbnail", args=[0])
+        "thumbnailUrl": reverse_lazy("admin:photos_image_thumbnail", args=[0]),
+        "pictureUrl": reverse_lazy("admin:photos_image_chooser_picture", args=[0]),
+        "chooserUrl": reverse_lazy("admin:photos_image_chooser"),
     },
     "StyleNonce": True,
     # Embeds, galleries and captioned tables (static/js/story-block-extensions.js).
@@ -51,11 +56,23 @@ EXTENSIONS = {
 }
 
 
+class BodyEditorWidget(AdminProseEditorWidget):
+    """The editor, with the picture chooser its picture button, drops and pastes
+    open (photos' static/js/picture-chooser.js)."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            js=["js/focal-point.js", "js/picture-chooser.js"],
+            css={"all": ["css/admin.css"]},
+        )
+
+
 def body_field(**kwargs):
     """The form field for a story body: the editor, cleaned by our allow-list."""
     return ProseEditorFormField(
         config={"extensions": EXTENSIONS},
         sanitize=clean_body,
-        widget=AdminProseEditorWidget,
+        widget=BodyEditorWidget,
         **kwargs,
     )

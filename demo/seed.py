@@ -28,6 +28,7 @@ from .fronts import seed_fronts
 from .live import seed_live_story
 from .notes import seed_notes
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
+from .placed_pictures import with_placed_pictures
 
 DEMO_DIR = Path(__file__).resolve().parent
 
@@ -217,6 +218,7 @@ def seed_demo(*, now=None):
         if slug in existing:
             report.skipped.append(slug)
             continue
+        story = with_placed_pictures(slug, story, report)
         # Each story's history starts with the version the demo loads.
         with reversion.create_revision():
             article = seed_story(

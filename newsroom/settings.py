@@ -483,6 +483,9 @@ NEWSROOM_ADMIN_CSP_DIRECTIVES = {
     "script-src": [SELF, NONCE],
     "style-src": [SELF, NONCE],
     "style-src-attr": [UNSAFE_INLINE],
+    # A picture about to be uploaded is shown from the writer's own disk (a blob:
+    # address made by the page's script) to set its focal point before it is sent.
+    "img-src": [*PUBLIC_CSP_DIRECTIVES["img-src"], "blob:"],
     "frame-src": [NONE],
 }
 if NEWSROOM_CSP_REPORT_URI:

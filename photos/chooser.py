@@ -18,6 +18,7 @@ from django.db.models import F
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -142,6 +143,8 @@ class PictureChooserMixin:
             images = images.filter(**orientation)
         if request.GET.get("mine"):
             images = images.filter(uploaded_by=request.user)
+        if request.GET.get("usable"):
+            images = images.exclude(rights_expire_on__lt=timezone.localdate())
         return images.order_by("-uploaded_at", "-id")
 
     @staticmethod

@@ -2,12 +2,14 @@
 library's own checks, for every role that places pictures (photos/chooser.py)."""
 
 import json
+from datetime import timedelta
 
 import lxml.html
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from photos.models import Image
 
@@ -84,6 +86,12 @@ def test_the_chooser_searches_and_filters(client, writer, people):
     ]
     assert titles(client.get(RESULTS, {"orientation": "portrait"})) == ["Harbor pilot"]
     assert titles(client.get(RESULTS, {"mine": "1"})) == ["Ferry queue"]
+    Image.objects.filter(title="Harbor pilot").update(
+        rights_expire_on=timezone.localdate() - timedelta(days=1)
+    )
+    assert titles(client.get(RESULTS, {"q": "harbor", "usable": "1"})) == [
+        "Harbor at dawn"
+    ]
     assert titles(client.get(RESULTS, {"q": "nothing like it"})) == []
     assert "No picture" in client.get(RESULTS, {"q": "zzz"}).content.decode()
     # Bad input is ignored, never a crash.

@@ -10,6 +10,7 @@ from django.test import override_settings
 from PIL import Image as PILImage
 
 from articles.models import Article, Author, Byline, Category
+from demo import placed_pictures
 from photos.models import Image
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,10 @@ def test_one_live_story_is_scheduled_to_come_down(seeded):
 
 def test_every_picture_is_a_photo_sized_jpeg_with_caption_and_credit(seeded):
     images = Image.objects.all()
-    assert images.count() == Article.objects.count() + Author.objects.count()
+    # A lead for each story, a headshot for each author, and the pictures placed in
+    # a body at each size (demo/placed_pictures.py).
+    placed = len(placed_pictures.PLACED)
+    assert images.count() == Article.objects.count() + Author.objects.count() + placed
     for image in images:
         assert image.caption and image.credit and image.alt_text, image.title
         with image.file.open("rb") as handle, PILImage.open(handle) as picture:
@@ -192,3 +196,21 @@ def test_the_desk_has_notes_an_assignee_and_news_for_its_editor(seeded, tmp_path
         "assigned",
         "mentioned",
     }
+
+
+def test_the_demo_places_pictures_wide_and_full_width(seeded, client):
+    import lxml.html
+
+    story = Article.objects.get(slug=placed_pictures.STORY)
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    figures = page.cssselect(".story__body figure")
+    assert [f.get("class") for f in figures] == [
+        "figure figure--wide",
+        "figure figure--full",
+    ]
+    assert (
+        figures[0]
+        .cssselect(".figure__caption")[0]
+        .text_content()
+        .startswith("Marsh Lane closed 14 times")
+    )

@@ -51,12 +51,13 @@
   }
 
   // The chosen picture becomes the field's value, as if picked in the autocomplete.
-  function choose($select, picture) {
+  function choose(select, $select, picture) {
     const id = String(picture.id);
     if (!$select.find("option").filter(function () { return this.value === id; }).length) {
       $select.append(new Option(picture.title, id, false, false));
     }
     $select.val(id).trigger("change");
+    select.dispatchEvent(new CustomEvent("newsroom:picture-chosen", { detail: picture }));
   }
 
   function addChooserButtons(select, $select) {
@@ -70,7 +71,7 @@
       window.newsroomPictureChooser.open({
         url: url,
         onChoose: function (picture) {
-          choose($select, picture);
+          choose(select, $select, picture);
         },
         ...options,
       });

@@ -43,18 +43,14 @@
         placeIn(body, id);
       }
     });
-    // The editor's picture button: the picture chooser, placing what is chosen at
-    // the cursor; without it, the library picker below the editor.
+    // A picture chosen for this field in the picture chooser goes straight in.
+    picker.addEventListener("newsroom:picture-chosen", function (event) {
+      placeIn(body, event.detail.id);
+      window.django.jQuery(picker).val(null).trigger("change");
+    });
+    // Without the picture chooser, the editor's picture button opens the library
+    // picker below the editor.
     document.addEventListener("newsroom:pick-picture", function () {
-      if (window.newsroomPictureChooser && picker.dataset.chooserUrl) {
-        window.newsroomPictureChooser.open({
-          url: picker.dataset.chooserUrl,
-          onChoose: function (picture) {
-            placeIn(body, picture.id);
-          },
-        });
-        return;
-      }
       picker.closest(".form-row").scrollIntoView({ block: "center" });
       if (window.django && window.django.jQuery) {
         window.django.jQuery(picker).select2("open");

@@ -1,11 +1,14 @@
 // Newsroom's own blocks for the story editor (django-prose-editor, Tiptap):
 //   PullQuote       <aside class="pull-quote">…</aside>, a line lifted out of the story
-//   LibraryPicture  <figure data-image-id="12"></figure>, a picture from the library;
-//                   the page draws it with its caption, credit and renditions
+//   LibraryPicture  <figure data-image-id="12" data-size="wide" data-caption="…">
+//                   </figure>, a picture from the library placed at a size, with
+//                   this story's caption if it gives one; the page draws it with
+//                   its caption, credit and renditions. Files dropped or pasted
+//                   are uploaded through the picture chooser.
 //   StyleNonce      no markup: lets Tiptap's own styles pass the admin's
 //                   Content-Security-Policy
 // The server's allow-list (articles/sanitize.py) accepts exactly this markup.
-import { Extension, Node, mergeAttributes } from "django-prose-editor/editor";
+import { Extension, Node, Plugin, mergeAttributes } from "django-prose-editor/editor";
 
 export const PullQuote = Node.create({
   name: "pullQuote",
@@ -42,6 +45,31 @@ export const PullQuote = Node.create({
   },
 });
 
+// Sizes a placed picture may have on the story page (articles/inline_images.py).
+const PICTURE_SIZES = [
+  ["inline", "Inline"],
+  ["wide", "Wide"],
+  ["full", "Full width"],
+];
+// The library's words for each picture, fetched once a page.
+const pictureDetails = new Map();
+
+function describePicture(url) {
+  if (!pictureDetails.has(url)) {
+    pictureDetails.set(
+      url,
+      fetch(url, { credentials: "same-origin" }).then((response) =>
+        response.ok ? response.json() : null,
+      ),
+    );
+  }
+  return pictureDetails.get(url);
+}
+
+function imageFile(files) {
+  return Array.from(files || []).find((file) => file.type.startsWith("image/"));
+}
+
 export const LibraryPicture = Node.create({
   name: "libraryPicture",
   group: "block",
@@ -50,8 +78,9 @@ export const LibraryPicture = Node.create({
   selectable: true,
 
   addOptions() {
-    // thumbnailUrl: the admin's thumbnail address for picture 0, from the server.
-    return { thumbnailUrl: "" };
+    // From the server (articles/body_editor.py): the admin's thumbnail and picture
+    // addresses for picture 0, and the picture chooser's.
+    return { thumbnailUrl: "", pictureUrl: "", chooserUrl: "" };
   },
 
   addAttributes() {
@@ -60,6 +89,22 @@ export const LibraryPicture = Node.create({
         default: null,
         parseHTML: (element) => element.getAttribute("data-image-id"),
         renderHTML: (attributes) => ({ "data-image-id": attributes.imageId }),
+      },
+      // How wide the story page sets it; "inline" is the default and not written.
+      size: {
+        default: "inline",
+        parseHTML: (element) => element.getAttribute("data-size") || "inline",
+        renderHTML: (attributes) =>
+          attributes.size && attributes.size !== "inline"
+            ? { "data-size": attributes.size }
+            : {},
+      },
+      // This story's caption for the picture; empty: the library's.
+      caption: {
+        default: "",
+        parseHTML: (element) => element.getAttribute("data-caption") || "",
+        renderHTML: (attributes) =>
+          attributes.caption ? { "data-caption": attributes.caption } : {},
       },
     };
   },
@@ -72,21 +117,86 @@ export const LibraryPicture = Node.create({
     return ["figure", HTMLAttributes];
   },
 
-  // In the editor the reference shows as the picture's thumbnail; the caption and
-  // credit are the library's, so they are not editable here.
+  // In the editor a placed picture shows as on the page: its thumbnail, caption and
+  // credit from the library, with this story's caption for it and its size.
   addNodeView() {
-    return ({ node }) => {
+    const options = this.options;
+    return ({ node, getPos, editor }) => {
+      let current = node;
+      const id = node.attrs.imageId;
       const dom = document.createElement("figure");
       dom.className = "newsroom-placed-picture";
-      dom.dataset.imageId = node.attrs.imageId;
+      dom.dataset.imageId = id;
+      dom.contentEditable = "false";
       const img = document.createElement("img");
       img.alt = "";
-      img.src = this.options.thumbnailUrl.replace("/0/", "/" + node.attrs.imageId + "/");
-      const label = document.createElement("figcaption");
-      label.textContent =
-        "Library picture " + node.attrs.imageId + " (caption and credit from the library)";
-      dom.append(img, label);
-      return { dom };
+      img.src = options.thumbnailUrl.replace("/0/", "/" + id + "/");
+      const words = document.createElement("div");
+      words.className = "newsroom-placed-picture__words";
+      const title = document.createElement("strong");
+      title.textContent = "Library picture " + id;
+      const caption = document.createElement("span");
+      caption.className = "newsroom-placed-picture__caption";
+      const credit = document.createElement("span");
+      credit.className = "newsroom-placed-picture__credit";
+      const ownCaption = document.createElement("input");
+      ownCaption.type = "text";
+      ownCaption.className = "newsroom-placed-picture__own-caption";
+      ownCaption.placeholder = "Caption in this story (empty: the library’s)";
+      ownCaption.setAttribute("aria-label", "Caption in this story");
+      ownCaption.value = node.attrs.caption || "";
+      const size = document.createElement("select");
+      size.className = "newsroom-placed-picture__size";
+      size.setAttribute("aria-label", "Size on the page");
+      PICTURE_SIZES.forEach(([value, label]) => size.append(new Option(label, value)));
+      size.value = node.attrs.size || "inline";
+      words.append(title, caption, credit, ownCaption, size);
+      dom.append(img, words);
+
+      if (options.pictureUrl) {
+        describePicture(options.pictureUrl.replace(/\/0\/$/, "/" + id + "/")).then(
+          (picture) => {
+            if (!picture) {
+              title.textContent = "This picture is no longer in the library.";
+              return;
+            }
+            title.textContent = picture.title;
+            caption.textContent = picture.caption;
+            credit.textContent = picture.credit;
+            img.src = picture.thumbnail;
+          },
+        );
+      }
+
+      const update = (changes) => {
+        if (typeof getPos !== "function") {
+          return;
+        }
+        const { state } = editor.view;
+        editor.view.dispatch(
+          state.tr.setNodeMarkup(getPos(), undefined, { ...current.attrs, ...changes }),
+        );
+      };
+      ownCaption.addEventListener("input", () => update({ caption: ownCaption.value }));
+      size.addEventListener("change", () => update({ size: size.value }));
+
+      return {
+        dom,
+        update(updated) {
+          if (updated.type !== current.type || updated.attrs.imageId !== id) {
+            return false;
+          }
+          current = updated;
+          if (ownCaption.value !== (updated.attrs.caption || "")) {
+            ownCaption.value = updated.attrs.caption || "";
+          }
+          size.value = updated.attrs.size || "inline";
+          return true;
+        },
+        // Typing and choosing in the picture's own fields is theirs, not the editor's.
+        stopEvent: (event) => event.target === ownCaption || event.target === size,
+        ignoreMutation: () => true,
+      };
     };
   },
 
@@ -99,12 +209,77 @@ export const LibraryPicture = Node.create({
     };
   },
 
+  // A picture file dropped or pasted into the body goes through the picture
+  // chooser's Upload tab (alt text, focal point, the library's checks) and is
+  // placed where it was dropped, or at the cursor.
+  addProseMirrorPlugins() {
+    const extension = this;
+    const upload = (view, file, position) => {
+      if (!window.newsroomPictureChooser || !extension.options.chooserUrl) {
+        return false;
+      }
+      window.newsroomPictureChooser.open({
+        url: extension.options.chooserUrl,
+        file: file,
+        onChoose: (picture) => {
+          const at = Math.min(
+            position ?? view.state.selection.from,
+            view.state.doc.content.size,
+          );
+          extension.editor
+            .chain()
+            .focus()
+            .insertContentAt(at, {
+              type: extension.name,
+              attrs: { imageId: String(picture.id) },
+            })
+            .run();
+        },
+      });
+      return true;
+    };
+    return [
+      new Plugin({
+        props: {
+          handleDrop(view, event) {
+            const file = imageFile(event.dataTransfer && event.dataTransfer.files);
+            if (!file) {
+              return false;
+            }
+            event.preventDefault();
+            const at = view.posAtCoords({ left: event.clientX, top: event.clientY });
+            return upload(view, file, at ? at.pos : null);
+          },
+          handlePaste(view, event) {
+            const file = imageFile(event.clipboardData && event.clipboardData.files);
+            if (!file) {
+              return false;
+            }
+            event.preventDefault();
+            return upload(view, file, null);
+          },
+        },
+      }),
+    ];
+  },
+
   addMenuItems({ buttons, menu }) {
-    // The button opens the library picker under the editor ("Place a picture").
+    // The button opens the picture chooser and places what is chosen at the cursor;
+    // without the chooser, the library picker under the editor (insert-image.js).
+    const options = this.options;
     menu.defineItem({
       name: "libraryPicture",
       groups: "nodes",
-      command: () => document.dispatchEvent(new CustomEvent("newsroom:pick-picture")),
+      command: (editor) => {
+        if (!window.newsroomPictureChooser || !options.chooserUrl) {
+          document.dispatchEvent(new CustomEvent("newsroom:pick-picture"));
+          return;
+        }
+        window.newsroomPictureChooser.open({
+          url: options.chooserUrl,
+          onChoose: (picture) => editor.chain().focus().placePicture(picture.id).run(),
+        });
+      },
       button: buttons.material("add_photo_alternate", "place a library picture"),
     });
   },
