@@ -370,11 +370,20 @@ def _verify(state):
         return state
     if pending and not _apply(pending):
         return CACHE_DOWN  # nothing cached is served while the cache cannot be told
-    if newest > state.watermark and not pending and bump([SITE]) is None:
+    missed = newest > state.watermark and not pending and not _recorded_since(newest)
+    if missed and bump([SITE]) is None:
         return CACHE_DOWN
     verified = state._replace(watermark=newest, verified_at=time_now())
     cache.set(STATE_KEY, tuple(verified), _state_seconds(STATE_SECONDS))
     return verified
+
+
+def _recorded_since(newest):
+    """Whether the state as the cache has it now already knows the outbox up to
+    `newest`: the writer that applied it recorded the state after this reader read
+    it. Then nothing was missed, and every page need not be forgotten."""
+    recorded = cache.get(STATE_KEY)
+    return bool(recorded) and SiteState(*recorded).watermark >= newest
 
 
 # Looking pages up and caching them.
@@ -439,9 +448,14 @@ def lookup(key=None):
             return Lookup(CACHE_DOWN, None, None, False)
         return Lookup(state, cache.get(SEQUENCE_KEY), None, False)
     if state.needs_verifying():
+        watermark = state.watermark
         state = _verify(state)
         if state is CACHE_DOWN:
             return Lookup(CACHE_DOWN, None, None, False)
+        if state.watermark != watermark:
+            # The check raised keys after the sequence was read: read it again, or
+            # the page this reader renders would count as overtaken by them.
+            sequence = cache.get(SEQUENCE_KEY) or sequence
     entry = found.get(key) if key else None
     if entry is None:
         return Lookup(state, sequence, None, False)
