@@ -35,6 +35,9 @@ EXTENSIONS = {
         "thumbnailUrl": reverse_lazy("admin:photos_image_thumbnail", args=[0])
     },
     "StyleNonce": True,
+    # django-prose-editor switches the browser's spellcheck off unless told not to;
+    # writers want the red underline.
+    "NoSpellCheck": False,
 }
 
 
