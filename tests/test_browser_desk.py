@@ -192,3 +192,34 @@ def test_the_search_result_and_social_card_follow_the_typing(
         "Harbor budget <b>passes</b>"
     )
     context.close()
+
+
+def test_a_writer_without_a_profile_puts_her_name_on_a_story_in_one_step(
+    live_server, browser, django_user_model
+):
+    from articles.models import Author
+
+    from .test_browser import role_group
+
+    writer = django_user_model.objects.create_user(
+        "nadia", password="pw", is_staff=True, first_name="Nadia", last_name="Haddad"
+    )
+    writer.groups.add(role_group("Writer"))
+    context, page = open_page(browser, DESKTOP)
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("nadia")
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + "/admin/")
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_role("button", name="Make my author profile and add my byline").click()
+    page.get_by_text("Your author profile is made").wait_for()
+    chosen = page.locator("#bylines-group tr.form-row:not(.empty-form) select").first
+    assert chosen.locator("option:checked").inner_text() == "Nadia Haddad"
+    page.locator("#id_headline").fill("Night ferries return")
+    page.locator(".desk__side input[name=_continue]").click()
+    page.wait_for_url("**/change/")
+    story = Article.objects.get(headline="Night ferries return")
+    mine = Author.objects.get(user=writer)
+    assert [b.author for b in story.bylines.all()] == [mine]
+    context.close()
