@@ -11,6 +11,7 @@ caller's `picture(id)`.
 
 import difflib
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -19,6 +20,7 @@ from .inline_images import PLACED_PICTURE
 from .sanitize import clean_body, plain_text
 
 LISTS = {"ul", "ol"}
+BOTH = frozenset({"del", "ins"})
 # A changed block longer than this many unchanged words in a row is shortened.
 CONTEXT_WORDS = 20
 
@@ -84,8 +86,9 @@ def _words(markup):
     return plain_text(markup).split()
 
 
-def word_diff(old, new):
-    """The words of `old` to those of `new`: <del> for removed, <ins> for added."""
+def word_diff(old, new, marks=BOTH):
+    """The words of `old` to those of `new`: <del> for removed, <ins> for added
+    (each only if in `marks`: one side of a side-by-side view shows one)."""
     parts = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -95,9 +98,9 @@ def word_diff(old, new):
                 same = [*same[:CONTEXT_WORDS], "…", *same[-CONTEXT_WORDS:]]
             parts.append(format_html("{}", " ".join(same)))
             continue
-        if i2 > i1:
+        if i2 > i1 and "del" in marks:
             parts.append(format_html("<del>{}</del>", " ".join(old[i1:i2])))
-        if j2 > j1:
+        if j2 > j1 and "ins" in marks:
             parts.append(format_html("<ins>{}</ins>", " ".join(new[j1:j2])))
     return format_html_join(" ", "{}", ((part,) for part in parts))
 
@@ -126,22 +129,22 @@ def _shown(markup, picture, mark=None):
     )
 
 
-def _changed(old_markup, new_markup, tag, picture):
+def _changed(old_markup, new_markup, tag, marks=BOTH):
     """One block edited in place: the same kind of block, its words diffed (list
-    items item by item)."""
+    items item by item), showing the `marks` asked for."""
     if tag in LISTS:
-        return _changed_list(old_markup, new_markup, picture)
-    opening, closing = _tag_of(new_markup)
+        return _changed_list(old_markup, new_markup, marks)
+    opening, closing = _tag_of(new_markup if "ins" in marks else old_markup)
     return format_html(
         '<div class="body-diff__block body-diff__block--changed">{}{}{}</div>',
         mark_safe(opening),
-        word_diff(_words(old_markup), _words(new_markup)),
+        word_diff(_words(old_markup), _words(new_markup), marks),
         mark_safe(closing),
     )
 
 
-def _changed_list(old_markup, new_markup, picture):
-    opening, closing = _tag_of(new_markup)
+def _changed_list(old_markup, new_markup, marks):
+    opening, closing = _tag_of(new_markup if "ins" in marks else old_markup)
     old, new = _items(old_markup), _items(new_markup)
     rows = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
@@ -153,17 +156,19 @@ def _changed_list(old_markup, new_markup, picture):
         # Items edited in place pair up one for one; the rest were removed or added.
         paired = min(len(before), len(after))
         rows += [
-            format_html("<li>{}</li>", word_diff(_words(a), _words(b)))
+            format_html("<li>{}</li>", word_diff(_words(a), _words(b), marks))
             for a, b in zip(before[:paired], after[:paired], strict=True)
         ]
-        rows += [
-            format_html("<li><del>{}</del></li>", plain_text(item).strip())
-            for item in before[paired:]
-        ]
-        rows += [
-            format_html("<li><ins>{}</ins></li>", plain_text(item).strip())
-            for item in after[paired:]
-        ]
+        if "del" in marks:
+            rows += [
+                format_html("<li><del>{}</del></li>", plain_text(item).strip())
+                for item in before[paired:]
+            ]
+        if "ins" in marks:
+            rows += [
+                format_html("<li><ins>{}</ins></li>", plain_text(item).strip())
+                for item in after[paired:]
+            ]
     return format_html(
         '<div class="body-diff__block body-diff__block--changed">{}{}{}</div>',
         mark_safe(opening),
@@ -172,11 +177,28 @@ def _changed_list(old_markup, new_markup, picture):
     )
 
 
+def _kind(block):
+    """What a block is, for pairing an edited block with its earlier self: its tag,
+    or for a placed picture, which picture (another picture is another block)."""
+    tag, markup = block
+    found = PLACED_PICTURE.fullmatch(markup)
+    return f"picture:{found.group(1)}" if found else tag
+
+
+class Row(NamedTuple):
+    """One block of a comparison: as the older version had it (None: it was not
+    there), as the newer has it (None: it is gone), and as one inline view shows
+    it, with both removals and additions."""
+
+    older: str | None
+    newer: str | None
+    inline: str
+
+
 def block_rows(old_body, new_body, *, picture):
-    """The two bodies aligned block by block: (older, newer) pairs of HTML, either
-    side None where the block is not in that version. A block edited in place is
-    shown on both sides with its words diffed; `picture(id)` draws a placed
-    picture."""
+    """The two bodies aligned block by block, as Rows. A block edited in place shows
+    its removed words on the older side, its added words on the newer, and both
+    inline; `picture(id)` draws a placed picture."""
     old, new = blocks(old_body), blocks(new_body)
     rows = []
     matcher = difflib.SequenceMatcher(
@@ -186,29 +208,41 @@ def block_rows(old_body, new_body, *, picture):
     )
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            rows += [
-                (_shown(markup, picture), _shown(markup, picture))
-                for _tag, markup in new[j1:j2]
-            ]
+            for _tag, markup in new[j1:j2]:
+                same = _shown(markup, picture)
+                rows.append(Row(same, same, same))
             continue
         before, after = old[i1:i2], new[j1:j2]
-        # Blocks edited in place pair up, one for one, when they are of one kind.
-        paired = 0
-        for (old_tag, old_markup), (new_tag, new_markup) in zip(
-            before, after, strict=False
-        ):
-            if old_tag != new_tag or PLACED_PICTURE.fullmatch(new_markup):
-                break
-            changed = _changed(old_markup, new_markup, new_tag, picture)
-            rows.append((changed, changed))
-            paired += 1
-        rows += [
-            (_shown(markup, picture, "removed"), None)
-            for _tag, markup in before[paired:]
-        ]
-        rows += [
-            (None, _shown(markup, picture, "added")) for _tag, markup in after[paired:]
-        ]
+        # Blocks edited in place pair up with the blocks of their kind, in order
+        # (a paragraph with a paragraph, never with a picture).
+        kinds = difflib.SequenceMatcher(
+            a=[_kind(block) for block in before],
+            b=[_kind(block) for block in after],
+            autojunk=False,
+        )
+        for kind_op, k1, k2, l1, l2 in kinds.get_opcodes():
+            if kind_op == "equal":
+                for (_t, old_markup), (tag, new_markup) in zip(
+                    before[k1:k2], after[l1:l2], strict=True
+                ):
+                    if old_markup == new_markup:  # the same picture, say
+                        same = _shown(new_markup, picture)
+                        rows.append(Row(same, same, same))
+                        continue
+                    rows.append(
+                        Row(
+                            _changed(old_markup, new_markup, tag, {"del"}),
+                            _changed(old_markup, new_markup, tag, {"ins"}),
+                            _changed(old_markup, new_markup, tag),
+                        )
+                    )
+                continue
+            for _tag, markup in before[k1:k2]:
+                removed = _shown(markup, picture, "removed")
+                rows.append(Row(removed, None, removed))
+            for _tag, markup in after[l1:l2]:
+                added = _shown(markup, picture, "added")
+                rows.append(Row(None, added, added))
     return rows
 
 
@@ -217,7 +251,7 @@ def inline(rows):
     struck where they were, added ones marked, edited ones diffed."""
     return format_html(
         '<div class="body-diff">{}</div>',
-        format_html_join("", "{}", ((new or old,) for old, new in rows)),
+        format_html_join("", "{}", ((row.inline,) for row in rows)),
     )
 
 

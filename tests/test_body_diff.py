@@ -88,10 +88,13 @@ def test_nothing_in_a_body_runs_as_markup():
 @pytest.mark.django_db
 def test_the_compare_page_shows_the_body_inline_or_side_by_side(admin_client):
     photo = make_image(title="Harbor at dawn")
-    story = make_article(body="<p>Seven to two.</p>")
+    story = make_article(body="<p>Seven to two.</p><p>On Monday.</p>")
     with reversion.create_revision():
         story.save()
-    story.body = f'<p>Seven to two.</p><figure data-image-id="{photo.pk}"></figure>'
+    story.body = (
+        f'<p>Seven to two.</p><figure data-image-id="{photo.pk}"></figure>'
+        "<p>On Tuesday.</p>"
+    )
     with reversion.create_revision():
         story.save()
     newer, older = Version.objects.get_for_object(story)[:2]
@@ -107,7 +110,13 @@ def test_the_compare_page_shows_the_body_inline_or_side_by_side(admin_client):
         admin_client.get(url, {**params, "view": "side"}).content.decode()
     )
     rows = side.cssselect(".body-diff-side tbody tr")
-    assert [len(row.cssselect("td")) for row in rows] == [2, 2]
+    assert [len(row.cssselect("td")) for row in rows] == [2, 2, 2]
     assert rows[0].cssselect("td")[0].text_content() == "Seven to two."
     assert rows[1].cssselect("td")[0].text_content() == ""
     assert rows[1].cssselect("td")[1].cssselect("ins figure")
+    # The edited paragraph: what went on the older side, what came on the newer.
+    older, newer = rows[2].cssselect("td")
+    assert [d.text for d in older.cssselect("del")] == ["Monday."]
+    assert not older.cssselect("ins")
+    assert [i.text for i in newer.cssselect("ins")] == ["Tuesday."]
+    assert not newer.cssselect("del")
