@@ -53,6 +53,9 @@ EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
+    # django-prose-editor switches the browser's spellcheck off unless told not to;
+    # writers want the red underline.
+    "NoSpellCheck": False,
 }
 
 

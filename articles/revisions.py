@@ -11,13 +11,18 @@ import difflib
 import re
 from dataclasses import dataclass
 
+import reversion
+from django.db import transaction
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 from taggit.models import Tag
 
+from common.times import newsroom_time
+from photos.admin import thumbnail
 from photos.models import Image
 
+from . import body_diff
 from .inline_images import PLACED_PICTURE
 from .models import Article, Author, Byline, Category, Correction, TaggedArticle
 from .sanitize import plain_text
@@ -28,6 +33,7 @@ class Snapshot:
     """A story as one version of it had it, in words a person reads."""
 
     fields: dict  # label -> text, or a list of items (bylines, tags…)
+    body: str = ""  # the body's markup, for comparing it block by block
 
     @classmethod
     def of(cls, version):
@@ -58,7 +64,10 @@ class Snapshot:
             _("Corrections and updates"): names.corrections(),
             _("Body"): readable_body(data.get("body", "")),
         }
-        return cls({str(label): value for label, value in fields.items()})
+        return cls(
+            {str(label): value for label, value in fields.items()},
+            body=data.get("body", ""),
+        )
 
 
 class _Names:
@@ -124,13 +133,18 @@ class Change:
     label: str
     before: str
     after: str
+    # The body's blocks side by side, (older, newer) HTML pairs (body_diff.py).
+    rows: list | None = None
 
     @property
     def changed(self):
         return self.before != self.after
 
     def marked_up(self):
-        """The difference as HTML: removed words or items struck, added ones marked."""
+        """The difference as HTML: removed words or items struck, added ones marked;
+        the body as its blocks, changes marked in place."""
+        if self.rows is not None:
+            return body_diff.inline(self.rows)
         if isinstance(self.after, list):
             return token_diff(self.before, self.after, separator="; ")
         return token_diff(words(self.before), words(self.after))
@@ -138,8 +152,30 @@ class Change:
 
 def compare(older, newer):
     """Each field of two versions of a story, side by side."""
-    before, after = Snapshot.of(older).fields, Snapshot.of(newer).fields
-    return [Change(label, before[label], after[label]) for label in after]
+    old, new = Snapshot.of(older), Snapshot.of(newer)
+    before, after = old.fields, new.fields
+    changes = [Change(label, before[label], after[label]) for label in after]
+    for change in changes:
+        if change.label == str(_("Body")):
+            change.rows = body_diff.block_rows(
+                old.body, new.body, picture=picture_in_body
+            )
+    return changes
+
+
+def picture_in_body(image_id):
+    """A placed picture as a comparison shows it: its thumbnail and title."""
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        return format_html(
+            '<p class="body-diff__picture">{}</p>',
+            _("Picture %(id)s, no longer in the library") % {"id": image_id},
+        )
+    return format_html(
+        '<figure class="body-diff__picture">{}<figcaption>{}</figcaption></figure>',
+        thumbnail(image, size=160),
+        image.title or image.caption or _("Picture %(id)s") % {"id": image_id},
+    )
 
 
 # Unchanged stretches longer than this are shortened in a diff.
@@ -172,3 +208,71 @@ def versions_of(article_id):
         .select_related("revision__user")
         .order_by("-revision__date_created", "-pk")
     )
+
+
+# What restoring a version brings back: the words, pictures and filing. Where and
+# when the story stands (status, publish, update and take-down times) stays as it
+# is now: restoring an old draft must not unpublish a story, nor an old published
+# version publish one.
+RESTORED_FIELDS = ["headline", "slug", "dek", "body", "seo_title", "seo_description"]
+# The comparison's rows a restore leaves as they are.
+KEPT_ON_RESTORE = (_("Status"), _("Publish time"), _("Updated time"))
+
+
+def restore(*, story, version, by):
+    """Bring `story` back to `version` of it, on behalf of `by`: its words,
+    pictures, section and categories, bylines, tags and corrections, saved as a new
+    version (so the restore can itself be undone). Whatever that version names and
+    no longer exists (a deleted picture, author, section or tag) is left out."""
+    data = version.field_dict
+    related = {model: [] for model in (Byline, TaggedArticle, Correction)}
+    for other in version.revision.version_set.select_related("content_type"):
+        model = other.content_type.model_class()
+        if model in related:
+            related[model].append(other.field_dict)
+    with transaction.atomic(), reversion.create_revision():
+        for name in RESTORED_FIELDS:
+            setattr(story, name, data.get(name, ""))
+        images = Image.objects.in_bulk(
+            [data.get("lead_image_id"), data.get("social_image_id")]
+        )
+        story.lead_image = images.get(data.get("lead_image_id"))
+        story.social_image = images.get(data.get("social_image_id"))
+        story.primary_category = Category.objects.filter(
+            pk=data.get("primary_category_id")
+        ).first()
+        # Each part through the ORM one by one, so that the page cache hears of it.
+        story.categories.set(Category.objects.filter(pk__in=data.get("categories", [])))
+        story.bylines.all().delete()
+        people = Author.objects.in_bulk([b["author_id"] for b in related[Byline]])
+        for byline in sorted(related[Byline], key=lambda b: b.get("position", 0)):
+            if byline["author_id"] in people:
+                Byline.objects.create(
+                    article=story,
+                    author=people[byline["author_id"]],
+                    role=byline["role"],
+                    position=byline.get("position", 0),
+                )
+        story.tags.set(
+            list(
+                Tag.objects.filter(pk__in=[t["tag_id"] for t in related[TaggedArticle]])
+            )
+        )
+        story.corrections.all().delete()
+        for correction in related[Correction]:
+            Correction.objects.create(
+                article=story,
+                kind=correction["kind"],
+                text=correction["text"],
+                noted_at=correction["noted_at"],
+            )
+        # Saved last, so that the new version follows the bylines, tags and
+        # corrections as they now are.
+        story.modified_by = by
+        story.save()
+        reversion.set_user(by)
+        reversion.set_comment(
+            _("Restored the version saved %(when)s.")
+            % {"when": newsroom_time(version.revision.date_created)}
+        )
+    return story

@@ -396,7 +396,8 @@ def test_a_story_from_writer_to_editor_to_reader(
     )
     page.locator("#id_published_at_0").fill(f"{at:%Y-%m-%d}")
     page.locator("#id_published_at_1").fill("07:00:00")
-    page.get_by_role("button", name="Publish").click()
+    # A time to come: the Publish button says what it will do.
+    page.get_by_role("button", name="Schedule", exact=True).click()
     page.wait_for_url(live_server.url + "/admin/articles/article/")
     story.refresh_from_db()
     assert (story.status, story.published_at) == (Article.Status.PUBLISHED, at)

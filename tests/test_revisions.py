@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from articles import revisions
 from articles.models import Article
 
 from .admin_forms import change, complete_story, form_data, run_action
@@ -126,15 +127,27 @@ def test_restoring_a_version_brings_back_its_bylines_and_tags(
 ):
     story = story_with_two_versions
     oldest = versions(story)[1]
-    url = reverse("admin:articles_article_revision", args=[story.pk, oldest.pk])
+    history = client.get(reverse("admin:articles_article_history", args=[story.pk]))
+    page = lxml.html.fromstring(history.content.decode())
+    url = (
+        page.cssselect("#change-history tbody tr")[1].cssselect("td a")[-1].get("href")
+    )
+    assert url == reverse("admin:articles_article_restore", args=[story.pk, oldest.pk])
 
     opened = client.get(url)
     assert opened.status_code == 200
-    # Only opening it restores nothing.
+    # Opening it shows what will change, and restores nothing.
+    shown = lxml.html.fromstring(opened.content.decode())
+    rows = {
+        row.cssselect("th")[0].text_content(): row.cssselect("td")[0]
+        for row in shown.cssselect(".newsroom-diff tbody tr")
+    }
+    assert [i.text for i in rows["Headline"].cssselect("ins")] == ["go quiet"]
+    assert "Status" not in rows  # a restore leaves the status as it is
     story.refresh_from_db()
     assert story.headline == "Tide gauges back online after a week"
 
-    response = client.post(url, as_browser_posts(opened))
+    response = client.post(url)
 
     assert response.status_code == 302
     story.refresh_from_db()
@@ -142,8 +155,30 @@ def test_restoring_a_version_brings_back_its_bylines_and_tags(
     assert "stopped reporting on Monday" in story.body
     assert [b.author.name for b in story.bylines.all()] == ["Rosa Ames"]
     assert sorted(story.tags.names()) == ["harbor"]
-    # The restore is itself a version, so it can be undone.
+    assert story.status == Article.Status.READY  # as it is now, not as it was
+    # The restore is itself a version, with the bylines and tags restored, so it
+    # can be undone.
     assert versions(story).count() == 3
+    newest = versions(story)[0]
+    assert "Restored the version saved" in newest.revision.get_comment()
+    kept = revisions.Snapshot.of(newest).fields
+    assert kept["Byline"] == ["Rosa Ames (author)"]
+    assert kept["Tags"] == ["harbor"]
+
+
+def test_the_old_restore_form_leads_to_the_restore_page(
+    client, story_with_two_versions
+):
+    story = story_with_two_versions
+    oldest = versions(story)[1]
+    old = reverse("admin:articles_article_revision", args=[story.pk, oldest.pk])
+    response = client.post(old, form_data(story, headline="Posted to the old form"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "admin:articles_article_restore", args=[story.pk, oldest.pk]
+    )
+    story.refresh_from_db()
+    assert story.headline == "Tide gauges back online after a week"
 
 
 def test_a_list_action_keeps_one_version_per_story(client, people):

@@ -268,7 +268,8 @@ def compares(client, story):
 
 def restores(client, story):
     older, _newer = two_versions(story)
-    url = reverse("admin:articles_article_revision", args=[story.pk, older.pk])
+    # The restore page (reversion's own address leads there).
+    url = reverse("admin:articles_article_restore", args=[story.pk, older.pk])
     return shows_secret(client.get(url))
 
 

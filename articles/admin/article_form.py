@@ -51,6 +51,7 @@ class ArticleAdminForm(forms.ModelForm):
             "js/char-count.js",
             "js/schedule.js",
             "js/bylines.js",
+            "js/search-preview.js",
         ]
 
     mark_updated = forms.BooleanField(

@@ -36,6 +36,7 @@ from .bylines import BylineInline, BylinesMixin
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
 from .scheduling import ScheduleFilter, ZonedSplitDateTime, confirmation, save_label
+from .search_preview import search_preview
 from .story_list import (
     AssigneeFilter,
     AuthorFilter,
@@ -201,33 +202,23 @@ class ArticleAdmin(
     readonly_fields = [
         "length",
         "lead_image_preview",
+        "search_preview",
         "preview_link",
         "created_at",
         "modified_at",
     ]
+    # The story editor's two columns (templates/admin/articles/article/
+    # change_form.html): "desk-main" fieldsets are the writing, at a reading width;
+    # "desk-side" ones the sidebar, before the bylines or ("desk-after-bylines")
+    # after them.
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek"], "classes": ["newsroom-wide"]}),
+        (None, {"fields": ["headline", "dek"], "classes": ["desk-main"]}),
         (
             _("Story"),
-            {
-                "fields": ["body", "length", "insert_image"],
-                "classes": ["newsroom-wide"],
-            },
-        ),
-        (_("Lead image"), {"fields": ["lead_image", "lead_image_preview"]}),
-        (
-            _("Filing"),
-            {"fields": ["primary_category", "categories", "tags", "new_tags"]},
+            {"fields": ["body", "length", "insert_image"], "classes": ["desk-main"]},
         ),
         (
-            _("Search and social"),
-            {
-                "fields": ["seo_title", "seo_description", "social_image"],
-                "classes": ["newsroom-wide"],
-            },
-        ),
-        (
-            _("Publishing"),
+            _("Status and schedule"),
             {
                 "fields": [
                     "status",
@@ -238,12 +229,43 @@ class ArticleAdmin(
                     "updated_at",
                     "preview_link",
                     "edit_version",
-                ]
+                ],
+                "classes": ["desk-side"],
+            },
+        ),
+        (
+            _("Filing"),
+            {
+                "fields": ["primary_category", "categories", "tags", "new_tags"],
+                "classes": ["desk-side"],
+            },
+        ),
+        (
+            _("Lead image"),
+            {
+                "fields": ["lead_image", "lead_image_preview"],
+                "classes": ["desk-side", "desk-after-bylines"],
+            },
+        ),
+        (
+            _("Search and social"),
+            {
+                "fields": [
+                    "slug",
+                    "seo_title",
+                    "seo_description",
+                    "social_image",
+                    "search_preview",
+                ],
+                "classes": ["desk-side", "desk-after-bylines"],
             },
         ),
         (
             _("History"),
-            {"fields": ["created_at", "modified_at"], "classes": ["collapse"]},
+            {
+                "fields": ["created_at", "modified_at"],
+                "classes": ["desk-side", "desk-after-bylines"],
+            },
         ),
     ]
 
@@ -353,6 +375,7 @@ class ArticleAdmin(
         # keeps it saying so as the time is typed, against the newsroom's clock).
         context["save_label"] = save_label(story)
         context.update(self.byline_context(request))
+        context["original_status_label"] = self.visibility(story) if story else ""
         context["newsroom_now"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S")
         # The story editor's import map is an inline script: it carries this
         # response's Content-Security-Policy nonce (newsroom/content_security.py).
@@ -620,6 +643,10 @@ class ArticleAdmin(
                 messages.WARNING,
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("as readers will find it"))
+    def search_preview(self, obj):
+        return search_preview(obj)
 
     @admin.display(description=_("lead image preview"))
     def lead_image_preview(self, obj):

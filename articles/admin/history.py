@@ -1,7 +1,9 @@
 """
 A story's history in the admin: who saved it when, what its status became, a
-readable comparison of any two versions, and restoring one (django-reversion's
-revision form: the old version fills the form, and saving it restores it).
+readable comparison of any two versions (the body block by block), and restoring
+one, started from the history page: a page showing what the restore will change,
+and one button (revisions.restore). django-reversion's own revision form is not
+used: its address leads to that page.
 """
 
 from django.contrib import admin, messages
@@ -16,6 +18,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from common.lookups import well_formed_keys
+from common.times import newsroom_time
 
 from .. import revisions, workflow
 from ..models import Article
@@ -36,7 +39,13 @@ class StoryHistoryAdmin(VersionAdmin):
 
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_view)
+        restore = self.admin_site.admin_view(self.restore_view)
         return [
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                restore,
+                name="articles_article_restore",
+            ),
             path(
                 "<path:object_id>/history/compare/",
                 compare,
@@ -72,8 +81,19 @@ class StoryHistoryAdmin(VersionAdmin):
         return redirect("admin:index")
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring changes the story as it is now: whoever may not change it now
-        # may not restore it, whatever the status of the old version.
+        # reversion's own restore form: its address leads to ours (nothing posted
+        # to it is saved).
+        refused = self.refuse_restore(request, object_id)
+        if refused:
+            return refused
+        return redirect(
+            "admin:articles_article_restore", unquote(object_id), int(version_id)
+        )
+
+    def refuse_restore(self, request, object_id):
+        """The answer to someone who may not restore this story, or None if she
+        may. Restoring changes the story as it is now: whoever may not change it now
+        may not restore it, whatever the status of the old version."""
         story = self.get_object(request, unquote(object_id))
         if story is None:
             return self.story_not_found(request, object_id)
@@ -92,7 +112,59 @@ class StoryHistoryAdmin(VersionAdmin):
                 },
                 status=403,
             )
-        return super().revision_view(request, object_id, version_id, extra_context)
+        return None
+
+    def restore_view(self, request, object_id, version_id):
+        """What restoring `version_id` would change, and the button that does it."""
+        refused = self.refuse_restore(request, object_id)
+        if refused:
+            return refused
+        story = self.get_object(request, unquote(object_id))
+        versions = revisions.versions_of(story.pk)
+        version = versions.filter(pk=version_id).first()
+        if version is None:
+            raise Http404(_("This story has no such version."))
+        if request.method == "POST":
+            revisions.restore(story=story, version=version, by=request.user)
+            self.message_user(
+                request,
+                _(
+                    "Restored the version saved %(when)s by %(who)s. Its status and "
+                    "times are as they were; the restore is itself a version in the "
+                    "history."
+                )
+                % {
+                    "when": newsroom_time(version.revision.date_created),
+                    "who": saved_by(version),
+                },
+                messages.SUCCESS,
+            )
+            return redirect("admin:articles_article_change", story.pk)
+        newest = versions.first()
+        kept = {str(label) for label in revisions.KEPT_ON_RESTORE}
+        changes = [
+            change
+            for change in revisions.compare(newest, version)
+            if change.changed and change.label not in kept
+        ]
+        return TemplateResponse(
+            request,
+            "admin/articles/article/restore.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": story,
+                "title": _("Restore an earlier version of “%(story)s”")
+                % {"story": story},
+                "version": version,
+                "version_when": newsroom_time(version.revision.date_created),
+                "version_who": saved_by(version),
+                "changed": changes,
+                "history_url": reverse(
+                    "admin:articles_article_history", args=[story.pk]
+                ),
+            },
+        )
 
     # Deleted stories, drafts included, are for editors to see and bring back.
 
@@ -119,7 +191,7 @@ class StoryHistoryAdmin(VersionAdmin):
                 {
                     "version": version,
                     "restore_url": reverse(
-                        "admin:articles_article_revision",
+                        "admin:articles_article_restore",
                         args=[quote(version.object_id), version.pk],
                     ),
                     "status": Article.Status(status).label if status else "",
@@ -156,9 +228,10 @@ class StoryHistoryAdmin(VersionAdmin):
                 "older_who": saved_by(older),
                 "newer_who": saved_by(newer),
                 "changed": [c for c in changes if c.changed],
+                "side_by_side": request.GET.get("view") == "side",
                 "unchanged": [c.label for c in changes if not c.changed],
                 "restore_url": reverse(
-                    "admin:articles_article_revision", args=[story.pk, older.pk]
+                    "admin:articles_article_restore", args=[story.pk, older.pk]
                 ),
                 "history_url": reverse(
                     "admin:articles_article_history", args=[story.pk]

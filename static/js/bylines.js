@@ -27,6 +27,11 @@
     });
   }
 
+  function middle(row) {
+    const box = row.getBoundingClientRect();
+    return box.top + box.height / 2;
+  }
+
   function addHandle(group, row) {
     const cell = row.querySelector("td.original");
     if (!cell || cell.querySelector(".newsroom-drag")) return;
@@ -58,22 +63,19 @@
       handle.setPointerCapture(event.pointerId);
       row.classList.add("newsroom-dragging");
 
+      // The row follows the pointer past as many rows as it has crossed.
       function move(moveEvent) {
-        const list = rows(group);
-        const at = list.indexOf(row);
-        const above = list[at - 1];
-        const below = list[at + 1];
-        if (above) {
-          const box = above.getBoundingClientRect();
-          if (moveEvent.clientY < box.top + box.height / 2) {
+        for (;;) {
+          const list = rows(group);
+          const at = list.indexOf(row);
+          const above = list[at - 1];
+          const below = list[at + 1];
+          if (above && moveEvent.clientY < middle(above)) {
             above.before(row);
-            return;
-          }
-        }
-        if (below) {
-          const box = below.getBoundingClientRect();
-          if (moveEvent.clientY > box.top + box.height / 2) {
+          } else if (below && moveEvent.clientY > middle(below)) {
             below.after(row);
+          } else {
+            return;
           }
         }
       }
