@@ -13,6 +13,7 @@ import json
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import pending_changes
 from .models import WorkingCopy
 
 # The most a form's fields may weigh as JSON: a 6,000-word story is about 60 kB.
@@ -77,14 +78,6 @@ def keep(*, user, data, article=None, key=""):
     return copy
 
 
-def last_saved(article):
-    """When `article` was last saved, its prepared changes included."""
-    pending = getattr(article, "pending_change", None)
-    if pending is not None and pending.prepared_at > article.modified_at:
-        return pending.prepared_at
-    return article.modified_at
-
-
 def offered(*, user, article=None):
     """The working copy to offer `user` as she opens `article` (None: a new story):
     hers, and newer than the story's last save. None if there is none."""
@@ -92,7 +85,7 @@ def offered(*, user, article=None):
         return WorkingCopy.objects.unsaved_new_stories(user).first()
     return (
         WorkingCopy.objects.of_story(article, user)
-        .filter(saved_at__gt=last_saved(article))
+        .filter(saved_at__gt=pending_changes.last_save(article)[0])
         .first()
     )
 

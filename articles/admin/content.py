@@ -34,6 +34,7 @@ from .article_form import ArticleAdminForm, edit_version
 from .autosave import AutosaveMixin
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
+from .pending import PendingChangesMixin
 from .story_list import AuthorFilter, StorySearchMixin, WithStoriesFieldListFilter
 
 
@@ -151,6 +152,7 @@ EDITING_WINDOW = timedelta(minutes=10)
 @admin.register(Article)
 class ArticleAdmin(
     AutosaveMixin,
+    PendingChangesMixin,
     NulSafeAdminMixin,
     StorySearchMixin,
     FormPreviewMixin,
@@ -480,7 +482,8 @@ class ArticleAdmin(
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         new_tags = parse_tags(form.cleaned_data.get("new_tags", ""))
-        if new_tags:
+        # Changes prepared for a live story keep their new tags aside (pending.py).
+        if new_tags and not getattr(request, "preparing_changes", False):
             form.instance.tags.add(*new_tags)
 
     def view_on_site(self, obj):
