@@ -187,3 +187,16 @@ def test_autosave_asks_few_queries(admin_client, story, django_assert_max_num_qu
         keep(admin_client, story, headline="x")
     with django_assert_max_num_queries(12):
         offered(admin_client, story)
+
+
+def test_a_working_copy_older_than_prepared_changes_is_not_offered(admin_client, story):
+    """Changes prepared for a live story are a save too: a copy from before is
+    stale."""
+    from .test_pending_changes import form_data
+
+    keep(admin_client, story, headline="An older idea")
+    admin_client.post(
+        reverse("admin:articles_article_change", args=[story.pk]),
+        form_data(story, headline="Ferry fares rise, again"),
+    )
+    assert offered(admin_client, story)["working_copy"] is None
