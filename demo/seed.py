@@ -23,6 +23,7 @@ from django.utils import timezone
 from articles.models import Article, Author, Byline, Category
 from photos.models import Image
 
+from .pending_changes import seed_pending_changes
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -227,4 +228,5 @@ def seed_demo(*, now=None):
             reversion.add_to_revision(article)  # now that its bylines and tags exist
         report.articles += 1
         report.images += 1
+    seed_pending_changes()
     return report
