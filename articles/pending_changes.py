@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.utils import parse_tags
 
+from .inline_images import placed_image_ids
 from .models import Article, Byline, Correction, PendingChange
 
 # What a posted form holds that is no part of the story.
@@ -59,6 +60,20 @@ def last_save(article):
     if pending is not None and pending.prepared_at > article.modified_at:
         return pending.prepared_at, pending.prepared_by
     return article.modified_at, article.modified_by
+
+
+def images_shown(article):
+    """The library pictures `article`'s changes not yet published show: lead,
+    social, and placed in the body. Empty if it has none."""
+    change = PendingChange.objects.filter(article=article).first()
+    if change is None:
+        return set()
+    fields = change.snapshot.get("story", [{}])[0].get("fields", {})
+    return {
+        fields.get("lead_image"),
+        fields.get("social_image"),
+        *placed_image_ids(fields.get("body") or ""),
+    } - {None}
 
 
 def discard(article):

@@ -9,6 +9,7 @@ unless the story has been saved since (then it is stale, and the save has it).
 """
 
 import json
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,8 @@ from .models import WorkingCopy
 # The most a form's fields may weigh as JSON: a 6,000-word story is about 60 kB.
 MAX_BYTES = 2 * 1024 * 1024
 MAX_FIELDS = 2000
+# How long the copy of a new story's form is kept, unsaved or used up.
+KEPT_FOR = timedelta(days=30)
 KEY_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -72,6 +75,10 @@ def keep(*, user, data, article=None, key=""):
         return copy
     if not key:
         raise Unreadable(_("A new story's working copy needs its form's key."))
+    # New story forms long left, and those saved as stories, need keeping no more.
+    WorkingCopy.objects.filter(user=user, saved_at__lt=now - KEPT_FOR).exclude(
+        new_story_key=""
+    ).delete()
     copy, _created = WorkingCopy.objects.update_or_create(
         user=user, new_story_key=key, defaults={"data": data, "saved_at": now}
     )

@@ -200,3 +200,10 @@ def test_a_working_copy_older_than_prepared_changes_is_not_offered(admin_client,
         form_data(story, headline="Ferry fares rise, again"),
     )
     assert offered(admin_client, story)["working_copy"] is None
+
+
+def test_new_story_copies_a_month_old_are_let_go(admin_client):
+    keep(admin_client, key=KEY, headline="Long forgotten")
+    WorkingCopy.objects.update(saved_at=timezone.now() - timedelta(days=31))
+    keep(admin_client, key="a1b2c3d4-0000-4000-8000-000000000000", headline="Today")
+    assert [c.data["headline"] for c in WorkingCopy.objects.all()] == [["Today"]]

@@ -299,3 +299,34 @@ def test_a_stale_form_cannot_overwrite_prepared_changes(client, people, story):
         == 302
     )
     assert PendingChange.objects.get().form_data["headline"] == ["Sam's"]
+
+
+def test_the_share_link_shows_pictures_the_changes_place(client, admin_client, story):
+    """A picture no reader can meet yet, placed by the changes, loads for whoever
+    holds the preview link, and for nobody else."""
+    from .factories import fetch_picture, jpeg_file
+
+    placed = make_image(file=jpeg_file(800, 600))
+    body = f'<p>Text.</p><figure data-image-id="{placed.pk}"></figure>'
+    prepare(admin_client, story, body=body)
+    page = lxml.html.fromstring(text(client, preview_path(story)))
+    (src,) = [img.get("src") for img in page.cssselect(".story__body img")]
+    assert "?preview=" in src
+    assert fetch_picture(client, src).format == "JPEG"
+    assert client.get(src.split("?")[0]).status_code == 404
+
+
+def test_the_form_with_changes_opens_in_few_queries(
+    admin_client, story, django_assert_max_num_queries
+):
+    """Opening the form with the changes costs a few queries more than without: the
+    changes themselves, and the checks of the form filled in with them (each picked
+    section, picture, tag and author is looked up, as in a posted form)."""
+    admin_client.get(change_url(story))  # warm: sessions, content types
+    with django_assert_max_num_queries(200) as plain:
+        admin_client.get(change_url(story))
+    without = len(plain)  # now: the log is emptied as each request starts
+    prepare(admin_client, story, **NEW)
+    with django_assert_max_num_queries(without + 12):
+        response = admin_client.get(change_url(story))
+    assert "7-2" in response.content.decode()

@@ -26,17 +26,24 @@ class PendingChangesMixin:
     """ModelAdmin mixin for ArticleAdmin: changes to a live story wait for
     "Publish changes"."""
 
+    def story_is_live(self, request, story):
+        """Whether readers can see `story` as saved: asked once a request."""
+        if story is None or not story.pk:
+            return False
+        if getattr(request, "_live_story", None) != story.pk:
+            request._live_story = story.pk
+            request._is_live = pending_changes.is_live(story)
+        return request._is_live
+
     def pending_to_show(self, request, story):
         """The pending change the form opens with: a live story's, on a GET."""
-        if request.method != "GET" or story is None or not story.pk:
+        if request.method != "GET" or not self.story_is_live(request, story):
             return None
         if not hasattr(request, "_pending_change"):
             request._pending_change = (
                 PendingChange.objects.filter(article=story)
                 .select_related("prepared_by")
                 .first()
-                if pending_changes.is_live(story)
-                else None
             )
         return request._pending_change
 
@@ -174,10 +181,12 @@ class PendingChangesMixin:
 
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         story = context.get("original")
-        live = bool(story) and pending_changes.is_live(story)
+        live = self.story_is_live(request, story)
         context["story_is_live"] = live
-        context["has_pending_change"] = (
-            live and PendingChange.objects.filter(article=story).exists()
+        context["has_pending_change"] = live and (
+            self.pending_to_show(request, story) is not None
+            if request.method == "GET"
+            else PendingChange.objects.filter(article=story).exists()
         )
         context["can_publish_changes"] = live and workflow.can_publish_changes(
             request.user, story
