@@ -207,3 +207,16 @@ def test_new_story_copies_a_month_old_are_let_go(admin_client):
     WorkingCopy.objects.update(saved_at=timezone.now() - timedelta(days=31))
     keep(admin_client, key="a1b2c3d4-0000-4000-8000-000000000000", headline="Today")
     assert [c.data["headline"] for c in WorkingCopy.objects.all()] == [["Today"]]
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1%00", "99999999999999999999", "-1"])
+def test_an_odd_story_id_is_a_clear_404(admin_client, object_id):
+    url = f"/admin/articles/article/{object_id}/autosave/"
+    for response in [admin_client.get(url), admin_client.post(url, {"data": "{}"})]:
+        assert response.status_code == 404
+        assert "no such story" in response.json()["error"]
+
+
+def test_autosave_answers_only_get_and_post(admin_client, story):
+    assert admin_client.put(autosave_url(story)).status_code == 405
+    assert admin_client.delete(autosave_url(story)).status_code == 405

@@ -170,7 +170,7 @@
       form.querySelector(".submit-row").before(status) : form.prepend(status);
 
     let browserKey = null; // learnt from the server, with the offer
-    let offerOpen = false; // no copy is kept until the offer is taken or declined
+    let offerOpen = false; // a saved story's copy on offer is not overwritten
     let dirty = false;
     let submitting = false;
     let lastKept = null;
@@ -181,7 +181,13 @@
       window.clearTimeout(idleTimer);
       idleTimer = null;
       firstChangeAt = null;
-      if (!browserKey || offerOpen || submitting) {
+      if (!browserKey || submitting) {
+        return;
+      }
+      if (offerOpen && !isNew) {
+        // Kept now, this form would replace the copy on offer: it waits for her.
+        status.textContent = "Autosave waits until you restore or discard the " +
+          "working copy offered above.";
         return;
       }
       const data = fieldsOf(form);
