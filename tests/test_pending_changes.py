@@ -330,3 +330,23 @@ def test_the_form_with_changes_opens_in_few_queries(
     with django_assert_max_num_queries(without + 12):
         response = admin_client.get(change_url(story))
     assert "7-2" in response.content.decode()
+
+
+def test_the_desk_lists_stories_with_changes_waiting(admin_client, story):
+    def panels():
+        page = lxml.html.fromstring(text(admin_client, reverse("admin:index")))
+        return {
+            panel.cssselect("h2 a")[0].text_content(): panel
+            for panel in page.cssselect(".newsroom-desk__panel")
+        }
+
+    assert "Changes not yet published" not in panels()
+    prepare(admin_client, story, **NEW)
+    panel = panels()["Changes not yet published"]
+    assert [a.text_content() for a in panel.cssselect("li a")] == [story.headline]
+    listed = lxml.html.fromstring(
+        text(admin_client, panel.cssselect("h2 a")[0].get("href"))
+    )
+    assert [a.text_content() for a in listed.cssselect(".field-headline a")] == [
+        story.headline
+    ]

@@ -26,6 +26,12 @@ class PendingChangesMixin:
     """ModelAdmin mixin for ArticleAdmin: changes to a live story wait for
     "Publish changes"."""
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The desk's "Changes not yet published" panel lists them in the story list.
+        if lookup == "pending_change__isnull":
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
     def story_is_live(self, request, story):
         """Whether readers can see `story` as saved: asked once a request."""
         if story is None or not story.pk:
