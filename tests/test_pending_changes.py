@@ -350,3 +350,21 @@ def test_the_desk_lists_stories_with_changes_waiting(admin_client, story):
     assert [a.text_content() for a in listed.cssselect(".field-headline a")] == [
         story.headline
     ]
+
+
+def test_asking_to_publish_changes_to_a_draft_just_saves_it(client, people):
+    """Only a live story's changes wait: a writer's draft is saved as usual, however
+    the form was sent."""
+    writer = people["writer"]
+    draft = make_article(headline="A draft", status=Article.Status.DRAFT)
+    Article.objects.filter(pk=draft.pk).update(created_by=writer)
+    client.force_login(writer)
+    response = client.post(
+        change_url(draft),
+        {**form_data(draft, headline="A better draft"), "_publish_changes": "1"},
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(pk=draft.pk).headline == "A better draft"
+    assert not PendingChange.objects.exists()
+    said = [str(m) for m in response.wsgi_request._messages]
+    assert not any("published" in message for message in said)

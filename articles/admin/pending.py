@@ -79,17 +79,21 @@ class PendingChangesMixin:
 
     def prepares_changes(self, request, form, change):
         """Whether this save of the form keeps changes aside: a live story, saved
-        (not previewed, moved or published) and staying published."""
-        return bool(
+        (not previewed or moved) and staying published, unless an editor asked to
+        publish the changes."""
+        if not (
             change
             and not form.for_preview
-            and PUBLISH not in request.POST
             and form.cleaned_data.get("status") == Article.Status.PUBLISHED
             and pending_changes.is_live(form.instance)
-        ) or (
-            PUBLISH in request.POST
-            and not workflow.can_publish_changes(request.user, form.instance)
-        )
+        ):
+            return False
+        if PUBLISH in request.POST:
+            request.publishing_changes = workflow.can_publish_changes(
+                request.user, form.instance
+            )
+            return not request.publishing_changes
+        return True
 
     def save_model(self, request, obj, form, change):
         request.preparing_changes = self.prepares_changes(request, form, change)
@@ -120,7 +124,7 @@ class PendingChangesMixin:
             message = _("Prepared changes, not yet published: %(what)s") % {
                 "what": said
             }
-        elif PUBLISH in request.POST:
+        elif getattr(request, "publishing_changes", False):
             message = _("Published the prepared changes.")
         return super().log_change(request, obj, message)
 
@@ -136,7 +140,7 @@ class PendingChangesMixin:
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(request.path)
-        if PUBLISH in request.POST:
+        if getattr(request, "publishing_changes", False):
             self.message_user(
                 request,
                 _("The changes to “%(story)s” are published.") % {"story": obj},
