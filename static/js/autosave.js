@@ -328,14 +328,18 @@
     const asked = new URL(url, window.location.href);
     // A new story's form asks whether the browser's copy was saved as a story since.
     let local = null;
-    for (let i = 0; i < window.localStorage.length && isNew; i++) {
-      const name = window.localStorage.key(i);
-      if (name.startsWith("newsroom-working-copy:") && name.endsWith(":new")) {
-        const found = readLocal(name);
-        if (found && found.key) {
-          asked.searchParams.set("key", found.key);
+    try {
+      for (let i = 0; i < window.localStorage.length && isNew; i++) {
+        const name = window.localStorage.key(i);
+        if (name.startsWith("newsroom-working-copy:") && name.endsWith(":new")) {
+          const found = readLocal(name);
+          if (found && found.key) {
+            asked.searchParams.set("key", found.key);
+          }
         }
       }
+    } catch (error) {
+      // storage switched off: the server's copy is all there is
     }
     fetch(asked, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
