@@ -39,6 +39,7 @@ def read_token(token):
 
 def shows_image(token, image):
     """Whether the valid, unrevoked preview `token` is for a story showing `image`."""
+    from . import pending_changes
     from .models import Article
 
     found = read_token(token) if token else None
@@ -49,4 +50,6 @@ def shows_image(token, image):
         story.lead_image_id,
         story.social_image_id,
         *story.inline_image_links.values_list("image_id", flat=True),
+        # A live story's preview shows its changes not yet published.
+        *pending_changes.images_shown(story),
     }

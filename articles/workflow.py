@@ -47,6 +47,12 @@ def can_edit(user, article):
     return article.created_by_id == user.pk or is_bylined(user, article)
 
 
+def can_publish_changes(user, article):
+    """Who may put the prepared changes to a live story live: an editor who may
+    edit it (articles/pending_changes.py)."""
+    return is_editor(user) and can_edit(user, article)
+
+
 def allowed_statuses(user):
     return set(Status) if is_editor(user) else set(WRITER_STATUSES)
 

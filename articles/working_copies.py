@@ -9,15 +9,19 @@ unless the story has been saved since (then it is stale, and the save has it).
 """
 
 import json
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import pending_changes
 from .models import WorkingCopy
 
 # The most a form's fields may weigh as JSON: a 6,000-word story is about 60 kB.
 MAX_BYTES = 2 * 1024 * 1024
 MAX_FIELDS = 2000
+# How long the copy of a new story's form is kept, unsaved or used up.
+KEPT_FOR = timedelta(days=30)
 KEY_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -71,18 +75,14 @@ def keep(*, user, data, article=None, key=""):
         return copy
     if not key:
         raise Unreadable(_("A new story's working copy needs its form's key."))
+    # New story forms long left, and those saved as stories, need keeping no more.
+    WorkingCopy.objects.filter(user=user, saved_at__lt=now - KEPT_FOR).exclude(
+        new_story_key=""
+    ).delete()
     copy, _created = WorkingCopy.objects.update_or_create(
         user=user, new_story_key=key, defaults={"data": data, "saved_at": now}
     )
     return copy
-
-
-def last_saved(article):
-    """When `article` was last saved, its prepared changes included."""
-    pending = getattr(article, "pending_change", None)
-    if pending is not None and pending.prepared_at > article.modified_at:
-        return pending.prepared_at
-    return article.modified_at
 
 
 def offered(*, user, article=None):
@@ -92,7 +92,7 @@ def offered(*, user, article=None):
         return WorkingCopy.objects.unsaved_new_stories(user).first()
     return (
         WorkingCopy.objects.of_story(article, user)
-        .filter(saved_at__gt=last_saved(article))
+        .filter(saved_at__gt=pending_changes.last_save(article)[0])
         .first()
     )
 

@@ -27,6 +27,7 @@ from .desk import seed_desk
 from .fronts import seed_fronts
 from .live import seed_live_story
 from .notes import seed_notes
+from .pending_changes import seed_pending_changes
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 from .placed_pictures import with_placed_pictures
 
@@ -243,4 +244,5 @@ def seed_demo(*, now=None):
     )
     seed_fronts(now=now)
     seed_notes(now=now)
+    seed_pending_changes()
     return report

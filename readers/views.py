@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from articles import previews, search
+from articles import pending_changes, previews, search
 from articles.models import Article, Author, Category
 from delivery.keys import depends_on
 from delivery.page_cache import public_page
@@ -298,14 +298,16 @@ class ArticlePreviewView(StoryPageView):
         if not found:
             raise Http404("This preview link is not valid, or has expired.")
         story_id, generation = found
-        self.object = get_object_or_404(
-            self.get_queryset(), pk=story_id, preview_generation=generation
-        )
-        response = self.render_to_response(
-            self.get_context_data(
-                object=self.object, is_preview=True, preview_token=kwargs["token"]
+        # A live story's changes not yet published are what its preview is for.
+        with pending_changes.shown(story_id):
+            self.object = get_object_or_404(
+                self.get_queryset(), pk=story_id, preview_generation=generation
             )
-        )
+            response = self.render_to_response(
+                self.get_context_data(
+                    object=self.object, is_preview=True, preview_token=kwargs["token"]
+                )
+            ).render()
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
         return response

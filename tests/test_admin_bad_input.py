@@ -161,6 +161,7 @@ def test_the_story_form_still_takes_real_keys(admin_client):
         social_image=picture.pk,
         categories=[section.pk],
         insert_image=picture.pk,
+        _publish_changes="1",  # a live story: its changes published at once
         **{"bylines-0-author": story.bylines.get().author_id},
     )
     assert response.status_code == 302

@@ -187,3 +187,36 @@ def test_autosave_asks_few_queries(admin_client, story, django_assert_max_num_qu
         keep(admin_client, story, headline="x")
     with django_assert_max_num_queries(12):
         offered(admin_client, story)
+
+
+def test_a_working_copy_older_than_prepared_changes_is_not_offered(admin_client, story):
+    """Changes prepared for a live story are a save too: a copy from before is
+    stale."""
+    from .test_pending_changes import form_data
+
+    keep(admin_client, story, headline="An older idea")
+    admin_client.post(
+        reverse("admin:articles_article_change", args=[story.pk]),
+        form_data(story, headline="Ferry fares rise, again"),
+    )
+    assert offered(admin_client, story)["working_copy"] is None
+
+
+def test_new_story_copies_a_month_old_are_let_go(admin_client):
+    keep(admin_client, key=KEY, headline="Long forgotten")
+    WorkingCopy.objects.update(saved_at=timezone.now() - timedelta(days=31))
+    keep(admin_client, key="a1b2c3d4-0000-4000-8000-000000000000", headline="Today")
+    assert [c.data["headline"] for c in WorkingCopy.objects.all()] == [["Today"]]
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1%00", "99999999999999999999", "-1"])
+def test_an_odd_story_id_is_a_clear_404(admin_client, object_id):
+    url = f"/admin/articles/article/{object_id}/autosave/"
+    for response in [admin_client.get(url), admin_client.post(url, {"data": "{}"})]:
+        assert response.status_code == 404
+        assert "no such story" in response.json()["error"]
+
+
+def test_autosave_answers_only_get_and_post(admin_client, story):
+    assert admin_client.put(autosave_url(story)).status_code == 405
+    assert admin_client.delete(autosave_url(story)).status_code == 405

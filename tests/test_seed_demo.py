@@ -214,3 +214,18 @@ def test_the_demo_places_pictures_wide_and_full_width(seeded, client):
         .text_content()
         .startswith("Marsh Lane closed 14 times")
     )
+
+
+def test_one_live_story_has_changes_waiting(seeded, client):
+    """The budget story's editor has prepared changes: readers see it as published,
+    its form opens with the changes."""
+    from articles.models import PendingChange
+
+    (change,) = PendingChange.objects.select_related("article", "prepared_by")
+    story = change.article
+    assert change.prepared_by.username == "pnatarajan"
+    assert "isn’t sold" in story.headline
+    assert "wants a smaller one" in change.form_data["headline"][0]
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "wants a smaller one" not in page
+    assert change.snapshot["bylines"] and change.snapshot["tags"]

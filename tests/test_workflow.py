@@ -151,7 +151,8 @@ def attempt(action, client, user):
     if action == "change a published story":
         me = Author.objects.create(name="Me", slug=f"me-{user.pk}", user=user)
         story = complete_story(authors=[me])
-        change(client, story, headline="Edited")
+        # Saved, the changes wait (test_pending_changes.py); published, they show.
+        change(client, story, headline="Edited", _publish_changes="1")
         return Article.objects.get(pk=story.pk).headline == "Edited"
     if action == "unpublish":
         story = complete_story(authors=[other])
@@ -444,7 +445,11 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(client, people):
     maya, sam = people["editor"], people["superuser"]
     maya.first_name, maya.last_name = "Maya", "Okafor"
     maya.save()
-    story = complete_story(headline="Original", authors=[make_author()])
+    # Ready for editing: a save changes it at once (a live story's changes wait,
+    # and are refused when stale just the same: test_pending_changes.py).
+    story = complete_story(
+        headline="Original", authors=[make_author()], status=Article.Status.READY
+    )
     client.force_login(sam)
     sams_version = opened_version(client, story)
     client.force_login(maya)
@@ -471,7 +476,9 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(client, people):
 
 def test_a_save_from_a_fresh_form_goes_through(client, people):
     client.force_login(people["editor"])
-    story = complete_story(headline="Original", authors=[make_author()])
+    story = complete_story(
+        headline="Original", authors=[make_author()], status=Article.Status.READY
+    )
     version = opened_version(client, story)
     response = change(client, story, headline="Better", edit_version=version)
     assert response.status_code == 302
@@ -544,12 +551,19 @@ def test_the_photo_desk_home_has_no_story_panels(client, people):
 def test_updated_time_moves_only_for_a_substantive_update(client, people):
     client.force_login(people["editor"])
     story = complete_story(authors=[make_author()])
-    change(client, story, body="<p>Fixed a typo.</p>")
+    # Changes to a live story are published with "Publish changes".
+    change(client, story, body="<p>Fixed a typo.</p>", _publish_changes="1")
     story.refresh_from_db()
     assert story.updated_at is None
     page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
     assert page.cssselect(".story__updated") == []
-    change(client, story, body="<p>New facts.</p>", mark_updated="on")
+    change(
+        client,
+        story,
+        body="<p>New facts.</p>",
+        mark_updated="on",
+        _publish_changes="1",
+    )
     story.refresh_from_db()
     assert timezone.now() - story.updated_at < timedelta(minutes=1)
     page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)

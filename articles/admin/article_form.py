@@ -10,13 +10,14 @@ from common.times import newsroom_time
 from photos.models import Image
 from photos.widgets import ImageAutocompleteSelect
 
-from .. import workflow
+from .. import pending_changes, workflow
 from ..models import Article
 
 
 def edit_version(story):
-    """The version of `story` a form opened now is editing: when it was last saved."""
-    return story.modified_at.isoformat()
+    """The version of `story` a form opened now is editing: when it was last saved
+    (its changes not yet published included)."""
+    return pending_changes.last_save(story)[0].isoformat()
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -92,7 +93,7 @@ class ArticleAdminForm(forms.ModelForm):
         story = self.instance
         # A form without the version it was opened at cannot show it is current.
         if story.pk and posted != edit_version(story):
-            saver = story.modified_by
+            saved_at, saver = pending_changes.last_save(story)
             self.add_error(
                 None,
                 _(
@@ -105,7 +106,7 @@ class ArticleAdminForm(forms.ModelForm):
                     "who": (saver.get_full_name() or saver.get_username())
                     if saver
                     else _("Someone else"),
-                    "when": newsroom_time(story.modified_at),
+                    "when": newsroom_time(saved_at),
                 },
             )
 

@@ -35,6 +35,7 @@ from .autosave import AutosaveMixin
 from .bylines import BylineInline, BylinesMixin
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
+from .pending import PendingChangesMixin
 from .scheduling import ScheduleFilter, ZonedSplitDateTime, confirmation, save_label
 from .search_preview import search_preview
 from .story_list import (
@@ -155,6 +156,7 @@ EDITING_WINDOW = timedelta(minutes=10)
 @admin.register(Article)
 class ArticleAdmin(
     AutosaveMixin,
+    PendingChangesMixin,
     NulSafeAdminMixin,
     StorySearchMixin,
     BylinesMixin,
@@ -554,7 +556,8 @@ class ArticleAdmin(
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         new_tags = parse_tags(form.cleaned_data.get("new_tags", ""))
-        if new_tags:
+        # Changes prepared for a live story keep their new tags aside (pending.py).
+        if new_tags and not getattr(request, "preparing_changes", False):
             form.instance.tags.add(*new_tags)
         # Now that its bylines are saved: the notes app tells whom it concerns.
         events.story_changed.send(

@@ -13,6 +13,7 @@ newsroom says.
 | Correction | correction, update | a note printed under a story, with its time |
 | InlineImage | picture in the body | a library picture a story's body places |
 | TaggedArticle | tag on a story | the link from a story to a (taggit) Tag |
+| PendingChange | changes not yet published | a live story's next version, prepared |
 | WorkingCopy | working copy, autosave | a story form as last typed, not a save |
 | Article.Status | status | Draft, Ready for editing, Published, Unpublished |
 | public | on the site | published, and its publish time passed (`published()`) |
@@ -36,6 +37,7 @@ from .content import (
     TaggedArticle,
     story_path,
 )
+from .pending_change import PendingChange
 from .working_copy import WorkingCopy
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "Category",
     "Correction",
     "InlineImage",
+    "PendingChange",
     "TaggedArticle",
     "WorkingCopy",
     "story_path",

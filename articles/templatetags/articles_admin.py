@@ -62,6 +62,18 @@ def editors_home(context):
             f"{changelist}?status__exact=published",
         ),
     ]
+    # Live stories whose prepared changes wait for an editor: shown when there are
+    # any (articles/pending_changes.py).
+    waiting = stories.filter(pending_change__isnull=False)
+    if waiting.exists():
+        panels.insert(
+            2,
+            (
+                "Changes not yet published",
+                waiting,
+                f"{changelist}?pending_change__isnull=False",
+            ),
+        )
     return {
         "panels": [
             {"title": title, "count": qs.count(), "stories": list(qs[:5]), "url": url}

@@ -170,7 +170,7 @@
       form.querySelector(".submit-row").before(status) : form.prepend(status);
 
     let browserKey = null; // learnt from the server, with the offer
-    let offerOpen = false; // no copy is kept until the offer is taken or declined
+    let offerOpen = false; // a saved story's copy on offer is not overwritten
     let dirty = false;
     let submitting = false;
     let lastKept = null;
@@ -181,7 +181,13 @@
       window.clearTimeout(idleTimer);
       idleTimer = null;
       firstChangeAt = null;
-      if (!browserKey || offerOpen || submitting) {
+      if (!browserKey || submitting) {
+        return;
+      }
+      if (offerOpen && !isNew) {
+        // Kept now, this form would replace the copy on offer: it waits for her.
+        status.textContent = "Autosave waits until you restore or discard the " +
+          "working copy offered above.";
         return;
       }
       const data = fieldsOf(form);
@@ -322,14 +328,18 @@
     const asked = new URL(url, window.location.href);
     // A new story's form asks whether the browser's copy was saved as a story since.
     let local = null;
-    for (let i = 0; i < window.localStorage.length && isNew; i++) {
-      const name = window.localStorage.key(i);
-      if (name.startsWith("newsroom-working-copy:") && name.endsWith(":new")) {
-        const found = readLocal(name);
-        if (found && found.key) {
-          asked.searchParams.set("key", found.key);
+    try {
+      for (let i = 0; i < window.localStorage.length && isNew; i++) {
+        const name = window.localStorage.key(i);
+        if (name.startsWith("newsroom-working-copy:") && name.endsWith(":new")) {
+          const found = readLocal(name);
+          if (found && found.key) {
+            asked.searchParams.set("key", found.key);
+          }
         }
       }
+    } catch (error) {
+      // storage switched off: the server's copy is all there is
     }
     fetch(asked, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
