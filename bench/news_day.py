@@ -22,8 +22,11 @@ polls the pages each change affects.
 """
 
 import argparse
+import collections
+import concurrent.futures
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -31,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,6 +55,17 @@ READERS = 16
 # gunicorn's access log, one line a request: status, rendered or not, user agent
 # (the desk's pollers say who they are) and the request line.
 ACCESS_FORMAT = "%(s)s|%({x-bench-render}o)s|%(a)s|%(r)s"
+# Paths readers ask for most, fetched once before each phase (see warm()).
+WARM = 500
+PAGE_KINDS = [
+    ("story", r"/\d{4}/"),
+    ("home", r"/$"),
+    ("feed", r".*(/rss/|\.xml)"),
+    ("section", r"/sections/"),
+    ("author", r"/authors/"),
+    ("tag", r"/tags/"),
+    ("search", r"/search/"),
+]
 PHASES = [
     ("today", "app"),
     ("old", "app"),
@@ -246,12 +261,30 @@ class LoadSampler(threading.Thread):
         return self.samples
 
 
+def page_kind(url):
+    for kind, pattern in PAGE_KINDS:
+        if re.match(pattern, url):
+            return kind
+    return "other"
+
+
+def warm(url, paths_file):
+    """Fetch once each of the WARM paths readers ask for most: the caches of a
+    site that has been serving all day hold them."""
+    counted = collections.Counter(paths_file.read_text().split())
+    paths = [path for path, _ in counted.most_common(WARM)]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda path: fetch(url + path), paths))
+
+
 def read_access_log(path, offset):
     """Readers' requests (not the pollers') answered by the app after `offset`
     bytes: how many, how many rendered, and of those how many were the first
-    request for their URL since the app started (a cold cache, not a change)."""
+    request for their URL since the app started (a cold cache, not a change);
+    and the renders by kind of page, first visits apart."""
     seen = set()
     counts = {"requests": 0, "rendered": 0, "first_visits": 0, "polls": 0}
+    kinds = collections.Counter()
     with open(path, "rb") as log:
         position = 0
         for raw in log:
@@ -269,6 +302,9 @@ def read_access_log(path, offset):
             if rendered == "1":
                 counts["rendered"] += 1
                 counts["first_visits"] += first
+                kind = page_kind(url)
+                kinds[f"{kind} {status}" + (" first visit" if first else "")] += 1
+    counts["renders_by_kind"] = dict(kinds.most_common())
     return counts
 
 
@@ -292,6 +328,9 @@ def run_phase(design_name, front, design, workdir, args, processes, paths_file):
     keyed = any(h in headers for h in ("Surrogate-Key", "xkey", "Cache-Tag"))
     if status != 200 or keyed != (design_name == "today" and front == "app"):
         raise RuntimeError(f"{name}: / answered {status}, keys sent: {keyed}")
+    began = time.monotonic()
+    warm(url, paths_file)
+    say(f"{name}: {WARM} paths fetched in {time.monotonic() - began:.0f} s")
     wrk(url, args.warmup, paths_file)
     offset = log.stat().st_size
     say(f"{name}: readers and the desk for {args.seconds} s")

@@ -127,7 +127,7 @@ class Desk:
         self.rng = random.Random(14)
         # In every mark, so that no run, or phase on the same database, can find
         # another's.
-        self.run = secrets.token_hex(3)
+        self.token = secrets.token_hex(3)
         self.editor, _ = get_user_model().objects.get_or_create(
             username="news-day-desk",
             defaults={"is_staff": True, "is_superuser": True},
@@ -187,7 +187,7 @@ class Desk:
         from django.utils import timezone
 
         article = self.rng.choice(self.newest())
-        mark = f"nd{self.run}u{n}"
+        mark = f"nd{self.token}u{n}"
         pages = self.lists_showing(article, self.lists_of(article))
 
         def work():
@@ -210,7 +210,7 @@ class Desk:
         from articles.models import Correction
 
         article = self.rng.choice(self.newest())
-        mark = f"nd{self.run}c{n}"
+        mark = f"nd{self.token}c{n}"
 
         def work():
             # As the story form saves a new correction in its inline: the story,
@@ -235,7 +235,7 @@ class Desk:
         from articles.models import Article, Byline
 
         model = self.newest()[0]
-        mark = f"nd{self.run}p{n}"
+        mark = f"nd{self.token}p{n}"
         # The draft is written first (no public page changes), then published.
         article = Article.objects.create(
             headline=f"Harbour council agrees late budget deal {mark}",

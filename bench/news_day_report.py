@@ -127,6 +127,16 @@ def readers_table(figures):
     return rows
 
 
+def renders_text(figures):
+    """What the app rendered, by kind of page and status, first visits apart."""
+    lines = []
+    for phase in figures["phases"]:
+        kinds = phase["app"].get("renders_by_kind", {})
+        listed = ", ".join(f"{kind}: {n:,}" for kind, n in kinds.items())
+        lines.append(f"- {phase_name(phase)}: {listed or 'none'}")
+    return lines
+
+
 def freshness_table(figures):
     rows = [
         "| design, front | change | changes | pages polled "
@@ -256,9 +266,10 @@ def write(path, figures):
         "deploy/varnish.vcl in varnishd 7 with xkey, purged by the app (today's "
         "design; the old one cannot purge, and its pages say `s-maxage=600`).",
         f"- **Readers**: wrk, {figures['readers']} connections, "
-        f"{figures['seconds']} s per phase after {figures['warmup']} s of warm-up "
-        "(same paths, figures thrown away). Each request a path drawn from 200,000 "
-        "written in these shares:",
+        f"{figures['seconds']} s per phase after a warm-up (figures thrown away): "
+        "the 500 paths readers ask for most fetched once each (the caches of a site "
+        f"serving all day hold them), then {figures['warmup']} s of readers. Each "
+        "request a path drawn from 200,000 written in these shares:",
         *shares_text(),
         f"- **Desk**, at the same time, in the design's own code: {schedule_text()}; "
         "publishing and taking down through articles/workflow.py's transition(), "
@@ -283,6 +294,12 @@ def write(path, figures):
         "## Readers",
         "",
         *readers_table(figures),
+        "",
+        "What the app rendered (readers' requests reaching it), by kind of page and "
+        "status; *first visit*: the first request for that URL since the app "
+        "started:",
+        "",
+        *renders_text(figures),
         "",
         "## Freshness",
         "",

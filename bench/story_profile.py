@@ -5,9 +5,12 @@ with the benchmark's environment (DEBUG off, the page cache off, a seeded databa
     python bench/story_profile.py --out profile.json
 
 Renders the newest story and a sample of the archive's stories through Django's test
-client (the whole stack, middleware included), and profiles the newest story's
-renders with cProfile: its top functions by own time, and the time spent under each
-of a few named parts of the work (templates, the ORM, the story page's queries).
+client (the whole stack, middleware included), timing each render by the clock and
+by this process's CPU time (on a shared, busy machine the clock also counts the
+time the process waited for a core; the CPU time does not, nor PostgreSQL's and
+Redis's own work, timed apart as the clock time of the queries). Then profiles the
+newest story's renders with cProfile on CPU time: its top functions by own time, and
+the time spent under each of a few named parts of the work.
 """
 
 import argparse
@@ -29,10 +32,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from articles.models import Article  # noqa: E402
 
+HITS = 1000
 # Named parts of a render, each the cumulative time of the function matching it
 # (file fragment, function name; cProfile counts a function calling itself once);
 # they overlap (a template calls the ORM).
@@ -61,13 +67,57 @@ PARTS = {
 }
 
 
+class QueryClock:
+    """The clock time of the queries run while it is installed."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
 def render_ms(client, path):
-    start = time.perf_counter()
-    response = client.get(path)
+    """(clock ms, CPU ms, queries' clock ms) of one render of `path`."""
+    clock = QueryClock()
+    start, cpu = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(clock):
+        response = client.get(path)
     elapsed = (time.perf_counter() - start) * 1000
+    used = (time.process_time() - cpu) * 1000
     if response.status_code != 200:
         raise SystemExit(f"{path} answered {response.status_code}")
-    return elapsed
+    return elapsed, used, clock.seconds * 1000
+
+
+def medians(timings):
+    return [statistics.median(column) for column in zip(*timings, strict=True)]
+
+
+def profile(client, path, times):
+    """cProfile's stats of `times` requests for `path`, on CPU time, and its
+    functions by own time a request."""
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(times):
+        client.get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    rows = [
+        {
+            "function": f"{file.split('site-packages/')[-1]}:{line} {name}",
+            "calls": calls / times,
+            "own_ms": own * 1000 / times,
+            "cumulative_ms": cumulative * 1000 / times,
+        }
+        for (file, line, name), (_, calls, own, cumulative, _) in stats.stats.items()
+    ]
+    rows.sort(key=lambda row: row["own_ms"], reverse=True)
+    return stats, rows
 
 
 def main():
@@ -88,24 +138,8 @@ def main():
     archive = Article.objects.filter(pk__in=sample).only("pk", "slug", "published_at")
     archive_ms = [render_ms(client, story.get_absolute_url()) for story in archive]
 
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(args.renders):
-        client.get(path)
-    profiler.disable()
-    stats = pstats.Stats(profiler)
+    stats, rows = profile(client, path, args.renders)
     total = stats.total_tt
-    rows = []
-    for (file, line, name), (_, calls, own, cumulative, _) in stats.stats.items():
-        rows.append(
-            {
-                "function": f"{file.split('site-packages/')[-1]}:{line} {name}",
-                "calls": calls // args.renders,
-                "own_ms": own * 1000 / args.renders,
-                "cumulative_ms": cumulative * 1000 / args.renders,
-            }
-        )
-    rows.sort(key=lambda row: row["own_ms"], reverse=True)
     parts = {}
     for label, (fragment, name) in PARTS.items():
         cumulative = sum(
@@ -114,11 +148,21 @@ def main():
             if fragment in key[0] and key[2] == name
         )
         parts[label] = cumulative * 1000 / args.renders
+    # A hit: the same page, cached in Redis, as ServeCachedPages answers it.
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    client.get(path)
+    hits = HITS
+    hit_ms = [render_ms(client, path) for _ in range(hits)]
+    hit_stats, hit_rows = profile(client, path, hits)
     result = {
+        "hit_medians_ms": medians(hit_ms),
+        "hit_profiled_ms": hit_stats.total_tt * 1000 / hits,
+        "hit_top": hit_rows[:15],
         "path": path,
         "renders": args.renders,
-        "newest_median_ms": statistics.median(newest_ms),
-        "archive_median_ms": statistics.median(archive_ms),
+        # Medians of (clock, CPU, queries' clock) milliseconds a render.
+        "newest_medians_ms": medians(newest_ms),
+        "archive_medians_ms": medians(archive_ms),
         "profiled_ms": total * 1000 / args.renders,
         "parts_ms": parts,
         "top": rows[:25],
