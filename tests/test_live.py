@@ -3,6 +3,7 @@ see them on the story page, in its updates endpoint and feed, and in its
 LiveBlogPosting data; the page cache throws away only the live story's pages."""
 
 import json
+import re
 from datetime import timedelta
 
 import feedparser
@@ -91,6 +92,12 @@ def test_entries_show_newest_first_and_key_updates_at_the_top(client, story, may
     ] == [True]
     byline = tree.cssselect(".live-entry__byline a")[0]
     assert (byline.text, byline.get("href")) == ("Maya Okafor", maya.get_absolute_url())
+    # Entries are posted at this very moment: their times are valid HTML still
+    # (at most three digits of a fraction of a second).
+    for time in tree.cssselect(".live time"):
+        assert re.fullmatch(
+            r"[\d-]{10}T\d\d:\d\d:\d\d[+-]\d\d:\d\d", time.get("datetime")
+        )
     # The page works without script: everything is in it; the script is deferred.
     assert tree.cssselect('script[src$="live.js"][defer]')
 
