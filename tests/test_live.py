@@ -102,6 +102,17 @@ def test_entries_show_newest_first_and_key_updates_at_the_top(client, story, may
     assert tree.cssselect('script[src$="live.js"][defer]')
 
 
+def test_a_guest_who_only_posts_entries_is_named_not_linked(client, story, maya):
+    guest = make_author(name="Ines Barrow", slug="ines-barrow")
+    post(story, "Photos from the wall.", authors=[guest, maya])
+    byline = tree_of(client, story.get_absolute_url()).cssselect(".live-entry__byline")[
+        0
+    ]
+    assert byline.text_content() == "By Ines Barrow and Maya Okafor"
+    assert [a.text for a in byline.cssselect("a")] == ["Maya Okafor"]
+    assert client.get(guest.get_absolute_url()).status_code == 404
+
+
 def test_a_removed_entry_leaves_the_page_and_the_desk_keeps_who_and_when(
     client, story, maya, people
 ):
