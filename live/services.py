@@ -98,9 +98,11 @@ def set_pinned(*, entry, pinned):
 
 
 @transaction.atomic
-def correct_entry(*, entry, by, text):
-    """Print a correction under `entry`, with its time."""
-    correction = EntryCorrection.objects.create(entry=entry, text=text, noted_by=by)
+def correct_entry(*, entry, by, text, at=None):
+    """Print a correction under `entry`, with its time (now, unless `at`)."""
+    correction = EntryCorrection.objects.create(
+        entry=entry, text=text, noted_by=by, noted_at=at or timezone.now()
+    )
     entry.save(update_fields=["modified_at"])  # readers' pages learn of it
     return correction
 

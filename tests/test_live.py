@@ -19,7 +19,7 @@ from live import services
 from live.models import LiveEntry
 from readers import dependencies
 
-from .factories import make_article, make_author, make_category
+from .factories import make_article, make_author, make_category, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +146,20 @@ def test_an_entry_body_is_cleaned_like_a_story_body(client, story, maya):
     assert entry.body == "<p>Safe</p>"
     tree = tree_of(client, story.get_absolute_url())
     assert not tree.cssselect(".live script, .live [onclick]")
+
+
+def test_an_entry_places_library_pictures_with_caption_and_credit(client, story, maya):
+    picture = make_image(caption="Spray over the seawall.", credit="Ines Barrow/HLP")
+    services.post_entry(
+        coverage=story.live_coverage,
+        by=None,
+        body=f'<p>Look.</p><figure data-image-id="{picture.pk}"></figure>',
+        authors=[maya],
+    )
+    tree = tree_of(client, story.get_absolute_url())
+    caption = tree.cssselect(".live-entry__body figure figcaption")[0].text_content()
+    assert "Spray over the seawall." in caption and "Ines Barrow/HLP" in caption
+    assert tree.cssselect(".live-entry__body figure img")
 
 
 def test_each_edit_is_kept_as_a_version(story, maya, people):
