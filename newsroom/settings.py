@@ -340,8 +340,9 @@ if needed - {NEWSROOM_SURROGATE_KEY_HEADER}:
     )
 # The article form's Preview shows the reader site's story page.
 NEWSROOM_STORY_PREVIEW = "readers.previews.render_story_preview"
-# The photo library asks the stories where its pictures are used (photos/uses.py).
-NEWSROOM_PICTURE_USES = "articles.picture_uses.StoryPictureUses"
+# The photo library asks the stories and live entries where its pictures are used
+# (photos/uses.py).
+NEWSROOM_PICTURE_USES = "live.picture_uses.LivePictureUses"
 
 # How long a shared preview link of an unpublished story stays valid.
 NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))

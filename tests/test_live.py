@@ -17,9 +17,16 @@ from articles.models import Article
 from delivery.models import Invalidation
 from live import services
 from live.models import LiveEntry
+from photos.models import Image
 from readers import dependencies
 
-from .factories import make_article, make_author, make_category, make_image
+from .factories import (
+    fetch_picture,
+    make_article,
+    make_author,
+    make_category,
+    make_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +166,20 @@ def test_an_entry_places_library_pictures_with_caption_and_credit(client, story,
     tree = tree_of(client, story.get_absolute_url())
     caption = tree.cssselect(".live-entry__body figure figcaption")[0].text_content()
     assert "Spray over the seawall." in caption and "Ines Barrow/HLP" in caption
-    assert tree.cssselect(".live-entry__body figure img")
+    # The picture is public with the entry: its renditions are served to readers...
+    src = tree.cssselect(".live-entry__body figure img")[0].get("src")
+    assert fetch_picture(client, src).width > 0
+    # ... and the library keeps it while an entry places it.
+    assert Image.objects.in_use().filter(pk=picture.pk).exists()
+    entry = LiveEntry.objects.get()
+    services.remove_entry(entry=entry, by=None)
+    assert not Image.objects.public().filter(pk=picture.pk).exists()
+    assert Image.objects.in_use().filter(pk=picture.pk).exists()
+    services.restore_entry(entry=entry)
+    services.edit_entry(
+        entry=entry, by=None, revision=1, body="<p>No picture.</p>", authors=[maya]
+    )
+    assert not Image.objects.in_use().filter(pk=picture.pk).exists()
 
 
 def test_each_edit_is_kept_as_a_version(story, maya, people):
