@@ -99,6 +99,15 @@ def test_editing_the_same_entry_twice_refuses_the_later_and_keeps_its_words(
     assert "Writer&#x27;s words" in page or "Writer's words" in page
     entry.refresh_from_db()
     assert entry.plain_text == "Editor's words" and entry.revision == 2
+    # The edit page keeps the record: each saved version, who saved it.
+    versions = lxml.html.fromstring(editor.get(edit).content).cssselect(
+        ".live-desk__versions li"
+    )
+    assert [v.text_content().split(": ", 1)[1] for v in versions] == [
+        "Editor's words",
+        "First",
+    ]
+    assert "editor" in versions[0].text_content()
 
 
 def test_a_pin_or_correction_does_not_make_an_open_edit_stale(client, story, people):
