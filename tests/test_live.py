@@ -302,10 +302,13 @@ def test_a_bad_cursor_is_a_clear_400(client, story, since):
 # What changes, where
 
 
-def test_an_entry_throws_away_only_the_live_story_pages(client, story, maya, settings):
+def test_an_entry_throws_away_only_the_live_story_pages(
+    client, story, maya, settings, django_assert_num_queries
+):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
     other = make_article(headline="Ferry timetable changes")
-    for path in ["/", other.get_absolute_url(), story.get_absolute_url()]:
+    updates_path = f"/live/{story.pk}/updates/?since=0"
+    for path in ["/", other.get_absolute_url(), story.get_absolute_url(), updates_path]:
         client.get(path)
     newest = Invalidation.objects.order_by("-pk").values_list("pk", flat=True).first()
     post(story, "Tide tops the wall.", authors=[maya])
