@@ -226,3 +226,18 @@ def test_the_composer_is_reached_from_the_story_form_and_the_story_list(
     assert desk == reverse("admin:live_livecoverage_changelist")
     page = lxml.html.fromstring(client.get(desk).content)
     assert page.cssselect(f'a[href="{composer(story)}"]')
+
+
+def test_a_tampered_revision_saves_nothing_and_says_so(client, story, people):
+    author = make_author()
+    entry = services.post_entry(
+        coverage=story.live_coverage, by=None, body="<p>First</p>", authors=[author]
+    )
+    client.force_login(people["editor"])
+    edit = reverse("admin:live_entry_edit", args=[entry.pk])
+    response = client.post(edit, entry_data("Typed words", author, revision="x"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "lost track of the version" in page and "Typed words" in page
+    entry.refresh_from_db()
+    assert entry.plain_text == "First"
