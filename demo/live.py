@@ -199,7 +199,12 @@ def seed_live_story(*, categories, authors, now, report, save_picture):
             pinned=pinned,
         )
         if headline == CORRECTED[0]:
-            services.correct_entry(entry=entry, by=None, text=CORRECTED[1])
+            services.correct_entry(
+                entry=entry,
+                by=None,
+                text=CORRECTED[1],
+                at=entry.published_at + timedelta(minutes=9),
+            )
     report.articles += 1
     report.images += 1
     return LiveCoverage.objects.get(pk=coverage.pk)

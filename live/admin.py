@@ -17,8 +17,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from js_asset import Media
+from reversion.models import Version
 
 from articles.models import Article, Author
+from articles.sanitize import plain_text
 from common.times import newsroom_time
 
 from . import rules, services
@@ -308,13 +310,25 @@ class LiveCoverageAdmin(admin.ModelAdmin):
                 form=form,
                 media=self.editor_media(request, form),
                 composer_url=composer,
+                versions=self.versions(entry),
             ),
             status=status,
         )
 
-    def last_editor(self, entry):
-        from reversion.models import Version
+    def versions(self, entry):
+        """The entry's saved versions, newest first: (when, who, its words)."""
+        return [
+            (
+                version.revision.date_created,
+                version.revision.user,
+                plain_text(version.field_dict.get("body", "")),
+            )
+            for version in Version.objects.get_for_object(entry).select_related(
+                "revision__user"
+            )
+        ]
 
+    def last_editor(self, entry):
         version = (
             Version.objects.get_for_object(entry).select_related("revision__user")
         ).first()

@@ -1,11 +1,14 @@
 """The live desk's forms: an entry (new or edited) and a correction."""
 
 from django import forms
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from articles import body_editor
-from articles.models import Author
+from articles.models import Article, Author
 from articles.sanitize import plain_text
+from photos.models import Image
+from photos.widgets import ImageAutocompleteSelect
 
 
 class EntryForm(forms.Form):
@@ -24,8 +27,25 @@ class EntryForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 5}),
         help_text=_("Everyone who wrote it; hold Ctrl (⌘ on a Mac) to pick several."),
     )
+    insert_image = forms.ModelChoiceField(
+        label=_("Place a picture"),
+        queryset=Image.objects.all(),
+        required=False,
+        help_text=_(
+            "Choose a picture from the library, then “Place in story” puts it at the "
+            "cursor in the text, with the library's caption and credit."
+        ),
+        # Bound to a story's lead image only for the autocomplete's address; the
+        # picture goes into the text (static/js/insert-image.js), never saved here.
+        widget=ImageAutocompleteSelect(
+            Article._meta.get_field("lead_image"), admin.site
+        ),
+    )
     # The revision of the entry this form was opened at (editing only).
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Media:
+        js = ["js/insert-image.js"]
 
     def clean_body(self):
         body = self.cleaned_data.get("body") or ""

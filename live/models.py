@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Author
 from articles.sanitize import clean_body, plain_text
+from photos.models import Image
 
 
 class LiveCoverageQuerySet(models.QuerySet):
@@ -207,6 +208,29 @@ class EntryByline(models.Model):
 
     def __str__(self):
         return f"{self.author} on entry {self.entry_id}"
+
+
+class EntryImage(models.Model):
+    """A library picture placed in an entry's text. Derived from the text when the
+    entry is posted or edited (services.py): it makes the picture public with the
+    entry, and keeps the library from deleting it (live/picture_uses.py)."""
+
+    entry = models.ForeignKey(
+        LiveEntry, on_delete=models.CASCADE, related_name="image_links"
+    )
+    image = models.ForeignKey(
+        Image, on_delete=models.PROTECT, related_name="live_entry_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "image"], name="one_link_per_image_per_entry"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Picture {self.image_id} in entry {self.entry_id}"
 
 
 class EntryCorrection(models.Model):

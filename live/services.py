@@ -10,7 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import EntryByline, EntryCorrection, LiveCoverage, LiveEntry
+from articles.inline_images import placed_image_ids
+from photos.models import Image
+
+from .models import EntryByline, EntryCorrection, EntryImage, LiveCoverage, LiveEntry
 
 
 class StaleEntry(Exception):
@@ -48,6 +51,19 @@ def _set_bylines(entry, authors):
     )
 
 
+def _link_pictures(entry):
+    """Record the library pictures the entry's text places (those that exist)."""
+    placed = set(
+        Image.objects.filter(pk__in=placed_image_ids(entry.body)).values_list(
+            "pk", flat=True
+        )
+    )
+    EntryImage.objects.filter(entry=entry).exclude(image__in=placed).delete()
+    EntryImage.objects.bulk_create(
+        [EntryImage(entry=entry, image_id=pk) for pk in placed], ignore_conflicts=True
+    )
+
+
 @transaction.atomic
 def post_entry(*, coverage, by, body, authors, headline="", at=None, pinned=False):
     """A new entry in `coverage`, credited to `authors` in that order."""
@@ -62,6 +78,7 @@ def post_entry(*, coverage, by, body, authors, headline="", at=None, pinned=Fals
         )
         entry.save()
         _set_bylines(entry, authors)
+        _link_pictures(entry)
         reversion.set_user(by)
         reversion.set_comment(_("Posted."))
         reversion.add_to_revision(entry)
@@ -84,6 +101,7 @@ def edit_entry(*, entry, by, revision, body, authors, headline=""):
         current.edited_at = timezone.now()
         current.save()
         _set_bylines(current, authors)
+        _link_pictures(current)
         reversion.set_user(by)
         reversion.set_comment(_("Edited."))
         reversion.add_to_revision(current)
@@ -98,9 +116,11 @@ def set_pinned(*, entry, pinned):
 
 
 @transaction.atomic
-def correct_entry(*, entry, by, text):
-    """Print a correction under `entry`, with its time."""
-    correction = EntryCorrection.objects.create(entry=entry, text=text, noted_by=by)
+def correct_entry(*, entry, by, text, at=None):
+    """Print a correction under `entry`, with its time (now, unless `at`)."""
+    correction = EntryCorrection.objects.create(
+        entry=entry, text=text, noted_by=by, noted_at=at or timezone.now()
+    )
     entry.save(update_fields=["modified_at"])  # readers' pages learn of it
     return correction
 

@@ -357,8 +357,9 @@ if needed - {NEWSROOM_SURROGATE_KEY_HEADER}:
 NEWSROOM_STORY_PREVIEW = "readers.previews.render_story_preview"
 # The arrangement form's Preview shows the reader site's home or section page.
 NEWSROOM_FRONT_PREVIEW = "readers.previews.render_front_preview"
-# The photo library asks the stories where its pictures are used (photos/uses.py).
-NEWSROOM_PICTURE_USES = "articles.picture_uses.StoryPictureUses"
+# The photo library asks the stories and live entries where its pictures are used
+# (photos/uses.py).
+NEWSROOM_PICTURE_USES = "live.picture_uses.LivePictureUses"
 
 # Email (notifications: notes/emails.py). Printed to the console in development; in
 # production, an SMTP server (EMAIL_HOST and the rest) or a provider's backend

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from articles import inline_images
+from articles.models import Author
 from articles.sanitize import clean_body
 from live.models import LiveCoverage, LiveEntry
 from photos.models import Image
@@ -35,6 +36,7 @@ class LiveParts(NamedTuple):
     entries: list  # shown LiveEntries, newest first
     key_updates: list  # the pinned ones among them
     placed_images: dict  # image id: Image, for pictures entries place
+    authors_with_pages: set  # ids of the entries' authors who have a page
     cursor: str
     poll_seconds: float
 
@@ -64,6 +66,19 @@ def placed_images_of(entries):
     return Image.objects.in_bulk(ids) if ids else {}
 
 
+def authors_with_pages(entries):
+    """The ids of `entries`' authors who have an author page (a public story), in
+    one query: a guest who only posts entries gets her name, not a link to a 404."""
+    ids = {b.author_id for entry in entries for b in entry.bylines.all()}
+    if not ids:
+        return set()
+    return set(
+        Author.objects.with_public_stories()
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+
+
 def entries_of(coverage):
     """All the coverage's entries, removed ones too, newest first."""
     return list(LiveEntry.objects.filter(coverage=coverage).newest_first().for_page())
@@ -81,6 +96,7 @@ def fetch(article):
         entries=shown,
         key_updates=[entry for entry in shown if entry.is_pinned],
         placed_images=placed_images_of(shown),
+        authors_with_pages=authors_with_pages(shown),
         cursor=to_cursor(max((e.modified_at for e in everything), default=None)),
         poll_seconds=settings.NEWSROOM_LIVE_POLL_SECONDS,
     )
@@ -95,9 +111,10 @@ def entry_html(entry, images):
     return mark_safe(inline_images.expand(clean_body(entry.body), images, render))
 
 
-def render_entry(entry, images):
+def render_entry(entry, images, linked_authors):
     return render_to_string(
-        "includes/live_entry.html", {"entry": entry, "images": images}
+        "includes/live_entry.html",
+        {"entry": entry, "images": images, "linked_authors": linked_authors},
     )
 
 

@@ -62,6 +62,7 @@ def live_updates(request, pk):
     )
     shown = [entry for entry in changed if not entry.is_removed]
     images = live_page.placed_images_of(shown)
+    linked = live_page.authors_with_pages(shown)
     dependencies.record_live_entries(shown, images)
     newest = max((entry.modified_at for entry in changed), default=None)
     key_updates = []
@@ -81,7 +82,7 @@ def live_updates(request, pk):
                     "order": live_page.to_cursor(entry.published_at),
                     "html": ""
                     if entry.is_removed
-                    else live_page.render_entry(entry, images),
+                    else live_page.render_entry(entry, images, linked),
                 }
                 for entry in changed
             ],

@@ -17,7 +17,8 @@ SCHEMA_SPECS = ["lead", "card", "square"]
 
 
 def iso(value):
-    return timezone.localtime(value).isoformat() if value else None
+    # To the second, as the page's <time datetime> says it (reader_tags.iso_time).
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
 def widest_up_to(image, spec, limit):

@@ -3,6 +3,7 @@ see them on the story page, in its updates endpoint and feed, and in its
 LiveBlogPosting data; the page cache throws away only the live story's pages."""
 
 import json
+import re
 from datetime import timedelta
 
 import feedparser
@@ -16,9 +17,16 @@ from articles.models import Article
 from delivery.models import Invalidation
 from live import services
 from live.models import LiveEntry
+from photos.models import Image
 from readers import dependencies
 
-from .factories import make_article, make_author, make_category
+from .factories import (
+    fetch_picture,
+    make_article,
+    make_author,
+    make_category,
+    make_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +99,25 @@ def test_entries_show_newest_first_and_key_updates_at_the_top(client, story, may
     ] == [True]
     byline = tree.cssselect(".live-entry__byline a")[0]
     assert (byline.text, byline.get("href")) == ("Maya Okafor", maya.get_absolute_url())
+    # Entries are posted at this very moment: their times are valid HTML still
+    # (at most three digits of a fraction of a second).
+    for time in tree.cssselect(".live time"):
+        assert re.fullmatch(
+            r"[\d-]{10}T\d\d:\d\d:\d\d[+-]\d\d:\d\d", time.get("datetime")
+        )
     # The page works without script: everything is in it; the script is deferred.
     assert tree.cssselect('script[src$="live.js"][defer]')
+
+
+def test_a_guest_who_only_posts_entries_is_named_not_linked(client, story, maya):
+    guest = make_author(name="Ines Barrow", slug="ines-barrow")
+    post(story, "Photos from the wall.", authors=[guest, maya])
+    byline = tree_of(client, story.get_absolute_url()).cssselect(".live-entry__byline")[
+        0
+    ]
+    assert byline.text_content() == "By Ines Barrow and Maya Okafor"
+    assert [a.text for a in byline.cssselect("a")] == ["Maya Okafor"]
+    assert client.get(guest.get_absolute_url()).status_code == 404
 
 
 def test_a_removed_entry_leaves_the_page_and_the_desk_keeps_who_and_when(
@@ -128,6 +153,33 @@ def test_an_entry_body_is_cleaned_like_a_story_body(client, story, maya):
     assert entry.body == "<p>Safe</p>"
     tree = tree_of(client, story.get_absolute_url())
     assert not tree.cssselect(".live script, .live [onclick]")
+
+
+def test_an_entry_places_library_pictures_with_caption_and_credit(client, story, maya):
+    picture = make_image(caption="Spray over the seawall.", credit="Ines Barrow/HLP")
+    services.post_entry(
+        coverage=story.live_coverage,
+        by=None,
+        body=f'<p>Look.</p><figure data-image-id="{picture.pk}"></figure>',
+        authors=[maya],
+    )
+    tree = tree_of(client, story.get_absolute_url())
+    caption = tree.cssselect(".live-entry__body figure figcaption")[0].text_content()
+    assert "Spray over the seawall." in caption and "Ines Barrow/HLP" in caption
+    # The picture is public with the entry: its renditions are served to readers...
+    src = tree.cssselect(".live-entry__body figure img")[0].get("src")
+    assert fetch_picture(client, src).width > 0
+    # ... and the library keeps it while an entry places it.
+    assert Image.objects.in_use().filter(pk=picture.pk).exists()
+    entry = LiveEntry.objects.get()
+    services.remove_entry(entry=entry, by=None)
+    assert not Image.objects.public().filter(pk=picture.pk).exists()
+    assert Image.objects.in_use().filter(pk=picture.pk).exists()
+    services.restore_entry(entry=entry)
+    services.edit_entry(
+        entry=entry, by=None, revision=1, body="<p>No picture.</p>", authors=[maya]
+    )
+    assert not Image.objects.in_use().filter(pk=picture.pk).exists()
 
 
 def test_each_edit_is_kept_as_a_version(story, maya, people):
@@ -250,10 +302,13 @@ def test_a_bad_cursor_is_a_clear_400(client, story, since):
 # What changes, where
 
 
-def test_an_entry_throws_away_only_the_live_story_pages(client, story, maya, settings):
+def test_an_entry_throws_away_only_the_live_story_pages(
+    client, story, maya, settings, django_assert_num_queries
+):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
     other = make_article(headline="Ferry timetable changes")
-    for path in ["/", other.get_absolute_url(), story.get_absolute_url()]:
+    updates_path = f"/live/{story.pk}/updates/?since=0"
+    for path in ["/", other.get_absolute_url(), story.get_absolute_url(), updates_path]:
         client.get(path)
     newest = Invalidation.objects.order_by("-pk").values_list("pk", flat=True).first()
     post(story, "Tide tops the wall.", authors=[maya])

@@ -99,6 +99,15 @@ def test_editing_the_same_entry_twice_refuses_the_later_and_keeps_its_words(
     assert "Writer&#x27;s words" in page or "Writer's words" in page
     entry.refresh_from_db()
     assert entry.plain_text == "Editor's words" and entry.revision == 2
+    # The edit page keeps the record: each saved version, who saved it.
+    versions = lxml.html.fromstring(editor.get(edit).content).cssselect(
+        ".live-desk__versions li"
+    )
+    assert [v.text_content().split(": ", 1)[1] for v in versions] == [
+        "Editor's words",
+        "First",
+    ]
+    assert "editor" in versions[0].text_content()
 
 
 def test_a_pin_or_correction_does_not_make_an_open_edit_stale(client, story, people):
@@ -217,3 +226,18 @@ def test_the_composer_is_reached_from_the_story_form_and_the_story_list(
     assert desk == reverse("admin:live_livecoverage_changelist")
     page = lxml.html.fromstring(client.get(desk).content)
     assert page.cssselect(f'a[href="{composer(story)}"]')
+
+
+def test_a_tampered_revision_saves_nothing_and_says_so(client, story, people):
+    author = make_author()
+    entry = services.post_entry(
+        coverage=story.live_coverage, by=None, body="<p>First</p>", authors=[author]
+    )
+    client.force_login(people["editor"])
+    edit = reverse("admin:live_entry_edit", args=[entry.pk])
+    response = client.post(edit, entry_data("Typed words", author, revision="x"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "lost track of the version" in page and "Typed words" in page
+    entry.refresh_from_db()
+    assert entry.plain_text == "First"

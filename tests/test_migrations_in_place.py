@@ -7,7 +7,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("articles", "0015_wordless_tags_get_slugs"), ("photos", None)]
+# Live coverage came after the move, and builds on both apps: not there yet.
+BEFORE = [
+    ("articles", "0015_wordless_tags_get_slugs"),
+    ("photos", None),
+    ("live", None),
+]
 
 
 def migrate(targets):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0019_working_copies'),
+        ('articles', '0022_article_assignee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
