@@ -23,6 +23,7 @@ from django.utils import timezone
 from articles.models import Article, Author, Byline, Category
 from photos.models import Image
 
+from .embeds_story import seed_embeds_story
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -227,4 +228,15 @@ def seed_demo(*, now=None):
             reversion.add_to_revision(article)  # now that its bylines and tags exist
         report.articles += 1
         report.images += 1
+    with reversion.create_revision():
+        story = seed_embeds_story(
+            categories=categories,
+            authors=authors,
+            now=now,
+            report=report,
+            save_picture=save_picture,
+        )
+        if story:
+            reversion.set_comment("Loaded with the demo newsroom.")
+            reversion.add_to_revision(story)
     return report

@@ -2,6 +2,7 @@
 
 import re
 
+import lxml.html
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.test import override_settings
 from PIL import Image as PILImage
 
 from articles.models import Article, Author, Byline, Category
+from demo import embeds_story
 from photos.models import Image
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +67,11 @@ def test_sections_and_authors(seeded):
 
 
 def test_published_stories_are_complete_and_long(seeded):
-    published = Article.objects.published().prefetch_related("bylines", "tags")
+    published = (
+        Article.objects.published()
+        .exclude(slug=embeds_story.SLUG)  # a short showcase of the body's blocks
+        .prefetch_related("bylines", "tags")
+    )
     assert published.count() == 24
     for article in published.select_related("lead_image", "primary_category"):
         assert article.dek and article.primary_category
@@ -119,3 +125,14 @@ def test_each_story_starts_its_history_with_bylines_and_tags(seeded):
         assert kept.filter(content_type__model="taggedarticle").count() == (
             story.tags.count()
         )
+
+
+def test_a_story_shows_embeds_a_table_and_a_gallery(seeded, client):
+    """Its providers' answers were written for the demo: no internet needed."""
+    story = Article.objects.published().get(slug=embeds_story.SLUG)
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    body = page.cssselect(".story__body")[0]
+    providers = [p.text_content() for p in body.cssselect(".embed__provider")]
+    assert providers == ["YouTube", "Datawrapper", "Bluesky", "Google Maps"]
+    assert body.cssselect(".table-scroll table caption")
+    assert len(body.cssselect(".gallery__item img")) == 4
