@@ -13,6 +13,7 @@ import nh3
 from django.utils.html import strip_tags
 
 from . import body_blocks
+from .inline_images import SIZES as PICTURE_SIZES
 
 ALLOWED_TAGS = {
     "p",
@@ -41,9 +42,12 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
-    # <figure data-image-id="12"></figure>: a picture from the library, rendered with
-    # its caption, credit and renditions with the page (see inline_images.py).
-    "figure": {"data-image-id"} | body_blocks.FIGURE_ATTRIBUTES,
+    # <figure data-image-id="12" data-size="wide" data-caption="…"></figure>: a
+    # picture from the library, rendered with its caption (or this story's own),
+    # credit and renditions with the page (see inline_images.py); embeds and
+    # galleries are figures too (body_blocks.py).
+    "figure": {"data-image-id", "data-size", "data-caption"}
+    | body_blocks.FIGURE_ATTRIBUTES,
     **body_blocks.TABLE_ATTRIBUTES,
 }
 
@@ -55,8 +59,11 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def only_picture_ids(element, attribute, value):
-    """A placed picture's id is a number, or the attribute goes."""
+    """A placed picture's id is a number and its size one of the sizes, or the
+    attribute goes."""
     if attribute == "data-image-id" and not (value.isascii() and value.isdigit()):
+        return None
+    if attribute == "data-size" and value not in PICTURE_SIZES:
         return None
     return body_blocks.valid_attribute(element, attribute, value)
 

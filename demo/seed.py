@@ -23,7 +23,11 @@ from django.utils import timezone
 from articles.models import Article, Author, Byline, Category
 from photos.models import Image
 
+from .desk import seed_desk
 from .embeds_story import seed_embeds_story
+from .fronts import seed_fronts
+from .live import seed_live_story
+from .notes import seed_notes
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -228,15 +232,15 @@ def seed_demo(*, now=None):
             reversion.add_to_revision(article)  # now that its bylines and tags exist
         report.articles += 1
         report.images += 1
-    with reversion.create_revision():
-        story = seed_embeds_story(
-            categories=categories,
-            authors=authors,
-            now=now,
-            report=report,
-            save_picture=save_picture,
-        )
-        if story:
-            reversion.set_comment("Loaded with the demo newsroom.")
-            reversion.add_to_revision(story)
+    seed_desk(now=now)
+    seed_live_story(
+        categories=categories,
+        authors=authors,
+        now=now,
+        report=report,
+        save_picture=save_picture,
+    )
+    seed_embeds_story(categories, authors, report, now, save_picture)
+    seed_fronts(now=now)
+    seed_notes(now=now)
     return report

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "photos",
     "embeds",
     "articles",
+    "fronts",
+    "live",
+    "notes",
     "readers",
     "demo",
     "accounts",
@@ -235,6 +238,8 @@ NEWSROOM_SITE_DESCRIPTION = env(
     "News that explains Port Ellery: politics, climate, science, culture and money.",
 )
 NEWSROOM_STORIES_PER_PAGE = int(env("NEWSROOM_STORIES_PER_PAGE", "20"))
+# How often an open live story's page asks for new entries while it is visible.
+NEWSROOM_LIVE_POLL_SECONDS = float(env("NEWSROOM_LIVE_POLL_SECONDS", "20"))
 # The publisher logo named in structured data: a static file and its pixel size.
 NEWSROOM_LOGO = env("NEWSROOM_LOGO", "img/logo.png")
 NEWSROOM_LOGO_SIZE = tuple(
@@ -261,9 +266,10 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     },
 ]
 
-# The page cache asks the stories when the next one is scheduled to go public, and
-# the reader site what a scheduled change then touches (delivery/page_cache.py).
-NEWSROOM_NEXT_PUBLICATION = "articles.schedule.next_publication"
+# The page cache asks the reader site when the next story or front arrangement is
+# scheduled to go public, and what a scheduled change then touches
+# (delivery/page_cache.py).
+NEWSROOM_NEXT_PUBLICATION = "readers.dependencies.next_scheduled_change"
 NEWSROOM_SCHEDULED_KEYS = "readers.dependencies.scheduled_keys"
 # Purges at the edge (delivery/purge.py, delivery/purgers.py), sent by a thread of
 # each app process: to each Varnish running deploy/varnish.vcl, and to the CDN whose
@@ -349,8 +355,31 @@ if needed - {NEWSROOM_SURROGATE_KEY_HEADER}:
     )
 # The article form's Preview shows the reader site's story page.
 NEWSROOM_STORY_PREVIEW = "readers.previews.render_story_preview"
+# The arrangement form's Preview shows the reader site's home or section page.
+NEWSROOM_FRONT_PREVIEW = "readers.previews.render_front_preview"
 # The photo library asks the stories where its pictures are used (photos/uses.py).
 NEWSROOM_PICTURE_USES = "articles.picture_uses.StoryPictureUses"
+
+# Email (notifications: notes/emails.py). Printed to the console in development; in
+# production, an SMTP server (EMAIL_HOST and the rest) or a provider's backend
+# (EMAIL_BACKEND, e.g. anymail's) configured by the environment.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+# A mail server that does not answer must not hold a save up for long.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# The newsroom's own address, for links in emails (no request to ask it of).
+NEWSROOM_SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 
 # How long a shared preview link of an unpublished story stays valid.
 NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))

@@ -6,7 +6,8 @@ A page records the keys of what it shows while it is rendered (the views call th
 record_* functions below): `story:<id>` for each story it shows or links to,
 `author:<id>`, `section:<id>`, `tag:<id>` and `image:<id>` for what it shows of
 those, `list:<...>` for each list it draws (whose membership or order a publication
-can change), and `nav` for the site's navigation. readers/invalidation.py gives a
+can change), `front:<...>` for the arranged slots above a river (fronts/), and `nav`
+for the site's navigation. readers/invalidation.py gives a
 change the keys of what it touches.
 """
 
@@ -21,6 +22,12 @@ NAVIGATION = "nav"
 
 def story(pk):
     return f"story:{pk}"
+
+
+def live(pk):
+    """A live story's entries: raised by each entry's change, and shown only by the
+    story's page, its updates endpoint and its entries feed (not by its cards)."""
+    return f"live:{pk}"
 
 
 def author(pk):
@@ -51,6 +58,11 @@ def tag_list(pk):
     return f"list:tag:{pk}"
 
 
+def front(section_id=None):
+    """The arranged slots of the home page (no section) or of a section's page."""
+    return f"front:section:{section_id}" if section_id else "front:home"
+
+
 def record_cards(stories):
     """A list of story cards: each story, its section, bylines and picture."""
     for card in stories:
@@ -78,6 +90,18 @@ def record_story_page(article, parts, linked):
             for link in linked
             if link.primary_category
         ),
+    )
+
+
+def record_live_entries(entries, images):
+    """Live entries shown: their authors and the pictures they place."""
+    depends_on(
+        *(
+            author(byline.author_id)
+            for entry in entries
+            for byline in entry.bylines.all()
+        ),
+        *(image(pk) for pk in images),
     )
 
 
@@ -111,21 +135,33 @@ def story_list_keys(article):
     )
 
 
+def next_scheduled_change():
+    """When public pages next change with no one saving anything: the next
+    scheduled story or front arrangement, or None (NEWSROOM_NEXT_PUBLICATION names
+    this function)."""
+    from articles.schedule import next_publication
+    from fronts.schedule import next_go_live
+
+    return min(filter(None, [next_publication(), next_go_live()]), default=None)
+
+
 def scheduled_keys(at):
     """(soft keys, hard keys): what changed at `at`, and since, with no one saving
-    anything: the stories whose scheduled publication time has come
-    (NEWSROOM_SCHEDULED_KEYS names this function)."""
+    anything: the stories whose scheduled publication time has come, the fronts
+    whose scheduled arrangement has, and (a hard change, like any takedown) the
+    stories whose take-down time has (NEWSROOM_SCHEDULED_KEYS names this function)."""
     from django.utils import timezone
 
     from articles.models import Article
+    from fronts.schedule import fronts_gone_live
 
-    soft = set()
-    come = Article.objects.filter(
-        status=Article.Status.PUBLISHED,
-        # A second's margin: the time comes back from a timestamp.
-        published_at__gt=at - timedelta(seconds=1),
-        published_at__lte=timezone.now(),
-    )
-    for article in come:
+    soft, hard = set(), set()
+    # A second's margin: the time comes back from a timestamp.
+    since, now = at - timedelta(seconds=1), timezone.now()
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    for article in published.filter(published_at__gt=since, published_at__lte=now):
         soft |= {story(article.pk), *story_list_keys(article)}
-    return soft, set()
+    for article in published.filter(expires_at__gt=since, expires_at__lte=now):
+        hard |= {story(article.pk), *story_list_keys(article)}
+    soft |= {front(page.section_id) for page in fronts_gone_live(at)}
+    return soft - hard, hard

@@ -197,10 +197,11 @@ class LatestStoriesFeed(Feed):
         }
         spec = SPECS["inline"]
 
-        def render(image):
+        def render(image, placement):
             width = widest_up_to(image, spec, FEED_IMAGE_WIDTH)
             pixels = image.rendition_size(spec, width)
-            words = " ".join(filter(None, [image.caption, image.credit]))
+            caption = placement.caption or image.caption
+            words = " ".join(filter(None, [caption, image.credit]))
             return format_html(
                 '<figure><img src="{}" width="{}" height="{}" alt="{}">'
                 "<figcaption>{}</figcaption></figure>",

@@ -7,9 +7,10 @@ A story that is, was or will be public: its own key, and when it joins or leaves
 list (published, unpublished, deleted, moved to another section, time or byline) the
 lists it is or was in. Taking one down (unpublishing, deleting) is a *hard* change:
 no page showing it is served stale. What stories show around them (authors, sections,
-pictures, tags, bylines, corrections) touches its own key. Changes to drafts alone
-touch nothing, nor new pictures and authors nobody reads yet, so that writers saving
-as they go and the photo desk's uploads cost readers nothing.
+pictures, tags, bylines, corrections) touches its own key. A front's arrangement,
+saved or scheduled, touches the front's key. Changes to drafts alone touch nothing,
+nor new pictures and authors nobody reads yet, so that writers saving as they go and
+the photo desk's uploads cost readers nothing.
 """
 
 from django.db.models.signals import (
@@ -26,13 +27,14 @@ from articles.models import Article, Author, Byline, Category, Correction, Inlin
 from delivery.page_cache import content_changed
 from embeds import body as embed_markup
 from embeds.models import Embed
+from fronts.models import Arrangement, Front, Slot
 from photos.models import Image
 
 from . import dependencies as keys
 
 PUBLISHED = Article.Status.PUBLISHED
 # What, in a story's own row, decides which lists it is in and where.
-LISTED_BY = ("status", "published_at", "primary_category_id")
+LISTED_BY = ("status", "published_at", "expires_at", "primary_category_id")
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="pages_story_before_save")
@@ -60,7 +62,13 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
         touched |= keys.story_list_keys(instance)
         if before.get("primary_category_id"):
             touched.add(keys.section_list(before["primary_category_id"]))
-    content_changed(touched, hard=was_public and instance.status != PUBLISHED)
+    content_changed(touched, hard=was_public and not _is_up(instance))
+
+
+def _is_up(article):
+    """Whether `article`, as saved, is published and not past its take-down time
+    (a story brought down by a new take-down time leaves as hard as unpublished)."""
+    return article.status == PUBLISHED and not article.has_expired
 
 
 @receiver(pre_delete, sender=Article, dispatch_uid="pages_story_deleting")
@@ -195,3 +203,28 @@ def tag_saved(sender, instance, created, raw=False, **kwargs):
 @receiver(post_delete, sender=Tag, dispatch_uid="pages_tag_deleted")
 def tag_deleted(sender, instance, **kwargs):
     content_changed({keys.tag(instance.pk), keys.tag_list(instance.pk)}, hard=True)
+
+
+def _front_of(arrangement_id):
+    return keys.front(
+        Front.objects.filter(arrangements=arrangement_id)
+        .values_list("section_id", flat=True)
+        .first()
+    )
+
+
+@receiver(post_save, sender=Arrangement, dispatch_uid="pages_arrangement_saved")
+@receiver(post_delete, sender=Arrangement, dispatch_uid="pages_arrangement_deleted")
+def arrangement_changed(sender, instance, raw=False, **kwargs):
+    # One going live later changes nothing now, but the page cache learns its time
+    # from the change (and raises the front's key again then: scheduled_keys).
+    if not raw:
+        content_changed({keys.front(instance.front.section_id)})
+
+
+@receiver(post_save, sender=Slot, dispatch_uid="pages_slot_saved")
+@receiver(post_delete, sender=Slot, dispatch_uid="pages_slot_deleted")
+def slot_changed(sender, instance, raw=False, **kwargs):
+    # Slots are saved with their arrangement, after it: said again, in case.
+    if not raw:
+        content_changed({_front_of(instance.arrangement_id)})

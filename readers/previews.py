@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from articles.models import Article
 
 from .story_page import story_queryset
-from .views import ArticleDetailView
+from .views import ArticleDetailView, CategoryDetailView, HomeView
 
 
 def render_story_preview(request, story_id, *, note):
@@ -18,3 +18,19 @@ def render_story_preview(request, story_id, *, note):
     view.object = story
     context = view.get_context_data(object=story, is_preview=True, preview_note=note)
     return TemplateResponse(request, "articles/article_detail.html", context).render()
+
+
+def render_front_preview(request, arrangement, *, note):
+    """The home or section page with `arrangement` (inside the preview's doomed
+    transaction) in place of the live one, rendered at once, with `note` above it."""
+    section = arrangement.front.section
+    if section is None:
+        view = HomeView(arrangement=arrangement)
+    else:
+        view = CategoryDetailView(arrangement=arrangement)
+    view.setup(request, **({"slug": section.slug} if section else {}))
+    if section:
+        view.object = section
+    view.object_list = view.get_queryset()
+    context = view.get_context_data(is_preview=True, preview_note=note)
+    return TemplateResponse(request, view.template_name, context).render()

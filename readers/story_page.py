@@ -40,7 +40,9 @@ RELATED_STORIES = 4
 def story_queryset(stories):
     """`stories` with what the story page needs from each story's own row."""
     return (
-        stories.select_related("primary_category", "lead_image", "social_image")
+        stories.select_related(
+            "primary_category", "lead_image", "social_image", "live_coverage"
+        )
         # The page shows the body, but not its plain text or search documents.
         .without_bulk(keep=["body"])
         .prefetch_related(

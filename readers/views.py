@@ -16,10 +16,16 @@ from articles.models import Article, Author, Category
 from delivery.keys import depends_on
 from delivery.page_cache import public_page
 
-from . import dependencies, story_page
+from . import dependencies, live_page, story_page
+from .fronts import arranged_front, record_front
 from .pagination import RiverPaginator
 from .sitemaps import SITEMAPS
-from .structured_data import breadcrumb_list, news_article, social_image
+from .structured_data import (
+    breadcrumb_list,
+    live_blog_posting,
+    news_article,
+    social_image,
+)
 
 
 class PublicPageMixin:
@@ -55,10 +61,40 @@ class StoryListMixin(PublicPageMixin):
         return Article.objects.all()
 
     def get_queryset(self):
-        return self.get_stories().published().for_listing()
+        return live_page.with_live_flag(self.get_stories().published().for_listing())
 
 
-class HomeView(StoryListMixin, ListView):
+class ArrangedFrontMixin:
+    """A river with the page's arranged front above it (readers/fronts.py): the
+    front's stories are left out of the river, and the first page's river fills the
+    front's empty slots."""
+
+    # A preview shows this arrangement instead of the live one.
+    arrangement = None
+
+    def front_section(self):
+        """The section whose front this is; None: the home page."""
+        return None
+
+    def get_queryset(self):
+        self.front = arranged_front(self.front_section(), arrangement=self.arrangement)
+        stories = super().get_queryset()
+        shown = [story.pk for story in self.front.stories]
+        return stories.exclude(pk__in=shown) if shown else stories
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record_front(self.front_section(), self.front)
+        page = context["page_obj"]
+        if self.front and not page.has_previous():
+            river = list(context["stories"])
+            self.front.fill_from(river)
+            context["stories"] = page.object_list = river
+        context["front"] = self.front
+        return context
+
+
+class HomeView(ArrangedFrontMixin, StoryListMixin, ListView):
     paginator_class = RiverPaginator
     template_name = "articles/home.html"
 
@@ -87,9 +123,12 @@ class ArchiveView(StoryListMixin, ListView):
         )
 
 
-class CategoryDetailView(ArchiveView):
+class CategoryDetailView(ArrangedFrontMixin, ArchiveView):
     model = Category
     template_name = "articles/category_detail.html"
+
+    def front_section(self):
+        return self.object
 
     def get_archive_queryset(self):
         return Category.objects.shown_to_public()
@@ -169,7 +208,9 @@ class SearchView(StoryListMixin, ListView):
         if not self.has_words:
             return Article.objects.none()
         # Snippets are cut from the plain text where the database cannot make them.
-        stories = self.get_stories().published().for_listing(keep=["body_text"])
+        stories = live_page.with_live_flag(
+            self.get_stories().published().for_listing(keep=["body_text"])
+        )
         return search.search(stories, self.query)
 
     def get_context_data(self, **kwargs):
@@ -213,6 +254,10 @@ class StoryPageView(DetailView):
             article, lead_author, parts.tags
         )
         dependencies.record_story_page(article, parts, [*more_from_author, *related])
+        live = live_page.fetch(article)
+        if live:
+            depends_on(dependencies.live(article.pk))
+            dependencies.record_live_entries(live.entries, live.placed_images)
         return super().get_context_data(
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             story=parts,
@@ -222,8 +267,11 @@ class StoryPageView(DetailView):
             social_image=article.card_image
             and social_image(article.card_image, self.request),
             more_from_author=more_from_author,
+            live=live,
             structured_data=[
-                news_article(
+                live_blog_posting(article, self.request, tags=parts.tags, live=live)
+                if live
+                else news_article(
                     article, self.request, tags=parts.tags, embeds=parts.embeds
                 ),
                 breadcrumb_list(article, self.request),

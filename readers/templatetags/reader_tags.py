@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles import inline_images
+from articles.models import Byline
 from articles.sanitize import clean_body, xml_text
 from photos import renditions
 from readers.story_blocks import render_blocks
@@ -96,10 +97,14 @@ def story_body(context, article, images, embeds=None):
     library picture it places (`images`: id to Image) rendered with its caption,
     credit and renditions, and its tables, galleries and embeds (story_blocks.py)."""
 
-    def render(image):
+    def render(image, placement):
         return render_to_string(
             "includes/inline_figure.html",
-            {"image": image, "preview_token": context.get("preview_token")},
+            {
+                "image": image,
+                "placement": placement,
+                "preview_token": context.get("preview_token"),
+            },
         )
 
     html = inline_images.expand(clean_body(article.body), images, render)
@@ -115,9 +120,22 @@ def story_body(context, article, images, embeds=None):
 
 @register.simple_tag
 def byline_links(bylines):
-    """ "By A", "By A and B", "By A, B, and C": names linked, in the editor's order."""
+    """ "By A", "By A and B", "By A, B (contributor), and C": names linked, in the
+    editor's order, whatever their roles; a role other than author is named after
+    the name it credits. A live entry's bylines (live.EntryByline) have no role:
+    each is an author."""
     links = [
-        format_html('<a href="{}">{}</a>', b.author.get_absolute_url(), b.author.name)
+        format_html(
+            '<a href="{}">{}</a>{}',
+            b.author.get_absolute_url(),
+            b.author.name,
+            ""
+            if getattr(b, "role", Byline.Role.AUTHOR) == Byline.Role.AUTHOR
+            else format_html(
+                ' <span class="byline__role">({})</span>',
+                b.get_role_display().lower(),
+            ),
+        )
         for b in bylines
     ]
     if not links:

@@ -1,0 +1,94 @@
+"""
+The arranged part of a front page (fronts/), above its river: a lead, top stories,
+and packages, each a story card.
+
+A slot shows its story only while the story is public (`published()`, asked as the
+page is rendered): a story unpublished, deleted or moved to a later time leaves
+every slot at once. An empty lead or top-story slot takes the river's newest story
+instead, and a story shown in a slot is never shown again in the river.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from articles.models import Byline
+from articles.models.content import BULKY_FIELDS
+from fronts.models import Slot
+
+from . import dependencies
+
+
+@dataclass
+class Package:
+    label: str
+    stories: list = field(default_factory=list)
+
+
+@dataclass
+class ArrangedFront:
+    """What a front's arrangement shows now. Falsy when nothing is arranged."""
+
+    lead: object = None
+    has_lead_slot: bool = False
+    # A story, or None for a top-story slot whose story is not public now.
+    top: list = field(default_factory=list)
+    packages: list = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.has_lead_slot or self.top or self.packages)
+
+    @property
+    def stories(self):
+        """The stories it shows, lead first."""
+        top = [story for story in self.top if story]
+        packaged = [story for package in self.packages for story in package.stories]
+        return [*([self.lead] if self.lead else []), *top, *packaged]
+
+    @property
+    def empty_slots(self):
+        """How many stories it takes from the river: its empty lead and top slots."""
+        return (not self.lead) + self.top.count(None)
+
+    def fill_from(self, river):
+        """Fill the empty slots from the head of `river` (a list of stories, which
+        loses them), so that an arranged front never has a hole."""
+        if not self.lead:
+            self.lead = river.pop(0) if river else None
+        self.top = [story or (river.pop(0) if river else None) for story in self.top]
+        self.top = [story for story in self.top if story]
+
+
+def arranged_front(section=None, *, arrangement=None):
+    """The home page's (or `section`'s page's) live arrangement, or `arrangement`
+    instead (a preview), as an ArrangedFront: two queries, however many slots."""
+    slots = (
+        Slot.objects.live_on(section, arrangement=arrangement)
+        .select_related("article__primary_category", "article__lead_image")
+        .defer(*(f"article__{name}" for name in BULKY_FIELDS))
+        .prefetch_related(
+            Prefetch(
+                "article__bylines", queryset=Byline.objects.select_related("author")
+            )
+        )
+    )
+    front = ArrangedFront()
+    packages = {}
+    for slot in slots:
+        story = slot.article if slot.is_public else None
+        if slot.place == Slot.Place.LEAD:
+            front.has_lead_slot, front.lead = True, story
+        elif slot.place == Slot.Place.TOP:
+            front.top.append(story)
+        elif story:
+            if slot.package not in packages:
+                packages[slot.package] = Package(slot.package)
+                front.packages.append(packages[slot.package])
+            packages[slot.package].stories.append(story)
+    return front
+
+
+def record_front(section, front):
+    """The page shows this front's arrangement, and these stories' cards."""
+    dependencies.depends_on(dependencies.front(section and section.pk))
+    dependencies.record_cards(front.stories)
