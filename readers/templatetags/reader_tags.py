@@ -43,8 +43,9 @@ def xml_text_filter(value):
 
 @register.filter
 def iso_time(value):
-    """A time for a `datetime` attribute, with the newsroom zone's offset."""
-    return timezone.localtime(value).isoformat() if value else ""
+    """A time for a `datetime` attribute, with the newsroom zone's offset, to the
+    second (HTML allows at most three digits of a fraction; "publish now" has six)."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
 
 @register.simple_tag(takes_context=True)
