@@ -370,3 +370,29 @@ def test_structured_data_names_the_videos_a_story_embeds(provider, client):
             "uploadDate": article["video"][0]["uploadDate"],
         }
     ]
+
+
+def test_asking_again_renders_the_stories_that_embed_it_again(
+    provider, client, settings, django_assert_num_queries
+):
+    """The page cache forgets the public stories showing an embed when its provider
+    is asked again, and only those."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    fetch_embed(YOUTUBE)
+    story = make_article(body=snippet(YOUTUBE))
+    other = make_article(body="<p>No embed here.</p>")
+    for path in [story.get_absolute_url(), other.get_absolute_url()]:
+        client.get(path)
+    provider.answer_for(
+        YOUTUBE,
+        {
+            "type": "video",
+            "title": "A better title",
+            "html": '<iframe src="https://www.youtube.com/embed/x"></iframe>',
+        },
+    )
+    fetch_embed(YOUTUBE, refresh=True)
+    with django_assert_num_queries(0):  # still cached
+        client.get(other.get_absolute_url())
+    tree = page(client, story.get_absolute_url())
+    assert tree.cssselect(".embed__title a")[0].text_content() == "A better title"
