@@ -318,6 +318,41 @@ export const CaptionedTable = Table.extend({
     return table;
   },
 
+  // In the editor the caption shows above the table, not editable in place: the
+  // table menu's caption button changes it.
+  addNodeView() {
+    return ({ node }) => {
+      const dom = document.createElement("div");
+      dom.className = "newsroom-table";
+      const caption = document.createElement("p");
+      caption.className = "newsroom-table__caption";
+      caption.contentEditable = "false";
+      const table = document.createElement("table");
+      const body = document.createElement("tbody");
+      table.append(body);
+      dom.append(caption, table);
+      const show = (current) => {
+        caption.textContent = current.attrs.caption
+          ? "Caption: " + current.attrs.caption
+          : "No caption yet: the table menu's caption button adds one.";
+        caption.dataset.empty = current.attrs.caption ? "no" : "yes";
+      };
+      show(node);
+      return {
+        dom,
+        contentDOM: body,
+        update: (updated) => {
+          if (updated.type !== node.type) {
+            return false;
+          }
+          show(updated);
+          return true;
+        },
+        ignoreMutation: (mutation) => caption.contains(mutation.target),
+      };
+    };
+  },
+
   addCommands() {
     return {
       ...this.parent?.(),
