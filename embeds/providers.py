@@ -119,7 +119,7 @@ def ask(url):
     except exceptions.ProviderHTTPException as error:
         raise EmbedError(
             _("%(provider)s refused this address (HTTP %(status)s).")
-            % {"provider": provider.name, "status": error.args[-1]}
+            % {"provider": provider.name, "status": error.status}
         ) from error
     except exceptions.InvalidResponseException as error:
         raise EmbedError(
