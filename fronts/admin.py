@@ -13,9 +13,9 @@ will see it, without saving (preview.py).
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -53,14 +53,15 @@ class CuratorsOnlyMixin:
         return False  # the history of a front is kept whole
 
     def refusal(self, request):
-        return TemplateResponse(
-            request,
-            "admin/fronts/refused.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Front pages are arranged by editors"),
-            },
-            status=403,
+        # The admin's refusal page (newsroom/refusals.py) says this, with what she
+        # may open instead.
+        raise PermissionDenied(
+            _(
+                "Arranging the home page and the section pages (the lead, the top "
+                "stories and the packages above the latest stories) is for editors. "
+                "You can still write, edit and submit your stories; to have one put "
+                "on a front page, ask an editor."
+            )
         )
 
     def changelist_view(self, request, extra_context=None):

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 from django.contrib import admin
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from articles.models import Article
 
@@ -31,7 +31,10 @@ def admin_pages():
     change, history and delete pages of its first object."""
     for model, model_admin in admin.site._registry.items():
         info = model._meta.app_label, model._meta.model_name
-        yield reverse("admin:{}_{}_changelist".format(*info))
+        try:
+            yield reverse("admin:{}_{}_changelist".format(*info))
+        except NoReverseMatch:
+            continue  # an admin serving endpoints only (notes' posting of a note)
         yield reverse("admin:{}_{}_add".format(*info))
         first = model_admin.model._default_manager.order_by("pk").first()
         if first is not None:
