@@ -434,3 +434,31 @@ def test_asking_again_renders_the_stories_that_embed_it_again(
         client.get(other.get_absolute_url())
     tree = page(client, story.get_absolute_url())
     assert tree.cssselect(".embed__title a")[0].text_content() == "A better title"
+
+
+def test_the_story_forms_preview_shows_embeds_under_the_story_pages_policy(
+    provider, client, people
+):
+    """Preview is a reader's page under the admin: its embeds load on a click, so it
+    has the story pages' policy, not the admin's (which allows no frames)."""
+    from articles.models import Article
+
+    from .admin_forms import complete_story, form_data
+
+    fetch_embed(YOUTUBE)
+    story = complete_story(status=Article.Status.DRAFT)
+    client.force_login(people["editor"])
+    response = client.post(
+        reverse("admin:articles_article_preview", args=[story.pk]),
+        form_data(story, body=f"<p>Typed.</p>{snippet(YOUTUBE)}"),
+    )
+    assert response.status_code == 200
+    tree = lxml.html.fromstring(response.content)
+    assert tree.cssselect(".story__body figure.embed .embed__provider")
+    policy = response["Content-Security-Policy"]
+    assert "frame-src https://www.youtube.com" in policy
+    assert "nonce" not in policy
+    assert (
+        "frame-src 'none'"
+        in client.get(reverse("admin:index"))["Content-Security-Policy"]
+    )
