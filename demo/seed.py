@@ -24,6 +24,7 @@ from articles.models import Article, Author, Byline, Category
 from photos.models import Image
 
 from .desk import seed_desk
+from .embeds_story import seed_embeds_story
 from .fronts import seed_fronts
 from .live import seed_live_story
 from .notes import seed_notes
@@ -242,6 +243,7 @@ def seed_demo(*, now=None):
         report=report,
         save_picture=save_picture,
     )
+    seed_embeds_story(categories, authors, report, now, save_picture)
     seed_fronts(now=now)
     seed_notes(now=now)
     seed_pending_changes()

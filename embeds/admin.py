@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from common.times import newsroom_time
+
 from . import providers
 from .fetching import fetch_embed
 from .models import Embed
@@ -22,7 +24,7 @@ def describe(embed):
     elif embed.is_usable:
         message = _("%(problem)s The page keeps showing the answer of %(when)s.") % {
             "problem": embed.error,
-            "when": embed.fetched_at.strftime("%Y-%m-%d %H:%M %Z"),
+            "when": newsroom_time(embed.fetched_at),
         }
     else:
         message = _("%(problem)s Readers will see a plain link.") % {
@@ -53,7 +55,9 @@ class EmbedAdmin(admin.ModelAdmin):
     def may_fetch(self, request):
         return request.user.has_perm("embeds.add_embed")
 
-    @admin.action(description=gettext_lazy("Ask the providers again"))
+    @admin.action(
+        description=gettext_lazy("Ask the providers again"), permissions=["change"]
+    )
     def refresh(self, request, queryset):
         failed = [
             embed for embed in queryset if fetch_embed(embed.url, refresh=True).error

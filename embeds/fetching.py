@@ -31,11 +31,9 @@ def fetch_embed(url, *, refresh=False):
     """The Embed for `url`: asked of its provider the first time, or again when
     `refresh`. A failure is recorded on it (`error`) and keeps any earlier answer,
     so a provider that is down never takes away what a page already shows."""
-    embed, created = Embed.objects.get_or_create(
-        url=url, defaults={"provider_name": ""}
-    )
-    if not (created or refresh or not embed.fetched_at):
-        return embed
+    embed, _created = Embed.objects.get_or_create(url=url)
+    if embed.fetched_at and not refresh:
+        return embed  # answered before: never asked again unless the editor says
     provider = providers.provider_for(url)
     try:
         answer = providers.ask(url)

@@ -39,15 +39,16 @@ class FrameOnly:
     """A provider without oEmbed whose address is the frame itself (Google Maps'
     "embed a map"): the answer is made here, without asking anyone."""
 
-    def __init__(self, name):
+    def __init__(self, name, title):
         self.name = name
+        self.title = title
 
     def request(self, url, **params):
         return {
             "type": "rich",
             "version": "1.0",
             "provider_name": self.name,
-            "title": _("Map") if "maps" in url else self.name,
+            "title": self.title,
             "html": f'<iframe src="{url}" width="600" height="450"></iframe>',
             "width": 600,
             "height": 450,
@@ -67,7 +68,7 @@ def _registry(providers_json, timeout):
                 **entry.get("params", {}),
             )
         else:
-            endpoint = FrameOnly(entry["name"])
+            endpoint = FrameOnly(entry["name"], entry.get("title", entry["name"]))
         provider = Provider(
             entry["name"],
             tuple(entry.get("frames", ())),
@@ -119,7 +120,7 @@ def ask(url):
     except exceptions.ProviderHTTPException as error:
         raise EmbedError(
             _("%(provider)s refused this address (HTTP %(status)s).")
-            % {"provider": provider.name, "status": error.args[-1]}
+            % {"provider": provider.name, "status": error.status}
         ) from error
     except exceptions.InvalidResponseException as error:
         raise EmbedError(

@@ -1,7 +1,8 @@
 """
 The Content-Security-Policy header, by django-csp: the public site's policy is
-CONTENT_SECURITY_POLICY (or its report-only twin); the admin has its own,
-NEWSROOM_ADMIN_CSP_DIRECTIVES, which lets the story editor run.
+CONTENT_SECURITY_POLICY (or its report-only twin); story pages add the embed
+providers' frames and scripts (NEWSROOM_STORY_CSP_DIRECTIVES); the admin has its
+own, NEWSROOM_ADMIN_CSP_DIRECTIVES, which lets the story editor run.
 
 The public policy never names a nonce: public pages are cached and served to every
 reader alike, so they carry no inline script (JSON-LD blocks are data, not script).
@@ -11,27 +12,30 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 
-# Story pages, which may show embeds (NEWSROOM_STORY_CSP_DIRECTIVES).
-STORY_VIEWS = {"articles:detail", "articles:preview"}
+# Story pages, which may show embeds (NEWSROOM_STORY_CSP_DIRECTIVES): public, by
+# preview link, and the story form's Preview (under the admin, yet a reader's page).
+STORY_VIEWS = {
+    "articles:detail",
+    "articles:preview",
+    "admin:articles_article_preview",
+    "admin:articles_article_preview_new",
+}
 
 
 class ContentSecurityPolicy(CSPMiddleware):
-    """django-csp's middleware, with the admin's policy for pages under the admin."""
+    """django-csp's middleware, with the story pages' policy for story pages and the
+    admin's for the rest of the admin."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if (
-            parts.config is None  # no view chose a policy of its own
-            and report_only == settings.NEWSROOM_CSP_REPORT_ONLY
-            and request.path.startswith(reverse("admin:index"))
-        ):
-            parts.config = settings.NEWSROOM_ADMIN_CSP_DIRECTIVES
-        elif (
-            parts.config is None
-            and report_only == settings.NEWSROOM_CSP_REPORT_ONLY
-            and is_story_page(request)
-        ):
+        if parts.config is not None or report_only != settings.NEWSROOM_CSP_REPORT_ONLY:
+            return (
+                parts  # a view chose a policy of its own, or this is the other header
+            )
+        if is_story_page(request):
             parts.config = settings.NEWSROOM_STORY_CSP_DIRECTIVES
+        elif request.path.startswith(reverse("admin:index")):
+            parts.config = settings.NEWSROOM_ADMIN_CSP_DIRECTIVES
         return parts
 
 

@@ -5,7 +5,7 @@ Each provider says
 - `name`: what readers see on the placeholder ("YouTube");
 - `endpoint`: its oEmbed address, asked once when an editor adds the embed; None for
   a provider without oEmbed, whose pasted address is itself the frame to show
-  (Google Maps' "embed a map" address);
+  (Google Maps' "embed a map" address), titled `title`;
 - `urls`: the addresses it answers for, as regular expressions anchored at the start
   (the editor tests them in JavaScript too, so keep to the syntax both share);
 - `frames` and `scripts`: the origins its frames and its script may come from. Embed
@@ -128,6 +128,7 @@ STANDARD_PROVIDERS = [
     {
         "name": "Google Maps",
         "endpoint": None,
+        "title": "Map",
         "urls": [r"^https://www\.google\.com/maps/embed\?\S+"],
         "frames": ["https://www.google.com"],
         "scripts": [],

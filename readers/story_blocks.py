@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 
 from articles import galleries, tables
+from articles.inline_images import Placement
 from embeds import body as embed_markup
 from embeds.rendering import plain_link, render_embed
 
@@ -44,9 +45,12 @@ def render_blocks(html, *, images, embeds, preview_token=None):
 
 def for_feeds(html, *, images, render_picture):
     """`html` as feed readers can show it: each embed a plain link to the original,
-    each gallery its pictures one after another (`render_picture`), tables as
+    each gallery its pictures one after another, as placed pictures are
+    (`render_picture(image, placement)`, with the library's caption), tables as
     they are."""
-    html = galleries.expand(
-        html, images, lambda pictures: "".join(map(render_picture, pictures))
-    )
+
+    def gallery(pictures):
+        return "".join(render_picture(p, Placement(image_id=p.pk)) for p in pictures)
+
+    html = galleries.expand(html, images, gallery)
     return embed_markup.expand(html, plain_link)

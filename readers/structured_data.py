@@ -64,8 +64,10 @@ def video_object(embed):
     }
     if embed.thumbnail_url:
         data["thumbnailUrl"] = embed.thumbnail_url
-    if embed.fetched_at:
-        data["uploadDate"] = iso(embed.fetched_at)
+    # Only when the provider says (Vimeo does): the day it was asked is not it.
+    uploaded = embed.answer.get("upload_date")
+    if isinstance(uploaded, str) and uploaded[:4].isdigit():
+        data["uploadDate"] = uploaded
     return data
 
 

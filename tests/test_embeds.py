@@ -10,6 +10,7 @@ import lxml.html
 import pytest
 from django.urls import reverse
 
+from common.times import newsroom_time
 from embeds.body import snippet
 from embeds.fetching import fetch_embed
 from embeds.models import Embed
@@ -226,13 +227,51 @@ def test_a_provider_down_slow_or_answering_garbage_leaves_a_message_and_a_link(
     ]
 
 
-def test_a_failed_refresh_keeps_what_the_page_shows(provider):
+def test_a_failed_refresh_keeps_what_the_page_shows(provider, client, people):
     fetch_embed(YOUTUBE)
     provider.answer_for(YOUTUBE, status=503, text="down")
     embed = fetch_embed(YOUTUBE, refresh=True)
     assert "refused" in embed.error
     assert embed.is_usable
     assert embed.title == "How a seawall is built, in four minutes"
+    client.force_login(people["writer"])
+    message = fetch(client, YOUTUBE, refresh=True).json()["message"]
+    assert message.startswith("YouTube refused this address (HTTP 503). The page ")
+    assert message.endswith(f"{newsroom_time(embed.fetched_at)}.")
+
+
+def test_editors_ask_again_from_the_embeds_list(provider, client, people):
+    """The Embeds list in the admin: what each provider said, and an action to ask
+    again; writers may look but not change."""
+    fetch_embed(YOUTUBE)
+    provider.answer_for(POST, status=500, text="down")
+    fetch_embed(POST)
+    provider.answer_for(POST, HOSTILE)
+    changelist = reverse("admin:embeds_embed_changelist")
+    client.force_login(people["editor"])
+    response = client.post(
+        changelist,
+        {
+            "action": "refresh",
+            "_selected_action": list(Embed.objects.values_list("pk", flat=True)),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["Refreshed."]
+    assert Embed.objects.get(url=POST).title == "Totally a post"
+    client.force_login(people["writer"])
+    assert client.get(changelist).status_code == 200
+    asked = len(provider.requests)
+    client.post(
+        changelist,
+        {"action": "refresh", "_selected_action": [Embed.objects.get(url=POST).pk]},
+    )
+    assert len(provider.requests) == asked
+    assert (
+        reverse("admin:embeds_embed_add")
+        and client.get(reverse("admin:embeds_embed_add")).status_code == 403
+    )
 
 
 def test_readers_see_a_placeholder_and_no_provider_request(provider, client):
@@ -367,6 +406,59 @@ def test_structured_data_names_the_videos_a_story_embeds(provider, client):
             "url": YOUTUBE,
             "provider": {"@type": "Organization", "name": "YouTube"},
             "thumbnailUrl": "https://i.ytimg.com/vi/aBcDeFgHiJk/hqdefault.jpg",
-            "uploadDate": article["video"][0]["uploadDate"],
         }
     ]
+
+
+def test_asking_again_renders_the_stories_that_embed_it_again(
+    provider, client, settings, django_assert_num_queries
+):
+    """The page cache forgets the public stories showing an embed when its provider
+    is asked again, and only those."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    fetch_embed(YOUTUBE)
+    story = make_article(body=snippet(YOUTUBE))
+    other = make_article(body="<p>No embed here.</p>")
+    for path in [story.get_absolute_url(), other.get_absolute_url()]:
+        client.get(path)
+    provider.answer_for(
+        YOUTUBE,
+        {
+            "type": "video",
+            "title": "A better title",
+            "html": '<iframe src="https://www.youtube.com/embed/x"></iframe>',
+        },
+    )
+    fetch_embed(YOUTUBE, refresh=True)
+    with django_assert_num_queries(0):  # still cached
+        client.get(other.get_absolute_url())
+    tree = page(client, story.get_absolute_url())
+    assert tree.cssselect(".embed__title a")[0].text_content() == "A better title"
+
+
+def test_the_story_forms_preview_shows_embeds_under_the_story_pages_policy(
+    provider, client, people
+):
+    """Preview is a reader's page under the admin: its embeds load on a click, so it
+    has the story pages' policy, not the admin's (which allows no frames)."""
+    from articles.models import Article
+
+    from .admin_forms import complete_story, form_data
+
+    fetch_embed(YOUTUBE)
+    story = complete_story(status=Article.Status.DRAFT)
+    client.force_login(people["editor"])
+    response = client.post(
+        reverse("admin:articles_article_preview", args=[story.pk]),
+        form_data(story, body=f"<p>Typed.</p>{snippet(YOUTUBE)}"),
+    )
+    assert response.status_code == 200
+    tree = lxml.html.fromstring(response.content)
+    assert tree.cssselect(".story__body figure.embed .embed__provider")
+    policy = response["Content-Security-Policy"]
+    assert "frame-src https://www.youtube.com" in policy
+    assert "nonce" not in policy
+    assert (
+        "frame-src 'none'"
+        in client.get(reverse("admin:index"))["Content-Security-Policy"]
+    )

@@ -3,6 +3,7 @@
 import io
 import re
 
+import lxml.html
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.test import override_settings
 from PIL import Image as PILImage
 
 from articles.models import Article, Author, Byline, Category
-from demo import placed_pictures
+from demo import embeds_story, placed_pictures
 from photos.models import Image
 
 pytestmark = pytest.mark.django_db
@@ -67,10 +68,12 @@ def test_sections_and_authors(seeded):
 
 
 def test_published_stories_are_complete_and_long(seeded):
-    # The live story's words are in its entries (test_the_live_story_is_open...).
+    # The live story's words are in its entries (test_the_live_story_is_open...);
+    # the embeds story is a short showcase of the body's blocks.
     published = (
         Article.objects.published()
         .filter(live_coverage__isnull=True)
+        .exclude(slug=embeds_story.SLUG)
         .prefetch_related("bylines", "tags")
     )
     assert published.count() == 24
@@ -110,10 +113,14 @@ def test_one_live_story_is_scheduled_to_come_down(seeded):
 
 def test_every_picture_is_a_photo_sized_jpeg_with_caption_and_credit(seeded):
     images = Image.objects.all()
-    # A lead for each story, a headshot for each author, and the pictures placed in
-    # a body at each size (demo/placed_pictures.py).
+    # A lead for each story, a headshot for each author, the pictures placed in a
+    # body at each size (demo/placed_pictures.py), and the gallery story's three
+    # pictures besides its lead (demo/embeds_story.py).
     placed = len(placed_pictures.PLACED)
-    assert images.count() == Article.objects.count() + Author.objects.count() + placed
+    gallery_extra = len(embeds_story.GALLERY) - 1
+    assert images.count() == (
+        Article.objects.count() + Author.objects.count() + placed + gallery_extra
+    )
     for image in images:
         assert image.caption and image.credit and image.alt_text, image.title
         with image.file.open("rb") as handle, PILImage.open(handle) as picture:
@@ -147,6 +154,17 @@ def test_each_story_starts_its_history_with_bylines_and_tags(seeded):
         assert kept.filter(content_type__model="taggedarticle").count() == (
             story.tags.count()
         )
+
+
+def test_a_story_shows_embeds_a_table_and_a_gallery(seeded, client):
+    """Its providers' answers were written for the demo: no internet needed."""
+    story = Article.objects.published().get(slug=embeds_story.SLUG)
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    body = page.cssselect(".story__body")[0]
+    providers = [p.text_content() for p in body.cssselect(".embed__provider")]
+    assert providers == ["YouTube", "Datawrapper", "Bluesky", "Google Maps"]
+    assert body.cssselect(".table-scroll table caption")
+    assert len(body.cssselect(".gallery__item img")) == 4
 
 
 def test_the_home_page_and_a_section_are_arranged_by_the_editors(seeded, client):

@@ -261,3 +261,14 @@ def test_story_page_queries_do_not_grow_with_authors_categories_tags_or_pictures
         client, large.get_absolute_url(), django_assert_max_num_queries, 6
     )
     assert small_count == large_count
+
+
+def test_times_published_now_are_valid_html(client):
+    """ "Publish now" keeps microseconds; a datetime attribute may carry at most
+    three digits of a fraction, so the page gives whole seconds."""
+    published = timezone.now().replace(microsecond=395733) - timedelta(minutes=5)
+    story = make_article(published_at=published)
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    value = page.cssselect("time.story__published")[0].get("datetime")
+    assert "." not in value
+    assert datetime.fromisoformat(value) == published.replace(microsecond=0)

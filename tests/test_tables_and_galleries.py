@@ -90,3 +90,20 @@ def test_gallery_pictures_are_used_by_the_story(client):
     picture = make_image()
     make_article(body=gallery([picture.pk]))
     assert Image.objects.public().filter(pk=picture.pk).exists()
+
+
+def test_feeds_carry_a_gallery_as_its_pictures_with_captions(client):
+    import feedparser
+
+    pictures = [make_image(caption=f"Dock {n}.") for n in range(2)]
+    make_article(headline="Docks", body=gallery([p.pk for p in pictures]))
+    for path in ["/rss/index.xml", "/atom/index.xml"]:
+        response = client.get(path)
+        assert response.status_code == 200
+        entry = feedparser.parse(response.content).entries[0]
+        content = lxml.html.fragment_fromstring(
+            entry.content[0].value, create_parent=True
+        )
+        captions = [c.text_content() for c in content.iter("figcaption")]
+        assert captions == [f"Dock {n}. {pictures[n].credit}" for n in range(2)]
+        assert all(img.get("src").startswith("http") for img in content.iter("img"))

@@ -8,9 +8,11 @@
 //   Gallery         <figure data-gallery-ids="12,13"></figure>: library pictures
 //                   shown as a gallery. Select placed pictures and press the
 //                   gallery button; on a gallery, the same button splits it again.
-//   CaptionedTable  Tiptap's table with a caption (<caption>), set from the menu.
+//   CaptionedTable  Tiptap's table with a caption (<caption>): asked for with the
+//                   rows and columns when a table is inserted (a header row by
+//                   default), and changed from the table's menu.
 // The server's allow-list (articles/sanitize.py) accepts exactly this markup.
-import { Node, Plugin, Table } from "django-prose-editor/editor";
+import { Node, Plugin, Table, updateAttrsDialog } from "django-prose-editor/editor";
 
 function csrfToken() {
   const field = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -150,14 +152,18 @@ export const Embed = Node.create({
   },
 });
 
+// The placed pictures in the selection: their ids, and the range from the first to
+// the end of the last (what a gallery of them replaces; text around them stays).
 function picturesInSelection(state) {
-  const ids = [];
-  state.doc.nodesBetween(state.selection.from, state.selection.to, (node) => {
+  const found = { ids: [], from: null, to: null };
+  state.doc.nodesBetween(state.selection.from, state.selection.to, (node, pos) => {
     if (node.type.name === "libraryPicture" && node.attrs.imageId) {
-      ids.push(String(node.attrs.imageId));
+      found.ids.push(String(node.attrs.imageId));
+      found.from = found.from === null ? pos : found.from;
+      found.to = pos + node.nodeSize;
     }
   });
-  return ids;
+  return found;
 }
 
 export const Gallery = Node.create({
@@ -214,12 +220,11 @@ export const Gallery = Node.create({
       makeGallery:
         () =>
         ({ state, tr, dispatch }) => {
-          const ids = picturesInSelection(state);
+          const { ids, from, to } = picturesInSelection(state);
           if (ids.length < 2) {
             return false;
           }
           if (dispatch) {
-            const { from, to } = state.selection;
             tr.replaceWith(from, to, this.type.create({ imageIds: ids.join(",") }));
           }
           return true;
@@ -263,6 +268,25 @@ export const Gallery = Node.create({
   },
 });
 
+const CAPTION_FIELD = {
+  type: "string",
+  title: "Caption",
+  description: "What the table shows, in a line; screen readers announce it first.",
+};
+const newTableDialog = updateAttrsDialog(
+  {
+    rows: { type: "number", title: "Rows", format: "number", min: "1", max: "100" },
+    cols: { type: "number", title: "Columns", format: "number", min: "1", max: "30" },
+    withHeaderRow: { title: "First row heads the columns", enum: ["Yes", "No"] },
+    caption: CAPTION_FIELD,
+  },
+  { title: "Insert a table", submitText: "Insert" },
+);
+const captionDialog = updateAttrsDialog(
+  { caption: CAPTION_FIELD },
+  { title: "Table caption", submitText: "Set caption" },
+);
+
 export const CaptionedTable = Table.extend({
   addAttributes() {
     return {
@@ -294,9 +318,66 @@ export const CaptionedTable = Table.extend({
     return table;
   },
 
+  // In the editor the caption shows above the table, not editable in place: the
+  // table menu's caption button changes it.
+  addNodeView() {
+    return ({ node }) => {
+      const dom = document.createElement("div");
+      dom.className = "newsroom-table";
+      const caption = document.createElement("p");
+      caption.className = "newsroom-table__caption";
+      caption.contentEditable = "false";
+      const table = document.createElement("table");
+      const body = document.createElement("tbody");
+      table.append(body);
+      dom.append(caption, table);
+      const show = (current) => {
+        caption.textContent = current.attrs.caption
+          ? "Caption: " + current.attrs.caption
+          : "No caption yet: the table menu's caption button adds one.";
+        caption.dataset.empty = current.attrs.caption ? "no" : "yes";
+      };
+      show(node);
+      return {
+        dom,
+        contentDOM: body,
+        update: (updated) => {
+          if (updated.type !== node.type) {
+            return false;
+          }
+          show(updated);
+          return true;
+        },
+        ignoreMutation: (mutation) => caption.contains(mutation.target),
+      };
+    };
+  },
+
   addCommands() {
     return {
       ...this.parent?.(),
+      insertTableWithOptions:
+        () =>
+        ({ editor }) => {
+          newTableDialog(editor, { rows: "3", cols: "3", withHeaderRow: "Yes" }).then(
+            (answer) => {
+              if (!answer) {
+                return;
+              }
+              editor
+                .chain()
+                .focus()
+                .insertTable({
+                  rows: Number.parseInt(answer.rows, 10) || 3,
+                  cols: Number.parseInt(answer.cols, 10) || 3,
+                  withHeaderRow: answer.withHeaderRow === "Yes",
+                })
+                .setTableCaption(answer.caption || "")
+                .run();
+            },
+          );
+          return true;
+        },
       setTableCaption:
         (caption) =>
         ({ commands }) =>
@@ -312,10 +393,11 @@ export const CaptionedTable = Table.extend({
       groups: "nodes",
       command: (editor) => {
         const current = editor.getAttributes(this.name).caption || "";
-        const caption = window.prompt("The table's caption (what it shows):", current);
-        if (caption !== null) {
-          editor.chain().focus().setTableCaption(caption).run();
-        }
+        captionDialog(editor, { caption: current }).then((answer) => {
+          if (answer) {
+            editor.chain().focus().setTableCaption(answer.caption || "").run();
+          }
+        });
       },
       button: buttons.material("short_text", "table caption"),
       hidden: (editor) => !editor.isActive(this.name),

@@ -85,13 +85,21 @@
         item.setAttribute("aria-hidden", n === index ? "false" : "true");
       });
     }
-    let settling = null;
-    list.addEventListener("scroll", function () {
-      clearTimeout(settling);
-      settling = setTimeout(function () {
+    // Where a swipe or scroll comes to rest ("scrollend"; a pause where the browser
+    // does not say).
+    if ("onscrollend" in window) {
+      list.addEventListener("scrollend", function () {
         update(current());
-      }, 80);
-    });
+      });
+    } else {
+      let settling = null;
+      list.addEventListener("scroll", function () {
+        clearTimeout(settling);
+        settling = setTimeout(function () {
+          update(current());
+        }, 150);
+      });
+    }
     list.addEventListener("keydown", function (event) {
       if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
         event.preventDefault();
