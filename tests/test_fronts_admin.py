@@ -283,3 +283,21 @@ def test_the_lists_of_fronts_and_arrangements_cost_the_same_however_many(
 
     response = assert_flat_queries(url, add_front_with_history, limit=14)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/admin/fronts/front/abc/arrange/"),
+        ("get", "/admin/fronts/front/999999/arrange/"),
+        ("post", "/admin/fronts/arrangement/abc/restore/"),
+        ("post", "/admin/fronts/arrangement/999999/restore/"),
+        ("get", "/admin/fronts/arrangement/abc/change/"),
+        ("post", "/admin/fronts/arrangement/abc/preview/"),
+    ],
+)
+def test_addresses_of_nothing_are_answered_not_crashed_on(client, people, method, path):
+    client.force_login(people["editor"])
+    response = getattr(client, method)(path)
+    assert response.status_code in {302, 400, 404}
+    assert not Arrangement.objects.exists()
