@@ -9,10 +9,10 @@ page and the site's feeds for the home page's list; the home or section page a
 front's arrangement is shown on; the sitemaps for the list of every story; every
 page for the navigation and the site. It cannot give the pages that merely *show*
 it: the lists and related blocks of other stories a story appears in (their own
-keys, raised by the same change, find the lists' first pages), the bylines of an author's stories, the pages a picture is shown on beyond
-the stories it illustrates and the author it portrays. Nor pages past a list's
-first, nor search results. Behind such an edge those are as fresh as
-NEWSROOM_SHARED_CACHE_SECONDS.
+keys, raised by the same change, find the lists' first pages), the bylines of an
+author's stories, the pages a picture is shown on beyond the stories it illustrates
+and the author it portrays. Nor pages past a list's first, nor search results.
+Behind such an edge those are as fresh as NEWSROOM_SHARED_CACHE_SECONDS.
 """
 
 from django.db.models import Q
