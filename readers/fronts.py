@@ -18,6 +18,9 @@ from fronts.models import Slot
 
 from . import dependencies
 
+# What a story card shows of its bylines, as ArticleQuerySet.for_listing fetches it.
+BYLINES = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
 
 @dataclass
 class Package:
@@ -63,16 +66,12 @@ class ArrangedFront:
 
 def arranged_front(section=None, *, arrangement=None):
     """The home page's (or `section`'s page's) live arrangement, or `arrangement`
-    instead (a preview), as an ArrangedFront: two queries, however many slots."""
+    instead (a preview), as an ArrangedFront: one query, however many slots. (The
+    stories' bylines are the caller's to fetch, with the river's: BYLINES.)"""
     slots = (
         Slot.objects.live_on(section, arrangement=arrangement)
         .select_related("article__primary_category", "article__lead_image")
         .defer(*(f"article__{name}" for name in BULKY_FIELDS))
-        .prefetch_related(
-            Prefetch(
-                "article__bylines", queryset=Byline.objects.select_related("author")
-            )
-        )
     )
     front = ArrangedFront()
     packages = {}

@@ -229,3 +229,27 @@ def test_a_section_with_a_front_can_still_be_deleted(client):
     arrange(empty, lead=make_article(headline="Elsewhere"))
     empty.delete()
     assert client.get("/sections/old-desk/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/sections/big/"])
+def test_an_arranged_front_costs_one_query_more_than_the_plain_river(
+    client, django_assert_max_num_queries, path
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    section = make_category(slug="big")
+    stories = [make_article(primary_category=section) for _ in range(8)]
+    # A still clock: the page cache's own checks (once a second) cost nothing here.
+    with time_machine.travel(timezone.now(), tick=False):
+        client.get("/robots.txt")  # the page cache's state, recorded
+        with CaptureQueriesContext(connection) as plain:
+            client.get(path)
+        arrange(
+            section if path != "/" else None,
+            lead=stories[4],
+            top=stories[5:7],
+            packages={"One": stories[:2], "Two": stories[2:4]},
+        )
+        with django_assert_max_num_queries(len(plain) + 1):
+            assert read_front(client.get(path))["lead"] == stories[4].headline
