@@ -18,6 +18,12 @@ from .sanitize import clean_body
 pull_quote_markup = html_tags(["aside"], {"aside": ["class"]})
 library_picture_markup = html_tags(["figure"], {"figure": ["data-image-id"]})
 no_markup = html_tags([])
+embed_markup = html_tags(["figure"], {"figure": ["data-embed-url"]})
+gallery_markup = html_tags(["figure"], {"figure": ["data-gallery-ids"]})
+table_markup = html_tags(
+    ["table", "caption", "tbody", "tr", "th", "td"],
+    {"th": ["colspan", "rowspan", "scope"], "td": ["colspan", "rowspan"]},
+)
 
 EXTENSIONS = {
     "Heading": {"levels": [2, 3]},
@@ -35,6 +41,13 @@ EXTENSIONS = {
         "thumbnailUrl": reverse_lazy("admin:photos_image_thumbnail", args=[0])
     },
     "StyleNonce": True,
+    # Embeds, galleries and captioned tables (static/js/story-block-extensions.js).
+    "Embed": {"fetchUrl": reverse_lazy("admin:embeds_embed_fetch")},
+    "Gallery": {"thumbnailUrl": reverse_lazy("admin:photos_image_thumbnail", args=[0])},
+    "CaptionedTable": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
 }
 
 

@@ -12,6 +12,9 @@ import re
 import nh3
 from django.utils.html import strip_tags
 
+from . import body_blocks
+from .inline_images import SIZES as PICTURE_SIZES
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -33,14 +36,19 @@ ALLOWED_TAGS = {
     "figcaption",
     "sup",
     "sub",
+    *("table", "caption", "thead", "tbody", "tr", "th", "td"),
 }
 
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
-    # <figure data-image-id="12"></figure>: a picture from the library, rendered with
-    # its caption, credit and renditions with the page (see inline_images.py).
-    "figure": {"data-image-id"},
+    # <figure data-image-id="12" data-size="wide" data-caption="…"></figure>: a
+    # picture from the library, rendered with its caption (or this story's own),
+    # credit and renditions with the page (see inline_images.py); embeds and
+    # galleries are figures too (body_blocks.py).
+    "figure": {"data-image-id", "data-size", "data-caption"}
+    | body_blocks.FIGURE_ATTRIBUTES,
+    **body_blocks.TABLE_ATTRIBUTES,
 }
 
 # <aside class="pull-quote">: a line lifted from the story, set large. It is the only
@@ -51,10 +59,13 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def only_picture_ids(element, attribute, value):
-    """A placed picture's id is a number, or the attribute goes."""
+    """A placed picture's id is a number and its size one of the sizes, or the
+    attribute goes."""
     if attribute == "data-image-id" and not (value.isascii() and value.isdigit()):
         return None
-    return value
+    if attribute == "data-size" and value not in PICTURE_SIZES:
+        return None
+    return body_blocks.valid_attribute(element, attribute, value)
 
 
 def clean_body(html: str) -> str:
@@ -67,6 +78,7 @@ def clean_body(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         attribute_filter=only_picture_ids,
+        tag_attribute_values=body_blocks.TABLE_ATTRIBUTE_VALUES,
         url_schemes=ALLOWED_URL_SCHEMES,
         # Links open in the same tab (no target), so no rel is needed to guard the page.
         link_rel=None,

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import events
 from .models import Article, Byline
 
 Status = Article.Status
@@ -98,11 +99,25 @@ MOVES = {
 }
 
 
+def requests_changes(user, from_status, to):
+    """Whether moving a story from `from_status` to `to` is `user` sending it back
+    with changes to make: an editor returning a story that is ready to draft. That
+    move needs a note saying what to change."""
+    return (
+        from_status == Status.READY and Status(to) == Status.DRAFT and is_editor(user)
+    )
+
+
 def moves_for(user, status):
     """The (status, label) moves `user` may make from `status`."""
     allowed = allowed_statuses(user)
     return [
-        (target, label) for target, label in MOVES.get(status, []) if target in allowed
+        (
+            target,
+            _("Request changes") if requests_changes(user, status, target) else label,
+        )
+        for target, label in MOVES.get(status, [])
+        if target in allowed
     ]
 
 
@@ -119,13 +134,25 @@ class MoveRefused(Exception):
     """A move that may not be made; the message says why, in an editor's words."""
 
 
-def problems_with_move(article, to, *, by, byline_count, from_status):
+def problems_with_move(article, to, *, by, byline_count, from_status, note=""):
     """What stops `by` from moving `article` (as it stands, unsaved changes
     included) from `from_status` (None: a new story) to status `to`; empty if she
-    may. `byline_count` is how many bylines the story will have."""
+    may. `byline_count` is how many bylines the story will have; `note` is what she
+    wrote to go with the move (what to change, when she requests changes)."""
     to = Status(to)
     problems = []
-    if to != from_status and to not in allowed_statuses(by):
+    if requests_changes(by, from_status, to) and not (note or "").strip():
+        problems.append(
+            MoveProblem(
+                _(
+                    "Say what to change: write it in “What to change” beside the "
+                    "story, then press “Request changes” again. Nothing else you "
+                    "typed is lost."
+                ),
+                field="change_request",
+            )
+        )
+    elif to != from_status and to not in allowed_statuses(by):
         problems.append(
             MoveProblem(
                 _("Only an editor can make a story “%(status)s”.")
@@ -148,9 +175,10 @@ def publish_time(to, published_at):
     return published_at
 
 
-def transition(article, to, *, by, comment, from_statuses=None):
+def transition(article, to, *, by, comment, from_statuses=None, note=""):
     """Move the saved `article` to status `to` on behalf of `by`, and save it as a
-    version of its own saying `comment`. Raises MoveRefused, changing nothing, if
+    version of its own saying `comment`; `note` goes to the story's notes (what to
+    change, when she requests changes). Raises MoveRefused, changing nothing, if
     the story is not `by`'s to change, not in one of `from_statuses`, or the move
     is not hers to make or the story not ready for it."""
     to = Status(to)
@@ -164,9 +192,11 @@ def transition(article, to, *, by, comment, from_statuses=None):
         by=by,
         byline_count=article.bylines.count(),
         from_status=Status(article.status),
+        note=note,
     )
     if problems:
         raise MoveRefused(" ".join(str(problem.message) for problem in problems))
+    from_status = Status(article.status)
     article.status = to
     article.published_at = publish_time(to, article.published_at)
     article.modified_by = by
@@ -174,3 +204,11 @@ def transition(article, to, *, by, comment, from_statuses=None):
         reversion.set_user(by)
         reversion.set_comment(comment)
         article.save()
+        events.story_changed.send(
+            sender=Article,
+            article=article,
+            by=by,
+            from_status=from_status,
+            was_assigned=False,
+            note=note,
+        )

@@ -43,11 +43,11 @@ class Processes:
         self.logs = logs
         self.running = {}
 
-    def start(self, name, command, env=None):
+    def start(self, name, command, env=None, cwd=ROOT):
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (kept with the process)
         process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -121,6 +121,11 @@ def public_pages(site):
     _, home = fetch(site.url + "/")
     tree = lxml.html.fromstring(home)
     story = tree.cssselect(".story-card__headline a")[0].get("href")
+    # The live story: the card marked "Live" (demo/live.py).
+    live = tree.xpath(
+        "//article[.//*[contains(@class, 'story-card__live')]]"
+        "//*[contains(@class, 'story-card__headline')]/a/@href"
+    )[0]
     section = tree.cssselect(".site-nav a")[0].get("href")
     _, story_html = fetch(site.url + story)
     story_tree = lxml.html.fromstring(story_html)
@@ -131,6 +136,7 @@ def public_pages(site):
         "home": "/",
         "section-front": "/sections/climate/",
         "story": story,
+        "live": live,
         "section": section,
         "author": author,
         "tag": tag,
@@ -241,7 +247,7 @@ def axe_and_layout(site, pages, tools):
 def lighthouse(site, pages, tools):
     binary = tools / "node_modules" / ".bin" / "lighthouse"
     scores = {}
-    for name in ["story", "home"]:
+    for name in ["story", "live", "home"]:
         for preset in ["mobile", "desktop"]:
             with tempfile.NamedTemporaryFile(suffix=".json") as report:
                 command = [
@@ -279,6 +285,24 @@ def lighthouse(site, pages, tools):
     return scores
 
 
+def live_feed_paths(site):
+    """The entries feed of each live story on the home page, linked from its page."""
+    _, home = fetch(site.url + "/")
+    paths = []
+    for story in lxml.html.fromstring(home).xpath(
+        "//article[.//*[contains(@class, 'story-card__live')]]"
+        "//*[contains(@class, 'story-card__headline')]/a/@href"
+    ):
+        _, page = fetch(site.url + story)
+        paths += [
+            link.get("href")
+            for link in lxml.html.fromstring(page).cssselect(
+                'link[type="application/atom+xml"][title^="Live"]'
+            )
+        ]
+    return paths
+
+
 def feeds_and_sitemaps(site):
     """Every feed parses without a bozo flag; every sitemap URL answers 200."""
     problems, feed_count, url_count = [], 0, 0
@@ -294,6 +318,7 @@ def feeds_and_sitemaps(site):
             for e in ElementTree.fromstring(body).iterfind(".//s:loc", SITEMAP_NS)
         ]
     feed_paths = ["/rss/index.xml", "/atom/index.xml"]
+    feed_paths += live_feed_paths(site)
     for url in page_urls:
         path = url.removeprefix(site.url)
         if path.startswith(("/sections/", "/authors/")):

@@ -23,7 +23,10 @@ from django.utils import timezone
 from articles.models import Article, Author, Byline, Category
 from photos.models import Image
 
+from .desk import seed_desk
 from .fronts import seed_fronts
+from .live import seed_live_story
+from .notes import seed_notes
 from .pictures import draw_headshot, draw_scene, jpeg_bytes
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -228,5 +231,14 @@ def seed_demo(*, now=None):
             reversion.add_to_revision(article)  # now that its bylines and tags exist
         report.articles += 1
         report.images += 1
+    seed_desk(now=now)
+    seed_live_story(
+        categories=categories,
+        authors=authors,
+        now=now,
+        report=report,
+        save_picture=save_picture,
+    )
     seed_fronts(now=now)
+    seed_notes(now=now)
     return report

@@ -9,7 +9,10 @@ reader alike, so they carry no inline script (JSON-LD blocks are data, not scrip
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+
+# Story pages, which may show embeds (NEWSROOM_STORY_CSP_DIRECTIVES).
+STORY_VIEWS = {"articles:detail", "articles:preview"}
 
 
 class ContentSecurityPolicy(CSPMiddleware):
@@ -23,4 +26,18 @@ class ContentSecurityPolicy(CSPMiddleware):
             and request.path.startswith(reverse("admin:index"))
         ):
             parts.config = settings.NEWSROOM_ADMIN_CSP_DIRECTIVES
+        elif (
+            parts.config is None
+            and report_only == settings.NEWSROOM_CSP_REPORT_ONLY
+            and is_story_page(request)
+        ):
+            parts.config = settings.NEWSROOM_STORY_CSP_DIRECTIVES
         return parts
+
+
+def is_story_page(request):
+    # Resolved here: a page from the page cache was answered before URL resolution.
+    try:
+        return resolve(request.path_info).view_name in STORY_VIEWS
+    except Resolver404:
+        return False

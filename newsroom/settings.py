@@ -16,6 +16,9 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
+from newsroom.embed_providers import STANDARD_PROVIDERS as STANDARD_EMBED_PROVIDERS
+from newsroom.embed_providers import origins as embed_origins
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -69,8 +72,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "delivery",
     "photos",
+    "embeds",
     "articles",
     "fronts",
+    "live",
+    "notes",
     "readers",
     "demo",
     "accounts",
@@ -232,6 +238,8 @@ NEWSROOM_SITE_DESCRIPTION = env(
     "News that explains Port Ellery: politics, climate, science, culture and money.",
 )
 NEWSROOM_STORIES_PER_PAGE = int(env("NEWSROOM_STORIES_PER_PAGE", "20"))
+# How often an open live story's page asks for new entries while it is visible.
+NEWSROOM_LIVE_POLL_SECONDS = float(env("NEWSROOM_LIVE_POLL_SECONDS", "20"))
 # The publisher logo named in structured data: a static file and its pixel size.
 NEWSROOM_LOGO = env("NEWSROOM_LOGO", "img/logo.png")
 NEWSROOM_LOGO_SIZE = tuple(
@@ -247,7 +255,15 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
             "LibraryPicture": "articles.body_editor.library_picture_markup",
             "StyleNonce": "articles.body_editor.no_markup",
         },
-    }
+    },
+    {
+        "js": [static_lazy("js/story-block-extensions.js")],
+        "extensions": {
+            "Embed": "articles.body_editor.embed_markup",
+            "Gallery": "articles.body_editor.gallery_markup",
+            "CaptionedTable": "articles.body_editor.table_markup",
+        },
+    },
 ]
 
 # The page cache asks the reader site when the next story or front arrangement is
@@ -344,6 +360,27 @@ NEWSROOM_FRONT_PREVIEW = "readers.previews.render_front_preview"
 # The photo library asks the stories where its pictures are used (photos/uses.py).
 NEWSROOM_PICTURE_USES = "articles.picture_uses.StoryPictureUses"
 
+# Email (notifications: notes/emails.py). Printed to the console in development; in
+# production, an SMTP server (EMAIL_HOST and the rest) or a provider's backend
+# (EMAIL_BACKEND, e.g. anymail's) configured by the environment.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+# A mail server that does not answer must not hold a save up for long.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# The newsroom's own address, for links in emails (no request to ask it of).
+NEWSROOM_SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
+
 # How long a shared preview link of an unpublished story stays valid.
 NEWSROOM_PREVIEW_HOURS = int(env("NEWSROOM_PREVIEW_HOURS", "48"))
 
@@ -407,6 +444,10 @@ def url_origin(url):
 # uploads served from another host (MEDIA_URL on a CDN) are allowed as images.
 NEWSROOM_CSP_FRAME_SRC = env_list("NEWSROOM_CSP_FRAME_SRC")
 NEWSROOM_CSP_SCRIPT_SRC = env_list("NEWSROOM_CSP_SCRIPT_SRC")
+# The providers a story may embed from (embeds/): add a newsroom's own here.
+NEWSROOM_EMBED_PROVIDERS = [*STANDARD_EMBED_PROVIDERS]
+# Seconds the editor waits at most for a provider's answer.
+NEWSROOM_EMBED_TIMEOUT = float(env("NEWSROOM_EMBED_TIMEOUT", "5"))
 NEWSROOM_CSP_REPORT_ONLY = env_bool("NEWSROOM_CSP_REPORT_ONLY")
 NEWSROOM_CSP_REPORT_URI = env("NEWSROOM_CSP_REPORT_URI")
 PUBLIC_CSP_DIRECTIVES = {
@@ -419,6 +460,18 @@ PUBLIC_CSP_DIRECTIVES = {
     "form-action": [SELF],
     "frame-ancestors": [NONE],
     "frame-src": NEWSROOM_CSP_FRAME_SRC or [NONE],
+}
+# Story pages, which may embed: the public policy, and the frames and scripts of the
+# listed embed providers, which load only when a reader asks for an embed.
+NEWSROOM_STORY_CSP_DIRECTIVES = {
+    **PUBLIC_CSP_DIRECTIVES,
+    "script-src": [
+        SELF,
+        *embed_origins(NEWSROOM_EMBED_PROVIDERS, "scripts", NEWSROOM_CSP_SCRIPT_SRC),
+    ],
+    "frame-src": embed_origins(
+        NEWSROOM_EMBED_PROVIDERS, "frames", NEWSROOM_CSP_FRAME_SRC
+    ),
 }
 # The admin: as strict, except for what the story editor needs. Its import map (a
 # script) and Tiptap's base styles are inline, and carry the response's nonce. And
@@ -434,6 +487,7 @@ NEWSROOM_ADMIN_CSP_DIRECTIVES = {
 }
 if NEWSROOM_CSP_REPORT_URI:
     PUBLIC_CSP_DIRECTIVES["report-uri"] = [NEWSROOM_CSP_REPORT_URI]
+    NEWSROOM_STORY_CSP_DIRECTIVES["report-uri"] = [NEWSROOM_CSP_REPORT_URI]
     NEWSROOM_ADMIN_CSP_DIRECTIVES["report-uri"] = [NEWSROOM_CSP_REPORT_URI]
 # Report-only: browsers report what the policy would block, and block nothing.
 if NEWSROOM_CSP_REPORT_ONLY:

@@ -24,3 +24,6 @@ urlpatterns = [
     path("", include("readers.urls")),
     path("", include("photos.urls")),
 ]
+
+# A refusal in the admin is an admin page saying what may be done instead.
+handler403 = "newsroom.refusals.permission_denied"

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from common.lookups import NulSafeAdminMixin
 
+from .chooser import PictureChooserMixin
 from .forms import (
     ImageForm,
     UploadManyForm,
@@ -127,7 +128,7 @@ class RightsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Image)
-class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
+class ImageAdmin(NulSafeAdminMixin, PictureChooserMixin, admin.ModelAdmin):
     form = ImageForm
     change_list_template = "admin/photos/image/change_list.html"
     list_display = [
@@ -199,6 +200,17 @@ class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
         js = ["js/focal-point.js"]
 
+    def has_change_permission(self, request, obj=None):
+        """The photo desk changes any picture; whoever may add pictures (a writer,
+        an editor) changes those she added herself, to fix her own typo or crop."""
+        if super().has_change_permission(request, obj):
+            return True
+        return (
+            obj is not None
+            and obj.uploaded_by_id == request.user.pk
+            and self.has_add_permission(request)
+        )
+
     def get_urls(self):
         extra = [
             path(
@@ -221,14 +233,23 @@ class ImageAdmin(NulSafeAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("picture and focal point"))
     def focal_picker(self, obj):
         if not obj.pk or not obj.file:
-            return _("Save the picture to set its focal point.")
+            # A new picture: static/js/focal-point.js shows the chosen file here, so
+            # the focal point is set before the first save.
+            return format_html(
+                '<p class="help">{}</p><div class="focal-editor" hidden>'
+                '<div class="focal-picker" data-focal-x="0.5" data-focal-y="0.5">'
+                '<img alt=""><span class="focal-picker__marker" aria-hidden="true">'
+                '</span></div><div class="focal-crops"></div></div>',
+                _("Choose the file below, then click the subject in the picture."),
+            )
         spec = SPECS["preview"]
         width = max(obj.rendition_widths(spec))
         shown_width, shown_height = obj.rendition_size(spec, width)
         return format_html(
-            '<div class="focal-picker" data-focal-x="{}" data-focal-y="{}">'
-            '<img src="{}" width="{}" height="{}" alt="">'
-            '<span class="focal-picker__marker" aria-hidden="true"></span></div>',
+            '<div class="focal-editor"><div class="focal-picker" data-focal-x="{}" '
+            'data-focal-y="{}"><img src="{}" width="{}" height="{}" alt="">'
+            '<span class="focal-picker__marker" aria-hidden="true"></span></div>'
+            '<div class="focal-crops"></div></div>',
             obj.focal_x,
             obj.focal_y,
             obj.get_rendition_url(spec, width),

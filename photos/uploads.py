@@ -191,11 +191,23 @@ def read_metadata(picture):
         if value:
             found.setdefault(name, decode_iptc(value))
     found = {name: clean_text(value) for name, value in found.items()}
-    if not found.get("credit") and found.get("photographer"):
-        # A newsroom prints "Photographer/Agency" when the wire gives no credit line.
-        parts = [found["photographer"], found.get("source")]
-        found["credit"] = "/".join(part for part in parts if part)
+    found["credit"] = wire_credit(
+        found.get("photographer", ""), found.get("credit", ""), found.get("source", "")
+    )
     return {name: value for name, value in found.items() if value}
+
+
+def wire_credit(photographer, credit, source):
+    """The credit a newsroom prints, "Photographer/Agency" ("Matthias Hangst/Getty
+    Images"), from a wire photo's by-line, credit line and source. Agencies put
+    only their own name in the credit line (Getty, Reuters), or the whole line
+    already; either way the photographer comes first, once."""
+    agency = credit or source
+    if not photographer:
+        return agency
+    if not agency or photographer.casefold() in agency.casefold():
+        return agency or photographer
+    return f"{photographer}/{agency}"
 
 
 def _xmp_values(picture):

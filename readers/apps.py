@@ -9,4 +9,4 @@ class ReadersConfig(AppConfig):
 
     def ready(self):
         # Public pages cached on the server are forgotten when what they show changes.
-        from . import invalidation  # noqa: F401
+        from . import invalidation, live_invalidation  # noqa: F401

@@ -24,6 +24,12 @@ def story(pk):
     return f"story:{pk}"
 
 
+def live(pk):
+    """A live story's entries: raised by each entry's change, and shown only by the
+    story's page, its updates endpoint and its entries feed (not by its cards)."""
+    return f"live:{pk}"
+
+
 def author(pk):
     return f"author:{pk}"
 
@@ -87,6 +93,18 @@ def record_story_page(article, parts, linked):
     )
 
 
+def record_live_entries(entries, images):
+    """Live entries shown: their authors and the pictures they place."""
+    depends_on(
+        *(
+            author(byline.author_id)
+            for entry in entries
+            for byline in entry.bylines.all()
+        ),
+        *(image(pk) for pk in images),
+    )
+
+
 def story_lists(article, *, sections=(), authors=(), tags=()):
     """The lists a story belongs in (or belonged in): the home page's, its
     sections', its authors', its tags', and the lists of every public story."""
@@ -129,21 +147,21 @@ def next_scheduled_change():
 
 def scheduled_keys(at):
     """(soft keys, hard keys): what changed at `at`, and since, with no one saving
-    anything: the stories whose scheduled publication time has come, and the fronts
-    whose scheduled arrangement has (NEWSROOM_SCHEDULED_KEYS names this function)."""
+    anything: the stories whose scheduled publication time has come, the fronts
+    whose scheduled arrangement has, and (a hard change, like any takedown) the
+    stories whose take-down time has (NEWSROOM_SCHEDULED_KEYS names this function)."""
     from django.utils import timezone
 
     from articles.models import Article
     from fronts.schedule import fronts_gone_live
 
-    soft = set()
-    come = Article.objects.filter(
-        status=Article.Status.PUBLISHED,
-        # A second's margin: the time comes back from a timestamp.
-        published_at__gt=at - timedelta(seconds=1),
-        published_at__lte=timezone.now(),
-    )
-    for article in come:
+    soft, hard = set(), set()
+    # A second's margin: the time comes back from a timestamp.
+    since, now = at - timedelta(seconds=1), timezone.now()
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    for article in published.filter(published_at__gt=since, published_at__lte=now):
         soft |= {story(article.pk), *story_list_keys(article)}
+    for article in published.filter(expires_at__gt=since, expires_at__lte=now):
+        hard |= {story(article.pk), *story_list_keys(article)}
     soft |= {front(page.section_id) for page in fronts_gone_live(at)}
-    return soft, set()
+    return soft - hard, hard

@@ -21,6 +21,7 @@ from django.utils.encoding import iri_to_uri
 from taggit.models import Tag
 
 from articles.models import Article, Author, Category
+from live.models import LiveCoverage
 
 from .sitemaps import SITEMAPS
 
@@ -51,6 +52,7 @@ def paths_for(keys):
             # section:3 and list:section:3 name the same pages here.
             ids.setdefault(kind.removeprefix("list:"), set()).add(int(pk))
     wanted |= _story_paths(ids.get("story", ()))
+    wanted |= _live_paths(ids.get("live", ()), ids.get("story", ()))
     wanted |= _picture_paths(ids.get("image", ()))
     for section in Category.objects.filter(pk__in=ids.get("section", ())):
         wanted |= _with_feeds(section.get_absolute_url(), "section", section.slug)
@@ -76,6 +78,20 @@ def _story_paths(pks):
     # story's address is lost with it; unpublish first what must go at once.)
     stories = Article.objects.filter(pk__in=pks, published_at__isnull=False)
     return {story.get_absolute_url() for story in stories.only("slug", "published_at")}
+
+
+def _live_paths(live_pks, story_pks):
+    """A live story's page (for its live key), and its updates and entries feed
+    (for its live key, and its story key: a story taken down takes them too)."""
+    if not (live_pks or story_pks):
+        return set()
+    paths = _story_paths(live_pks)
+    live = LiveCoverage.objects.filter(article__in={*live_pks, *story_pks})
+    for pk in live.values_list("article_id", flat=True):
+        # Every ?since= of the updates, with a wildcard.
+        paths.add(reverse("articles:live-updates", args=[pk]) + "*")
+        paths.add(reverse("articles:live-feed", args=[pk]))
+    return paths
 
 
 def _picture_paths(pks):

@@ -27,7 +27,7 @@ from delivery.keys import depends_on
 from delivery.page_cache import public_page
 from photos.renditions import SPECS
 
-from . import dependencies
+from . import dependencies, story_blocks
 from .structured_data import social_image, widest_up_to
 
 FEED_LENGTH = 30
@@ -197,10 +197,11 @@ class LatestStoriesFeed(Feed):
         }
         spec = SPECS["inline"]
 
-        def render(image):
+        def render(image, placement):
             width = widest_up_to(image, spec, FEED_IMAGE_WIDTH)
             pixels = image.rendition_size(spec, width)
-            words = " ".join(filter(None, [image.caption, image.credit]))
+            caption = placement.caption or image.caption
+            words = " ".join(filter(None, [caption, image.credit]))
             return format_html(
                 '<figure><img src="{}" width="{}" height="{}" alt="{}">'
                 "<figcaption>{}</figcaption></figure>",
@@ -211,7 +212,8 @@ class LatestStoriesFeed(Feed):
                 words,
             )
 
-        return inline_images.expand(clean_body(article.body), images, render)
+        html = inline_images.expand(clean_body(article.body), images, render)
+        return story_blocks.for_feeds(html, images=images, render_picture=render)
 
     def __call__(self, request, *args, **kwargs):
         # One Feed instance serves every request (and thread): give each request its own

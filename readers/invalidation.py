@@ -25,6 +25,8 @@ from taggit.models import Tag
 
 from articles.models import Article, Author, Byline, Category, Correction, InlineImage
 from delivery.page_cache import content_changed
+from embeds import body as embed_markup
+from embeds.models import Embed
 from fronts.models import Arrangement, Front, Slot
 from photos.models import Image
 
@@ -32,7 +34,7 @@ from . import dependencies as keys
 
 PUBLISHED = Article.Status.PUBLISHED
 # What, in a story's own row, decides which lists it is in and where.
-LISTED_BY = ("status", "published_at", "primary_category_id")
+LISTED_BY = ("status", "published_at", "expires_at", "primary_category_id")
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="pages_story_before_save")
@@ -60,7 +62,13 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
         touched |= keys.story_list_keys(instance)
         if before.get("primary_category_id"):
             touched.add(keys.section_list(before["primary_category_id"]))
-    content_changed(touched, hard=was_public and instance.status != PUBLISHED)
+    content_changed(touched, hard=was_public and not _is_up(instance))
+
+
+def _is_up(article):
+    """Whether `article`, as saved, is published and not past its take-down time
+    (a story brought down by a new take-down time leaves as hard as unpublished)."""
+    return article.status == PUBLISHED and not article.has_expired
 
 
 @receiver(pre_delete, sender=Article, dispatch_uid="pages_story_deleting")
@@ -128,6 +136,18 @@ def image_saved(sender, instance, created, raw=False, **kwargs):
     # matter (a scheduled story's are rendered afresh when it goes public anyway).
     if not (created or raw) and Image.objects.public().filter(pk=instance.pk).exists():
         content_changed({keys.image(instance.pk)})
+
+
+@receiver(post_save, sender=Embed, dispatch_uid="pages_embed_saved")
+@receiver(post_delete, sender=Embed, dispatch_uid="pages_embed_deleted")
+def embed_changed(sender, instance, raw=False, **kwargs):
+    # Asked again (refreshed): the public stories embedding it show the new answer.
+    # Found by their bodies, as a refresh is rare and its stories few.
+    if not raw:
+        stories = Article.objects.published().filter(
+            body__contains=embed_markup.snippet(instance.url)
+        )
+        content_changed({keys.story(pk) for pk in stories.values_list("pk", flat=True)})
 
 
 @receiver(post_delete, sender=Image, dispatch_uid="pages_image_deleted")

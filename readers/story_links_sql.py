@@ -5,9 +5,9 @@ The story page's two queries written by hand: the candidates for its "More from"
 Built with the ORM, the candidates' three sliced parts took some 3 ms of Python to
 compile on every uncached story page, about ten times what running the query costs,
 and the labels' union about 1 ms; here each is a string with parameters. The first says
-what Article.objects.published() says, in SQL: published, and the publish time has
-passed. tests/test_story_page_lists.py holds it to the lists' definitions, drafts and
-scheduled stories included.
+what Article.objects.published() says, in SQL: published, the publish time has
+passed, and the take-down time (if any) has not. tests/test_story_page_lists.py holds
+it to the lists' definitions, drafts, scheduled and taken-down stories included.
 
 Each part is the newest few public stories (other than the page's own) by the lead
 author, sharing one of its tags, or in its section, marked with the part's name; an
@@ -28,6 +28,7 @@ BY_AUTHOR, SHARES_TAG, IN_SECTION = "author", "tag", "section"
 OTHER_PUBLIC = """
     SELECT %s AS mark, story.id AS id FROM {article} story
     WHERE story.status = %s AND story.published_at <= %s AND story.id <> %s
+      AND (story.expires_at IS NULL OR story.expires_at > %s)
 """
 NEWEST = "ORDER BY story.published_at DESC, story.id DESC LIMIT %s"
 BY_AUTHOR_SQL = "AND story.id IN (SELECT article_id FROM {byline} WHERE author_id = %s)"
@@ -64,7 +65,15 @@ def candidates(
         sql = f"{OTHER_PUBLIC} {condition} {NEWEST}".format(**tables)
         parts.append(f"SELECT * FROM ({sql}) {mark}_part")
         params.extend(
-            [mark, Article.Status.PUBLISHED.value, now, story, *condition_params, limit]
+            [
+                mark,
+                Article.Status.PUBLISHED.value,
+                now,
+                story,
+                now,
+                *condition_params,
+                limit,
+            ]
         )
 
     if author:

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch
 
+from articles.galleries import gallery_image_ids
 from articles.inline_images import placed_image_ids
 from articles.models import (
     Byline,
@@ -26,6 +27,8 @@ from articles.models import (
     story_path,
 )
 from common.links import link
+from embeds.body import embed_urls
+from embeds.models import Embed
 
 from . import story_links_sql
 from .story_links_sql import BY_AUTHOR, SHARES_TAG
@@ -37,7 +40,9 @@ RELATED_STORIES = 4
 def story_queryset(stories):
     """`stories` with what the story page needs from each story's own row."""
     return (
-        stories.select_related("primary_category", "lead_image", "social_image")
+        stories.select_related(
+            "primary_category", "lead_image", "social_image", "live_coverage"
+        )
         # The page shows the body, but not its plain text or search documents.
         .without_bulk(keep=["body"])
         .prefetch_related(
@@ -92,6 +97,7 @@ class StoryParts(NamedTuple):
     corrections: list  # Corrections, oldest first
     placed_images: dict  # image id: Image, for the pictures placed in the body
     navigation: list  # SectionLinks of the site's header
+    embeds: dict = {}  # address: Embed, for the embeds in the body
 
 
 def fetch_parts(article):
@@ -105,7 +111,7 @@ def fetch_parts(article):
     ]
     # Most stories place no picture and have no correction: not asked for then.
     placed_images = {}
-    if placed_image_ids(article.body):
+    if placed_image_ids(article.body) or gallery_image_ids(article.body):
         placed_images = {
             placed.image_id: placed.image
             for placed in InlineImage.objects.filter(article=article).select_related(
@@ -117,7 +123,9 @@ def fetch_parts(article):
         if getattr(article, "has_corrections", True)
         else []
     )
-    return StoryParts(filed_under, tags, corrections, placed_images, navigation)
+    urls = embed_urls(article.body)
+    embeds = {e.url: e for e in Embed.objects.filter(url__in=urls)} if urls else {}
+    return StoryParts(filed_under, tags, corrections, placed_images, navigation, embeds)
 
 
 def fetch_labels(article):

@@ -53,7 +53,22 @@ def publisher(request):
     }
 
 
-def news_article(article, request, *, tags):
+def video_object(embed):
+    """A video the story embeds, as its provider described it."""
+    data = {
+        "@type": "VideoObject",
+        "name": embed.title,
+        "url": embed.url,
+        "provider": {"@type": "Organization", "name": embed.provider_name},
+    }
+    if embed.thumbnail_url:
+        data["thumbnailUrl"] = embed.thumbnail_url
+    if embed.fetched_at:
+        data["uploadDate"] = iso(embed.fetched_at)
+    return data
+
+
+def news_article(article, request, *, tags, embeds=None):
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -75,6 +90,12 @@ def news_article(article, request, *, tags):
         "url": url,
         "keywords": [tag.name for tag in tags],
     }
+    # Videos it embeds, where the provider said they are videos.
+    videos = [
+        video_object(e) for e in (embeds or {}).values() if e.is_video and e.title
+    ]
+    if videos:
+        data["video"] = videos
     if article.primary_category:
         data["articleSection"] = article.primary_category.name
     if article.lead_image:
@@ -110,3 +131,43 @@ def breadcrumb_list(article, request):
             for position, (name, path) in enumerate(crumbs, start=1)
         ],
     }
+
+
+def live_blog_posting(article, request, *, tags, live):
+    """A live story: the NewsArticle's data as a LiveBlogPosting, with its coverage
+    times and each entry shown as a liveBlogUpdate (a BlogPosting)."""
+    data = news_article(article, request, tags=tags)
+    url = data["url"]
+    data["@type"] = "LiveBlogPosting"
+    data["coverageStartTime"] = iso(live.coverage.started_at)
+    if live.coverage.ended_at:
+        data["coverageEndTime"] = iso(live.coverage.ended_at)
+    if live.updated_at:
+        data["dateModified"] = iso(max(live.updated_at, article.published_at))
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": entry.headline or _first_words(entry.plain_text),
+            "url": f"{url}#{entry.get_anchor()}",
+            "datePublished": iso(entry.published_at),
+            "dateModified": iso(entry.edited_at or entry.published_at),
+            "articleBody": entry.plain_text,
+            "author": [
+                {
+                    "@type": "Person",
+                    "name": byline.author.name,
+                    "url": request.build_absolute_uri(byline.author.get_absolute_url()),
+                }
+                for byline in entry.bylines.all()
+            ],
+        }
+        for entry in live.entries
+    ]
+    return data
+
+
+def _first_words(text, limit=110):
+    """A headline for an entry without one: its first words, as Google allows."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, live_views, views
 
 # The reader site names the stories' public addresses: articles:detail, :section...
 app_name = "articles"
@@ -30,5 +30,8 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path("sitemaps/<slug:section>.xml", views.sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # A live story's changes for its page's script, and its entries as a feed.
+    path("live/<int:pk>/updates/", live_views.live_updates, name="live-updates"),
+    path("live/<int:pk>/atom/", live_views.LiveEntriesFeed(), name="live-feed"),
     path("preview/<str:token>/", views.ArticlePreviewView.as_view(), name="preview"),
 ]

@@ -17,11 +17,16 @@ from articles.models import Article, Author, Category
 from delivery.keys import depends_on
 from delivery.page_cache import public_page
 
-from . import dependencies, story_page
+from . import dependencies, live_page, story_page
 from .fronts import BYLINES, arranged_front, record_front
 from .pagination import RiverPaginator
 from .sitemaps import SITEMAPS
-from .structured_data import breadcrumb_list, news_article, social_image
+from .structured_data import (
+    breadcrumb_list,
+    live_blog_posting,
+    news_article,
+    social_image,
+)
 
 
 class PublicPageMixin:
@@ -57,7 +62,7 @@ class StoryListMixin(PublicPageMixin):
         return Article.objects.all()
 
     def get_queryset(self):
-        return self.get_stories().published().for_listing()
+        return live_page.with_live_flag(self.get_stories().published().for_listing())
 
 
 class ArrangedFrontMixin:
@@ -212,7 +217,9 @@ class SearchView(StoryListMixin, ListView):
         if not self.has_words:
             return Article.objects.none()
         # Snippets are cut from the plain text where the database cannot make them.
-        stories = self.get_stories().published().for_listing(keep=["body_text"])
+        stories = live_page.with_live_flag(
+            self.get_stories().published().for_listing(keep=["body_text"])
+        )
         return search.search(stories, self.query)
 
     def get_context_data(self, **kwargs):
@@ -256,6 +263,10 @@ class StoryPageView(DetailView):
             article, lead_author, parts.tags
         )
         dependencies.record_story_page(article, parts, [*more_from_author, *related])
+        live = live_page.fetch(article)
+        if live:
+            depends_on(dependencies.live(article.pk))
+            dependencies.record_live_entries(live.entries, live.placed_images)
         return super().get_context_data(
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             story=parts,
@@ -265,8 +276,13 @@ class StoryPageView(DetailView):
             social_image=article.card_image
             and social_image(article.card_image, self.request),
             more_from_author=more_from_author,
+            live=live,
             structured_data=[
-                news_article(article, self.request, tags=parts.tags),
+                live_blog_posting(article, self.request, tags=parts.tags, live=live)
+                if live
+                else news_article(
+                    article, self.request, tags=parts.tags, embeds=parts.embeds
+                ),
                 breadcrumb_list(article, self.request),
             ],
             **kwargs,

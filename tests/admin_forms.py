@@ -23,6 +23,7 @@ def form_data(article, **changes):
         "lead_image": article.lead_image_id or "",
         "primary_category": article.primary_category_id or "",
         "status": article.status,
+        "assignee": article.assignee_id or "",
         "published_at_0": "",
         "published_at_1": "",
         "bylines-TOTAL_FORMS": "0",

@@ -86,6 +86,7 @@ def test_article_list_shows_status_time_section_and_byline(admin_client, story):
         "Publish time",
         "Section",
         "Byline",
+        "Assigned to",
         "Image rights",
     ]
     rows = {

@@ -69,11 +69,19 @@ def public_pages(story):
     ]
 
 
-def test_public_pages_run_only_the_sites_own_files(client, story):
+def test_public_pages_run_only_the_sites_own_files(client, story, settings):
     """Every public page, the 404 too, forbids inline script, eval, plugins, frames
-    and being framed, and names no nonce."""
+    and being framed, and names no nonce. Story pages alone may load the frames and
+    scripts of the listed embed providers (when a reader asks for an embed)."""
     for path in public_pages(story):
         directives = policy(client.get(path))
+        if path == story.get_absolute_url():
+            embeds = settings.NEWSROOM_STORY_CSP_DIRECTIVES
+            assert directives["script-src"] == ["'self'", *embeds["script-src"][1:]]
+            assert "https://www.youtube.com" in directives["frame-src"]
+            assert "https://platform.twitter.com" in directives["script-src"]
+            directives["script-src"] = ["'self'"]
+            directives["frame-src"] = ["'none'"]
         assert directives["default-src"] == ["'self'"], path
         assert directives["script-src"] == ["'self'"], path
         assert directives["style-src"] == ["'self'"], path
@@ -120,7 +128,8 @@ def test_a_cached_page_carries_the_same_policy_as_a_fresh_one(
         cached = client.get(path)
     assert cached.content == fresh.content
     assert policy(cached) == policy(fresh)
-    assert policy(cached)["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in policy(cached)["script-src"]
+    assert "https://www.youtube.com" in policy(cached)["frame-src"]
 
 
 def test_the_story_form_allows_only_its_own_nonce(admin_client):

@@ -191,6 +191,27 @@ def test_iptc_fills_the_empty_fields_of_a_wire_photo(admin_client):
     assert image.rights == "(c) Coastal Wire. Editorial use only."
 
 
+@pytest.mark.parametrize(
+    "by_line, credit_line, printed",
+    [
+        (b"Matthias Hangst", b"Getty Images", "Matthias Hangst/Getty Images"),
+        (b"Rita Moreno-Hale", b"Rita Moreno-Hale/Coastal Wire", None),
+        (b"Rita Moreno-Hale", b"", "Rita Moreno-Hale/Coastal Wire"),
+        (b"", b"Getty Images", "Getty Images"),
+    ],
+    ids=["agency-only credit", "whole credit line", "no credit line", "no by-line"],
+)
+def test_wire_credits_read_photographer_slash_agency(
+    admin_client, by_line, credit_line, printed
+):
+    """The credit under a wire photo follows the convention the seed shows
+    ("Matthias Hangst/Getty Images"), however the agency filled its IPTC in."""
+    data = pictures.wire_photo_iptc({(2, 80): by_line, (2, 110): credit_line})
+    post_image(admin_client, data, "wire.jpg")
+    expected = printed or credit_line.decode()
+    assert Image.objects.get().credit == expected
+
+
 def test_xmp_fills_the_empty_fields_too(admin_client):
     post_image(admin_client, pictures.wire_photo_xmp(), "xmp.jpg")
     image = Image.objects.get()

@@ -1,5 +1,6 @@
 """`seed_demo` builds a believable newsroom, and running it again changes nothing."""
 
+import io
 import re
 
 import pytest
@@ -65,7 +66,12 @@ def test_sections_and_authors(seeded):
 
 
 def test_published_stories_are_complete_and_long(seeded):
-    published = Article.objects.published().prefetch_related("bylines", "tags")
+    # The live story's words are in its entries (test_the_live_story_is_open...).
+    published = (
+        Article.objects.published()
+        .filter(live_coverage__isnull=True)
+        .prefetch_related("bylines", "tags")
+    )
     assert published.count() == 24
     for article in published.select_related("lead_image", "primary_category"):
         assert article.dek and article.primary_category
@@ -77,10 +83,28 @@ def test_published_stories_are_complete_and_long(seeded):
         assert image.width >= 2000
 
 
+def test_the_live_story_is_open_with_a_dozen_entries_on_the_home_page(seeded, client):
+    story = Article.objects.published().get(live_coverage__isnull=False)
+    coverage = story.live_coverage
+    entries = coverage.entries.shown()
+    assert coverage.is_open and story.tags.exists()
+    assert entries.count() == 12
+    assert entries.filter(is_pinned=True).count() == 2
+    assert entries.filter(corrections__isnull=False).count() == 1
+    assert all(entry.bylines.exists() for entry in entries)
+    home = client.get("/").content.decode()
+    assert story.get_absolute_url() in home
+
+
 def test_one_draft_and_one_scheduled_story(seeded):
     not_public = Article.objects.exclude(pk__in=Article.objects.published())
     assert sorted(a.is_scheduled for a in not_public) == [False, True]
     assert not_public.filter(status=Article.Status.DRAFT).count() == 1
+
+
+def test_one_live_story_is_scheduled_to_come_down(seeded):
+    coming_down = Article.objects.published().filter(expires_at__isnull=False)
+    assert coming_down.count() == 1
 
 
 def test_every_picture_is_a_photo_sized_jpeg_with_caption_and_credit(seeded):
@@ -135,3 +159,36 @@ def test_the_home_page_and_a_section_are_arranged_by_the_editors(seeded, client)
     assert climate["lead"] and climate["packages"]
     shown = [home["lead"], *home["top"], *home["packages"][0][1]]
     assert not set(shown) & set(home["river"])
+
+
+def test_the_desk_has_notes_an_assignee_and_news_for_its_editor(seeded, tmp_path):
+    """The demo editor has stories assigned and an unread mention; the draft came
+    back with changes requested about one passage of it; so does the demo login
+    that `make run` prints."""
+    from django.contrib.auth import get_user_model
+    from django.test import override_settings
+
+    from demo.management.commands import demo_admin
+    from notes.models import Note, Notification
+
+    priya = get_user_model().objects.get(username="pnatarajan")
+    assert Article.objects.filter(assignee=priya).count() == 2
+    unread = Notification.objects.filter(recipient=priya, read_at__isnull=True)
+    assert [n.kind for n in unread] == ["mentioned"]
+    asked = Note.objects.get(kind=Note.Kind.CHANGES_REQUESTED)
+    assert asked.article.slug == "parking-fee-draft"
+    assert asked.passage in asked.article.body_text
+    assert Note.objects.count() == 4
+
+    with (
+        override_settings(DEBUG=True),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr(demo_admin, "PASSWORD_FILE", tmp_path / "password")
+        call_command("demo_admin", stdout=io.StringIO())
+    admin = get_user_model().objects.get(username="admin")
+    assert Article.objects.get(slug="lantern-festival-preview").assignee == admin
+    assert set(admin.notifications.values_list("kind", flat=True)) == {
+        "assigned",
+        "mentioned",
+    }

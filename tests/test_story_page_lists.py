@@ -53,6 +53,11 @@ def test_the_lists_match_their_definitions(seed):
         )
         for _ in range(40)
     ]
+    # Some taken down at their take-down time, some still to come down.
+    for story in chance.sample(stories, 10):
+        Article.objects.filter(pk=story.pk).update(
+            expires_at=story.published_at + timedelta(hours=chance.randint(1, 500))
+        )
     for article in chance.sample(stories, 8):
         article = story_page.story_queryset(Article.objects).get(pk=article.pk)
         parts = story_page.fetch_parts(article)

@@ -45,7 +45,13 @@ class ArticleAdminForm(forms.ModelForm):
     )
 
     class Media:
-        js = ["js/insert-image.js", "js/word-count.js", "js/char-count.js"]
+        js = [
+            "js/insert-image.js",
+            "js/word-count.js",
+            "js/char-count.js",
+            "js/schedule.js",
+            "js/bylines.js",
+        ]
 
     mark_updated = forms.BooleanField(
         label=_("This edit is a substantive update"),
@@ -53,6 +59,18 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=_(
             "Shows “Updated” with the time of this save on a published story. Leave "
             "it unticked for typo fixes."
+        ),
+    )
+    # Shown with the story's notes (templates/admin/notes/sidebar.html): an editor
+    # requesting changes says what to change, and it becomes a note on the story.
+    change_request = forms.CharField(
+        label=_("What to change"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed to request changes; the writer is told, and it stays in the "
+            "story's notes."
         ),
     )
     # When the story was last saved as this form was opened: a later save by someone
@@ -119,6 +137,7 @@ class ArticleAdminForm(forms.ModelForm):
             by=self.user,
             byline_count=self.posted_byline_count(),
             from_status=self.instance_status(),
+            note=cleaned.get("change_request", ""),
         )
         for problem in problems:
             if problem.field:

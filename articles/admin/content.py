@@ -26,14 +26,22 @@ from common.widgets import AutocompleteSelectMultiple
 from photos.admin import thumbnail
 from photos.widgets import ImagePickerMixin
 
-from .. import body_editor, previews, workflow
+from .. import body_editor, events, previews, workflow
 from ..models import Article, Author, Byline, Category, Correction
 from ..models.content import WORDS_PER_MINUTE
 from ..sanitize import clean_body, plain_text
 from .article_form import ArticleAdminForm, edit_version
+from .autosave import AutosaveMixin
+from .bylines import BylineInline, BylinesMixin
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
-from .story_list import AuthorFilter, StorySearchMixin, WithStoriesFieldListFilter
+from .scheduling import ScheduleFilter, ZonedSplitDateTime, confirmation, save_label
+from .story_list import (
+    AssigneeFilter,
+    AuthorFilter,
+    StorySearchMixin,
+    WithStoriesFieldListFilter,
+)
 
 
 @admin.register(Category)
@@ -127,20 +135,16 @@ class AuthorAdmin(NulSafeAdminMixin, ImagePickerMixin, admin.ModelAdmin):
         return obj.story_count
 
 
-class BylineInline(ImagePickerMixin, admin.TabularInline):
-    model = Byline
-    fields = ["position", "author", "role"]
-    autocomplete_fields = ["author"]
-    extra = 1
-    verbose_name = _("byline")
-    verbose_name_plural = _("bylines (in the order they are printed)")
-
-
 class CorrectionInline(admin.StackedInline):
     model = Correction
     fields = ["kind", "noted_at", "text"]
     extra = 0
     verbose_name_plural = _("corrections and update notes (shown under the story)")
+
+
+def person_name(user):
+    """A colleague as the desk calls her: her name, or her username."""
+    return user.get_full_name() or user.get_username()
 
 
 # How long an opened story counts as "being edited" for the warning to others.
@@ -149,13 +153,17 @@ EDITING_WINDOW = timedelta(minutes=10)
 
 @admin.register(Article)
 class ArticleAdmin(
+    AutosaveMixin,
     NulSafeAdminMixin,
     StorySearchMixin,
+    BylinesMixin,
     FormPreviewMixin,
     ImagePickerMixin,
     StoryHistoryAdmin,
 ):
     form = ArticleAdminForm
+    # django-reversion's list, with a link to the live desk (templates/admin/live).
+    change_list_template = "admin/articles/article/change_list.html"
     inlines = [BylineInline, CorrectionInline]
     actions = ["submit_for_editing", "publish_now", "unpublish", "revoke_previews"]
     list_display = [
@@ -165,6 +173,7 @@ class ArticleAdmin(
         "published_at",
         "primary_category",
         "byline",
+        "assigned_to",
         "image_rights",
     ]
     list_display_links = ["list_thumbnail", "headline"]
@@ -173,11 +182,13 @@ class ArticleAdmin(
     # which reads every story for its years (the publish-time filter remains).
     list_filter = [
         "status",
+        ScheduleFilter,
         ("primary_category", WithStoriesFieldListFilter),
         AuthorFilter,
+        AssigneeFilter,
         "published_at",
     ]
-    list_select_related = ["primary_category", "lead_image"]
+    list_select_related = ["primary_category", "lead_image", "assignee"]
     search_fields = ["headline", "dek", "slug", "authors__name"]
     show_full_result_count = False
     prepopulated_fields = {"slug": ["headline"]}
@@ -220,7 +231,9 @@ class ArticleAdmin(
             {
                 "fields": [
                     "status",
+                    "assignee",
                     "published_at",
+                    "expires_at",
                     "mark_updated",
                     "updated_at",
                     "preview_link",
@@ -280,7 +293,7 @@ class ArticleAdmin(
         # when a story goes out is an editor's call.
         fields = [*super().get_readonly_fields(request, obj), "updated_at"]
         if not workflow.is_editor(request.user):
-            fields.append("published_at")
+            fields += ["published_at", "expires_at", "assignee"]
         return fields
 
     def get_fieldsets(self, request, obj=None):
@@ -323,13 +336,47 @@ class ArticleAdmin(
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         story = context.get("original")
         status = story.status if story else Article.Status.DRAFT
-        context["transitions"] = workflow.moves_for(request.user, status)
+        if story and "status" in context["adminform"].form.initial:
+            # As saved: a refused move has set the form's story to what was asked.
+            status = context["adminform"].form.initial["status"]
+        scheduled = story is not None and story.is_scheduled
+        context["transitions"] = [
+            (
+                to,
+                _("Schedule")
+                if scheduled and to == Article.Status.PUBLISHED
+                else label,
+            )
+            for to, label in workflow.moves_for(request.user, status)
+        ]
+        # The Save button says "Schedule" for a time to come (static/js/schedule.js
+        # keeps it saying so as the time is typed, against the newsroom's clock).
+        context["save_label"] = save_label(story)
+        context.update(self.byline_context(request))
+        context["newsroom_now"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S")
         # The story editor's import map is an inline script: it carries this
         # response's Content-Security-Policy nonce (newsroom/content_security.py).
         context["media"] = Media.from_media(
             context["media"], nonce=getattr(request, "csp_nonce", "")
         )
         return super().render_change_form(request, context, add, change, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        request.schedule_confirmation = confirmation(obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        request.schedule_confirmation = confirmation(obj)
+        return super().response_change(request, obj)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # "Scheduled for Tue 1 Dec, 7:00am EST" rather than "was changed
+        # successfully", which reads as if it were live.
+        said = getattr(request, "schedule_confirmation", None)
+        if said and level == messages.SUCCESS:
+            request.schedule_confirmation = None
+            message = said
+        super().message_user(request, message, level, *args, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
@@ -466,6 +513,12 @@ class ArticleAdmin(
             return body_editor.body_field(
                 label=db_field.verbose_name.capitalize(), required=False
             )
+        if db_field.name in {"published_at", "expires_at"}:
+            kwargs["widget"] = ZonedSplitDateTime()
+        if db_field.name == "assignee":
+            field = super().formfield_for_dbfield(db_field, request, **kwargs)
+            field.label_from_instance = person_name
+            return field
         if db_field.name == "tags":
             return WellFormedModelMultipleChoiceField(
                 label=_("Tags"),
@@ -480,6 +533,16 @@ class ArticleAdmin(
         new_tags = parse_tags(form.cleaned_data.get("new_tags", ""))
         if new_tags:
             form.instance.tags.add(*new_tags)
+        # Now that its bylines are saved: the notes app tells whom it concerns.
+        events.story_changed.send(
+            sender=Article,
+            article=form.instance,
+            by=request.user,
+            from_status=form.initial.get("status") if change else None,
+            was_assigned="assignee" in form.changed_data
+            and form.instance.assignee_id is not None,
+            note=form.cleaned_data.get("change_request", ""),
+        )
 
     def view_on_site(self, obj):
         # Only public stories have a page a reader can see; drafts get no link.
@@ -566,7 +629,13 @@ class ArticleAdmin(
     def visibility(self, obj):
         if obj.is_scheduled:
             return _("Scheduled")
+        if obj.has_expired:
+            return _("Taken down")
         return obj.get_status_display()
+
+    @admin.display(description=_("assigned to"), ordering="assignee__username")
+    def assigned_to(self, obj):
+        return person_name(obj.assignee) if obj.assignee else ""
 
     @admin.display(description=_("byline"))
     def byline(self, obj):

@@ -31,6 +31,8 @@ class StoryHistoryAdmin(VersionAdmin):
     """VersionAdmin with our history page and the comparison of two versions."""
 
     object_history_template = "admin/articles/article/object_history.html"
+    # reversion's, with "Recover deleted stories" shown to editors only.
+    change_list_template = "admin/articles/article/change_list.html"
 
     def get_urls(self):
         compare = self.admin_site.admin_view(self.compare_view)
@@ -47,7 +49,10 @@ class StoryHistoryAdmin(VersionAdmin):
         # Not one revision for the whole request, as VersionAdmin has it: a list
         # action that moves several stories keeps a version of each on its own
         # (workflow.transition), so restoring one story never touches another.
-        context = {"has_change_permission": self.has_change_permission(request)}
+        context = {
+            "has_change_permission": self.has_change_permission(request),
+            "can_recover": workflow.is_editor(request.user),
+        }
         return admin.ModelAdmin.changelist_view(
             self, request, {**context, **(extra_context or {})}
         )

@@ -65,6 +65,25 @@ class AuthorFilter(admin.SimpleListFilter):
         )
 
 
+class AssigneeFilter(admin.SimpleListFilter):
+    """Stories by who has them: me, anyone, nobody."""
+
+    title = _("assigned to")
+    parameter_name = "assignee"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Me")), ("anyone", _("Anyone")), ("nobody", _("Nobody"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "anyone":
+            return queryset.filter(assignee__isnull=False)
+        if self.value() == "nobody":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
 def search_stories(queryset, term):
     """Stories matching every word of `term` (each word also as the start of a longer
     one) in the stored search document: headline, dek, tags, authors and body; or

@@ -13,6 +13,7 @@ newsroom says.
 | Correction | correction, update | a note printed under a story, with its time |
 | InlineImage | picture in the body | a library picture a story's body places |
 | TaggedArticle | tag on a story | the link from a story to a (taggit) Tag |
+| WorkingCopy | working copy, autosave | a story form as last typed, not a save |
 | Article.Status | status | Draft, Ready for editing, Published, Unpublished |
 | public | on the site | published, and its publish time passed (`published()`) |
 | scheduled | scheduled | published with a publish time still ahead |
@@ -35,6 +36,7 @@ from .content import (
     TaggedArticle,
     story_path,
 )
+from .working_copy import WorkingCopy
 
 __all__ = [
     "Article",
@@ -46,5 +48,6 @@ __all__ = [
     "Correction",
     "InlineImage",
     "TaggedArticle",
+    "WorkingCopy",
     "story_path",
 ]

@@ -187,9 +187,25 @@ class Author(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Stories the public may see: published, and the publish time has passed."""
+        """Stories the public may see: published, the publish time has passed, and
+        the take-down time, if any, has not."""
+        now = timezone.now()
         return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def scheduled(self):
+        """Published stories whose publish time has not come yet."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def expired(self):
+        """Published stories whose take-down time has passed: off the site."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, expires_at__lte=timezone.now()
         )
 
     def visible_to(self, user):
@@ -363,6 +379,17 @@ class Article(models.Model):
         blank=True,
         help_text=_("A time in the future schedules the story."),
     )
+    # Cron-free like publishing: public() compares it with the clock, and the page
+    # cache learns of the next one from articles/schedule.py.
+    expires_at = models.DateTimeField(
+        _("take-down time"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The story leaves the site at this time (a 404 to readers, gone from "
+            "lists, feeds and sitemaps). Leave empty to keep it up."
+        ),
+    )
     updated_at = models.DateTimeField(
         _("updated time"),
         null=True,
@@ -379,6 +406,18 @@ class Article(models.Model):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    # Who has the story now: the editor it waits on (articles/events.py tells the
+    # notes app, which lets her know).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_stories",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        help_text=_("The editor who has the story now."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     modified_at = models.DateTimeField(_("last saved"), auto_now=True)
@@ -414,6 +453,7 @@ class Article(models.Model):
                     "slug",
                     "updated_at",
                     "primary_category",
+                    "expires_at",
                 ],
                 name="article_public_idx",
             ),
@@ -439,6 +479,15 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_publish_time",
                 violation_error_message=_("A published story needs a publish time."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
+                name="article_expires_after_published",
+                violation_error_message=_(
+                    "The take-down time must come after the publish time."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(updated_at__isnull=True)
@@ -470,6 +519,15 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at > timezone.now()
+        )
+
+    @property
+    def has_expired(self):
+        """Published, and taken down by its take-down time."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
         )
 
     @property
@@ -514,12 +572,9 @@ class Article(models.Model):
         return [b.author.short_bio for b in self.bylines.all() if b.author.short_bio]
 
     def author_bylines(self):
-        """Bylines credited as "By …", in the editor's order."""
+        """Bylines credited as authors, in the editor's order (the story page prints
+        every byline, whatever its role, in that order)."""
         return [b for b in self.bylines.all() if b.role == Byline.Role.AUTHOR]
-
-    def contributor_bylines(self):
-        """Bylines credited for contributions and additional reporting."""
-        return [b for b in self.bylines.all() if b.role != Byline.Role.AUTHOR]
 
 
 @reversion.register()

@@ -13,8 +13,8 @@ def newsroom_time(value):
 
 @register.inclusion_tag("admin/articles/editors_home.html", takes_context=True)
 def editors_home(context):
-    """The desk at a glance: my drafts, stories waiting for an editor, what is
-    scheduled for the coming week, and what went out lately."""
+    """The desk at a glance: the stories I have, my drafts, stories waiting for an
+    editor, what is scheduled for the coming week, and what went out lately."""
     from datetime import timedelta
 
     from django.urls import reverse
@@ -27,11 +27,16 @@ def editors_home(context):
     # A writer's desk shows only what she may open (ArticleQuerySet.visible_to).
     stories = (
         Article.objects.visible_to(user)
-        .select_related("primary_category")
+        .select_related("primary_category", "assignee")
         .order_by("-modified_at")
     )
     changelist = reverse("admin:articles_article_changelist")
     panels = [
+        (
+            "Assigned to me",
+            stories.filter(assignee=user).exclude(status=Article.Status.PUBLISHED),
+            f"{changelist}?assignee=me",
+        ),
         (
             "My drafts",
             stories.filter(status=Article.Status.DRAFT, created_by=user),
@@ -49,7 +54,7 @@ def editors_home(context):
                 published_at__gt=now,
                 published_at__lte=now + timedelta(days=7),
             ).order_by("published_at"),
-            f"{changelist}?status__exact=published",
+            f"{changelist}?schedule=scheduled",
         ),
         (
             "Recently published",

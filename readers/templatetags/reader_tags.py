@@ -10,8 +10,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles import inline_images
+from articles.models import Byline
 from articles.sanitize import clean_body, xml_text
 from photos import renditions
+from readers.story_blocks import render_blocks
 
 register = template.Library()
 
@@ -89,26 +91,51 @@ def share_links(url, title):
 
 
 @register.simple_tag(takes_context=True)
-def story_body(context, article, images):
+def story_body(context, article, images, embeds=None):
     """The story's body, cleaned again as it is rendered (rows written around save(),
     by loaddata or bulk updates, can never put unclean markup on a page), with each
     library picture it places (`images`: id to Image) rendered with its caption,
-    credit and renditions."""
+    credit and renditions, and its tables, galleries and embeds (story_blocks.py)."""
 
-    def render(image):
+    def render(image, placement):
         return render_to_string(
             "includes/inline_figure.html",
-            {"image": image, "preview_token": context.get("preview_token")},
+            {
+                "image": image,
+                "placement": placement,
+                "preview_token": context.get("preview_token"),
+            },
         )
 
-    return mark_safe(inline_images.expand(clean_body(article.body), images, render))
+    html = inline_images.expand(clean_body(article.body), images, render)
+    return mark_safe(
+        render_blocks(
+            html,
+            images=images,
+            embeds=embeds or {},
+            preview_token=context.get("preview_token"),
+        )
+    )
 
 
 @register.simple_tag
 def byline_links(bylines):
-    """ "By A", "By A and B", "By A, B, and C": names linked, in the editor's order."""
+    """ "By A", "By A and B", "By A, B (contributor), and C": names linked, in the
+    editor's order, whatever their roles; a role other than author is named after
+    the name it credits. A live entry's bylines (live.EntryByline) have no role:
+    each is an author."""
     links = [
-        format_html('<a href="{}">{}</a>', b.author.get_absolute_url(), b.author.name)
+        format_html(
+            '<a href="{}">{}</a>{}',
+            b.author.get_absolute_url(),
+            b.author.name,
+            ""
+            if getattr(b, "role", Byline.Role.AUTHOR) == Byline.Role.AUTHOR
+            else format_html(
+                ' <span class="byline__role">({})</span>',
+                b.get_role_display().lower(),
+            ),
+        )
         for b in bylines
     ]
     if not links:

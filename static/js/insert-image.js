@@ -43,8 +43,18 @@
         placeIn(body, id);
       }
     });
-    // The editor's picture button: open the library picker below the editor.
+    // The editor's picture button: the picture chooser, placing what is chosen at
+    // the cursor; without it, the library picker below the editor.
     document.addEventListener("newsroom:pick-picture", function () {
+      if (window.newsroomPictureChooser && picker.dataset.chooserUrl) {
+        window.newsroomPictureChooser.open({
+          url: picker.dataset.chooserUrl,
+          onChoose: function (picture) {
+            placeIn(body, picture.id);
+          },
+        });
+        return;
+      }
       picker.closest(".form-row").scrollIntoView({ block: "center" });
       if (window.django && window.django.jQuery) {
         window.django.jQuery(picker).select2("open");

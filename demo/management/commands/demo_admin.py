@@ -4,6 +4,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from demo.notes import welcome
 
 # Where the demo password is kept between runs: beside the project, out of git.
 PASSWORD_FILE = Path(settings.BASE_DIR) / ".demo-admin-password"
@@ -26,9 +29,10 @@ class Command(BaseCommand):
         user = users.objects.filter(username=username).first()
         if user is None:
             password = secrets.token_urlsafe(12)
-            users.objects.create_superuser(
+            user = users.objects.create_superuser(
                 username, f"{username}@example.org", password, first_name="Demo"
             )
+            welcome(user, now=timezone.now())
             PASSWORD_FILE.write_text(password + "\n")
             PASSWORD_FILE.chmod(0o600)
         else:

@@ -1,0 +1,302 @@
+"""bench/NEWSDAY.md, written from the figures of one news-day run (news_day.py)."""
+
+import math
+
+from news_day_desk import GIVE_UP, SCHEDULE, SHARES, ZIPF
+
+NOTES_MARKER = "<!-- Notes below are written by hand; each run keeps them. -->"
+KINDS = ["publish", "update", "correction", "unpublish"]
+DESIGNS = {
+    "today": "today (per-key)",
+    "old": "old (one generation)",
+}
+FRONTS = {"app": "app cache alone", "varnish": "behind Varnish"}
+# The targets of issue 14.
+HIT_RATIO = 0.95
+P99_MS = 50
+VISIBLE_S = 2.0
+TAKEDOWN_S = 1.0
+SPEED_UP = 5
+
+
+def percentile(values, share):
+    """Nearest-rank percentile; None (not seen) counts as longer than any."""
+    if not values:
+        return None
+    ordered = sorted(values, key=lambda v: math.inf if v is None else v)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def seconds(value):
+    if value is None:
+        return f"> {GIVE_UP:.0f} s"
+    return f"{value:.2f} s"
+
+
+def change_delays(phase, kinds):
+    """Per change: the time until every page it affects showed it (None: some page
+    did not within GIVE_UP)."""
+    delays = []
+    for change in phase["changes"]:
+        if change["kind"] not in kinds:
+            continue
+        seen = [page["seen_after"] for page in change["pages"]]
+        delays.append(None if None in seen else max(seen))
+    return delays
+
+
+def page_delays(phase, kinds):
+    return [
+        page["seen_after"]
+        for change in phase["changes"]
+        if change["kind"] in kinds
+        for page in change["pages"]
+    ]
+
+
+def hit_ratio(phase):
+    app = phase["app"]
+    if not app["requests"]:
+        return None
+    return 1 - app["rendered"] / app["requests"]
+
+
+def warm_hit_ratio(phase):
+    """The hit ratio with first visits (a cold cache, not a change) left out."""
+    app = phase["app"]
+    asked = app["requests"] - app["first_visits"]
+    if not asked:
+        return None
+    return 1 - (app["rendered"] - app["first_visits"]) / asked
+
+
+def edge_ratio(phase):
+    counts = phase["readers"]["counts"]
+    edge = {k[5:]: v for k, v in counts.items() if k.startswith("edge_")}
+    total = sum(edge.values())
+    if not total or set(edge) == {"none"}:
+        return None
+    return (edge.get("HIT", 0) + edge.get("HIT-STALE", 0)) / total
+
+
+def percent(value):
+    return "–" if value is None else f"{value:.1%}"
+
+
+def statuses(phase):
+    counts = phase["readers"]["counts"]
+    found = {k[7:]: v for k, v in counts.items() if k.startswith("status_")}
+    return ", ".join(f"{code}: {n:,}" for code, n in sorted(found.items()))
+
+
+def load(phase):
+    samples = phase["load"]
+    if not samples:
+        return "–"
+    return f"{sum(samples) / len(samples):.1f} (max {max(samples):.1f})"
+
+
+def phase_name(phase):
+    return f"{DESIGNS[phase['design']]}, {FRONTS[phase['front']]}"
+
+
+def find(figures, design, front):
+    for phase in figures["phases"]:
+        if phase["design"] == design and phase["front"] == front:
+            return phase
+    return None
+
+
+def readers_table(figures):
+    rows = [
+        "| design, front | requests/s | p50 ms | p99 ms | max ms "
+        "| app hit ratio | app hit ratio, first visits left out "
+        "| renders | edge hit ratio | statuses | load average (1 min) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for phase in figures["phases"]:
+        readers, app = phase["readers"], phase["app"]
+        rows.append(
+            f"| {phase_name(phase)} | {readers['rps']:,.0f} "
+            f"| {readers['p50_ms']:.1f} | {readers['p99_ms']:.1f} "
+            f"| {readers['max_ms']:.0f} | {percent(hit_ratio(phase))} "
+            f"| {percent(warm_hit_ratio(phase))} "
+            f"| {app['rendered']:,} of {app['requests']:,} "
+            f"| {percent(edge_ratio(phase))} | {statuses(phase)} | {load(phase)} |"
+        )
+    return rows
+
+
+def freshness_table(figures):
+    rows = [
+        "| design, front | change | changes | pages polled "
+        "| every page shows it: p50 | p99 | max | pages not within "
+        f"{GIVE_UP:.0f} s |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for phase in figures["phases"]:
+        for kind in [*KINDS, "all"]:
+            kinds = KINDS if kind == "all" else [kind]
+            delays = change_delays(phase, kinds)
+            pages = page_delays(phase, kinds)
+            missed = sum(1 for p in pages if p is None)
+            rows.append(
+                f"| {phase_name(phase)} | {kind} | {len(delays)} | {len(pages)} "
+                f"| {seconds(percentile(delays, 0.5)) if delays else '–'} "
+                f"| {seconds(percentile(delays, 0.99)) if delays else '–'} "
+                f"| {seconds(percentile(delays, 1.0)) if delays else '–'} "
+                f"| {missed} |"
+            )
+    return rows
+
+
+def target(label, measured, bar, met):
+    return f"| {label} | {measured} | {bar} | {'met' if met else '**missed**'} |"
+
+
+def targets_table(figures):
+    rows = ["| target | measured | bar | |", "| --- | ---: | ---: | --- |"]
+    today_app = find(figures, "today", "app")
+    ratio = hit_ratio(today_app)
+    rows.append(
+        target(
+            "hit ratio behind the app cache (today)",
+            percent(ratio),
+            f"≥ {HIT_RATIO:.0%}",
+            ratio is not None and ratio >= HIT_RATIO,
+        )
+    )
+    for front in FRONTS:
+        phase = find(figures, "today", front)
+        p99 = phase["readers"]["p99_ms"]
+        rows.append(
+            target(
+                f"p99, {FRONTS[front]} (today)",
+                f"{p99:.1f} ms",
+                f"< {P99_MS} ms",
+                p99 < P99_MS,
+            )
+        )
+    for front in FRONTS:
+        phase = find(figures, "today", front)
+        others = [k for k in KINDS if k != "unpublish"]
+        p99 = percentile(change_delays(phase, others), 0.99)
+        rows.append(
+            target(
+                f"a change visible on every page it affects, p99, {FRONTS[front]}",
+                seconds(p99),
+                f"≤ {VISIBLE_S:.0f} s",
+                p99 is not None and p99 <= VISIBLE_S,
+            )
+        )
+        p99 = percentile(change_delays(phase, ["unpublish"]), 0.99)
+        rows.append(
+            target(
+                f"a takedown gone from every page it affects, p99, {FRONTS[front]}",
+                seconds(p99),
+                f"≤ {TAKEDOWN_S:.0f} s",
+                p99 is not None and p99 <= TAKEDOWN_S,
+            )
+        )
+    for front in FRONTS:
+        today = find(figures, "today", front)["readers"]["rps"]
+        old = find(figures, "old", front)["readers"]["rps"]
+        rows.append(
+            target(
+                f"throughput against the old design, {FRONTS[front]}",
+                f"{today / old:.1f}× ({today:,.0f} against {old:,.0f} requests/s)",
+                f"≥ {SPEED_UP}×",
+                today / old >= SPEED_UP,
+            )
+        )
+    return rows
+
+
+def shares_text():
+    names = {
+        "story": f"story pages, by a Zipf law over the archive newest first "
+        f"(weight 1/rank^{ZIPF})",
+        "home": "the home page",
+        "section": "a section's page (the seven, equally)",
+        "author": "an author's page (Zipf, exponent 1, over 300)",
+        "tag": "a tag's page (Zipf, exponent 1, over 3,000, common tags first)",
+        "feed": "a feed: the site's RSS half the time, a section's the other half",
+        "search": "a search for one of 50 tag names (Zipf, exponent 1)",
+    }
+    return [f"- {share}%: {names[name]}" for name, share in SHARES.items()]
+
+
+def schedule_text():
+    return ", ".join(
+        f"{kind} every {period} s (first at {first} s)"
+        for kind, (first, period) in SCHEDULE.items()
+    )
+
+
+def kept_notes(path):
+    if path.exists() and NOTES_MARKER in path.read_text():
+        return path.read_text().split(NOTES_MARKER, 1)[1].strip()
+    return "(none yet)"
+
+
+def write(path, figures):
+    notes = kept_notes(path)
+    lines = [
+        "# The news day",
+        "",
+        f"Written by `bench/news-day`; the run started {figures['started']} "
+        f"(commit {figures['commit']}; the old design: commit "
+        f"{figures['old_commit']}).",
+        "",
+        f"- **Machine**: {figures['machine']}, shared with other work: the load "
+        "average in each phase is in the table.",
+        "- **Site**: 100,000 stories (demo/bench_seed.py), gunicorn "
+        "(gunicorn.conf.py, 5 sync workers) with production settings (`DEBUG` off, "
+        "PostgreSQL, `CONN_MAX_AGE`, pages cached in Redis); behind Varnish: "
+        "deploy/varnish.vcl in varnishd 7 with xkey, purged by the app (today's "
+        "design; the old one cannot purge, and its pages say `s-maxage=600`).",
+        f"- **Readers**: wrk, {figures['readers']} connections, "
+        f"{figures['seconds']} s per phase after {figures['warmup']} s of warm-up "
+        "(same paths, figures thrown away). Each request a path drawn from 200,000 "
+        "written in these shares:",
+        *shares_text(),
+        f"- **Desk**, at the same time, in the design's own code: {schedule_text()}; "
+        "publishing and taking down through articles/workflow.py's transition(), "
+        "updates (a new headline, marked updated) and corrections (a new one saved "
+        "with the story) as the story form saves them, in a django-reversion "
+        "revision. Updates, corrections and takedowns go to one of the 12 newest "
+        "stories.",
+        "- **Freshness**: from the moment a change's transaction commits, each page "
+        "it affects is fetched through the readers' front (every 50 ms for 3 s, "
+        "then more slowly) until it shows the change: the story page (a takedown: "
+        "404), and the home page, the section's page, the RSS feed (and, for a "
+        f"publish, the author's page) that showed the story before. Given up after "
+        f"{GIVE_UP:.0f} s. A change's time is that of its slowest page.",
+        "- **Hit ratio**: at the app, the share of readers' requests it answered "
+        "without querying the database for content (bench/news_day_wsgi.py marks "
+        "each answer; pollers left out); search pages are never cached by the app "
+        "(1% of requests). *First visits left out*: without the requests that were "
+        "the first for their URL since the app started, which no invalidation "
+        "design can answer from a cache. At the edge, Varnish's X-Cache (HIT or "
+        "HIT-STALE against MISS and PASS).",
+        "",
+        "## Readers",
+        "",
+        *readers_table(figures),
+        "",
+        "## Freshness",
+        "",
+        *freshness_table(figures),
+        "",
+        "## Targets (issue 14)",
+        "",
+        *targets_table(figures),
+        "",
+        "## Notes",
+        "",
+        NOTES_MARKER,
+        "",
+        notes,
+        "",
+    ]
+    path.write_text("\n".join(lines))

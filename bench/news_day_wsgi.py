@@ -1,0 +1,32 @@
+"""
+Newsroom's WSGI application as the news-day benchmark serves it: the same
+application (newsroom.wsgi, of whichever design's code is on the path), with one
+header added to every answer, X-Bench-Render: 1 if the request queried the database
+for content (the page was rendered), 0 if it did not (served from the page cache).
+The invalidation outbox, which the page cache reads now and then to verify itself,
+does not count. gunicorn's access log records the header (bench/news_day.py sets
+its format), and the app's cache hit ratio is counted from it.
+"""
+
+from django.db import connection
+
+from newsroom.wsgi import application as newsroom
+
+OUTBOX = "delivery_invalidation"
+
+
+def application(environ, start_response):
+    queries = [0]
+
+    def counting(execute, sql, params, many, context):
+        if OUTBOX not in sql:
+            queries[0] += 1
+        return execute(sql, params, many, context)
+
+    def start(status, headers, exc_info=None):
+        headers.append(("X-Bench-Render", "1" if queries[0] else "0"))
+        return start_response(status, headers, exc_info)
+
+    # Django answers in full (queries done) before it calls start_response.
+    with connection.execute_wrapper(counting):
+        return newsroom(environ, start)

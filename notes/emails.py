@@ -1,0 +1,68 @@
+"""
+Notifications by email, through Django's email framework (EMAIL_BACKEND: the console
+in development, SMTP or a provider's backend in production; README).
+
+Sent after the change commits, one message per person, so nobody learns of another's
+notification; a mail server that fails is logged and never fails the save.
+"""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+
+
+def send_after_commit(notification_ids):
+    if notification_ids:
+        transaction.on_commit(partial(send, notification_ids))
+
+
+def story_address(notification):
+    """The story's page in the admin, where the notes are, as a full URL."""
+    path = reverse("admin:articles_article_change", args=[notification.article_id])
+    anchor = f"#note-{notification.note_id}" if notification.note_id else "#notes"
+    return settings.NEWSROOM_SITE_URL.rstrip("/") + path + anchor
+
+
+def message_for(notification):
+    context = {
+        "notification": notification,
+        "actor": notification.actor.get_full_name() or notification.actor.username
+        if notification.actor
+        else "Someone",
+        "site": settings.NEWSROOM_SITE_NAME,
+        "url": story_address(notification),
+    }
+    subject = render_to_string("notes/email/subject.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=render_to_string("notes/email/body.txt", context),
+        to=[notification.recipient.email],
+    )
+
+
+def send(notification_ids):
+    from .models import Notification
+
+    notifications = Notification.objects.filter(pk__in=notification_ids).select_related(
+        "recipient", "actor", "article", "note"
+    )
+    for notification in notifications:
+        if not notification.recipient.email:
+            continue
+        try:
+            message_for(notification).send()
+        except Exception:
+            # Whatever the mail server or provider raised: the change is saved and
+            # the notification is in the admin; the email is only logged as lost.
+            logger.exception(
+                "Could not email notification %s to user %s",
+                notification.pk,
+                notification.recipient_id,
+            )

@@ -1,0 +1,55 @@
+"""
+Forget the cached pages a live story's change touches (as invalidation.py does for
+stories). An entry posted, edited, pinned, corrected or removed raises the story's
+live key only: its page, its updates endpoint and its entries feed are rendered
+again, and the rest of the site (the home page and lists showing the story's card)
+stays cached. Starting or ending the coverage changes the card ("Live") too: the
+story's own key.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from articles.models import Article
+from delivery.page_cache import content_changed
+from live.models import EntryCorrection, LiveCoverage, LiveEntry
+
+from . import dependencies as keys
+
+
+def _public(article_id):
+    return Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED)
+
+
+@receiver(post_save, sender=LiveCoverage, dispatch_uid="pages_live_coverage_saved")
+@receiver(post_delete, sender=LiveCoverage, dispatch_uid="pages_live_coverage_gone")
+def coverage_changed(sender, instance, raw=False, **kwargs):
+    if not raw and _public(instance.article_id).exists():
+        content_changed(
+            {keys.story(instance.article_id), keys.live(instance.article_id)}
+        )
+
+
+def _public_story_of(entries):
+    """The id of the public story `entries` (a LiveEntry QuerySet) belong to."""
+    return (
+        entries.filter(coverage__article__status=Article.Status.PUBLISHED)
+        .values_list("coverage__article_id", flat=True)
+        .first()
+    )
+
+
+@receiver(post_save, sender=LiveEntry, dispatch_uid="pages_live_entry_saved")
+def entry_changed(sender, instance, raw=False, **kwargs):
+    article_id = not raw and _public_story_of(LiveEntry.objects.filter(pk=instance.pk))
+    if article_id:
+        # A removal is hard: no page may go on showing words taken down.
+        content_changed({keys.live(article_id)}, hard=instance.removed_at is not None)
+
+
+@receiver(post_delete, sender=EntryCorrection, dispatch_uid="pages_live_fix_deleted")
+def correction_deleted(sender, instance, **kwargs):
+    # A correction printed saves its entry (live/services.py); one deleted does not.
+    article_id = _public_story_of(LiveEntry.objects.filter(pk=instance.entry_id))
+    if article_id:
+        content_changed({keys.live(article_id)})

@@ -1,0 +1,114 @@
+"""
+What a live story shows readers: its key updates and its entries, newest first,
+fetched in a fixed handful of queries however many entries it has (the entries; their
+bylines with authors; their corrections; the pictures their bodies place, only if
+any do), and the *cursor* a reader's page polls from.
+
+The cursor is the newest `modified_at` of the coverage's entries, removed ones
+included (a removal is news to an open page too), in microseconds. A page asks for
+what changed after it, less CURSOR_OVERLAP: a change saved by a transaction that
+committed after a later one is still found, and what comes twice is shown once.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from articles import inline_images
+from articles.sanitize import clean_body
+from live.models import LiveCoverage, LiveEntry
+from photos.models import Image
+
+CURSOR_OVERLAP = timedelta(seconds=10)
+# The largest cursor a reader's page may send: far past any real time.
+MAX_CURSOR_DIGITS = 17
+
+
+class LiveParts(NamedTuple):
+    """What the page shows of a live story."""
+
+    coverage: object  # LiveCoverage
+    entries: list  # shown LiveEntries, newest first
+    key_updates: list  # the pinned ones among them
+    placed_images: dict  # image id: Image, for pictures entries place
+    cursor: str
+    poll_seconds: float
+
+    @property
+    def updated_at(self):
+        """When the newest entry was posted or edited (None: no entry yet)."""
+        times = [e.edited_at or e.published_at for e in self.entries]
+        return max(times, default=None)
+
+
+def to_cursor(moment):
+    return str(round(moment.timestamp() * 1_000_000)) if moment else "0"
+
+
+def from_cursor(text):
+    """The moment a cursor names, or None if `text` is not one."""
+    if not (text and text.isascii() and text.isdigit()):
+        return None
+    if len(text) > MAX_CURSOR_DIGITS:
+        return None
+    return datetime.fromtimestamp(int(text) / 1_000_000, UTC)
+
+
+def placed_images_of(entries):
+    """The library pictures `entries` place, in one query (none if none place any)."""
+    ids = {pk for entry in entries for pk in inline_images.placed_image_ids(entry.body)}
+    return Image.objects.in_bulk(ids) if ids else {}
+
+
+def entries_of(coverage):
+    """All the coverage's entries, removed ones too, newest first."""
+    return list(LiveEntry.objects.filter(coverage=coverage).newest_first().for_page())
+
+
+def fetch(article):
+    """The live parts of `article`'s page, or None if it was never made live."""
+    coverage = getattr(article, "live_coverage", None)
+    if coverage is None:
+        return None
+    everything = entries_of(coverage)
+    shown = [entry for entry in everything if not entry.is_removed]
+    return LiveParts(
+        coverage=coverage,
+        entries=shown,
+        key_updates=[entry for entry in shown if entry.is_pinned],
+        placed_images=placed_images_of(shown),
+        cursor=to_cursor(max((e.modified_at for e in everything), default=None)),
+        poll_seconds=settings.NEWSROOM_LIVE_POLL_SECONDS,
+    )
+
+
+def entry_html(entry, images):
+    """An entry's body, cleaned again as it is rendered, with its placed pictures."""
+
+    def render(image):
+        return render_to_string("includes/inline_figure.html", {"image": image})
+
+    return mark_safe(inline_images.expand(clean_body(entry.body), images, render))
+
+
+def render_entry(entry, images):
+    return render_to_string(
+        "includes/live_entry.html", {"entry": entry, "images": images}
+    )
+
+
+def render_key_updates(key_updates):
+    return render_to_string(
+        "includes/live_key_updates.html", {"key_updates": key_updates}
+    )
+
+
+def with_live_flag(stories):
+    """`stories` marked `is_live` while their coverage is open: cards say "Live"."""
+    return stories.annotate(
+        is_live=Exists(LiveCoverage.objects.open().filter(article=OuterRef("pk")))
+    )

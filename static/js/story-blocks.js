@@ -1,0 +1,120 @@
+// The story body's blocks that a reader acts on (readers/story_blocks.py adds this
+// script only to bodies that have them). Without it an embed is a link to the
+// original and a gallery a list of pictures; with it:
+// - an embed loads the provider's frame or post only when the reader asks, from
+//   the HTML the server cleaned (its <template>), with the provider's own script;
+// - a gallery becomes a strip that swipes (CSS scroll snapping), with previous
+//   and next buttons, arrow keys on the focused strip, and "2 of 5".
+(function () {
+  "use strict";
+
+  function loadEmbed(figure) {
+    const template = figure.querySelector("template");
+    const actions = figure.querySelector(".embed__actions");
+    if (!template || !actions) {
+      return;
+    }
+    const content = document.createElement("div");
+    content.className = "embed__content";
+    content.tabIndex = -1;
+    content.append(template.content.cloneNode(true));
+    actions.replaceWith(content);
+    template.remove();
+    figure.classList.add("embed--loaded");
+    const source = figure.dataset.embedScript;
+    if (source) {
+      const script = document.createElement("script");
+      script.src = source;
+      script.async = true;
+      figure.append(script);
+    }
+    content.focus();
+  }
+
+  function enhanceEmbed(figure) {
+    const actions = figure.querySelector(".embed__actions");
+    if (!actions) {
+      return;
+    }
+    actions.hidden = false;
+    actions.querySelector("button").addEventListener("click", function () {
+      loadEmbed(figure);
+    });
+  }
+
+  function button(label, text) {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.className = "gallery__button";
+    element.setAttribute("aria-label", label);
+    element.textContent = text;
+    return element;
+  }
+
+  function enhanceGallery(gallery) {
+    const list = gallery.querySelector(".gallery__items");
+    const items = Array.from(list.children);
+    if (items.length < 2) {
+      return;
+    }
+    gallery.classList.add("gallery--strip");
+    list.tabIndex = 0;
+    const previous = button(gallery.dataset.previous, "\u2039");
+    const next = button(gallery.dataset.next, "\u203a");
+    const status = document.createElement("p");
+    status.className = "gallery__status";
+    status.setAttribute("aria-live", "polite");
+    const controls = document.createElement("div");
+    controls.className = "gallery__controls";
+    controls.append(previous, status, next);
+    gallery.append(controls);
+
+    function current() {
+      return Math.round(list.scrollLeft / Math.max(list.clientWidth, 1));
+    }
+    function show(index) {
+      const target = Math.max(0, Math.min(items.length - 1, index));
+      list.scrollTo({ left: target * list.clientWidth, behavior: "smooth" });
+      update(target);
+    }
+    function update(index) {
+      status.textContent = index + 1 + " " + gallery.dataset.of + " " + items.length;
+      previous.disabled = index === 0;
+      next.disabled = index === items.length - 1;
+      items.forEach(function (item, n) {
+        item.setAttribute("aria-hidden", n === index ? "false" : "true");
+      });
+    }
+    let settling = null;
+    list.addEventListener("scroll", function () {
+      clearTimeout(settling);
+      settling = setTimeout(function () {
+        update(current());
+      }, 80);
+    });
+    list.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+        event.preventDefault();
+        show(current() + (event.key === "ArrowRight" ? 1 : -1));
+      }
+    });
+    previous.addEventListener("click", function () {
+      show(current() - 1);
+    });
+    next.addEventListener("click", function () {
+      show(current() + 1);
+    });
+    update(0);
+  }
+
+  function start() {
+    document.querySelectorAll("figure[data-embed]").forEach(enhanceEmbed);
+    document.querySelectorAll("[data-gallery]").forEach(enhanceGallery);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
