@@ -301,3 +301,22 @@ def test_addresses_of_nothing_are_answered_not_crashed_on(client, people, method
     response = getattr(client, method)(path)
     assert response.status_code in {302, 400, 404}
     assert not Arrangement.objects.exists()
+
+
+def test_an_editor_adds_a_sections_front_once(client, people):
+    from .factories import make_category
+
+    climate = make_category(name="Climate", slug="climate")
+    client.force_login(people["editor"])
+    add = reverse("admin:fronts_front_add")
+
+    response = client.post(add, {"section": climate.pk})
+
+    front = Front.objects.get(section=climate)
+    assert response["Location"] == reverse(
+        "admin:fronts_front_arrange", args=[front.pk]
+    )
+    again = client.post(add, {"section": climate.pk})
+    assert again.status_code == 200
+    assert "That page has a front already." in again.content.decode()
+    assert Front.objects.filter(section=climate).count() == 1
