@@ -14,10 +14,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -55,14 +55,14 @@ class CuratorsOnlyMixin:
         return False  # the history of a front is kept whole
 
     def refusal(self, request):
-        return TemplateResponse(
-            request,
-            "admin/fronts/refused.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Front pages are arranged by editors"),
-            },
-            status=403,
+        # The admin's own refusal page (newsroom/refusals.py) says it, with what
+        # she may open instead.
+        raise PermissionDenied(
+            _(
+                "Arranging the home page and the section pages (the lead, the top "
+                "stories and the packages above the latest stories) is for editors. "
+                "To have a story put on a front page, ask an editor."
+            )
         )
 
     def changelist_view(self, request, extra_context=None):
