@@ -13,9 +13,11 @@ will see it, without saving (preview.py).
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -53,14 +55,13 @@ class CuratorsOnlyMixin:
         return False  # the history of a front is kept whole
 
     def refusal(self, request):
-        # The admin's refusal page (newsroom/refusals.py) says this, with what she
-        # may open instead.
+        # The admin's own refusal page (newsroom/refusals.py) says it, with what
+        # she may open instead.
         raise PermissionDenied(
             _(
                 "Arranging the home page and the section pages (the lead, the top "
                 "stories and the packages above the latest stories) is for editors. "
-                "You can still write, edit and submit your stories; to have one put "
-                "on a front page, ask an editor."
+                "To have a story put on a front page, ask an editor."
             )
         )
 
@@ -120,7 +121,9 @@ class FrontAdmin(CuratorsOnlyMixin, admin.ModelAdmin):
         save makes a new one, or a new form for a front never arranged."""
         if not self.may_curate(request):
             return self.refusal(request)
-        front = get_object_or_404(Front, pk=unquote(object_id))
+        front = self.get_object(request, unquote(object_id))
+        if front is None:
+            raise Http404(_("No such front page."))
         newest = front.arrangements.order_by("-created_at", "-pk").first()
         if newest:
             return redirect("admin:fronts_arrangement_change", newest.pk)
@@ -144,6 +147,16 @@ class FrontAdmin(CuratorsOnlyMixin, admin.ModelAdmin):
             + f"?front__id__exact={front.pk}",
             _("Every arrangement"),
         )
+
+
+def no_related_buttons(field):
+    """`field`, without the admin's buttons to add, change or view the object
+    chosen (RelatedFieldWidgetWrapper's, public since Django 1.x)."""
+    if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+        field.widget.can_add_related = False
+        field.widget.can_change_related = False
+        field.widget.can_view_related = False
+    return field
 
 
 class SlotForm(forms.ModelForm):
@@ -202,6 +215,12 @@ class SlotInline(admin.TabularInline):
         "Stories on the front: the lead, top stories and packages, in order "
         "(drag the rows, or number them)"
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A story is chosen here, not written or edited: no pencil, no plus.
+        return no_related_buttons(
+            super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
 
     def has_add_permission(self, request, obj=None):
         return request.user.has_perm(CURATE)
@@ -282,6 +301,12 @@ class ArrangementAdmin(FrontPreviewMixin, CuratorsOnlyMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_live()
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Fronts are added from their own list.
+        return no_related_buttons(
+            super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("front", Front.objects.get_or_create(section=None)[0].pk)
@@ -292,9 +317,16 @@ class ArrangementAdmin(FrontPreviewMixin, CuratorsOnlyMixin, admin.ModelAdmin):
             # Saved as a new arrangement: the one opened stays as it was.
             request.POST = request.POST.copy()
             request.POST["_saveasnew"] = "1"
+        live = (
+            Arrangement.objects.filter(front__arrangements=object_id).live().first()
+            if object_id and str(object_id).isdigit()
+            else None
+        )
         extra_context = {
             **(extra_context or {}),
             "title": _("Arrange a front page"),
+            # Restoring the live arrangement would change nothing.
+            "is_live": live is not None and str(live.pk) == str(object_id),
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -323,7 +355,9 @@ class ArrangementAdmin(FrontPreviewMixin, CuratorsOnlyMixin, admin.ModelAdmin):
         """Make an earlier arrangement the live one again, as a new arrangement."""
         if not self.may_curate(request):
             return self.refusal(request)
-        earlier = get_object_or_404(Arrangement, pk=unquote(object_id))
+        earlier = self.get_object(request, unquote(object_id))
+        if earlier is None:
+            raise Http404(_("No such arrangement."))
         if request.method != "POST":
             return redirect("admin:fronts_arrangement_change", earlier.pk)
         with transaction.atomic():

@@ -5,14 +5,14 @@ NEWSROOM_PURGE_PATHS).
 
 A key gives the pages that are *about* what it names, as far as their address says:
 a story's own page; a section's, an author's or a tag's page and feeds; the home
-page and the site's feeds for the home page's list; the sitemaps for the list of
-every story; every page for the navigation and the site. It cannot give the pages
-that merely *show* it: the lists and related blocks of other stories a story
-appears in (their own keys, raised by the same change, find the lists' first
-pages), the bylines of an author's stories, the pages a picture is shown on beyond
-the stories it illustrates and the author it portrays. Nor pages past a list's
-first, nor search results. Behind such an edge those are as fresh as
-NEWSROOM_SHARED_CACHE_SECONDS.
+page and the site's feeds for the home page's list; the home or section page a
+front's arrangement is shown on; the sitemaps for the list of every story; every
+page for the navigation and the site. It cannot give the pages that merely *show*
+it: the lists and related blocks of other stories a story appears in (their own
+keys, raised by the same change, find the lists' first pages), the bylines of an
+author's stories, the pages a picture is shown on beyond the stories it illustrates
+and the author it portrays. Nor pages past a list's first, nor search results.
+Behind such an edge those are as fresh as NEWSROOM_SHARED_CACHE_SECONDS.
 """
 
 from django.db.models import Q
@@ -36,7 +36,11 @@ def paths_for(keys):
         kind, _, pk = key.rpartition(":")
         if key in ("site", "nav"):
             return [EVERYTHING]
-        if key == "list:home":
+        if key == "front:home":
+            wanted.add(reverse("articles:home"))
+        elif kind == "front:section" and pk.isdigit():
+            ids.setdefault("front", set()).add(int(pk))
+        elif key == "list:home":
             wanted |= {reverse("articles:home")}
             wanted |= {reverse("articles:feed"), reverse("articles:feed-atom")}
         elif key == "list:all":
@@ -52,6 +56,8 @@ def paths_for(keys):
     wanted |= _picture_paths(ids.get("image", ()))
     for section in Category.objects.filter(pk__in=ids.get("section", ())):
         wanted |= _with_feeds(section.get_absolute_url(), "section", section.slug)
+    for section in Category.objects.filter(pk__in=ids.get("front", ())):
+        wanted.add(section.get_absolute_url())  # its front is on its page alone
     for author in Author.objects.filter(pk__in=ids.get("author", ())):
         wanted |= _with_feeds(author.get_absolute_url(), "author", author.slug)
     for tag in Tag.objects.filter(pk__in=ids.get("tag", ())):

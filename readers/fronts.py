@@ -18,6 +18,9 @@ from fronts.models import Slot
 
 from . import dependencies
 
+# What a story card shows of its bylines, as ArticleQuerySet.for_listing fetches it.
+BYLINES = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
 
 @dataclass
 class Package:
@@ -34,6 +37,8 @@ class ArrangedFront:
     # A story, or None for a top-story slot whose story is not public now.
     top: list = field(default_factory=list)
     packages: list = field(default_factory=list)
+    # Every story in a slot, public or not: one going public changes the page.
+    slotted_ids: list = field(default_factory=list)
 
     def __bool__(self):
         return bool(self.has_lead_slot or self.top or self.packages)
@@ -61,20 +66,17 @@ class ArrangedFront:
 
 def arranged_front(section=None, *, arrangement=None):
     """The home page's (or `section`'s page's) live arrangement, or `arrangement`
-    instead (a preview), as an ArrangedFront: two queries, however many slots."""
+    instead (a preview), as an ArrangedFront: one query, however many slots. (The
+    stories' bylines are the caller's to fetch, with the river's: BYLINES.)"""
     slots = (
         Slot.objects.live_on(section, arrangement=arrangement)
         .select_related("article__primary_category", "article__lead_image")
         .defer(*(f"article__{name}" for name in BULKY_FIELDS))
-        .prefetch_related(
-            Prefetch(
-                "article__bylines", queryset=Byline.objects.select_related("author")
-            )
-        )
     )
     front = ArrangedFront()
     packages = {}
     for slot in slots:
+        front.slotted_ids.append(slot.article_id)
         story = slot.article if slot.is_public else None
         if slot.place == Slot.Place.LEAD:
             front.has_lead_slot, front.lead = True, story
@@ -89,6 +91,11 @@ def arranged_front(section=None, *, arrangement=None):
 
 
 def record_front(section, front):
-    """The page shows this front's arrangement, and these stories' cards."""
-    dependencies.depends_on(dependencies.front(section and section.pk))
+    """The page shows this front's arrangement and its stories' cards, and would
+    show its other slotted stories were they public (say, at their scheduled time,
+    which raises their keys: readers.dependencies.scheduled_keys)."""
+    dependencies.depends_on(
+        dependencies.front(section and section.pk),
+        *(dependencies.story(pk) for pk in front.slotted_ids),
+    )
     dependencies.record_cards(front.stories)

@@ -205,12 +205,11 @@ def tag_deleted(sender, instance, **kwargs):
     content_changed({keys.tag(instance.pk), keys.tag_list(instance.pk)}, hard=True)
 
 
-def _front_of(arrangement_id):
-    return keys.front(
-        Front.objects.filter(arrangements=arrangement_id)
-        .values_list("section_id", flat=True)
-        .first()
-    )
+def _front_key(**arrangement_or_front):
+    """The key of the front of an arrangement (arrangements=<id>) or of a front
+    (pk=<id>); None if it is gone (its section deleted, which said so itself)."""
+    found = Front.objects.filter(**arrangement_or_front).values_list("section_id")
+    return keys.front(found[0][0]) if found else None
 
 
 @receiver(post_save, sender=Arrangement, dispatch_uid="pages_arrangement_saved")
@@ -218,13 +217,14 @@ def _front_of(arrangement_id):
 def arrangement_changed(sender, instance, raw=False, **kwargs):
     # One going live later changes nothing now, but the page cache learns its time
     # from the change (and raises the front's key again then: scheduled_keys).
-    if not raw:
-        content_changed({keys.front(instance.front.section_id)})
+    if not raw and (key := _front_key(pk=instance.front_id)):
+        content_changed({key})
 
 
 @receiver(post_save, sender=Slot, dispatch_uid="pages_slot_saved")
-@receiver(post_delete, sender=Slot, dispatch_uid="pages_slot_deleted")
-def slot_changed(sender, instance, raw=False, **kwargs):
-    # Slots are saved with their arrangement, after it: said again, in case.
-    if not raw:
-        content_changed({_front_of(instance.arrangement_id)})
+def slot_saved(sender, instance, raw=False, **kwargs):
+    # Slots are saved with their arrangement, after it, and never changed; one
+    # added to a saved arrangement (from the shell, say) is a change all the same.
+    # A slot goes only with its arrangement or its story, which say so themselves.
+    if not raw and (key := _front_key(arrangements=instance.arrangement_id)):
+        content_changed({key})

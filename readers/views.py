@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import prefetch_related_objects
 from django.http import (
     Http404,
     HttpResponse,
@@ -17,7 +18,7 @@ from delivery.keys import depends_on
 from delivery.page_cache import public_page
 
 from . import dependencies, live_page, story_page
-from .fronts import arranged_front, record_front
+from .fronts import BYLINES, arranged_front, record_front
 from .pagination import RiverPaginator
 from .sitemaps import SITEMAPS
 from .structured_data import (
@@ -78,9 +79,17 @@ class ArrangedFrontMixin:
 
     def get_queryset(self):
         self.front = arranged_front(self.front_section(), arrangement=self.arrangement)
-        stories = super().get_queryset()
+        # The bylines of the river's page and of the front are fetched together
+        # (paginate_queryset): one query for both, however many slots.
+        stories = super().get_queryset().prefetch_related(None)
         shown = [story.pk for story in self.front.stories]
         return stories.exclude(pk__in=shown) if shown else stories
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        page = paginated[1]
+        prefetch_related_objects([*page.object_list, *self.front.stories], BYLINES)
+        return paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

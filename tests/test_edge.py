@@ -512,6 +512,9 @@ def test_paths_name_the_pages_about_what_the_keys_name():
     ]
     assert paths_for({f"list:tag:{tag.pk}", f"tag:{tag.pk}"}) == ["/tags/tides/"]
     assert paths_for({"list:home"}) == ["/", "/atom/index.xml", "/rss/index.xml"]
+    # A front's arrangement: the page it is shown on, not the feeds.
+    assert paths_for({"front:home"}) == ["/"]
+    assert paths_for({f"front:section:{section.pk}"}) == ["/sections/harbor/"]
     assert "/sitemap.xml" in paths_for({"list:all"})
     assert "/sitemaps/news.xml" in paths_for({"list:all"})
     assert paths_for({f"image:{picture.pk}"}) == [shown.get_absolute_url()]

@@ -148,6 +148,7 @@ def test_readers_see_todays_front_until_six_then_the_scheduled_one(client, stori
         # No browser or CDN keeps today's front past six.
         assert "max-age=1" in response["Cache-Control"]
     with time_machine.travel(six, tick=False):
+        client.get("/robots.txt")  # the first reader after six, on another page
         seen = read_front(client.get("/"))
         assert seen["lead"] == "Story 5"
         assert seen["packages"] == [
@@ -199,3 +200,56 @@ def test_front_queries_do_not_grow_with_slots_or_packages(assert_flat_queries, p
     response = assert_flat_queries(path, add_story_and_slots, limit=8, times=4)
     seen = read_front(response)
     assert len(seen["top"]) == 5 and len(seen["packages"]) == 5
+
+
+def test_a_scheduled_story_in_a_slot_appears_on_the_cached_front_at_its_time(client):
+    """Placed on the Climate front before its time, filed under another section:
+    the cached Climate page is rendered again when the story goes public."""
+    climate = make_category(name="Climate", slug="climate", is_in_navigation=True)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        make_article(headline="Heat record", primary_category=climate)
+        scheduled = make_article(
+            headline="Wind farm approved",
+            primary_category=make_category(name="Money"),
+            published_at=start + timedelta(seconds=30),
+        )
+        arrange(climate, lead=scheduled)
+        assert read_front(client.get("/sections/climate/"))["lead"] == "Heat record"
+    # Within the local cache's state lifetime (Redis keeps it for a day).
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        client.get("/")  # the first reader after the time, on another page
+        seen = read_front(client.get("/sections/climate/"))
+        assert seen["lead"] == "Wind farm approved"
+        assert seen["river"] == ["Heat record"]
+
+
+def test_a_section_with_a_front_can_still_be_deleted(client):
+    empty = make_category(name="Old desk", slug="old-desk", is_in_navigation=True)
+    arrange(empty, lead=make_article(headline="Elsewhere"))
+    empty.delete()
+    assert client.get("/sections/old-desk/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/sections/big/"])
+def test_an_arranged_front_costs_one_query_more_than_the_plain_river(
+    client, django_assert_max_num_queries, path
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    section = make_category(slug="big")
+    stories = [make_article(primary_category=section) for _ in range(8)]
+    # A still clock: the page cache's own checks (once a second) cost nothing here.
+    with time_machine.travel(timezone.now(), tick=False):
+        client.get("/robots.txt")  # the page cache's state, recorded
+        with CaptureQueriesContext(connection) as plain:
+            client.get(path)
+        arrange(
+            section if path != "/" else None,
+            lead=stories[4],
+            top=stories[5:7],
+            packages={"One": stories[:2], "Two": stories[2:4]},
+        )
+        with django_assert_max_num_queries(len(plain) + 1):
+            assert read_front(client.get(path))["lead"] == stories[4].headline

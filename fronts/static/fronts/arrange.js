@@ -37,7 +37,9 @@
   let dragged = null;
 
   function addHandle(row) {
-    const cell = row.querySelector("td.original") || row.querySelector("td");
+    // Beside the position (the cell Django calls "original" carries the slot's
+    // name, laid over the top of the row).
+    const cell = row.querySelector("td.field-position");
     if (!cell || cell.querySelector(".fronts-handle")) {
       return;
     }
