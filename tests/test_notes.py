@@ -1,11 +1,13 @@
 """Notes on a story, its assignee, "Request changes", and the notifications sent."""
 
 import logging
+from datetime import timedelta
 
 import lxml.html
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, Author
@@ -297,10 +299,20 @@ def test_assigning_a_story_tells_the_assignee_and_shows_in_the_lists(
         "Harbor tolls rise"
     ]
     assert listing.cssselect(".field-assigned_to")[0].text_content() == "editor"
+    # Hers until it is out: a scheduled story stays on her desk, a public one not.
+    make_article(
+        headline="Out tomorrow",
+        published_at=timezone.now() + timedelta(days=1),
+        assignee=people["editor"],
+    )
+    make_article(headline="Out already", assignee=people["editor"])
     home = lxml.html.fromstring(client.get(reverse("admin:index")).content.decode())
     panel = home.cssselect(".newsroom-desk__panel")[0]
     assert panel.cssselect("h2 a")[0].text_content() == "Assigned to me"
-    assert [a.text_content() for a in panel.cssselect("li a")] == ["Harbor tolls rise"]
+    assert sorted(a.text_content() for a in panel.cssselect("li a")) == [
+        "Harbor tolls rise",
+        "Out tomorrow",
+    ]
 
 
 def test_a_writer_cannot_assign_a_story(client, people, story):
