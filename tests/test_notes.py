@@ -16,8 +16,9 @@ from notes import services
 from notes.mentions import mentioned_usernames, render_note
 from notes.models import Note, Notification
 
-from .admin_forms import change, complete_story
+from .admin_forms import change, complete_story, run_action
 from .factories import make_article, make_author
+from .test_revisions import as_browser_posts, story_with_two_versions, versions  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +173,41 @@ def test_a_note_is_resolved_and_stays_in_the_thread_and_the_history(
     assert SECRET in page.cssselect("#notes-history")[0].text_content()
 
 
+def test_restoring_an_old_version_of_the_story_leaves_its_notes(
+    client,
+    people,
+    story_with_two_versions,  # noqa: F811  (the fixture from test_revisions)
+):
+    """Notes are not versions of the story: a restore neither drops nor revives one."""
+    story = story_with_two_versions
+    kept = services.post_note(article=story, author=people["editor"], text=SECRET)
+    resolved = services.post_note(article=story, author=people["editor"], text="Ok")
+    services.resolve_note(note=resolved, by=people["editor"])
+    url = reverse(
+        "admin:articles_article_revision", args=[story.pk, versions(story)[1].pk]
+    )
+    response = client.post(url, as_browser_posts(client.get(url)))
+    assert response.status_code == 302
+    assert Article.objects.get(pk=story.pk).headline == "Tide gauges go quiet"
+    assert list(Note.objects.on(story).values_list("text", "resolved_by")) == [
+        (SECRET, None),
+        ("Ok", people["editor"].pk),
+    ]
+    assert kept.pk in Note.objects.open().values_list("pk", flat=True)
+
+
+def test_a_colleague_who_may_not_open_the_story_is_not_told(people, story):
+    """A mention of someone who cannot see the draft tells her nothing and stays
+    plain text: the note would show her what she may not read."""
+    other = people["writer"].__class__.objects.create_user("other", is_staff=True)
+    other.groups.add(*people["writer"].groups.all())
+    note = services.post_note(
+        article=story, author=people["editor"], text="Ask @other, @editor and @nobody"
+    )
+    assert list(note.mentions.all()) == [people["editor"]]
+    assert not Notification.objects.exists()  # the editor wrote it herself
+
+
 def test_notes_never_reach_readers(client, people):
     """The story page, its feed and its preview link show no note."""
     published = make_article(headline="Ferry fares rise")
@@ -313,6 +349,17 @@ def test_assigning_a_story_tells_the_assignee_and_shows_in_the_lists(
         "Harbor tolls rise",
         "Out tomorrow",
     ]
+
+
+def test_an_editor_picks_up_stories_from_the_list(client, people, story):
+    other = complete_story(status=Article.Status.READY, published_at=None)
+    client.force_login(people["editor"])
+    response = run_action(client, "assign_to_me", story, other)
+    assert "2 stories are now assigned to you." in response.content.decode()
+    assert Article.objects.filter(assignee=people["editor"]).count() == 2
+    client.force_login(people["writer"])
+    run_action(client, "assign_to_me", story)  # not a writer's to do
+    assert Article.objects.get(pk=story.pk).assignee == people["editor"]
 
 
 def test_a_writer_cannot_assign_a_story(client, people, story):
