@@ -128,6 +128,15 @@ def test_the_page_script_gets_the_thread_back_and_typed_html_stays_text(
     assert Note.objects.count() == 1
 
 
+def test_posting_a_note_needs_the_forms_csrf_token(people, story):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["writer"])
+    assert post_note(client, story, SECRET).status_code == 403
+    assert not Note.objects.exists()
+
+
 def test_notes_are_for_those_who_may_change_the_story(client, people, story):
     """A writer who may not see the story is told it is not there; one who may read
     it but not change it (published) is refused with an admin page; nothing saved."""
