@@ -39,7 +39,8 @@ class NoteQuerySet(models.QuerySet):
 
 
 class Note(models.Model):
-    """A remark on a story, seen by those who may change it."""
+    """A remark on a story, read by the staff who may open the story in the admin
+    and written by those who may change it."""
 
     class Kind(models.TextChoices):
         NOTE = "note", _("Note")

@@ -2,11 +2,13 @@
 published, and the emails each step sends (the live server's locmem outbox)."""
 
 import re
+import time
 
 import pytest
 from django.core import mail
 
 from articles.models import Article, Author
+from notes.models import Note
 
 from .factories import make_article, make_category, make_image
 from .test_browser import (  # noqa: F401  (fixtures)
@@ -146,13 +148,20 @@ def test_changes_requested_with_a_note_then_fixed_and_published(
     assert story.status == Article.Status.READY
     assert "4,100 people ride" in story.body
 
-    # The editor publishes it.
+    # The editor publishes it, with a note she typed and did not post: it goes
+    # with the save rather than being lost.
     context, page = session("edi")
     page.goto(change_url)
+    page.get_by_label("New note").fill("Good to go.")
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(STORY_LIST)
     context.close()
     assert Article.objects.published().filter(pk=story.pk).exists()
+    for _ in range(50):
+        if Note.objects.filter(article=story, text="Good to go.").exists():
+            break
+        time.sleep(0.1)
+    assert Note.objects.get(article=story, text="Good to go.").author == editor
 
     # Each step told the right person, and nobody else.
     assert [(m.to[0], m.subject.split("] ", 1)[1]) for m in mail.outbox] == [

@@ -1,11 +1,13 @@
 """Notes on a story, its assignee, "Request changes", and the notifications sent."""
 
 import logging
+from datetime import timedelta
 
 import lxml.html
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, Author
@@ -14,8 +16,9 @@ from notes import services
 from notes.mentions import mentioned_usernames, render_note
 from notes.models import Note, Notification
 
-from .admin_forms import change, complete_story
+from .admin_forms import change, complete_story, run_action
 from .factories import make_article, make_author
+from .test_revisions import as_browser_posts, story_with_two_versions, versions  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +128,15 @@ def test_the_page_script_gets_the_thread_back_and_typed_html_stays_text(
     assert Note.objects.count() == 1
 
 
+def test_posting_a_note_needs_the_forms_csrf_token(people, story):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["writer"])
+    assert post_note(client, story, SECRET).status_code == 403
+    assert not Note.objects.exists()
+
+
 def test_notes_are_for_those_who_may_change_the_story(client, people, story):
     """A writer who may not see the story is told it is not there; one who may read
     it but not change it (published) is refused with an admin page; nothing saved."""
@@ -168,6 +180,41 @@ def test_a_note_is_resolved_and_stays_in_the_thread_and_the_history(
     history = reverse("admin:articles_article_history", args=[story.pk])
     page = lxml.html.fromstring(client.get(history).content.decode())
     assert SECRET in page.cssselect("#notes-history")[0].text_content()
+
+
+def test_restoring_an_old_version_of_the_story_leaves_its_notes(
+    client,
+    people,
+    story_with_two_versions,  # noqa: F811  (the fixture from test_revisions)
+):
+    """Notes are not versions of the story: a restore neither drops nor revives one."""
+    story = story_with_two_versions
+    kept = services.post_note(article=story, author=people["editor"], text=SECRET)
+    resolved = services.post_note(article=story, author=people["editor"], text="Ok")
+    services.resolve_note(note=resolved, by=people["editor"])
+    url = reverse(
+        "admin:articles_article_revision", args=[story.pk, versions(story)[1].pk]
+    )
+    response = client.post(url, as_browser_posts(client.get(url)))
+    assert response.status_code == 302
+    assert Article.objects.get(pk=story.pk).headline == "Tide gauges go quiet"
+    assert list(Note.objects.on(story).values_list("text", "resolved_by")) == [
+        (SECRET, None),
+        ("Ok", people["editor"].pk),
+    ]
+    assert kept.pk in Note.objects.open().values_list("pk", flat=True)
+
+
+def test_a_colleague_who_may_not_open_the_story_is_not_told(people, story):
+    """A mention of someone who cannot see the draft tells her nothing and stays
+    plain text: the note would show her what she may not read."""
+    other = people["writer"].__class__.objects.create_user("other", is_staff=True)
+    other.groups.add(*people["writer"].groups.all())
+    note = services.post_note(
+        article=story, author=people["editor"], text="Ask @other, @editor and @nobody"
+    )
+    assert list(note.mentions.all()) == [people["editor"]]
+    assert not Notification.objects.exists()  # the editor wrote it herself
 
 
 def test_notes_never_reach_readers(client, people):
@@ -297,10 +344,31 @@ def test_assigning_a_story_tells_the_assignee_and_shows_in_the_lists(
         "Harbor tolls rise"
     ]
     assert listing.cssselect(".field-assigned_to")[0].text_content() == "editor"
+    # Hers until it is out: a scheduled story stays on her desk, a public one not.
+    make_article(
+        headline="Out tomorrow",
+        published_at=timezone.now() + timedelta(days=1),
+        assignee=people["editor"],
+    )
+    make_article(headline="Out already", assignee=people["editor"])
     home = lxml.html.fromstring(client.get(reverse("admin:index")).content.decode())
     panel = home.cssselect(".newsroom-desk__panel")[0]
     assert panel.cssselect("h2 a")[0].text_content() == "Assigned to me"
-    assert [a.text_content() for a in panel.cssselect("li a")] == ["Harbor tolls rise"]
+    assert sorted(a.text_content() for a in panel.cssselect("li a")) == [
+        "Harbor tolls rise",
+        "Out tomorrow",
+    ]
+
+
+def test_an_editor_picks_up_stories_from_the_list(client, people, story):
+    other = complete_story(status=Article.Status.READY, published_at=None)
+    client.force_login(people["editor"])
+    response = run_action(client, "assign_to_me", story, other)
+    assert "2 stories are now assigned to you." in response.content.decode()
+    assert Article.objects.filter(assignee=people["editor"]).count() == 2
+    client.force_login(people["writer"])
+    run_action(client, "assign_to_me", story)  # not a writer's to do
+    assert Article.objects.get(pk=story.pk).assignee == people["editor"]
 
 
 def test_a_writer_cannot_assign_a_story(client, people, story):

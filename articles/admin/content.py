@@ -168,7 +168,13 @@ class ArticleAdmin(
     # django-reversion's list, with a link to the live desk (templates/admin/live).
     change_list_template = "admin/articles/article/change_list.html"
     inlines = [BylineInline, CorrectionInline]
-    actions = ["submit_for_editing", "publish_now", "unpublish", "revoke_previews"]
+    actions = [
+        "submit_for_editing",
+        "publish_now",
+        "unpublish",
+        "assign_to_me",
+        "revoke_previews",
+    ]
     list_display = [
         "list_thumbnail",
         "headline",
@@ -501,6 +507,21 @@ class ArticleAdmin(
             queryset,
             Article.Status.UNPUBLISHED,
             from_statuses={Article.Status.PUBLISHED},
+        )
+
+    @admin.action(description=_("Assign to me"), permissions=["publish"])
+    def assign_to_me(self, request, queryset):
+        # An update, not a save: a colleague's open form of the story stays current.
+        count = queryset.update(assignee=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s story is now assigned to you.",
+                "%(count)s stories are now assigned to you.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )
 
     def move(self, request, queryset, status, from_statuses=None):

@@ -16,12 +16,14 @@ newsroom says.
 | PendingChange | changes not yet published | a live story's next version, prepared |
 | WorkingCopy | working copy, autosave | a story form as last typed, not a save |
 | Article.Status | status | Draft, Ready for editing, Published, Unpublished |
+| Article.assignee | assigned to | the editor who has the story now |
 | public | on the site | published, and its publish time passed (`published()`) |
 | scheduled | scheduled | published with a publish time still ahead |
 
 The pictures themselves are the photo library's (photos.models: Image, a picture;
-Rendition, a crop of one at a width and format). A public page served again from the
-server's cache is *cached*; made afresh by a view it is *rendered*
+Rendition, a crop of one at a width and format); the desk's notes on a story and
+its notifications are the notes app's (notes.models). A public page served again
+from the server's cache is *cached*; made afresh by a view it is *rendered*
 (delivery/page_cache.py).
 """
 

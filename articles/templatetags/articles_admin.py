@@ -34,7 +34,10 @@ def editors_home(context):
     panels = [
         (
             "Assigned to me",
-            stories.filter(assignee=user).exclude(status=Article.Status.PUBLISHED),
+            # Until it is out: scheduled stories are still hers to mind.
+            stories.filter(assignee=user).exclude(
+                status=Article.Status.PUBLISHED, published_at__lte=now
+            ),
             f"{changelist}?assignee=me",
         ),
         (

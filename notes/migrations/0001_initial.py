@@ -9,8 +9,10 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # Notes need the stories' table, nothing newer: a database moved back to an
+    # older articles migration (tests/test_migrations_in_place.py) keeps its notes.
     dependencies = [
-        ('articles', '0022_article_assignee'),
+        ('articles', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
