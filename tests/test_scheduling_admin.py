@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .admin_forms import change, complete_story
+from .admin_forms import change, complete_story, run_action
 from .factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +176,16 @@ def test_the_story_list_filters_scheduled_and_taken_down_stories(client, editor)
     }
     assert statuses[scheduled.headline] == "Scheduled"
     assert statuses[taken_down.headline] == "Taken down"
+
+
+def test_publishing_a_story_with_a_time_to_come_from_the_list_says_scheduled(
+    client, editor
+):
+    with time_machine.travel(NOW, tick=False):
+        story = complete_story(
+            status=Article.Status.READY,
+            published_at=datetime(2026, 12, 1, 7, 0, tzinfo=NEW_YORK),
+        )
+        response = run_action(client, "publish_now", story)
+    said_now = [str(m) for m in response.context["messages"]]
+    assert said_now == [f"“{story.headline}” is scheduled for Tue 1 Dec, 7:00am EST."]

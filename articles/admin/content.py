@@ -484,7 +484,7 @@ class ArticleAdmin(
     def move(self, request, queryset, status, from_statuses=None):
         """Move each selected story (workflow.transition) and say what happened to
         each: moved, or refused and why."""
-        moved, refused = [], []
+        moved, scheduled, refused = [], [], []
         for article in queryset.select_related("lead_image"):
             try:
                 workflow.transition(
@@ -498,7 +498,11 @@ class ArticleAdmin(
             except workflow.MoveRefused as refusal:
                 refused.append(f"“{article}”: {refusal}")
             else:
-                moved.append(str(article))
+                # Published with a time to come: it is scheduled, not live.
+                if article.is_scheduled:
+                    scheduled.append(confirmation(article))
+                else:
+                    moved.append(str(article))
         if moved:
             self.message_user(
                 request,
@@ -506,6 +510,8 @@ class ArticleAdmin(
                 % {"status": status.label, "stories": "; ".join(moved)},
                 messages.SUCCESS,
             )
+        for message in scheduled:
+            self.message_user(request, message, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.ERROR)
 
