@@ -35,7 +35,7 @@ from .bylines import BylineInline, BylinesMixin
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
 from .scheduling import ScheduleFilter, ZonedSplitDateTime, confirmation, save_label
-from .search_preview import search_preview
+from .search_preview import lead_image_crops, search_preview
 from .story_list import AuthorFilter, StorySearchMixin, WithStoriesFieldListFilter
 
 
@@ -620,9 +620,9 @@ class ArticleAdmin(
     def search_preview(self, obj):
         return search_preview(obj)
 
-    @admin.display(description=_("lead image preview"))
+    @admin.display(description=_("as readers will see it"))
     def lead_image_preview(self, obj):
-        return thumbnail(obj.lead_image, size=320)
+        return lead_image_crops(obj.lead_image)
 
     @admin.display(description=_("status"), ordering="status")
     def visibility(self, obj):
