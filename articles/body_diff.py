@@ -13,7 +13,7 @@ import difflib
 from html.parser import HTMLParser
 from typing import NamedTuple
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .inline_images import PLACED_PICTURE
@@ -21,6 +21,7 @@ from .sanitize import clean_body, plain_text
 
 LISTS = {"ul", "ol"}
 BOTH = frozenset({"del", "ins"})
+TEXT = "#text"  # the kind of a block of bare text
 # A changed block longer than this many unchanged words in a row is shortened.
 CONTEXT_WORDS = 20
 
@@ -29,7 +30,7 @@ class _Blocks(HTMLParser):
     """Splits HTML into its top-level elements, as (tag, markup) pairs."""
 
     def __init__(self, source):
-        super().__init__(convert_charrefs=False)
+        super().__init__(convert_charrefs=True)
         self.source = source
         self.lines = [0]
         for line in source.splitlines(keepends=True):
@@ -53,6 +54,12 @@ class _Blocks(HTMLParser):
         if self.depth == 0:
             self.start, self.tag = self._position(), tag
         self.depth += 1
+
+    def handle_data(self, data):
+        # Text outside any element (an old body without paragraphs) is a block too,
+        # escaped again (the parser hands it over unescaped).
+        if self.depth == 0 and data.strip():
+            self.blocks.append((TEXT, escape(data.strip())))
 
     def handle_endtag(self, tag):
         if tag in {"br", "hr"}:
@@ -134,7 +141,11 @@ def _changed(old_markup, new_markup, tag, marks=BOTH):
     items item by item), showing the `marks` asked for."""
     if tag in LISTS:
         return _changed_list(old_markup, new_markup, marks)
-    opening, closing = _tag_of(new_markup if "ins" in marks else old_markup)
+    opening, closing = (
+        ("", "")
+        if tag == TEXT
+        else _tag_of(new_markup if "ins" in marks else old_markup)
+    )
     return format_html(
         '<div class="body-diff__block body-diff__block--changed">{}{}{}</div>',
         mark_safe(opening),

@@ -203,8 +203,14 @@ def transition(article, to, *, by, comment, from_statuses=None, note=""):
     if problems:
         raise MoveRefused(" ".join(str(problem.message) for problem in problems))
     from_status = Status(article.status)
+    published_at = publish_time(to, article.published_at)
+    if article.expires_at and published_at and article.expires_at <= published_at:
+        # It would come down before it went up: the database refuses that too.
+        raise MoveRefused(
+            _("its take-down time comes before it would go out; change it first.")
+        )
     article.status = to
-    article.published_at = publish_time(to, article.published_at)
+    article.published_at = published_at
     article.modified_by = by
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(by)

@@ -71,6 +71,13 @@ def test_changes_are_marked_in_their_blocks_and_the_structure_kept():
     )
 
 
+def test_text_outside_paragraphs_is_compared_too():
+    diff = parse(compare_bodies("Old words &lt;b&gt;", "New words", picture=picture))
+    assert [d.text for d in diff.cssselect("del")] == ["Old", "<b>"]
+    assert [i.text for i in diff.cssselect("ins")] == ["New"]
+    assert not diff.cssselect("b")
+
+
 def test_nothing_in_a_body_runs_as_markup():
     hostile = (
         '<p>Hi <script>alert(1)</script><img src=x onerror="alert(2)">'

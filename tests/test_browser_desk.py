@@ -97,6 +97,14 @@ def test_on_a_desktop_writing_is_on_the_left_and_the_rest_beside_it(
     # The Save button sits in the sidebar, in view without scrolling.
     save = page.locator(".desk__side input[name=_save]")
     assert save.is_visible() and save.bounding_box()["y"] < DESKTOP["height"]
+    # The lead image in the crops readers meet, each one drawn.
+    crops = page.locator(".desk-crops img")
+    assert crops.count() == 3
+    for crop in crops.all():
+        crop.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=crop.element_handle()
+        )
     shot(page, "desk-desktop.png")
     context.close()
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .admin_forms import change, complete_story
+from .admin_forms import change, complete_story, run_action
 from .factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +176,55 @@ def test_the_story_list_filters_scheduled_and_taken_down_stories(client, editor)
     }
     assert statuses[scheduled.headline] == "Scheduled"
     assert statuses[taken_down.headline] == "Taken down"
+
+
+def test_publishing_a_story_with_a_time_to_come_from_the_list_says_scheduled(
+    client, editor
+):
+    with time_machine.travel(NOW, tick=False):
+        story = complete_story(
+            status=Article.Status.READY,
+            published_at=datetime(2026, 12, 1, 7, 0, tzinfo=NEW_YORK),
+        )
+        response = run_action(client, "publish_now", story)
+    said_now = [str(m) for m in response.context["messages"]]
+    assert said_now == [f"“{story.headline}” is scheduled for Tue 1 Dec, 7:00am EST."]
+
+
+def test_publishing_from_the_list_past_the_take_down_time_is_refused_with_a_message(
+    client, editor
+):
+    story = complete_story(
+        status=Article.Status.READY,
+        published_at=None,
+        expires_at=timezone.now() - timedelta(hours=1),
+    )
+    response = run_action(client, "publish_now", story)
+    assert response.status_code == 200
+    said_now = [str(m) for m in response.context["messages"]]
+    assert said_now == [
+        f"“{story.headline}”: its take-down time comes before it would go out; "
+        "change it first."
+    ]
+    story.refresh_from_db()
+    assert story.status == Article.Status.READY
+
+
+def test_publishing_from_the_form_past_the_take_down_time_is_refused_with_a_message(
+    client, editor
+):
+    story = complete_story(status=Article.Status.READY, published_at=None)
+    past = timezone.localtime() - timedelta(hours=1)
+    response = change(
+        client,
+        story,
+        _transition="published",
+        expires_at_0=f"{past:%Y-%m-%d}",
+        expires_at_1=f"{past:%H:%M:%S}",
+    )
+    assert response.status_code == 200
+    assert "The take-down time must come after the publish time." in (
+        response.content.decode()
+    )
+    story.refresh_from_db()
+    assert story.status == Article.Status.READY

@@ -75,3 +75,15 @@ def test_spellcheck_is_left_on_in_the_body():
 
     # django-prose-editor turns the browser's spellcheck off unless told not to.
     assert EXTENSIONS["NoSpellCheck"] is False
+
+
+def test_the_lead_image_shows_in_the_crops_readers_meet(editor_page):
+    page = editor_page(make_article(lead_image=make_image()))
+    crops = page.cssselect(".field-lead_image_preview .desk-crops figure")
+    assert [c.cssselect("figcaption")[0].text_content()[:4] for c in crops] == [
+        "16:9",
+        "4:3 ",
+        "1:1 ",
+    ]
+    files = [c.cssselect("img")[0].get("src").rsplit("/", 1)[1] for c in crops]
+    assert [name.split("-")[0] for name in files] == ["lead", "card", "square"]

@@ -37,7 +37,7 @@ from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
 from .pending import PendingChangesMixin
 from .scheduling import ScheduleFilter, ZonedSplitDateTime, confirmation, save_label
-from .search_preview import search_preview
+from .search_preview import lead_image_crops, search_preview
 from .story_list import (
     AssigneeFilter,
     AuthorFilter,
@@ -527,7 +527,7 @@ class ArticleAdmin(
     def move(self, request, queryset, status, from_statuses=None):
         """Move each selected story (workflow.transition) and say what happened to
         each: moved, or refused and why."""
-        moved, refused = [], []
+        moved, scheduled, refused = [], [], []
         for article in queryset.select_related("lead_image"):
             try:
                 workflow.transition(
@@ -541,7 +541,11 @@ class ArticleAdmin(
             except workflow.MoveRefused as refusal:
                 refused.append(f"“{article}”: {refusal}")
             else:
-                moved.append(str(article))
+                # Published with a time to come: it is scheduled, not live.
+                if article.is_scheduled:
+                    scheduled.append(confirmation(article))
+                else:
+                    moved.append(str(article))
         if moved:
             self.message_user(
                 request,
@@ -549,6 +553,8 @@ class ArticleAdmin(
                 % {"status": status.label, "stories": "; ".join(moved)},
                 messages.SUCCESS,
             )
+        for message in scheduled:
+            self.message_user(request, message, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.ERROR)
 
@@ -672,9 +678,9 @@ class ArticleAdmin(
     def search_preview(self, obj):
         return search_preview(obj)
 
-    @admin.display(description=_("lead image preview"))
+    @admin.display(description=_("as readers will see it"))
     def lead_image_preview(self, obj):
-        return thumbnail(obj.lead_image, size=320)
+        return lead_image_crops(obj.lead_image)
 
     @admin.display(description=_("status"), ordering="status")
     def visibility(self, obj):
