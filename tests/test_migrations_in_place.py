@@ -11,14 +11,14 @@ BEFORE = [("articles", "0015_wordless_tags_get_slugs"), ("photos", None)]
 
 
 def migrate(targets):
-    """Migrate to `targets`; the models as they then are."""
+    """Migrate to `targets`; the models as they then are: as the migrations applied
+    now make them (going back unapplies those of other apps that depend on a later
+    state, the front pages' or the notes', say)."""
     MigrationExecutor(connection).migrate(targets)
     ContentType.objects.clear_cache()
     loader = MigrationExecutor(connection).loader
-    named = {app for app, _name in targets}
-    state = [node for node in loader.graph.leaf_nodes() if node[0] not in named]
-    state += [target for target in targets if target[1] is not None]
-    return loader.project_state(state).apps
+    applied = [node for node in loader.applied_migrations if node in loader.graph.nodes]
+    return loader.project_state(applied).apps
 
 
 def latest():
