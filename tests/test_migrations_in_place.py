@@ -16,13 +16,14 @@ BEFORE = [
 
 
 def migrate(targets):
-    """Migrate to `targets`; the models as they then are. Apps whose migrations need
-    a later state of articles (notes, live, fronts...) are unapplied on the way back,
-    so the state is that of what is applied."""
+    """Migrate to `targets`; the models as they then are: as the migrations applied
+    now make them (going back unapplies those of other apps that depend on a later
+    state, the front pages' or the notes', say)."""
     MigrationExecutor(connection).migrate(targets)
     ContentType.objects.clear_cache()
     loader = MigrationExecutor(connection).loader
-    return loader.project_state(list(loader.applied_migrations)).apps
+    applied = [node for node in loader.applied_migrations if node in loader.graph.nodes]
+    return loader.project_state(applied).apps
 
 
 def latest():
