@@ -6,13 +6,22 @@ sends is cleaned again by `sanitize.clean_body`, the one allow-list, on every sa
 Pull quotes and library pictures are our own blocks (static/js/prose-extensions.js).
 """
 
+import json
+
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.functional import lazy
 from django_prose_editor.config import html_tags
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from embeds.providers import patterns
+
 from .sanitize import clean_body
+
+# The addresses the listed embed providers answer for, as JSON text read when the
+# editor is drawn (the provider list is settings', which tests change).
+embed_patterns = lazy(lambda: json.dumps(patterns()), str)
 
 # The markup of our own blocks, named in settings.DJANGO_PROSE_EDITOR_EXTENSIONS. It
 # feeds only django-prose-editor's generated allow-list; ours is sanitize.py's.
@@ -47,7 +56,10 @@ EXTENSIONS = {
     },
     "StyleNonce": True,
     # Embeds, galleries and captioned tables (static/js/story-block-extensions.js).
-    "Embed": {"fetchUrl": reverse_lazy("admin:embeds_embed_fetch")},
+    "Embed": {
+        "fetchUrl": reverse_lazy("admin:embeds_embed_fetch"),
+        "patterns": embed_patterns(),
+    },
     "Gallery": {"thumbnailUrl": reverse_lazy("admin:photos_image_thumbnail", args=[0])},
     "CaptionedTable": True,
     "TableRow": True,

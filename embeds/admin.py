@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from common.times import newsroom_time
 
@@ -79,25 +79,20 @@ class EmbedAdmin(admin.ModelAdmin):
         return [
             path(
                 "fetch/",
-                self.admin_site.admin_view(
-                    require_http_methods(["GET", "POST"])(self.fetch_view)
-                ),
+                self.admin_site.admin_view(require_POST(self.fetch_view)),
                 name="embeds_embed_fetch",
             ),
             *super().get_urls(),
         ]
 
     def fetch_view(self, request):
-        """The story editor's requests. GET: the addresses the listed providers
-        answer for (regular expressions). POST: embed this address (or ask again,
-        with refresh=1). Always JSON, with a message the editor can show."""
+        """The story editor's request: embed this address (or ask again, with
+        refresh=1). Always JSON, with a message the editor can show."""
         if not self.may_fetch(request):
             return JsonResponse(
                 {"ok": False, "message": _("You may not add embeds: ask an editor.")},
                 status=403,
             )
-        if request.method == "GET":
-            return JsonResponse({"patterns": providers.patterns()})
         url = request.POST.get("url", "").strip()
         try:
             if len(url) > 2000:

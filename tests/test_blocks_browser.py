@@ -68,14 +68,10 @@ def test_a_reader_moves_through_a_gallery_by_button_and_key(live_server, page):
     status = page.locator(".gallery__status")
     assert status.inner_text() == "1 of 3"
     page.get_by_role("button", name="Next picture").click()
-    page.wait_for_function(
-        "document.querySelector('.gallery__status').textContent === '2 of 3'"
-    )
+    status.filter(has_text="2 of 3").wait_for()
     page.locator(".gallery__items").focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(
-        "document.querySelector('.gallery__status').textContent === '3 of 3'"
-    )
+    status.filter(has_text="3 of 3").wait_for()
     assert page.get_by_role("button", name="Next picture").is_disabled()
     # The wide table scrolls inside its region; the page does not.
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -45,22 +45,9 @@ export const Embed = Node.create({
   selectable: true,
 
   addOptions() {
-    // fetchUrl: the admin's endpoint that asks the provider (POST) and lists the
-    // addresses the listed providers answer for (GET).
-    return { fetchUrl: "" };
-  },
-
-  addStorage() {
-    return { patterns: [] };
-  },
-
-  onCreate() {
-    fetch(this.options.fetchUrl, { credentials: "same-origin" })
-      .then((response) => response.json())
-      .then((answer) => {
-        this.storage.patterns = answer.patterns.map((pattern) => new RegExp(pattern));
-      })
-      .catch(() => {}); // no patterns: addresses are pasted as links
+    // fetchUrl: the admin's endpoint that asks the provider; patterns: the
+    // addresses the listed providers answer for (regular expressions, as JSON).
+    return { fetchUrl: "", patterns: "[]" };
   },
 
   addAttributes() {
@@ -132,14 +119,14 @@ export const Embed = Node.create({
   },
 
   addProseMirrorPlugins() {
-    const storage = this.storage;
+    const patterns = JSON.parse(this.options.patterns).map((p) => new RegExp(p));
     const editor = this.editor;
     return [
       new Plugin({
         props: {
           handlePaste(view, event) {
             const text = (event.clipboardData?.getData("text/plain") || "").trim();
-            const listed = storage.patterns.some((pattern) => pattern.test(text));
+            const listed = patterns.some((pattern) => pattern.test(text));
             if (!text || /\s/.test(text) || !listed) {
               return false; // not one listed address: pasted as usual (a link)
             }

@@ -69,6 +69,9 @@
     controls.append(previous, status, next);
     gallery.append(controls);
 
+    // The picture shown, or being scrolled to: pressing twice moves twice, even
+    // while the first scroll is still under way.
+    let position = 0;
     function current() {
       return Math.round(list.scrollLeft / Math.max(list.clientWidth, 1));
     }
@@ -78,6 +81,7 @@
       update(target);
     }
     function update(index) {
+      position = index;
       status.textContent = index + 1 + " " + gallery.dataset.of + " " + items.length;
       previous.disabled = index === 0;
       next.disabled = index === items.length - 1;
@@ -103,14 +107,14 @@
     list.addEventListener("keydown", function (event) {
       if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
         event.preventDefault();
-        show(current() + (event.key === "ArrowRight" ? 1 : -1));
+        show(position + (event.key === "ArrowRight" ? 1 : -1));
       }
     });
     previous.addEventListener("click", function () {
-      show(current() - 1);
+      show(position - 1);
     });
     next.addEventListener("click", function () {
-      show(current() + 1);
+      show(position + 1);
     });
     update(0);
   }
