@@ -739,7 +739,8 @@ def save_headline(editor, story, headline):
         (name, headline if name == "headline" else value)
         for name, value in form.form_values()
     ]
-    url, body = editor.submit(change, [*fields, ("_save", "Save")])
+    # A live story: its changes go out with "Publish changes" (pending_changes.py).
+    url, body = editor.submit(change, [*fields, ("_publish_changes", "1")])
     assert urllib.parse.urlsplit(url).path == "/admin/articles/article/", body[:2000]
 
 

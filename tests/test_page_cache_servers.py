@@ -199,7 +199,8 @@ def test_an_editors_save_through_one_server_shows_through_the_other(servers, set
         (name, "Council passes the harbor budget, 7-2" if name == "headline" else value)
         for name, value in form.form_values()
     ]
-    url, body = editor.submit(change, [*fields, ("_save", "Save")])
+    # A live story: its changes go out with "Publish changes" (pending_changes.py).
+    url, body = editor.submit(change, [*fields, ("_publish_changes", "1")])
     assert urllib.parse.urlsplit(url).path == "/admin/articles/article/", body.decode()[
         :2000
     ]

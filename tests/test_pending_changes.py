@@ -128,7 +128,7 @@ def test_an_edit_to_a_live_story_waits_for_publish_changes(client, admin_client,
         change_url(story),
         {**form_data(story, **NEW), "_publish_changes": "1"},
     )
-    assert response.status_code == 302
+    assert response.url == reverse("admin:articles_article_changelist")
     story.refresh_from_db()
     assert story.headline == NEW["headline"]
     assert not PendingChange.objects.exists()

@@ -146,7 +146,8 @@ class PendingChangesMixin:
                 _("The changes to “%(story)s” are published.") % {"story": obj},
                 messages.SUCCESS,
             )
-            return HttpResponseRedirect(request.path)
+            # Back to the story list, as after a save.
+            return self.response_post_save_change(request, obj)
         return super().response_change(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
