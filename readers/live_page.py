@@ -105,8 +105,11 @@ def fetch(article):
 def entry_html(entry, images):
     """An entry's body, cleaned again as it is rendered, with its placed pictures."""
 
-    def render(image):
-        return render_to_string("includes/inline_figure.html", {"image": image})
+    def render(image, placement):
+        # As in a story body: the size and caption the entry placed it with.
+        return render_to_string(
+            "includes/inline_figure.html", {"image": image, "placement": placement}
+        )
 
     return mark_safe(inline_images.expand(clean_body(entry.body), images, render))
 

@@ -45,6 +45,7 @@ def test_positions_come_from_the_rows_and_the_page_follows_them(client, people):
     data = form_data(story)
     # The rows as dragged: Ben first (bylines.js writes positions from the order).
     data["bylines-0-position"], data["bylines-1-position"] = "1", "0"
+    data["_publish_changes"] = "1"  # a live story (articles/admin/pending.py)
     url = reverse("admin:articles_article_change", args=[story.pk])
     assert client.post(url, data).status_code == 302
     client.logout()

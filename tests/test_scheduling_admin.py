@@ -101,6 +101,7 @@ def test_a_take_down_time_is_set_and_confirmed(client, editor):
             story,
             expires_at_0="2026-11-26",
             expires_at_1="18:30:00",
+            _publish_changes="1",  # a live story (articles/admin/pending.py)
         )
     assert response.status_code == 302
     assert said(response) == [

@@ -397,7 +397,10 @@ class ArticleAdmin(
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        request.schedule_confirmation = confirmation(obj)
+        # Changes to a live story kept aside change no schedule yet: the message
+        # says they wait for "Publish changes" (pending.py).
+        if not getattr(request, "preparing_changes", False):
+            request.schedule_confirmation = confirmation(obj)
         return super().response_change(request, obj)
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
