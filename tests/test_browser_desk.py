@@ -147,8 +147,9 @@ def test_bylines_are_dragged_into_the_order_they_are_printed(
     # And with the keyboard: Lee Chan up one.
     rows.nth(2).locator(".newsroom-drag").focus()
     page.keyboard.press("ArrowUp")
-    page.locator(".desk__side input[name=_continue]").click()
-    page.wait_for_load_state()
+    # A live story: the new order goes out with its changes (pending_changes.html).
+    with page.expect_navigation():
+        page.locator(".desk__side button[name=_publish_changes]").click()
     assert [b.author.name for b in story.bylines.all()] == [
         "Sam Ortiz",
         "Lee Chan",
