@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -115,3 +117,19 @@ def page_cache_commits_at_once(request, monkeypatch):
         from delivery import page_cache
 
         monkeypatch.setattr(page_cache, "transaction", CommittingAtOnce())
+
+
+@pytest.fixture(autouse=True)
+def requests_settle_before_the_flush(request):
+    """A browser test's last requests finish before its database is emptied: a page
+    closing with unsaved changes sends its working copy as it goes (autosave.js, on
+    pagehide), and that request, still running while the tables are truncated,
+    deadlocks the flush on PostgreSQL. Set up after the database and the live server,
+    so torn down before them."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    request.getfixturevalue("live_server")
+    yield
+    time.sleep(0.5)
