@@ -226,6 +226,10 @@ def test_a_writer_without_a_profile_puts_her_name_on_a_story_in_one_step(
     chosen = page.locator("#bylines-group tr.form-row:not(.empty-form) select").first
     assert chosen.locator("option:checked").inner_text() == "Nadia Haddad"
     page.locator("#id_headline").fill("Night ferries return")
+    # Her working copy saved first: on SQLite an autosave racing the Save can find
+    # the database locked (autosave.js saves on leaving a field).
+    with page.expect_response(lambda response: "autosave" in response.url):
+        page.locator("#id_headline").press("Tab")
     page.locator(".desk__side input[name=_continue]").click()
     page.wait_for_url("**/change/")
     story = Article.objects.get(headline="Night ferries return")
