@@ -1,36 +1,19 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from common import role_grants
 
 # Arranging the fronts is an editor's job, not a writer's (articles 0007: the roles).
 EDITORS = "Editor"
 
 
 def editors_curate(apps, schema_editor):
-    app_config = apps.get_app_config("fronts")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name=EDITORS)
-    editors.permissions.add(
-        Permission.objects.get(
-            content_type__app_label="fronts", codename="curate_front"
-        )
-    )
+    role_grants.grant(apps, "fronts", {EDITORS: ["curate_front"]})
     # The home page's front is always there to arrange.
     apps.get_model("fronts", "Front").objects.get_or_create(section=None)
 
 
 def editors_stop_curating(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name=EDITORS):
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="fronts", codename="curate_front"
-            )
-        )
+    role_grants.revoke(apps, "fronts", [EDITORS], codenames=["curate_front"])
 
 
 class Migration(migrations.Migration):

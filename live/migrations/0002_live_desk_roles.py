@@ -1,44 +1,32 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from common import role_grants
 
 # Writers post and edit their own entries; editors run the desk (live/rules.py).
 ROLES = {
-    "Writer": {
-        "livecoverage": ["view"],
-        "liveentry": ["add", "change", "view"],
-    },
-    "Editor": {
-        "livecoverage": ["add", "change", "view"],
-        "liveentry": ["add", "change", "view"],
-    },
+    "Writer": [
+        "view_livecoverage",
+        "add_liveentry",
+        "change_liveentry",
+        "view_liveentry",
+    ],
+    "Editor": [
+        "add_livecoverage",
+        "change_livecoverage",
+        "view_livecoverage",
+        "add_liveentry",
+        "change_liveentry",
+        "view_liveentry",
+    ],
 }
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("live")
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, models in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        codenames = [
-            f"{action}_{model}" for model, actions in models.items() for action in actions
-        ]
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="live", codename__in=codenames
-            )
-        )
+    role_grants.grant(apps, "live", ROLES)
 
 
 def revoke(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLES):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="live")
-        )
+    role_grants.revoke(apps, "live", ROLES)
 
 
 class Migration(migrations.Migration):
