@@ -95,8 +95,10 @@ class EmbedAdmin(admin.ModelAdmin):
             )
         url = request.POST.get("url", "").strip()
         try:
-            if len(url) > 2000:
-                raise ValidationError("too long")
+            # PostgreSQL refuses a NUL in any string, and no address holds a
+            # control character.
+            if len(url) > 2000 or any(character < " " for character in url):
+                raise ValidationError("too long or not printable")
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             return JsonResponse(

@@ -270,6 +270,9 @@ class LiveCoverageAdmin(admin.ModelAdmin):
         status = 200
         if request.method == "POST":
             form = EntryForm(request.POST)
+            # An edit says which revision it was opened at; without one it is a
+            # broken form (400), not a stale one (409).
+            form.fields["revision"].required = True
             if form.is_valid():
                 try:
                     services.edit_entry(

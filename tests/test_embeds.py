@@ -358,7 +358,12 @@ def test_unlisted_and_malformed_addresses_are_refused_and_nothing_is_kept(
     provider, client, people
 ):
     client.force_login(people["editor"])
-    for url in ["https://example.org/page", "javascript:alert(1)", "not a url"]:
+    for url in [
+        "https://example.org/page",
+        "javascript:alert(1)",
+        "not a url",
+        YOUTUBE + "\x00b",  # PostgreSQL refuses a NUL in any string
+    ]:
         response = fetch(client, url)
         assert response.status_code == 400
         assert response.json()["message"]

@@ -241,3 +241,8 @@ def test_a_tampered_revision_saves_nothing_and_says_so(client, story, people):
     assert "lost track of the version" in page and "Typed words" in page
     entry.refresh_from_db()
     assert entry.plain_text == "First"
+    # No revision at all is a broken form too, not someone else's edit.
+    data = entry_data("Typed words", author, revision="")
+    assert client.post(edit, data).status_code == 400
+    entry.refresh_from_db()
+    assert entry.plain_text == "First"
