@@ -48,11 +48,20 @@ def read_fields(text):
                 _("The working copy's “%(name)s” must be a list of texts.")
                 % {"name": name[:80]}
             )
-    if any(
-        "\x00" in piece for name, values in data.items() for piece in [name, *values]
-    ):
+    pieces = [piece for name, values in data.items() for piece in [name, *values]]
+    # A NUL, or half of a surrogate pair: no browser's form holds one, and
+    # PostgreSQL's JSON refuses both.
+    if any("\x00" in piece or not _encodable(piece) for piece in pieces):
         raise Unreadable(_("The working copy holds characters no form can."))
     return data
+
+
+def _encodable(text):
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def clean_key(key):

@@ -220,3 +220,14 @@ def test_an_odd_story_id_is_a_clear_404(admin_client, object_id):
 def test_autosave_answers_only_get_and_post(admin_client, story):
     assert admin_client.put(autosave_url(story)).status_code == 405
     assert admin_client.delete(autosave_url(story)).status_code == 405
+
+
+def test_half_a_surrogate_pair_is_refused_not_stored(admin_client, story):
+    """A lone surrogate (escaped in the JSON) is no text a form holds; PostgreSQL's
+    JSON refuses it, so it is refused before it is kept."""
+    response = admin_client.post(
+        autosave_url(story), {"data": '{"headline": ["\\ud800"]}'}
+    )
+    assert response.status_code == 400
+    assert "characters no form can" in response.json()["error"]
+    assert not WorkingCopy.objects.exists()

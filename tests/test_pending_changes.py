@@ -368,3 +368,23 @@ def test_asking_to_publish_changes_to_a_draft_just_saves_it(client, people):
     assert not PendingChange.objects.exists()
     said = [str(m) for m in response.wsgi_request._messages]
     assert not any("published" in message for message in said)
+
+
+def test_an_assignment_kept_aside_tells_nobody_until_it_is_published(
+    admin_client, people, story
+):
+    """Assigning a live story's changes to an editor saves nothing yet, so she is
+    not told yet; publishing the changes assigns her and tells her once."""
+    from notes.models import Notification
+
+    editor = people["editor"]
+    assert prepare(admin_client, story, assignee=editor.pk).status_code == 302
+    assert Article.objects.get(pk=story.pk).assignee is None
+    assert not Notification.objects.filter(recipient=editor).exists()
+
+    data = form_data(story, assignee=editor.pk)
+    data["edit_version"] = edit_version(Article.objects.get(pk=story.pk))
+    admin_client.post(change_url(story), {**data, "_publish_changes": "1"})
+    assert Article.objects.get(pk=story.pk).assignee == editor
+    kinds = Notification.objects.filter(recipient=editor).values_list("kind", flat=True)
+    assert list(kinds) == ["assigned"]

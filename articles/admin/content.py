@@ -585,9 +585,12 @@ class ArticleAdmin(
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if getattr(request, "preparing_changes", False):
+            # Kept aside for a live story (pending.py): nothing is saved yet, so
+            # nothing is told; publishing the changes saves and tells.
+            return
         new_tags = parse_tags(form.cleaned_data.get("new_tags", ""))
-        # Changes prepared for a live story keep their new tags aside (pending.py).
-        if new_tags and not getattr(request, "preparing_changes", False):
+        if new_tags:
             form.instance.tags.add(*new_tags)
         # Now that its bylines are saved: the notes app tells whom it concerns.
         events.story_changed.send(
