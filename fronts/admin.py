@@ -24,7 +24,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.lookups import NulSafeAdminMixin
 from common.times import newsroom_time
+from common.widgets import AutocompleteMixin
 
 from .models import Arrangement, Front, Slot
 from .preview import FrontPreviewMixin
@@ -82,7 +84,7 @@ class CuratorsOnlyMixin:
 
 
 @admin.register(Front)
-class FrontAdmin(CuratorsOnlyMixin, admin.ModelAdmin):
+class FrontAdmin(NulSafeAdminMixin, CuratorsOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "live_since", "next_scheduled", "arrange_link"]
     list_select_related = ["section"]
     autocomplete_fields = ["section"]
@@ -203,7 +205,7 @@ class SlotFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
-class SlotInline(admin.TabularInline):
+class SlotInline(AutocompleteMixin, admin.TabularInline):
     model = Slot
     form = SlotForm
     formset = SlotFormSet
@@ -256,7 +258,9 @@ class ArrangementForm(forms.ModelForm):
 
 
 @admin.register(Arrangement)
-class ArrangementAdmin(FrontPreviewMixin, CuratorsOnlyMixin, admin.ModelAdmin):
+class ArrangementAdmin(
+    NulSafeAdminMixin, FrontPreviewMixin, CuratorsOnlyMixin, admin.ModelAdmin
+):
     form = ArrangementForm
     inlines = [SlotInline]
     list_display = [
@@ -317,16 +321,13 @@ class ArrangementAdmin(FrontPreviewMixin, CuratorsOnlyMixin, admin.ModelAdmin):
             # Saved as a new arrangement: the one opened stays as it was.
             request.POST = request.POST.copy()
             request.POST["_saveasnew"] = "1"
-        live = (
-            Arrangement.objects.filter(front__arrangements=object_id).live().first()
-            if object_id and str(object_id).isdigit()
-            else None
-        )
+        # The admin's own lookup (bounded ids; with_live() in get_queryset).
+        opened = self.get_object(request, unquote(object_id)) if object_id else None
         extra_context = {
             **(extra_context or {}),
             "title": _("Arrange a front page"),
             # Restoring the live arrangement would change nothing.
-            "is_live": live is not None and str(live.pk) == str(object_id),
+            "is_live": opened is not None and opened.live_pk == opened.pk,
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
 

@@ -321,3 +321,23 @@ def test_an_editor_adds_a_sections_front_once(client, people):
     assert again.status_code == 200
     assert "That page has a front already." in again.content.decode()
     assert Front.objects.filter(section=climate).count() == 1
+
+
+@pytest.mark.parametrize("tampered", ["abc", "9" * 30])
+def test_a_tampered_story_in_a_slot_is_refused_not_crashed_on(
+    admin_client, stories, home, tampered
+):
+    data = arrangement_form(home, [("lead", "", stories[0])])
+    data["slots-0-article"] = tampered
+    response = admin_client.post(reverse("admin:fronts_arrangement_add"), data)
+    assert response.status_code == 200  # the form again, with its error
+    assert page_of(response).cssselect(".errorlist")
+    assert not Arrangement.objects.exists()
+
+
+def test_an_arrangement_id_too_large_for_the_database_is_not_found(admin_client):
+    url = reverse("admin:fronts_arrangement_change", args=["9" * 30])
+    assert admin_client.get(url).status_code in (302, 404)
+    # A post is saved as a new arrangement (save as new): an empty one is refused.
+    assert admin_client.post(url, {}).status_code < 500
+    assert not Arrangement.objects.exists()
