@@ -10,11 +10,12 @@ instead, and a story shown in a slot is never shown again in the river.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from articles.models import Byline
 from articles.models.content import BULKY_FIELDS
 from fronts.models import Slot
+from live.models import LiveCoverage
 
 from . import dependencies
 
@@ -72,12 +73,20 @@ def arranged_front(section=None, *, arrangement=None):
         Slot.objects.live_on(section, arrangement=arrangement)
         .select_related("article__primary_category", "article__lead_image")
         .defer(*(f"article__{name}" for name in BULKY_FIELDS))
+        # Cards of stories under live coverage say "Live", in a slot as in the river.
+        .annotate(
+            article_is_live=Exists(
+                LiveCoverage.objects.open().filter(article=OuterRef("article_id"))
+            )
+        )
     )
     front = ArrangedFront()
     packages = {}
     for slot in slots:
         front.slotted_ids.append(slot.article_id)
         story = slot.article if slot.is_public else None
+        if story:
+            story.is_live = slot.article_is_live
         if slot.place == Slot.Place.LEAD:
             front.has_lead_slot, front.lead = True, story
         elif slot.place == Slot.Place.TOP:

@@ -253,3 +253,16 @@ def test_an_arranged_front_costs_one_query_more_than_the_plain_river(
         )
         with django_assert_max_num_queries(len(plain) + 1):
             assert read_front(client.get(path))["lead"] == stories[4].headline
+
+
+def test_a_live_story_in_a_slot_is_labelled_live_as_in_the_river(client):
+    import lxml.html
+
+    from live.models import LiveCoverage
+
+    story = make_article(headline="Storm live")
+    LiveCoverage.objects.create(article=story)
+    arrange(lead=story)
+    page = lxml.html.fromstring(client.get("/").content)
+    lead = page.cssselect(".front__lead")[0]
+    assert lead.cssselect(".story-card__live")
