@@ -72,14 +72,33 @@
     // The picture shown, or being scrolled to: pressing twice moves twice, even
     // while the first scroll is still under way.
     let position = 0;
+    // Where a button or key sent the strip, until it is there: a scroll that
+    // comes to rest elsewhere (an earlier one, interrupted) is taken on to it.
+    let heading = null;
     function current() {
       return Math.round(list.scrollLeft / Math.max(list.clientWidth, 1));
     }
     function show(index) {
       const target = Math.max(0, Math.min(items.length - 1, index));
+      heading = target;
       list.scrollTo({ left: target * list.clientWidth, behavior: "smooth" });
       update(target);
     }
+    function settled() {
+      const at = current();
+      if (heading !== null && at !== heading) {
+        list.scrollTo({ left: heading * list.clientWidth });
+        return;
+      }
+      heading = null;
+      update(at);
+    }
+    // A reader's own swipe or wheel goes where she takes it.
+    ["pointerdown", "wheel", "touchstart"].forEach(function (name) {
+      list.addEventListener(name, function () {
+        heading = null;
+      }, { passive: true });
+    });
     function update(index) {
       position = index;
       status.textContent = index + 1 + " " + gallery.dataset.of + " " + items.length;
@@ -92,16 +111,12 @@
     // Where a swipe or scroll comes to rest ("scrollend"; a pause where the browser
     // does not say).
     if ("onscrollend" in window) {
-      list.addEventListener("scrollend", function () {
-        update(current());
-      });
+      list.addEventListener("scrollend", settled);
     } else {
       let settling = null;
       list.addEventListener("scroll", function () {
         clearTimeout(settling);
-        settling = setTimeout(function () {
-          update(current());
-        }, 150);
+        settling = setTimeout(settled, 150);
       });
     }
     list.addEventListener("keydown", function (event) {
