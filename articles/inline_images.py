@@ -12,6 +12,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from . import galleries
+
 # How wide a placed picture is set on the story page: within the text column, wider
 # than it, or the width of the screen.
 SIZES = ("inline", "wide", "full")
@@ -51,6 +53,13 @@ def placement(match):
 def placed_image_ids(html):
     """The ids of the pictures placed in `html`, in order, each once."""
     return list(dict.fromkeys(int(match) for match in PLACED_PICTURE.findall(html)))
+
+
+def body_image_ids(html):
+    """The ids of every library picture `html` shows, placed or in a gallery, in
+    order, each once: what a page must fetch and the library must know is used."""
+    ids = placed_image_ids(html) + galleries.gallery_image_ids(html)
+    return list(dict.fromkeys(ids))
 
 
 def expand(html, images_by_id, render):

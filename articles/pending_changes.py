@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.utils import parse_tags
 
-from .inline_images import placed_image_ids
+from .inline_images import body_image_ids
 from .models import Article, Byline, Correction, PendingChange
 
 # What a posted form holds that is no part of the story.
@@ -64,7 +64,7 @@ def last_save(article):
 
 def images_shown(article):
     """The library pictures `article`'s changes not yet published show: lead,
-    social, and placed in the body. Empty if it has none."""
+    social, and shown in the body. Empty if it has none."""
     change = PendingChange.objects.filter(article=article).first()
     if change is None:
         return set()
@@ -72,7 +72,7 @@ def images_shown(article):
     return {
         fields.get("lead_image"),
         fields.get("social_image"),
-        *placed_image_ids(fields.get("body") or ""),
+        *body_image_ids(fields.get("body") or ""),
     } - {None}
 
 

@@ -14,8 +14,7 @@ from taggit.models import Tag
 
 from photos.models import Image
 
-from .galleries import gallery_image_ids
-from .inline_images import placed_image_ids
+from .inline_images import body_image_ids
 from .models import Article, Author, Byline, InlineImage
 from .search import refresh_search_vectors
 
@@ -30,9 +29,9 @@ def article_saved(sender, instance, raw=False, **kwargs):
 def link_inline_images(article):
     """Record which library pictures the body places, so the library knows."""
     ids = set(
-        Image.objects.filter(
-            pk__in=placed_image_ids(article.body) + gallery_image_ids(article.body)
-        ).values_list("pk", flat=True)
+        Image.objects.filter(pk__in=body_image_ids(article.body)).values_list(
+            "pk", flat=True
+        )
     )
     article.inline_image_links.exclude(image_id__in=ids).delete()
     linked = set(article.inline_image_links.values_list("image_id", flat=True))

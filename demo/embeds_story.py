@@ -91,7 +91,7 @@ GALLERY = [
 ]
 
 
-def _demo_embed(url):
+def demo_embed(url):
     """The embed with the demo's answer, or asked of the provider when it needs no
     one (a map's address is its own frame)."""
     if url not in ANSWERS:
@@ -108,7 +108,7 @@ def seed_embeds_story(categories, authors, report, now, save_picture):
         report.skipped.append(SLUG)
         return None
     for url in [VIDEO, POST, CHART, MAP]:
-        _demo_embed(url)
+        demo_embed(url)
     pictures = [
         save_picture(
             picture=draw_scene(scene, seed=f"gallery-{n}"),

@@ -1,17 +1,21 @@
 """
 The demo newsroom's live story: a storm coming ashore in Port Ellery, followed by
 the desk for the last few hours, still open. A dozen entries, two pinned as key
-updates and one corrected, all written for the demo.
+updates, one corrected and one with a gallery and an embedded post, all written
+for the demo.
 """
 
 from datetime import timedelta
 
 import reversion
 
+from articles.galleries import snippet as gallery
 from articles.models import Article, Byline
+from embeds.body import snippet as embed
 from live import services
 from live.models import LiveCoverage
 
+from .embeds_story import POST, demo_embed
 from .pictures import draw_scene
 
 SLUG = "storm-port-ellery-live"
@@ -29,6 +33,9 @@ STORY = {
     "section": "climate",
     "authors": ["maya-okafor", "daniel-reyes"],
 }
+
+# Where the Marsh Lane entry's gallery goes, once its pictures are in the library.
+GALLERY_HERE = "<p>[gallery]</p>"
 
 # (minutes after the coverage opened, author slugs, headline, body, pinned)
 ENTRIES = [
@@ -139,10 +146,21 @@ ENTRIES = [
         ["priya-natarajan"],
         "",
         "<p>Water in the Marsh Lane storm drains is now bubbling up rather than "
-        "draining, the sign that groundwater has risen with the tide. We will "
-        "stay with the storm through the high tide.</p>",
+        "draining, the sign that groundwater has risen with the tide. Our "
+        "photographer was on Marsh Lane as it rose:</p>"
+        f"{GALLERY_HERE}"
+        "<p>The city’s tide account says tonight’s high water will be a foot above "
+        "the forecast:</p>"
+        f"{embed(POST)}"
+        "<p>We will stay with the storm through the high tide.</p>",
         False,
     ),
+]
+
+# The pictures of the Marsh Lane entry's gallery: (scene, caption).
+MARSH_LANE = [
+    ("harbor", "Storm drains on Marsh Lane overflow as the tide rises."),
+    ("city", "A resident wades to his car on Marsh Lane to move it uphill."),
 ]
 
 # The record gust was first posted with the wrong year, then corrected.
@@ -188,12 +206,25 @@ def seed_live_story(*, categories, authors, now, report, save_picture):
         reversion.set_comment("Loaded with the demo newsroom.")
         reversion.add_to_revision(article)
     coverage = services.start_coverage(article=article, by=None, at=opened)
+    marsh_lane = [
+        save_picture(
+            picture=draw_scene(scene, seed=f"{SLUG}-{n}"),
+            name=f"{SLUG}-marsh-lane-{n}",
+            title=caption,
+            alt_text=caption.rstrip("."),
+            caption=caption,
+            credit="Ines Barrow/Harbor Light Photo",
+            source="Harbor Light Photo",
+        )
+        for n, (scene, caption) in enumerate(MARSH_LANE)
+    ]
+    demo_embed(POST)
     for minutes, slugs, headline, body, pinned in ENTRIES:
         entry = services.post_entry(
             coverage=coverage,
             by=None,
             headline=headline,
-            body=body,
+            body=body.replace(GALLERY_HERE, gallery([p.pk for p in marsh_lane])),
             authors=[authors[slug] for slug in slugs],
             at=opened + timedelta(minutes=minutes),
             pinned=pinned,
@@ -206,5 +237,5 @@ def seed_live_story(*, categories, authors, now, report, save_picture):
                 at=entry.published_at + timedelta(minutes=9),
             )
     report.articles += 1
-    report.images += 1
+    report.images += 1 + len(marsh_lane)
     return LiveCoverage.objects.get(pk=coverage.pk)

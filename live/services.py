@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.inline_images import placed_image_ids
+from articles.inline_images import body_image_ids
 from photos.models import Image
 
 from .models import EntryByline, EntryCorrection, EntryImage, LiveCoverage, LiveEntry
@@ -52,9 +52,10 @@ def _set_bylines(entry, authors):
 
 
 def _link_pictures(entry):
-    """Record the library pictures the entry's text places (those that exist)."""
+    """Record the library pictures the entry's text shows, placed or in a gallery
+    (those that exist), so the library knows they are used."""
     placed = set(
-        Image.objects.filter(pk__in=placed_image_ids(entry.body)).values_list(
+        Image.objects.filter(pk__in=body_image_ids(entry.body)).values_list(
             "pk", flat=True
         )
     )

@@ -20,9 +20,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape, format_html
 
-from articles import inline_images
 from articles.models import Article, Author, Category, InlineImage
-from articles.sanitize import clean_body, xml_text
+from articles.sanitize import xml_text
 from delivery.keys import depends_on
 from delivery.page_cache import public_page
 from photos.renditions import SPECS
@@ -102,6 +101,30 @@ class StoryAtomFeed(StoryFeedMixin, Atom1Feed):
             handler.endElement("author")
         handler.addQuickElement("content", item["content"], {"type": "html"})
         self.write_story_elements(handler, item)
+
+
+def feed_body(body, images, request):
+    """A clean body as feed readers can show it (story_blocks.for_feeds), each
+    picture one JPEG with full URLs, and its caption and credit; `images` maps
+    picture ids to Images."""
+    spec = SPECS["inline"]
+
+    def render(image, placement):
+        width = widest_up_to(image, spec, FEED_IMAGE_WIDTH)
+        pixels = image.rendition_size(spec, width)
+        caption = placement.caption or image.caption
+        words = " ".join(filter(None, [caption, image.credit]))
+        return format_html(
+            '<figure><img src="{}" width="{}" height="{}" alt="{}">'
+            "<figcaption>{}</figcaption></figure>",
+            request.build_absolute_uri(image.get_rendition_url(spec, width)),
+            pixels[0],
+            pixels[1],
+            image.alt_text,
+            words,
+        )
+
+    return story_blocks.for_feeds(body, images=images, render_picture=render)
 
 
 class LatestStoriesFeed(Feed):
@@ -190,30 +213,10 @@ class LatestStoriesFeed(Feed):
         }
 
     def body_with_pictures(self, article):
-        """The clean body, with placed pictures rendered as feed readers can show them:
-        one JPEG with full URLs, and the caption and credit."""
         images = {
             link.image_id: link.image for link in article.inline_image_links.all()
         }
-        spec = SPECS["inline"]
-
-        def render(image, placement):
-            width = widest_up_to(image, spec, FEED_IMAGE_WIDTH)
-            pixels = image.rendition_size(spec, width)
-            caption = placement.caption or image.caption
-            words = " ".join(filter(None, [caption, image.credit]))
-            return format_html(
-                '<figure><img src="{}" width="{}" height="{}" alt="{}">'
-                "<figcaption>{}</figcaption></figure>",
-                self.request.build_absolute_uri(image.get_rendition_url(spec, width)),
-                pixels[0],
-                pixels[1],
-                image.alt_text,
-                words,
-            )
-
-        html = inline_images.expand(clean_body(article.body), images, render)
-        return story_blocks.for_feeds(html, images=images, render_picture=render)
+        return feed_body(article.body, images, self.request)
 
     def __call__(self, request, *args, **kwargs):
         # One Feed instance serves every request (and thread): give each request its own

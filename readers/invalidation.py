@@ -147,7 +147,9 @@ def embed_changed(sender, instance, raw=False, **kwargs):
         stories = Article.objects.published().filter(
             body__contains=embed_markup.snippet(instance.url)
         )
-        content_changed({keys.story(pk) for pk in stories.values_list("pk", flat=True)})
+        found = stories.values_list("pk", flat=True)
+        if found:
+            content_changed({keys.story(pk) for pk in found})
 
 
 @receiver(post_delete, sender=Image, dispatch_uid="pages_image_deleted")

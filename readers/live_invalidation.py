@@ -12,6 +12,8 @@ from django.dispatch import receiver
 
 from articles.models import Article
 from delivery.page_cache import content_changed
+from embeds import body as embed_markup
+from embeds.models import Embed
 from live.models import EntryCorrection, LiveCoverage, LiveEntry
 
 from . import dependencies as keys
@@ -53,3 +55,21 @@ def correction_deleted(sender, instance, **kwargs):
     article_id = _public_story_of(LiveEntry.objects.filter(pk=instance.entry_id))
     if article_id:
         content_changed({keys.live(article_id)})
+
+
+@receiver(post_save, sender=Embed, dispatch_uid="pages_live_embed_saved")
+def embed_changed(sender, instance, raw=False, **kwargs):
+    # Asked again (refreshed): the live stories whose entries embed it show the new
+    # answer. Found by the entries' text, as in invalidation.py.
+    if raw:
+        return
+    stories = (
+        LiveEntry.objects.filter(
+            body__contains=embed_markup.snippet(instance.url),
+            coverage__article__status=Article.Status.PUBLISHED,
+        )
+        .values_list("coverage__article_id", flat=True)
+        .distinct()
+    )
+    if stories:
+        content_changed({keys.live(pk) for pk in stories})

@@ -1,8 +1,8 @@
 """
 What a live story shows readers: its key updates and its entries, newest first,
 fetched in a fixed handful of queries however many entries it has (the entries; their
-bylines with authors; their corrections; the pictures their bodies place, only if
-any do), and the *cursor* a reader's page polls from.
+bylines with authors; their corrections; the pictures and embeds their bodies show,
+only if any do), and the *cursor* a reader's page polls from.
 
 The cursor is the newest `modified_at` of the coverage's entries, removed ones
 included (a removal is news to an open page too), in microseconds. A page asks for
@@ -16,13 +16,13 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
-from articles import inline_images
+from articles.inline_images import body_image_ids
 from articles.models import Author
-from articles.sanitize import clean_body
 from live.models import LiveCoverage, LiveEntry
 from photos.models import Image
+
+from .story_blocks import embeds_for, render_body
 
 CURSOR_OVERLAP = timedelta(seconds=10)
 # The largest cursor a reader's page may send: far past any real time.
@@ -35,7 +35,8 @@ class LiveParts(NamedTuple):
     coverage: object  # LiveCoverage
     entries: list  # shown LiveEntries, newest first
     key_updates: list  # the pinned ones among them
-    placed_images: dict  # image id: Image, for pictures entries place
+    images: dict  # image id: Image, for the pictures entries show
+    embeds: dict  # address: Embed, for what entries embed
     authors_with_pages: set  # ids of the entries' authors who have a page
     cursor: str
     poll_seconds: float
@@ -60,10 +61,15 @@ def from_cursor(text):
     return datetime.fromtimestamp(int(text) / 1_000_000, UTC)
 
 
-def placed_images_of(entries):
-    """The library pictures `entries` place, in one query (none if none place any)."""
-    ids = {pk for entry in entries for pk in inline_images.placed_image_ids(entry.body)}
+def images_of(entries):
+    """The library pictures `entries` show, placed or in galleries, in one query
+    (none if none show any)."""
+    ids = {pk for entry in entries for pk in body_image_ids(entry.body)}
     return Image.objects.in_bulk(ids) if ids else {}
+
+
+def embeds_of(entries):
+    return embeds_for(entry.body for entry in entries)
 
 
 def authors_with_pages(entries):
@@ -95,29 +101,29 @@ def fetch(article):
         coverage=coverage,
         entries=shown,
         key_updates=[entry for entry in shown if entry.is_pinned],
-        placed_images=placed_images_of(shown),
+        images=images_of(shown),
+        embeds=embeds_of(shown),
         authors_with_pages=authors_with_pages(shown),
         cursor=to_cursor(max((e.modified_at for e in everything), default=None)),
         poll_seconds=settings.NEWSROOM_LIVE_POLL_SECONDS,
     )
 
 
-def entry_html(entry, images):
-    """An entry's body, cleaned again as it is rendered, with its placed pictures."""
-
-    def render(image, placement):
-        # As in a story body: the size and caption the entry placed it with.
-        return render_to_string(
-            "includes/inline_figure.html", {"image": image, "placement": placement}
-        )
-
-    return mark_safe(inline_images.expand(clean_body(entry.body), images, render))
+def entry_html(entry, images, embeds):
+    """An entry's body for readers, as a story's is rendered. The page loads the
+    blocks' script once for every entry, those that arrive later too."""
+    return render_body(entry.body, images=images, embeds=embeds, script=False)
 
 
-def render_entry(entry, images, linked_authors):
+def render_entry(entry, *, images, embeds, linked_authors):
     return render_to_string(
         "includes/live_entry.html",
-        {"entry": entry, "images": images, "linked_authors": linked_authors},
+        {
+            "entry": entry,
+            "images": images,
+            "embeds": embeds,
+            "linked_authors": linked_authors,
+        },
     )
 
 

@@ -24,7 +24,7 @@ from delivery.page_cache import public_page
 from live.models import LiveEntry
 
 from . import dependencies, live_page
-from .feeds import StoryAtomFeed
+from .feeds import StoryAtomFeed, feed_body
 
 FEED_LENGTH = 50
 
@@ -61,7 +61,8 @@ def live_updates(request, pk):
         .for_page()
     )
     shown = [entry for entry in changed if not entry.is_removed]
-    images = live_page.placed_images_of(shown)
+    images = live_page.images_of(shown)
+    embeds = live_page.embeds_of(shown)
     linked = live_page.authors_with_pages(shown)
     dependencies.record_live_entries(shown, images)
     newest = max((entry.modified_at for entry in changed), default=None)
@@ -82,7 +83,9 @@ def live_updates(request, pk):
                     "order": live_page.to_cursor(entry.published_at),
                     "html": ""
                     if entry.is_removed
-                    else live_page.render_entry(entry, images, linked),
+                    else live_page.render_entry(
+                        entry, images=images, embeds=embeds, linked_authors=linked
+                    ),
                 }
                 for entry in changed
             ],
@@ -122,7 +125,7 @@ class LiveEntriesFeed(Feed):
             .newest_first()
             .for_page()[:FEED_LENGTH]
         )
-        self.images = live_page.placed_images_of(entries)
+        self.images = live_page.images_of(entries)
         dependencies.record_live_entries(entries, self.images)
         self.story_url = article.get_absolute_url()
         return entries
@@ -157,7 +160,7 @@ class LiveEntriesFeed(Feed):
             ((_("Correction"), c.text) for c in entry.corrections.all()),
         )
         return {
-            "content": live_page.entry_html(entry, self.images) + corrections,
+            "content": feed_body(entry.body, self.images, request) + corrections,
             "author_names": [b.author.name for b in bylines],
             "authors": [
                 (b.author.name, request.build_absolute_uri(b.author.get_absolute_url()))

@@ -18,8 +18,7 @@ from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from articles.galleries import gallery_image_ids
-from articles.inline_images import placed_image_ids
+from articles.inline_images import body_image_ids
 from articles.models import (
     Byline,
     Correction,
@@ -27,10 +26,9 @@ from articles.models import (
     story_path,
 )
 from common.links import link
-from embeds.body import embed_urls
-from embeds.models import Embed
 
 from . import story_links_sql
+from .story_blocks import embeds_for
 from .story_links_sql import BY_AUTHOR, SHARES_TAG
 
 MORE_FROM_AUTHOR = 3
@@ -111,7 +109,7 @@ def fetch_parts(article):
     ]
     # Most stories place no picture and have no correction: not asked for then.
     placed_images = {}
-    if placed_image_ids(article.body) or gallery_image_ids(article.body):
+    if body_image_ids(article.body):
         placed_images = {
             placed.image_id: placed.image
             for placed in InlineImage.objects.filter(article=article).select_related(
@@ -123,8 +121,7 @@ def fetch_parts(article):
         if getattr(article, "has_corrections", True)
         else []
     )
-    urls = embed_urls(article.body)
-    embeds = {e.url: e for e in Embed.objects.filter(url__in=urls)} if urls else {}
+    embeds = embeds_for([article.body])
     return StoryParts(filed_under, tags, corrections, placed_images, navigation, embeds)
 
 

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from embeds import body as embed_markup
 from photos.renditions import SPECS
 
 # Social networks and Google ask for pictures about 1,200 px wide.
@@ -71,6 +72,13 @@ def video_object(embed):
     return data
 
 
+def videos_of(embeds, body):
+    """The videos `body` embeds, where the provider said they are videos;
+    `embeds` maps addresses to Embeds (a page's, which may hold more)."""
+    found = (embeds.get(url) for url in embed_markup.embed_urls(body))
+    return [video_object(e) for e in found if e and e.is_video and e.title]
+
+
 def news_article(article, request, *, tags, embeds=None):
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
@@ -93,10 +101,7 @@ def news_article(article, request, *, tags, embeds=None):
         "url": url,
         "keywords": [tag.name for tag in tags],
     }
-    # Videos it embeds, where the provider said they are videos.
-    videos = [
-        video_object(e) for e in (embeds or {}).values() if e.is_video and e.title
-    ]
+    videos = videos_of(embeds or {}, article.body)
     if videos:
         data["video"] = videos
     if article.primary_category:
@@ -136,10 +141,11 @@ def breadcrumb_list(article, request):
     }
 
 
-def live_blog_posting(article, request, *, tags, live):
+def live_blog_posting(article, request, *, tags, embeds, live):
     """A live story: the NewsArticle's data as a LiveBlogPosting, with its coverage
-    times and each entry shown as a liveBlogUpdate (a BlogPosting)."""
-    data = news_article(article, request, tags=tags)
+    times and each entry shown as a liveBlogUpdate (a BlogPosting, naming the
+    videos it embeds)."""
+    data = news_article(article, request, tags=tags, embeds=embeds)
     url = data["url"]
     data["@type"] = "LiveBlogPosting"
     data["coverageStartTime"] = iso(live.coverage.started_at)
@@ -163,10 +169,16 @@ def live_blog_posting(article, request, *, tags, live):
                 }
                 for byline in entry.bylines.all()
             ],
+            **_videos(live.embeds, entry.body),
         }
         for entry in live.entries
     ]
     return data
+
+
+def _videos(embeds, body):
+    videos = videos_of(embeds, body)
+    return {"video": videos} if videos else {}
 
 
 def _first_words(text, limit=110):

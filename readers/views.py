@@ -266,7 +266,7 @@ class StoryPageView(DetailView):
         live = live_page.fetch(article)
         if live:
             depends_on(dependencies.live(article.pk))
-            dependencies.record_live_entries(live.entries, live.placed_images)
+            dependencies.record_live_entries(live.entries, live.images)
         return super().get_context_data(
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             story=parts,
@@ -278,7 +278,13 @@ class StoryPageView(DetailView):
             more_from_author=more_from_author,
             live=live,
             structured_data=[
-                live_blog_posting(article, self.request, tags=parts.tags, live=live)
+                live_blog_posting(
+                    article,
+                    self.request,
+                    tags=parts.tags,
+                    embeds=parts.embeds,
+                    live=live,
+                )
                 if live
                 else news_article(
                     article, self.request, tags=parts.tags, embeds=parts.embeds

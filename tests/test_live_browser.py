@@ -3,10 +3,14 @@ reader's page is open, and the reader sees every change without reloading."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from articles.galleries import snippet as gallery_snippet
+from embeds.body import snippet as embed_snippet
+from embeds.models import Embed
 from live import services
 
-from .factories import make_article, make_author
+from .factories import make_article, make_author, make_image
 from .test_browser import (  # noqa: F401  (fixtures)
     allow_orm_beside_playwright,
     browser,
@@ -128,3 +132,47 @@ def test_two_editors_post_while_a_reader_watches(
         timeout=WITHIN_MS,
     )
     assert reader.evaluate("window.sameVisit") is True
+
+
+def test_an_entry_with_a_gallery_and_an_embed_comes_alive_on_an_open_page(
+    live_server, context, settings
+):
+    """Blocks that arrive with the updates work as the page's own do: the gallery
+    is a strip with its buttons, the embed loads its frame when asked."""
+    settings.NEWSROOM_LIVE_POLL_SECONDS = POLL
+    maya = make_author(name="Maya Okafor", slug="maya-okafor")
+    story = make_article(headline="Storm live", authors=[maya])
+    coverage = services.start_coverage(article=story, by=None)
+    reader = context()
+    reader.goto(live_server.url + story.get_absolute_url())
+
+    pictures = [make_image(caption=f"Picture {n}.") for n in (1, 2, 3)]
+    address = "https://www.youtube.com/watch?v=aBcDeFgHiJk"
+    Embed.objects.create(
+        url=address,
+        provider_name="YouTube",
+        kind="video",
+        title="The seawall",
+        html='<iframe src="https://www.youtube.com/embed/aBcDeFgHiJk"'
+        ' title="The seawall"></iframe>',
+        fetched_at=timezone.now(),
+    )
+    services.post_entry(
+        coverage=coverage,
+        by=None,
+        body="<p>The surge.</p>"
+        + gallery_snippet([p.pk for p in pictures])
+        + embed_snippet(address),
+        authors=[maya],
+    )
+    status = reader.locator(".live-entry .gallery__status")
+    status.wait_for(timeout=WITHIN_MS)
+    assert status.inner_text() == "1 of 3"
+    reader.get_by_role("button", name="Next picture").click()
+    reader.wait_for_function(
+        "() => document.querySelector('.live-entry .gallery__status')"
+        ".textContent === '2 of 3'"
+    )
+    reader.get_by_role("button", name="Play the video from YouTube").click()
+    frame = reader.locator(".live-entry .embed__content iframe")
+    assert frame.get_attribute("src").startswith("https://www.youtube.com/embed/")

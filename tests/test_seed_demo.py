@@ -11,7 +11,7 @@ from django.test import override_settings
 from PIL import Image as PILImage
 
 from articles.models import Article, Author, Byline, Category
-from demo import embeds_story, placed_pictures
+from demo import embeds_story, live, placed_pictures
 from photos.models import Image
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,12 @@ def test_the_live_story_is_open_with_a_dozen_entries_on_the_home_page(seeded, cl
     assert all(entry.bylines.exists() for entry in entries)
     home = client.get("/").content.decode()
     assert story.get_absolute_url() in home
+    # One entry shows a gallery and an embedded post, as a story body can.
+    page = lxml.html.fromstring(client.get(story.get_absolute_url()).content)
+    assert len(page.cssselect(".live-entry__body .gallery img")) == 2
+    assert page.cssselect(".live-entry__body .embed__provider")[0].text_content() == (
+        "Bluesky"
+    )
 
 
 def test_one_draft_and_one_scheduled_story(seeded):
@@ -114,12 +120,17 @@ def test_one_live_story_is_scheduled_to_come_down(seeded):
 def test_every_picture_is_a_photo_sized_jpeg_with_caption_and_credit(seeded):
     images = Image.objects.all()
     # A lead for each story, a headshot for each author, the pictures placed in a
-    # body at each size (demo/placed_pictures.py), and the gallery story's three
-    # pictures besides its lead (demo/embeds_story.py).
+    # body at each size (demo/placed_pictures.py), the gallery story's three
+    # pictures besides its lead (demo/embeds_story.py) and the live story's gallery
+    # (demo/live.py).
     placed = len(placed_pictures.PLACED)
     gallery_extra = len(embeds_story.GALLERY) - 1
     assert images.count() == (
-        Article.objects.count() + Author.objects.count() + placed + gallery_extra
+        Article.objects.count()
+        + Author.objects.count()
+        + placed
+        + gallery_extra
+        + len(live.MARSH_LANE)
     )
     for image in images:
         assert image.caption and image.credit and image.alt_text, image.title

@@ -8,9 +8,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def live_entry_body(entry, images):
-    """An entry's body for readers, with the library pictures it places."""
-    return live_page.entry_html(entry, images or {})
+def live_entry_body(entry, images, embeds):
+    """An entry's body for readers, with the pictures and embeds it shows."""
+    return live_page.entry_html(entry, images or {}, embeds or {})
 
 
 @register.simple_tag

@@ -3,17 +3,15 @@ from urllib.parse import quote, urlencode
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from articles import inline_images
 from articles.models import Byline
-from articles.sanitize import clean_body, xml_text
+from articles.sanitize import xml_text
 from photos import renditions
-from readers.story_blocks import render_blocks
+from readers.story_blocks import render_body
 
 register = template.Library()
 
@@ -94,29 +92,13 @@ def share_links(url, title):
 
 @register.simple_tag(takes_context=True)
 def story_body(context, article, images, embeds=None):
-    """The story's body, cleaned again as it is rendered (rows written around save(),
-    by loaddata or bulk updates, can never put unclean markup on a page), with each
-    library picture it places (`images`: id to Image) rendered with its caption,
-    credit and renditions, and its tables, galleries and embeds (story_blocks.py)."""
-
-    def render(image, placement):
-        return render_to_string(
-            "includes/inline_figure.html",
-            {
-                "image": image,
-                "placement": placement,
-                "preview_token": context.get("preview_token"),
-            },
-        )
-
-    html = inline_images.expand(clean_body(article.body), images, render)
-    return mark_safe(
-        render_blocks(
-            html,
-            images=images,
-            embeds=embeds or {},
-            preview_token=context.get("preview_token"),
-        )
+    """The story's body for readers, with the library pictures it shows (`images`:
+    id to Image) and its tables, galleries and embeds (story_blocks.py)."""
+    return render_body(
+        article.body,
+        images=images,
+        embeds=embeds or {},
+        preview_token=context.get("preview_token"),
     )
 
 

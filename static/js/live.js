@@ -55,6 +55,8 @@
         added += 1;
       }
       versions.set(id, change.version);
+      // Its galleries and embeds come alive as the page's did (story-blocks.js).
+      element.dispatchEvent(new CustomEvent("newsroom:content", { bubbles: true }));
     }
     if (answer.entries.length) {
       keyUpdates.innerHTML = answer.key_updates;

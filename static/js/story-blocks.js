@@ -5,8 +5,14 @@
 //   the HTML the server cleaned (its <template>), with the provider's own script;
 // - a gallery becomes a strip that swipes (CSS scroll snapping), with previous
 //   and next buttons, arrow keys on the focused strip, and "2 of 5".
+// A live story's page loads it once for all its entries: an entry that arrives
+// later (live.js) announces itself with a "newsroom:content" event.
 (function () {
   "use strict";
+  if (window.newsroomStoryBlocks) {
+    return; // loaded twice (a live story whose own body has blocks too)
+  }
+  window.newsroomStoryBlocks = true;
 
   function loadEmbed(figure) {
     const template = figure.querySelector("template");
@@ -134,14 +140,19 @@
     update(0);
   }
 
-  function start() {
-    document.querySelectorAll("figure[data-embed]").forEach(enhanceEmbed);
-    document.querySelectorAll("[data-gallery]").forEach(enhanceGallery);
+  function start(root) {
+    root.querySelectorAll("figure[data-embed]").forEach(enhanceEmbed);
+    root.querySelectorAll("[data-gallery]").forEach(enhanceGallery);
   }
 
+  document.addEventListener("newsroom:content", function (event) {
+    start(event.target);
+  });
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", function () {
+      start(document);
+    });
   } else {
-    start();
+    start(document);
   }
 })();
