@@ -3,12 +3,14 @@ What each public page shows, and what each change touches, as dependency keys
 (delivery/keys.py): the reader site knows both, the page cache neither.
 
 A page records the keys of what it shows while it is rendered (the views call the
-record_* functions below): `story:<id>` for each story it shows or links to,
-`author:<id>`, `section:<id>`, `tag:<id>` and `image:<id>` for what it shows of
-those, `list:<...>` for each list it draws (whose membership or order a publication
-can change), `front:<...>` for the arranged slots above a river (fronts/), and `nav`
-for the site's navigation. readers/invalidation.py gives a
-change the keys of what it touches.
+record_* functions below): `story:<id>` for each story it shows whole (its own page,
+a feed's items), `card:<id>` for each story it shows a card of or links to (what a
+card shows: headline, dek, address, time, section, picture, bylines, the Live label,
+and that the story is public at all), `author:<id>`, `section:<id>`, `tag:<id>` and
+`image:<id>` for what it shows of those, `list:<...>` for each list it draws (whose
+membership or order a publication can change), `front:<...>` for the arranged slots
+above a river (fronts/), and `nav` for the site's navigation.
+readers/invalidation.py gives a change the keys of what it touches.
 """
 
 from datetime import timedelta
@@ -22,6 +24,13 @@ NAVIGATION = "nav"
 
 def story(pk):
     return f"story:{pk}"
+
+
+def card(pk):
+    """What a card or link of a story shows: raised with `story:<id>` when any of
+    it changes, so that a correction or a body edit re-renders the story's own page
+    and not every page linking to it."""
+    return f"card:{pk}"
 
 
 def live(pk):
@@ -65,12 +74,12 @@ def front(section_id=None):
 
 def record_cards(stories):
     """A list of story cards: each story, its section, bylines and picture."""
-    for card in stories:
+    for shown in stories:
         depends_on(
-            story(card.pk),
-            card.primary_category_id and section(card.primary_category_id),
-            card.lead_image_id and image(card.lead_image_id),
-            *(author(byline.author_id) for byline in card.bylines.all()),
+            card(shown.pk),
+            shown.primary_category_id and section(shown.primary_category_id),
+            shown.lead_image_id and image(shown.lead_image_id),
+            *(author(byline.author_id) for byline in shown.bylines.all()),
         )
 
 
@@ -84,7 +93,7 @@ def record_story_page(article, parts, linked):
         *(tag(label.pk) for label in parts.tags),
         *(image(pk) for pk in (article.lead_image_id, article.social_image_id) if pk),
         *(image(pk) for pk in parts.placed_images),
-        *(story(link.pk) for link in linked),
+        *(card(link.pk) for link in linked),
         *(
             section(link.primary_category.pk)
             for link in linked
@@ -160,8 +169,8 @@ def scheduled_keys(at):
     since, now = at - timedelta(seconds=1), timezone.now()
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
     for article in published.filter(published_at__gt=since, published_at__lte=now):
-        soft |= {story(article.pk), *story_list_keys(article)}
+        soft |= {story(article.pk), card(article.pk), *story_list_keys(article)}
     for article in published.filter(expires_at__gt=since, expires_at__lte=now):
-        hard |= {story(article.pk), *story_list_keys(article)}
+        hard |= {story(article.pk), card(article.pk), *story_list_keys(article)}
     soft |= {front(page.section_id) for page in fronts_gone_live(at)}
     return soft - hard, hard

@@ -170,6 +170,7 @@ class LatestStoriesFeed(Feed):
         dependencies.record_cards(stories)
         for story in stories:
             depends_on(
+                dependencies.story(story.pk),  # its whole body, not only its card
                 *(dependencies.section(c.pk) for c in story.categories.all()),
                 *(dependencies.tag(t.pk) for t in story.tags.all()),
                 *(

@@ -105,6 +105,6 @@ def record_front(section, front):
     which raises their keys: readers.dependencies.scheduled_keys)."""
     dependencies.depends_on(
         dependencies.front(section and section.pk),
-        *(dependencies.story(pk) for pk in front.slotted_ids),
+        *(dependencies.card(pk) for pk in front.slotted_ids),
     )
     dependencies.record_cards(front.stories)

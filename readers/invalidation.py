@@ -1,16 +1,18 @@
 """
-Forget cached public pages when what they show changes (delivery/page_cache.py): each
-change says the keys of what it touches (readers/dependencies.py), and only the pages
-showing those are rendered again.
+Forget cached public pages when what they show changes (delivery/page_cache.py):
+each change says the keys of what it touches (readers/dependencies.py), and only the
+pages showing those are rendered again.
 
-A story that is, was or will be public: its own key, and when it joins or leaves a
-list (published, unpublished, deleted, moved to another section, time or byline) the
-lists it is or was in. Taking one down (unpublishing, deleting) is a *hard* change:
-no page showing it is served stale. What stories show around them (authors, sections,
-pictures, tags, bylines, corrections) touches its own key. A front's arrangement,
-saved or scheduled, touches the front's key. Changes to drafts alone touch nothing,
-nor new pictures and authors nobody reads yet, so that writers saving as they go and
-the photo desk's uploads cost readers nothing.
+A story that is, was or will be public: its own key; its card's key when what its
+cards and links show changes (a correction or a body edit leaves the pages linking
+to it cached); and when it joins or leaves a list (published, unpublished, deleted,
+moved to another section, time or byline) the lists it is or was in. Taking one down
+(unpublishing, deleting) is a *hard* change: no page showing it is served stale.
+What stories show around them (authors, sections, pictures, tags, bylines,
+corrections) touches its own key. A front's arrangement, saved or scheduled, touches
+the front's key. Changes to drafts alone touch nothing, nor new pictures and authors
+nobody reads yet, so that writers saving as they go and the photo desk's uploads
+cost readers nothing.
 """
 
 from django.db.models.signals import (
@@ -35,13 +37,16 @@ from . import dependencies as keys
 PUBLISHED = Article.Status.PUBLISHED
 # What, in a story's own row, decides which lists it is in and where.
 LISTED_BY = ("status", "published_at", "expires_at", "primary_category_id")
+# What, in its row, its cards and links show (templates/includes/story_card.html,
+# story_link_list.html): their bylines and Live label have receivers of their own.
+ON_CARDS = (*LISTED_BY, "headline", "dek", "slug", "lead_image_id")
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="pages_story_before_save")
 def story_saving(sender, instance, raw=False, **kwargs):
     # The story as it was: unpublishing one changes pages as much as publishing it.
     instance._before = (
-        Article.objects.filter(pk=instance.pk).values(*LISTED_BY).first()
+        Article.objects.filter(pk=instance.pk).values(*ON_CARDS).first()
         if instance.pk and not raw
         else None
     )
@@ -57,12 +62,17 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
         return  # a draft: nothing public changed
     # The sitemaps and search list every public story, by address and time.
     touched = {keys.story(instance.pk), keys.EVERYTHING}
-    now = {name: getattr(instance, name) for name in LISTED_BY}
-    if created or any(before.get(name) != value for name, value in now.items()):
+    if created or _changed(before, instance, ON_CARDS):
+        touched.add(keys.card(instance.pk))
+    if created or _changed(before, instance, LISTED_BY):
         touched |= keys.story_list_keys(instance)
         if before.get("primary_category_id"):
             touched.add(keys.section_list(before["primary_category_id"]))
     content_changed(touched, hard=was_public and not _is_up(instance))
+
+
+def _changed(before, article, fields):
+    return any(before.get(name) != getattr(article, name) for name in fields)
 
 
 def _is_up(article):
@@ -76,7 +86,12 @@ def story_deleting(sender, instance, **kwargs):
     # Its lists, while its bylines, tags and categories are still there to say.
     if instance.status == PUBLISHED:
         content_changed(
-            {keys.story(instance.pk), *keys.story_list_keys(instance)}, hard=True
+            {
+                keys.story(instance.pk),
+                keys.card(instance.pk),
+                *keys.story_list_keys(instance),
+            },
+            hard=True,
         )
 
 
@@ -90,7 +105,11 @@ def byline_changed(sender, instance, raw=False, **kwargs):
     # A story deleted with its bylines has already said so (story_deleting).
     if not raw and _public_story(instance.article_id):
         content_changed(
-            {keys.story(instance.article_id), keys.author_list(instance.author_id)}
+            {
+                keys.story(instance.article_id),
+                keys.card(instance.article_id),  # cards print bylines
+                keys.author_list(instance.author_id),
+            }
         )
 
 

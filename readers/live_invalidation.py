@@ -4,7 +4,7 @@ stories). An entry posted, edited, pinned, corrected or removed raises the story
 live key only: its page, its updates endpoint and its entries feed are rendered
 again, and the rest of the site (the home page and lists showing the story's card)
 stays cached. Starting or ending the coverage changes the card ("Live") too: the
-story's own key.
+story's own key and its card's.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -28,7 +28,11 @@ def _public(article_id):
 def coverage_changed(sender, instance, raw=False, **kwargs):
     if not raw and _public(instance.article_id).exists():
         content_changed(
-            {keys.story(instance.article_id), keys.live(instance.article_id)}
+            {
+                keys.story(instance.article_id),
+                keys.card(instance.article_id),  # "Live" on its cards
+                keys.live(instance.article_id),
+            }
         )
 
 

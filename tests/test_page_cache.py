@@ -433,6 +433,41 @@ def test_a_change_reaches_the_pages_that_show_it_and_no_others(client, story):
     assert "Quietly changed" not in text(client, other.get_absolute_url())
 
 
+def test_a_correction_or_body_edit_renders_again_only_what_shows_the_words(
+    client, story
+):
+    """Cards and links show no body and no correction: the pages that only link to
+    the story (lists, another story's "More from") stay cached; its own page and
+    the feeds, which carry its words, show the change."""
+    neighbour = make_article(
+        headline="Harbor dredging starts",
+        primary_category=story.primary_category,
+        authors=[story.bylines.get().author],
+    )
+    linking = [neighbour.get_absolute_url(), "/", "/sections/politics/"]
+    before = warm(client, linking)
+    assert story.headline in before[neighbour.get_absolute_url()]  # "More from"
+    # Changed behind the signals' back: shows only where a page is rendered again.
+    Article.objects.filter(pk=neighbour.pk).update(dek="Quietly changed")
+    Article.objects.filter(pk=story.pk).update(dek="Quietly changed too")
+    warm(client, [story.get_absolute_url(), "/rss/index.xml"])
+
+    Correction.objects.create(article=story, text="The vote was 7-2, not 6-3.")
+    story.refresh_from_db()
+    story.body = "<p>The council voted at midnight, after a long debate.</p>"
+    story.save()
+
+    assert "7-2, not 6-3" in text(client, story.get_absolute_url())
+    assert "after a long debate" in text(client, "/rss/index.xml")
+    for path in linking:
+        assert text(client, path) == before[path], path
+    # A new headline is on the cards: every page linking to it shows it.
+    story.headline = "Council passes the harbor budget, 7-2"
+    story.save()
+    for path in linking:
+        assert "harbor budget, 7-2" in text(client, path), path
+
+
 def test_a_page_a_change_reached_while_it_was_rendered_is_not_cached(
     client, story, monkeypatch
 ):
@@ -569,7 +604,7 @@ def test_a_public_page_names_what_it_shows_for_the_edge(client, story, settings)
         *(dependencies.tag(t.pk) for t in story.tags.all()),
     } <= sent
     home = set(client.get("/")["Surrogate-Key"].split())
-    assert {dependencies.HOME, dependencies.story(story.pk)} <= home
+    assert {dependencies.HOME, dependencies.card(story.pk)} <= home
 
     settings.NEWSROOM_SURROGATE_KEY_HEADER = "Cache-Tag"  # Cloudflare's, commas
     assert dependencies.HOME in client.get("/?page=1")["Cache-Tag"].split(", ")
