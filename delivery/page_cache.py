@@ -48,6 +48,11 @@ all rendering it at once; none of them is served the copy from before the change
 (The edge, which cannot wait, serves its copy a little longer: a soft purge; a story
 taken down, a *hard* change, is purged outright.)
 
+**A page gone for everyone** (a story taken down, asked for all day by readers
+following old links) is a 404 cached like a page, when the view says so by raising
+GoneForEveryone after recording what decides it (the story's key): publishing the
+story again raises that key, and the 404 is forgotten.
+
 Only anonymous GET and HEAD requests are answered from the cache; staff (anyone logged
 in) always get a freshly rendered page marked `private, no-store`. Every public page
 carries an ETag and a Last-Modified, answers conditional requests with 304, and allows
@@ -78,6 +83,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
+from django.views.defaults import page_not_found
 
 from .keys import SITE, header, recording
 from .models import Invalidation
@@ -509,20 +515,33 @@ def _store(key, response, versions, sequence):
     cached_headers["Content-Length"] = str(len(response.content))
     name, value = header(versions)
     cached_headers[name] = value
-    entry = {"deps": versions, "content": response.content, "headers": cached_headers}
+    entry = {
+        "deps": versions,
+        "content": response.content,
+        "headers": cached_headers,
+        "status": response.status_code,
+    }
     cache.set(key, entry, settings.NEWSROOM_PAGE_CACHE_SECONDS)
 
 
 def _response_from(entry):
-    return HttpResponse(entry["content"], headers=entry["headers"])
+    return HttpResponse(
+        entry["content"], headers=entry["headers"], status=entry.get("status", 200)
+    )
 
 
-def _is_shareable(request, response):
+class GoneForEveryone(Http404):
+    """Raised by a public view, after recording the keys that decide it, for a page
+    that is missing for every reader alike until one of those keys changes (a story
+    taken down: its own key). The 404 is cached as a page is."""
+
+
+def _is_shareable(request, response, *, statuses=(200,)):
     """Whether `response` is the same for every anonymous reader: a plain page that
     sets no cookie and that the view has not marked for caching its own way."""
     session = getattr(request, "session", None)
     return (
-        response.status_code == 200
+        response.status_code in statuses
         and not response.streaming
         and not response.cookies
         and not response.has_header("Cache-Control")
@@ -611,11 +630,17 @@ def public_page(view=None, *, cached=True):
 def _render(request, view, args, kwargs, key, found):
     """Render the page, recording its keys; cache it under `key` if it is one every
     anonymous reader may get (else forget what was cached under `key`)."""
+    shareable = (200,)
     with recording() as keys:
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except GoneForEveryone as gone:
+            # Django's own 404 page, rendered here so that it can be kept.
+            response = page_not_found(request, gone)
+            shareable = (404,)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-    if not _is_shareable(request, response):
+    if not _is_shareable(request, response, statuses=shareable):
         if key:
             cache.delete(key)  # gone (a 404 now, say)
         return _for_one_reader(response)

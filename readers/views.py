@@ -15,7 +15,7 @@ from taggit.models import Tag
 from articles import pending_changes, previews, search
 from articles.models import Article, Author, Category
 from delivery.keys import depends_on
-from delivery.page_cache import public_page
+from delivery.page_cache import GoneForEveryone, public_page
 
 from . import dependencies, live_page, story_page
 from .fronts import BYLINES, arranged_front, record_front
@@ -297,6 +297,18 @@ class StoryPageView(DetailView):
 
 class ArticleDetailView(PublicPageMixin, StoryPageView):
     """The story page of a public story."""
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            pk = self.kwargs["pk"]
+            if not Article.objects.filter(pk=pk).exists():
+                raise  # no such story: nothing to keep
+            # Taken down, not yet out, or a draft: the same 404 for every reader
+            # (old links are followed all day) until the story changes.
+            depends_on(dependencies.story(pk))
+            raise GoneForEveryone("This story is not published.") from None
 
 
 class ArticlePreviewView(StoryPageView):

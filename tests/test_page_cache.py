@@ -590,6 +590,33 @@ def test_a_story_taken_down_leaves_every_page_at_once(client, story):
     assert url not in text(client, other.get_absolute_url())  # its related stories
 
 
+def test_a_taken_down_storys_404_is_kept_until_it_is_published_again(
+    client, story, django_assert_num_queries
+):
+    """Readers follow old links to a story taken down all day: its 404 is cached
+    like a page (no query), and publishing it again brings the page back at once.
+    An address naming no story at all is not kept."""
+    url = story.get_absolute_url()
+    story.status = Article.Status.DRAFT
+    story.save()
+    first = client.get(url)
+    assert first.status_code == 404
+    assert dependencies.story(story.pk) in first["Surrogate-Key"].split()
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.status_code == 404 and again.content == first.content
+    assert "Council passes" not in again.content.decode()
+
+    story.status = Article.Status.PUBLISHED
+    story.save()
+    assert "Council passes the harbor budget" in text(client, url)
+
+    missing = url.replace(f"/{story.pk}/", f"/{story.pk + 1000}/")
+    assert client.get(missing).status_code == 404
+    assert client.get(missing).status_code == 404
+    assert cache.get(page_cache.page_key(RequestFactory().get(missing))) is None
+
+
 def test_a_public_page_names_what_it_shows_for_the_edge(client, story, settings):
     response = client.get(story.get_absolute_url())
     sent = set(response["Surrogate-Key"].split())
