@@ -116,5 +116,19 @@ class EmbedAdmin(admin.ModelAdmin):
                 },
                 status=400,
             )
-        embed = fetch_embed(url, refresh=request.POST.get("refresh") == "1")
-        return JsonResponse(describe(embed))
+        refresh = request.POST.get("refresh") == "1"
+        if refresh and not request.user.has_perm("embeds.change_embed"):
+            # Asked again, the answer changes on every story that embeds it,
+            # published ones too: an editor's call.
+            return JsonResponse(
+                {
+                    "ok": False,
+                    "url": url,
+                    "message": _(
+                        "Only editors may ask the provider again: the embed is "
+                        "kept as it was."
+                    ),
+                },
+                status=403,
+            )
+        return JsonResponse(describe(fetch_embed(url, refresh=refresh)))

@@ -234,7 +234,7 @@ def test_a_failed_refresh_keeps_what_the_page_shows(provider, client, people):
     assert "refused" in embed.error
     assert embed.is_usable
     assert embed.title == "How a seawall is built, in four minutes"
-    client.force_login(people["writer"])
+    client.force_login(people["editor"])
     message = fetch(client, YOUTUBE, refresh=True).json()["message"]
     assert message.startswith("YouTube refused this address (HTTP 503). The page ")
     assert message.endswith(f"{newsroom_time(embed.fetched_at)}.")
@@ -369,6 +369,27 @@ def test_unlisted_and_malformed_addresses_are_refused_and_nothing_is_kept(
         assert response.json()["message"]
     assert not Embed.objects.exists()
     assert provider.requests == []
+
+
+def test_only_editors_ask_a_provider_again(provider, client, people):
+    """A writer adds embeds; asking again changes the embed on every story that
+    shows it, published ones too, so that is an editor's call."""
+    client.force_login(people["writer"])
+    fetch(client, YOUTUBE)
+    provider.answer_for(
+        YOUTUBE,
+        {
+            "type": "video",
+            "title": "Renamed",
+            "html": '<iframe src="https://www.youtube.com/embed/x"></iframe>',
+        },
+    )
+    refused = fetch(client, YOUTUBE, refresh=True)
+    assert refused.status_code == 403
+    assert "Only editors" in refused.json()["message"]
+    assert Embed.objects.get(url=YOUTUBE).title != "Renamed"
+    client.force_login(people["editor"])
+    assert fetch(client, YOUTUBE, refresh=True).json()["title"] == "Renamed"
 
 
 def test_only_those_who_write_stories_may_ask_providers(provider, client, people):
