@@ -80,10 +80,6 @@ class Front(models.Model):
             return self.section.get_absolute_url()
         return reverse("articles:home")
 
-    @property
-    def is_home(self):
-        return self.section_id is None
-
 
 class ArrangementQuerySet(models.QuerySet):
     def of_page(self, section=None):

@@ -10,7 +10,7 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,7 +30,7 @@ def story_address(notification):
     return settings.NEWSROOM_SITE_URL.rstrip("/") + path + anchor
 
 
-def message_for(notification):
+def message_for(notification, connection=None):
     context = {
         "notification": notification,
         "actor": notification.actor.get_full_name() or notification.actor.username
@@ -44,25 +44,38 @@ def message_for(notification):
         subject=" ".join(subject.split()),
         body=render_to_string("notes/email/body.txt", context),
         to=[notification.recipient.email],
+        connection=connection,
     )
 
 
 def send(notification_ids):
     from .models import Notification
 
-    notifications = Notification.objects.filter(pk__in=notification_ids).select_related(
-        "recipient", "actor", "article", "note"
+    notifications = (
+        Notification.objects.filter(pk__in=notification_ids)
+        .exclude(recipient__email="")
+        .select_related("recipient", "actor", "article", "note")
     )
-    for notification in notifications:
-        if not notification.recipient.email:
-            continue
-        try:
-            message_for(notification).send()
-        except Exception:
-            # Whatever the mail server or provider raised: the change is saved and
-            # the notification is in the admin; the email is only logged as lost.
-            logger.exception(
-                "Could not email notification %s to user %s",
-                notification.pk,
-                notification.recipient_id,
-            )
+    if not notifications:
+        return
+    try:
+        # One connection to the mail server for them all, one message each.
+        with get_connection() as connection:
+            for notification in notifications:
+                _send_one(notification, connection)
+    except Exception:
+        # The mail server could not be reached (or closed badly): as below.
+        logger.exception("Could not email notifications %s", notification_ids)
+
+
+def _send_one(notification, connection):
+    try:
+        message_for(notification, connection).send()
+    except Exception:
+        # Whatever the mail server or provider raised: the change is saved and
+        # the notification is in the admin; the email is only logged as lost.
+        logger.exception(
+            "Could not email notification %s to user %s",
+            notification.pk,
+            notification.recipient_id,
+        )

@@ -102,10 +102,13 @@ def post_note(*, article, author, text, passage="", kind=Note.Kind.NOTE, told=()
 
 
 def resolve_note(*, note, by, resolved=True):
-    """Mark `note` resolved by `by` (or open again); it stays in the thread."""
-    note.resolved_at = timezone.now() if resolved else None
-    note.resolved_by = by if resolved else None
-    note.save(update_fields=["resolved_at", "resolved_by"])
+    """Mark `note` resolved by `by` (or open again); it stays in the thread. Two
+    people resolving it at once: the first is recorded, not overwritten."""
+    Note.objects.filter(pk=note.pk, resolved_at__isnull=resolved).update(
+        resolved_at=timezone.now() if resolved else None,
+        resolved_by=by if resolved else None,
+    )
+    note.refresh_from_db(fields=["resolved_at", "resolved_by"])
     return note
 
 

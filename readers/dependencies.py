@@ -114,34 +114,27 @@ def record_live_entries(entries, images):
     )
 
 
-def story_lists(article, *, sections=(), authors=(), tags=()):
-    """The lists a story belongs in (or belonged in): the home page's, its
+def story_list_keys(article):
+    """The lists `article`, as it is saved now, belongs in: the home page's, its
     sections', its authors', its tags', and the lists of every public story."""
+    from articles.models import Byline
+
+    sections = {
+        article.primary_category_id,
+        *article.categories.values_list("pk", flat=True),
+    }
     return {
         HOME,
         EVERYTHING,
-        *(section_list(pk) for pk in sections),
-        *(author_list(pk) for pk in authors),
-        *(tag_list(pk) for pk in tags),
-    }
-
-
-def story_list_keys(article):
-    """story_lists() for `article` as it is saved now."""
-    from articles.models import Byline
-
-    return story_lists(
-        article,
-        sections={
-            article.primary_category_id,
-            *article.categories.values_list("pk", flat=True),
-        }
-        - {None},
-        authors=Byline.objects.filter(article=article).values_list(
-            "author_id", flat=True
+        *(section_list(pk) for pk in sections - {None}),
+        *(
+            author_list(pk)
+            for pk in Byline.objects.filter(article=article).values_list(
+                "author_id", flat=True
+            )
         ),
-        tags=article.tags.values_list("pk", flat=True),
-    )
+        *(tag_list(pk) for pk in article.tags.values_list("pk", flat=True)),
+    }
 
 
 def next_scheduled_change():

@@ -51,11 +51,6 @@ class ArrangedFront:
         packaged = [story for package in self.packages for story in package.stories]
         return [*([self.lead] if self.lead else []), *top, *packaged]
 
-    @property
-    def empty_slots(self):
-        """How many stories it takes from the river: its empty lead and top slots."""
-        return (not self.lead) + self.top.count(None)
-
     def fill_from(self, river):
         """Fill the empty slots from the head of `river` (a list of stories, which
         loses them), so that an arranged front never has a hole."""

@@ -6,6 +6,7 @@ from datetime import timedelta
 import lxml.html
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
 
@@ -441,14 +442,48 @@ def test_a_mail_failure_never_fails_the_save(
     assert "Could not email notification" in caplog.text
 
 
-class BrokenMailServer:
+class BrokenMailServer(BaseEmailBackend):
     """An email backend whose server refuses every message."""
-
-    def __init__(self, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("the mail server is down")
+
+
+class CountingMailServer(BaseEmailBackend):
+    """An email backend that counts its connections (each backend instance is one,
+    as an SMTP backend's is) and the messages sent."""
+
+    opened, sent = [], []
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        CountingMailServer.opened.append(self)
+
+    def send_messages(self, messages):
+        CountingMailServer.sent.extend(messages)
+        return len(messages)
+
+
+def test_notifications_go_out_over_one_connection(
+    client, people, story, settings, django_capture_on_commit_callbacks
+):
+    """A submission tells every editor: one message each, one connection to the
+    mail server for them all (a provider's SMTP limits connections, not messages)."""
+    settings.EMAIL_BACKEND = "tests.test_notes.CountingMailServer"
+    CountingMailServer.opened.clear()
+    CountingMailServer.sent.clear()
+    people["superuser"].email = "super@example.org"
+    people["superuser"].save()
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.DRAFT)
+    story.refresh_from_db()
+    client.force_login(people["writer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        change(client, story, _transition="ready")
+    assert sorted(m.to[0] for m in CountingMailServer.sent) == [
+        "editor@example.org",
+        "super@example.org",
+    ]
+    assert len(CountingMailServer.opened) == 1
 
 
 def test_the_editors_home_stays_within_its_query_budget(
@@ -492,3 +527,14 @@ def test_the_story_form_with_notes_stays_within_its_query_budget(
             article=story, author=people["writer"], text=f"Note {n}, @editor"
         )
     assert count() == few
+
+
+def test_two_people_resolving_a_note_at_once_keep_the_first(people, story):
+    note = services.post_note(article=story, author=people["writer"], text="Check.")
+    stale = Note.objects.get(pk=note.pk)  # the second person's page, opened before
+    services.resolve_note(note=note, by=people["editor"])
+    services.resolve_note(note=stale, by=people["superuser"])
+    assert Note.objects.get(pk=note.pk).resolved_by == people["editor"]
+    assert stale.resolved_by == people["editor"]  # what her page is shown
+    services.resolve_note(note=stale, by=people["superuser"], resolved=False)
+    assert Note.objects.get(pk=note.pk).resolved_at is None

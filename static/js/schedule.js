@@ -28,7 +28,6 @@
       var future = when > nowThen + (Date.now() - openedAt);
       var publishing = !status || status.value === "published";
       save.forEach(function (button) {
-        if (!button.dataset.label) button.dataset.label = button.value;
         button.value =
           future && publishing ? clock.dataset.schedule : clock.dataset.save;
       });
