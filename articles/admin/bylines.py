@@ -35,6 +35,16 @@ class BylineInline(ImagePickerMixin, admin.TabularInline):
     verbose_name = _("byline")
     verbose_name_plural = _("bylines (printed in this order: drag to reorder)")
 
+    def get_queryset(self, request):
+        # Each row prints its byline ("Name (author) on “Headline”"): fetched with
+        # the rows, not one query each; the story's long text is not needed.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("author", "article")
+            .defer("article__body", "article__body_text", "article__search_vector")
+        )
+
 
 def own_author(user):
     """The author profile linked to `user`'s login, or None."""

@@ -294,6 +294,19 @@ class ArticleAdmin(
             )
         )
 
+    def get_object(self, request, object_id, from_field=None):
+        # Opening the form asks for the story several times (the rights warning,
+        # the changes kept aside, Django's view): fetched once. Only on a GET: a
+        # post's form changes the object it was given, and what follows must see
+        # the story as it is in the database.
+        if request.method != "GET":
+            return super().get_object(request, object_id, from_field)
+        fetched = request.__dict__.setdefault("_stories_fetched", {})
+        key = (str(object_id), from_field)
+        if key not in fetched:
+            fetched[key] = super().get_object(request, object_id, from_field)
+        return fetched[key]
+
     # Roles, enforced here on the server (see articles/workflow.py).
 
     def has_change_permission(self, request, obj=None):

@@ -46,11 +46,12 @@ class PendingChangesMixin:
         if request.method != "GET" or not self.story_is_live(request, story):
             return None
         if not hasattr(request, "_pending_change"):
-            request._pending_change = (
-                PendingChange.objects.filter(article=story)
-                .select_related("prepared_by")
-                .first()
-            )
+            # Through the story, which keeps it (or its absence) for the form's
+            # edit version (pending_changes.last_save): asked once.
+            try:
+                request._pending_change = story.pending_change
+            except PendingChange.DoesNotExist:
+                request._pending_change = None
         return request._pending_change
 
     def get_form(self, request, obj=None, change=False, **kwargs):
