@@ -11,12 +11,12 @@ import reversion
 
 from articles.galleries import snippet as gallery
 from articles.models import Article, Byline
-from embeds import providers
+from embeds import providers, thumbnails
 from embeds.body import snippet as embed
 from embeds.fetching import apply_answer, fetch_embed
 from embeds.models import Embed
 
-from .pictures import draw_scene
+from .pictures import draw_scene, jpeg_bytes
 
 SLUG = "the-seawall-vote-in-pictures-posts-and-numbers"
 VIDEO = "https://www.youtube.com/watch?v=dQw4PortEll"
@@ -98,6 +98,13 @@ def demo_embed(url):
         return fetch_embed(url)
     embed, _created = Embed.objects.get_or_create(url=url)
     apply_answer(embed, ANSWERS[url], providers.provider_for(url))
+    if url == VIDEO and not embed.thumbnail:
+        # The video's still, drawn for the demo: a real one is fetched from the
+        # provider's own picture server with its answer (embeds/thumbnails.py).
+        still = jpeg_bytes(draw_scene("coast", seed="seawall-video"))
+        embed.thumbnail.name, embed.thumbnail_width, embed.thumbnail_height = (
+            thumbnails.store(still)
+        )
     embed.save()
     return embed
 

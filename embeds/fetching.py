@@ -1,9 +1,11 @@
 """Asking a provider about an address and keeping its answer (Embed)."""
 
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import cleaning, providers
+from . import cleaning, providers, thumbnails
 from .models import Embed
 
 # Longest text kept from an answer's fields, as the model allows.
@@ -35,13 +37,17 @@ def fetch_embed(url, *, refresh=False):
     if embed.fetched_at and not refresh:
         return embed  # answered before: never asked again unless the editor says
     provider = providers.provider_for(url)
+    replaced = None
     try:
         answer = providers.ask(url)
         apply_answer(embed, answer, provider)
+        replaced = thumbnails.refresh(embed, provider)
     except providers.EmbedError as error:
         embed.error = str(error)
         embed.provider_name = embed.provider_name or (provider.name if provider else "")
     embed.save()
+    if replaced:
+        transaction.on_commit(lambda: default_storage.delete(replaced))
     return embed
 
 

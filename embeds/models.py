@@ -19,6 +19,12 @@ class Embed(models.Model):
     title = models.CharField(_("title"), max_length=500, blank=True)
     author_name = models.CharField(_("author"), max_length=300, blank=True)
     thumbnail_url = models.URLField(_("thumbnail"), max_length=2000, blank=True)
+    # The provider's thumbnail as this site serves it (thumbnails.py).
+    thumbnail = models.FileField(
+        _("thumbnail kept"), upload_to="embeds/", max_length=200, blank=True
+    )
+    thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
     html = models.TextField(_("embed HTML"), blank=True)
     script_url = models.URLField(_("provider's script"), max_length=2000, blank=True)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
@@ -44,6 +50,12 @@ class Embed(models.Model):
     def is_usable(self):
         """Whether there is something to show beyond a link."""
         return bool(self.html)
+
+    @property
+    def thumbnail_name(self):
+        """The random part of the kept thumbnail's name (its address), or ""."""
+        name = self.thumbnail.name.removeprefix("embeds/")
+        return name.removesuffix(".jpg") if self.thumbnail else ""
 
     @property
     def is_video(self):

@@ -22,13 +22,14 @@ USER_AGENT = "Newsroom oEmbed consumer"
 
 class Provider(NamedTuple):
     """A listed provider: its name, the origins its frames and script may come from,
-    the classes its script looks for."""
+    the classes its script looks for, the origins its thumbnails are fetched from."""
 
     name: str
     frames: tuple
     scripts: tuple
     classes: tuple
     is_frame_only: bool
+    thumbnails: tuple = ()
 
 
 class EmbedError(Exception):
@@ -75,6 +76,7 @@ def _registry(providers_json, timeout):
             tuple(entry.get("scripts", ())),
             tuple(entry.get("classes", ())),
             not entry.get("endpoint"),
+            tuple(entry.get("thumbnails", ())),
         )
         for pattern in entry["urls"]:
             registry.register(pattern, endpoint)

@@ -13,6 +13,9 @@ Each provider says
   allowed by the public pages' Content-Security-Policy;
 - `classes` (optional): the classes by which its script finds its posts
   (`<blockquote class="twitter-tweet">`), kept on them;
+- `thumbnails` (optional): the origins its answers' thumbnails may be fetched from,
+  once, with the answer, to be shown on the placeholder from this site
+  (embeds/thumbnails.py); a thumbnail anywhere else is not fetched;
 - `params` (optional): query parameters the endpoint needs (an access token).
 
 A newsroom adds its own (its Mastodon server, a chart tool) by appending to the list
@@ -31,6 +34,7 @@ STANDARD_PROVIDERS = [
         ],
         "frames": ["https://www.youtube.com", "https://www.youtube-nocookie.com"],
         "scripts": [],
+        "thumbnails": ["https://i.ytimg.com"],
     },
     {
         "name": "Vimeo",
@@ -41,6 +45,7 @@ STANDARD_PROVIDERS = [
         ],
         "frames": ["https://player.vimeo.com"],
         "scripts": [],
+        "thumbnails": ["https://i.vimeocdn.com"],
     },
     {
         "name": "X",
@@ -91,6 +96,7 @@ STANDARD_PROVIDERS = [
         "urls": [r"^https?://(www\.|m\.)?soundcloud\.com/[\w-]+/\S+"],
         "frames": ["https://w.soundcloud.com"],
         "scripts": [],
+        "thumbnails": ["https://i1.sndcdn.com"],
     },
     {
         "name": "Spotify",
@@ -100,6 +106,7 @@ STANDARD_PROVIDERS = [
         ],
         "frames": ["https://open.spotify.com"],
         "scripts": [],
+        "thumbnails": ["https://i.scdn.co", "https://image-cdn-ak.spotifycdn.com"],
     },
     {
         "name": "Datawrapper",

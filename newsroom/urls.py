@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("readers.urls")),
     path("", include("photos.urls")),
+    path("", include("embeds.urls")),
 ]
 
 # A refusal in the admin is an admin page saying what may be done instead.

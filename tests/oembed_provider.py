@@ -7,9 +7,13 @@ GET /oembed/<name>?url=…  answers with oembed_answers/<name>.json, or with the
                           answer a test set for that address (`answer_for`)
 GET /frame/<slug>         a page to show in a frame (the "player")
 GET /embed.js             the provider's script: fills its posts' blockquotes
+GET /thumb/<name>         a thumbnail: picture.jpg (a photo with a GPS position in
+                          its EXIF), moved.jpg (a redirect to another origin),
+                          broken.jpg (not a picture)
 """
 
 import contextlib
+import io
 import json
 import threading
 import time
@@ -33,6 +37,7 @@ class OEmbedProvider:
     def __init__(self):
         self.answers = {}  # address: (status, body text, delay in seconds)
         self.requests = []  # the addresses asked about, in order
+        self.thumbnail_requests = []  # the thumbnails' paths asked for
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -51,6 +56,9 @@ class OEmbedProvider:
                     return self.send(200, body, "text/html")
                 if parts.path == "/embed.js":
                     return self.send(200, SCRIPT, "text/javascript")
+                if parts.path.startswith("/thumb/"):
+                    provider.thumbnail_requests.append(parts.path)
+                    return self.thumbnail(parts.path.removeprefix("/thumb/"))
                 return self.send(404, "not here", "text/plain")
 
             def oembed(self, parts):
@@ -71,8 +79,18 @@ class OEmbedProvider:
                     "application/json",
                 )
 
+            def thumbnail(self, name):
+                if name == "picture.jpg":
+                    return self.send(200, thumbnail_picture(), "image/jpeg")
+                if name == "moved.jpg":
+                    self.send_response(302)
+                    self.send_header("Location", "http://198.51.100.7/x.jpg")
+                    self.send_header("Content-Length", "0")
+                    return self.end_headers()
+                return self.send(200, "<html>not a picture</html>", "image/jpeg")
+
             def send(self, status, body, content_type):
-                data = body.encode()
+                data = body if isinstance(body, bytes) else body.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", f"{content_type}; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
@@ -127,8 +145,9 @@ def providers_for(server):
         "Flourish": "flourish",
         "DocumentCloud": "documentcloud",
     }
+    # The real providers' thumbnails are on the internet: not fetched here.
     providers = [
-        {**entry, "endpoint": server.endpoint(names[entry["name"]])}
+        {**entry, "endpoint": server.endpoint(names[entry["name"]]), "thumbnails": []}
         if entry["endpoint"]
         else entry
         for entry in STANDARD_PROVIDERS
@@ -141,6 +160,20 @@ def providers_for(server):
             "frames": [server.origin],
             "scripts": [server.origin],
             "classes": ["local-post"],
+            "thumbnails": [server.origin],
         }
     )
     return providers
+
+
+def thumbnail_picture():
+    """A 1280 x 720 JPEG whose EXIF names a place (GPS) and a camera."""
+    from PIL import Image
+
+    picture = Image.new("RGB", (1280, 720), (40, 90, 140))
+    exif = Image.Exif()
+    exif[0x0110] = "Provider Cam 9"  # Model
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # GPS
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()

@@ -4,11 +4,13 @@ loads only when they ask. Broken, slow and hostile providers leave a plain link.
 Every provider here is the tests' own (oembed_provider.py), answering with recorded
 answers of the real providers' shapes: no test reaches the internet."""
 
+import io
 import json
 
 import lxml.html
 import pytest
 from django.urls import reverse
+from PIL import Image as PILImage
 
 from common.times import newsroom_time
 from embeds.body import snippet
@@ -488,3 +490,70 @@ def test_the_story_forms_preview_shows_embeds_under_the_story_pages_policy(
         "frame-src 'none'"
         in client.get(reverse("admin:index"))["Content-Security-Policy"]
     )
+
+
+# Thumbnails.
+
+
+def answer_with_thumbnail(provider, url, thumbnail):
+    provider.answer_for(
+        url,
+        {
+            "type": "rich",
+            "title": "A post with a picture",
+            "html": '<iframe src="{origin}/frame/post-2"></iframe>',
+            "thumbnail_url": thumbnail,
+        },
+    )
+
+
+def test_a_thumbnail_is_kept_once_and_served_by_this_site(provider, client):
+    """Fetched with the answer, re-encoded without the provider's metadata, and
+    served from here: a reader's visit asks the provider for nothing."""
+    answer_with_thumbnail(provider, POST, "{origin}/thumb/picture.jpg")
+    embed = fetch_embed(POST)
+    assert provider.thumbnail_requests == ["/thumb/picture.jpg"]
+    assert (embed.thumbnail_width, embed.thumbnail_height) == (640, 360)
+    story = make_article(body=snippet(POST))
+    tree = page(client, story.get_absolute_url())
+    image = tree.cssselect(".embed__placeholder img.embed__thumbnail")[0]
+    assert (image.get("width"), image.get("height")) == ("640", "360")
+    assert image.get("alt") == "" and image.get("loading") == "lazy"
+    response = client.get(image.get("src"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert "immutable" in response["Cache-Control"]
+    picture = PILImage.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert picture.size == (640, 360)
+    assert not picture.getexif()  # no camera, no GPS position
+    assert provider.thumbnail_requests == ["/thumb/picture.jpg"]
+
+
+@pytest.mark.parametrize(
+    "thumbnail",
+    [
+        "https://i.ytimg.com/vi/x/hqdefault.jpg",  # not this provider's origin
+        "{origin}/thumb/moved.jpg",  # a redirect elsewhere
+        "{origin}/thumb/broken.jpg",  # not a picture
+        "javascript:alert(1)",
+    ],
+)
+def test_a_thumbnail_from_elsewhere_or_broken_is_not_kept(provider, client, thumbnail):
+    answer_with_thumbnail(provider, POST, thumbnail)
+    embed = fetch_embed(POST)
+    assert not embed.thumbnail and not embed.error
+    story = make_article(body=snippet(POST))
+    tree = page(client, story.get_absolute_url())
+    assert tree.cssselect(".embed__title a")  # the placeholder, without a picture
+    assert not tree.cssselect(".embed img")
+
+
+def test_a_refresh_whose_thumbnail_fails_keeps_the_one_it_had(provider):
+    answer_with_thumbnail(provider, POST, "{origin}/thumb/picture.jpg")
+    kept = fetch_embed(POST).thumbnail.name
+    answer_with_thumbnail(provider, POST, "{origin}/thumb/broken.jpg")
+    assert fetch_embed(POST, refresh=True).thumbnail.name == kept
+
+
+def test_a_thumbnail_address_that_is_not_kept_is_a_404(client):
+    assert client.get("/embeds/" + "0" * 32 + ".jpg").status_code == 404

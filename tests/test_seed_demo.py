@@ -176,6 +176,9 @@ def test_a_story_shows_embeds_a_table_and_a_gallery(seeded, client):
     assert providers == ["YouTube", "Datawrapper", "Bluesky", "Google Maps"]
     assert body.cssselect(".table-scroll table caption")
     assert len(body.cssselect(".gallery__item img")) == 4
+    # The video's placeholder shows its still, from this site.
+    still = body.cssselect(".embed--video img.embed__thumbnail")[0]
+    assert client.get(still.get("src"))["Content-Type"] == "image/jpeg"
 
 
 def test_the_home_page_and_a_section_are_arranged_by_the_editors(seeded, client):
