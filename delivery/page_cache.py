@@ -93,7 +93,9 @@ logger = logging.getLogger(__name__)
 # The names under which the page cache keeps what it knows in Django's cache.
 STATE_KEY = "pages:state"
 SEQUENCE_KEY = "pages:sequence"
-PAGE_PREFIX = "pages:page:"
+# "page2": pages kept with the headers the middleware inside ServeCachedPages adds
+# (entries kept before did not have them, and are not served).
+PAGE_PREFIX = "pages:page2:"
 VERSION_PREFIX = "pages:v:"
 LOCK_PREFIX = "pages:lock:"
 
@@ -125,13 +127,17 @@ _held_lock = threading.Lock()
 # Applied invalidations are kept this long (the newest always), then pruned.
 APPLIED_KEPT_DAYS = 7
 # Headers of a cached page worth caching with it (Date, Vary and Cache-Control are
-# set again on each answer).
+# set again on each answer), the policies the middleware inside ServeCachedPages
+# adds included: a page served from the cache is answered before that middleware.
 CACHED_HEADERS = (
     "Content-Type",
     "Content-Language",
     "X-Robots-Tag",
     "ETag",
     "Last-Modified",
+    "Content-Security-Policy",
+    "Content-Security-Policy-Report-Only",
+    "X-Frame-Options",
 )
 # Request headers that may make the answer a 304 or a 412; without any, the page is
 # sent as it is.
@@ -657,7 +663,12 @@ def _render(request, view, args, kwargs, key, found):
         # that change's purge reached the edge: no cache may keep it.
         return answer(request, response, found.state, overtaken=True)
     if key and versions:
-        _store(key, response, versions, found.sequence)
+        if getattr(request, "pages_kept_on_the_way_out", False):
+            # ServeCachedPages keeps it on its way out, with the headers the
+            # middleware between it and the view adds (the security policies).
+            response.page_to_keep = (key, versions, found.sequence)
+        else:
+            _store(key, response, versions, found.sequence)
     return answer(request, response, found.state)
 
 
@@ -691,12 +702,18 @@ class ServeCachedPages:
     Only what `public_page` cached is found here: pages rendered for anonymous
     readers, whose keys have not moved on. Anyone with a session cookie (staff, or
     someone who was) goes the whole way, and staff are never served a cached page.
+
+    A page is answered as it was kept, security policies included: the middleware
+    after this one (the Content-Security-Policy, X-Frame-Options) runs only when a
+    page is rendered, and this one keeps what public_page rendered on its way out,
+    with the headers they added.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.pages_kept_on_the_way_out = True
         if (
             request.method in ("GET", "HEAD")
             and settings.NEWSROOM_PAGE_CACHE_SECONDS
@@ -706,4 +723,9 @@ class ServeCachedPages:
             if found.fresh:
                 return answer(request, _response_from(found.entry), found.state)
             request.page_lookup = found  # not asked for again by public_page
-        return self.get_response(request)
+        response = self.get_response(request)
+        to_keep = getattr(response, "page_to_keep", None)
+        if to_keep is not None:  # a page public_page rendered for every reader
+            key, versions, sequence = to_keep
+            _store(key, response, versions, sequence)
+        return response

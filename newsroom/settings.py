@@ -86,13 +86,14 @@ MIDDLEWARE = [
     # First, so that it sees every cookie the others set.
     "delivery.middleware.PrivateByDefault",
     "django.middleware.security.SecurityMiddleware",
-    # Before the cached pages are answered, so that they carry the policy too.
-    "newsroom.content_security.ContentSecurityPolicy",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Static files answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Kept public pages, for readers without a session: before everything below.
+    # The policies below are kept with each page (they cost a cached page more than
+    # the rest of its answer), so a page from the cache carries them too.
     "delivery.page_cache.ServeCachedPages",
+    "newsroom.content_security.ContentSecurityPolicy",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

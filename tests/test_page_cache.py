@@ -701,6 +701,35 @@ def test_a_slow_reader_caching_its_page_after_a_publish_does_not_hide_it(
     assert b"Fresh scoop" in Client().get("/").content
 
 
+def test_a_cached_page_is_answered_before_its_policies_are_built(
+    client, story, monkeypatch
+):
+    """The Content-Security-Policy is kept with the page, not built again for each
+    reader: a cached page carries the story page's own policy (its embeds'
+    origins), and no policy is built to answer it."""
+    from newsroom.content_security import ContentSecurityPolicy
+
+    built = []
+    parts = ContentSecurityPolicy.get_policy_parts
+
+    def counted(self, *args, **kwargs):
+        built.append(True)
+        return parts(self, *args, **kwargs)
+
+    monkeypatch.setattr(ContentSecurityPolicy, "get_policy_parts", counted)
+    url = story.get_absolute_url()
+    fresh = client.get(url)
+    assert built
+    built.clear()
+    cached = client.get(url)
+    assert not hasattr(cached.wsgi_request, "session")  # from the cache
+    assert built == []
+    assert cached["Content-Security-Policy"] == fresh["Content-Security-Policy"]
+    assert "https://www.youtube.com" in cached["Content-Security-Policy"]  # embeds
+    home = client.get("/")
+    assert home["Content-Security-Policy"] != cached["Content-Security-Policy"]
+
+
 def test_a_cached_page_carries_the_headers_of_a_fresh_one(client, story):
     """Security headers, validators, lifetimes and the length: a reader cannot tell
     a cached page from one rendered for them."""
