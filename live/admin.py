@@ -21,6 +21,7 @@ from reversion.models import Version
 
 from articles.models import Article, Author
 from articles.sanitize import plain_text
+from common.people import person_name
 from common.times import newsroom_time
 
 from . import rules, services
@@ -336,7 +337,7 @@ class LiveCoverageAdmin(admin.ModelAdmin):
             Version.objects.get_for_object(entry).select_related("revision__user")
         ).first()
         user = version and version.revision.user
-        return user and (user.get_full_name() or user.get_username())
+        return person_name(user, None)
 
     def entry_action_view(self, request, entry_id, action):
         entry = self.entry(request, entry_id)

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from common.people import person_name
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,9 +35,7 @@ def story_address(notification):
 def message_for(notification, connection=None):
     context = {
         "notification": notification,
-        "actor": notification.actor.get_full_name() or notification.actor.username
-        if notification.actor
-        else "Someone",
+        "actor": person_name(notification.actor, "Someone"),
         "site": settings.NEWSROOM_SITE_NAME,
         "url": story_address(notification),
     }

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.forms import formsets
 from django.utils.translation import gettext_lazy as _
 
+from common.people import person_name
 from common.times import newsroom_time
 from photos.models import Image
 from photos.widgets import ImageAutocompleteSelect
@@ -103,9 +104,7 @@ class ArticleAdminForm(forms.ModelForm):
                     "your changes across, and save there."
                 )
                 % {
-                    "who": (saver.get_full_name() or saver.get_username())
-                    if saver
-                    else _("Someone else"),
+                    "who": person_name(saver, _("Someone else")),
                     "when": newsroom_time(saved_at),
                 },
             )

@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from common.people import person_name
 from photos.widgets import ImagePickerMixin
 
 from ..models import Author, Byline
@@ -94,7 +95,7 @@ class BylinesMixin:
         user = request.user
         return {
             "needs_author_profile": True,
-            "suggested_author_name": user.get_full_name() or user.get_username(),
+            "suggested_author_name": person_name(user),
         }
 
     def make_own_author_view(self, request):

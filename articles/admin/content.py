@@ -22,6 +22,7 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from common.lookups import NulSafeAdminMixin, WellFormedModelMultipleChoiceField
+from common.people import person_name
 from common.widgets import AutocompleteSelectMultiple
 from photos.admin import thumbnail
 from photos.widgets import ImagePickerMixin
@@ -142,11 +143,6 @@ class CorrectionInline(admin.StackedInline):
     fields = ["kind", "noted_at", "text"]
     extra = 0
     verbose_name_plural = _("corrections and update notes (shown under the story)")
-
-
-def person_name(user):
-    """A colleague as the desk calls her: her name, or her username."""
-    return user.get_full_name() or user.get_username()
 
 
 # How long an opened story counts as "being edited" for the warning to others.

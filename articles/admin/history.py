@@ -18,6 +18,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from common.lookups import well_formed_keys
+from common.people import person_name
 from common.times import newsroom_time
 
 from .. import revisions, workflow
@@ -27,7 +28,7 @@ from ..models import Article
 def saved_by(version):
     """Who saved `version`, by name; a dash for one saved by code, not a person."""
     user = version.revision.user
-    return (user.get_full_name() or user.get_username()) if user else "—"
+    return person_name(user, "—")
 
 
 class StoryHistoryAdmin(VersionAdmin):

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from common.people import person_name
 from common.times import newsroom_time
 
 from .. import pending_changes, workflow
@@ -157,7 +158,6 @@ class PendingChangesMixin:
         story = self.get_object(request, unquote(object_id))
         pending = self.pending_to_show(request, story)
         if pending is not None:
-            who = pending.prepared_by
             self.message_user(
                 request,
                 _(
@@ -166,9 +166,7 @@ class PendingChangesMixin:
                     "the changes are published."
                 )
                 % {
-                    "who": (who.get_full_name() or who.get_username())
-                    if who
-                    else _("someone"),
+                    "who": person_name(pending.prepared_by, _("someone")),
                     "when": newsroom_time(pending.prepared_at),
                 },
                 messages.WARNING,

@@ -1,8 +1,8 @@
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _
+from django.utils.html import format_html
 
 from .. import live_page
+from .reader_tags import by_names
 
 register = template.Library()
 
@@ -22,22 +22,9 @@ def live_order(entry):
 @register.simple_tag
 def entry_byline(entry, linked_authors):
     """ "By A and B": each name linked to its author page, where she has one."""
-    names = [
+    return by_names(
         format_html('<a href="{}">{}</a>', b.author.get_absolute_url(), b.author.name)
         if b.author_id in linked_authors
         else format_html("{}", b.author.name)
         for b in entry.bylines.all()
-    ]
-    if not names:
-        return ""
-    if len(names) == 1:
-        joined = names[0]
-    elif len(names) == 2:
-        joined = format_html(_("{} and {}"), *names)
-    else:
-        joined = format_html(
-            _("{}, and {}"),
-            format_html_join(", ", "{}", ((name,) for name in names[:-1])),
-            names[-1],
-        )
-    return format_html(_("By {}"), joined)
+    )

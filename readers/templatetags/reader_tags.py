@@ -106,35 +106,39 @@ def story_body(context, article, images, embeds=None):
 def byline_links(bylines):
     """ "By A", "By A and B", "By A, B (contributor), and C": names linked, in the
     editor's order, whatever their roles; a role other than author is named after
-    the name it credits. A live entry's bylines (live.EntryByline) have no role:
-    each is an author."""
-    links = [
+    the name it credits."""
+    return by_names(
         format_html(
             '<a href="{}">{}</a>{}',
             b.author.get_absolute_url(),
             b.author.name,
             ""
-            if getattr(b, "role", Byline.Role.AUTHOR) == Byline.Role.AUTHOR
+            if b.role == Byline.Role.AUTHOR
             else format_html(
                 ' <span class="byline__role">({})</span>',
                 b.get_role_display().lower(),
             ),
         )
         for b in bylines
-    ]
-    if not links:
+    )
+
+
+def by_names(names):
+    """ "By A", "By A and B", "By A, B, and C" of `names` (safe HTML each), or ""."""
+    names = list(names)
+    if not names:
         return ""
-    if len(links) == 1:
-        names = links[0]
-    elif len(links) == 2:
-        names = format_html(_("{} and {}"), *links)
+    if len(names) == 1:
+        joined = names[0]
+    elif len(names) == 2:
+        joined = format_html(_("{} and {}"), *names)
     else:
-        names = format_html(
+        joined = format_html(
             _("{}, and {}"),
-            format_html_join(", ", "{}", ((link,) for link in links[:-1])),
-            links[-1],
+            format_html_join(", ", "{}", ((name,) for name in names[:-1])),
+            names[-1],
         )
-    return format_html(_("By {}"), names)
+    return format_html(_("By {}"), joined)
 
 
 # Built here rather than by an included template: a list page renders twenty of these,
