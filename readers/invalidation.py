@@ -159,10 +159,11 @@ def image_saved(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_save, sender=Embed, dispatch_uid="pages_embed_saved")
 @receiver(post_delete, sender=Embed, dispatch_uid="pages_embed_deleted")
-def embed_changed(sender, instance, raw=False, **kwargs):
+def embed_changed(sender, instance, raw=False, created=False, **kwargs):
     # Asked again (refreshed): the public stories embedding it show the new answer.
-    # Found by their bodies, as a refresh is rare and its stories few.
-    if not raw:
+    # Found by their bodies, as a refresh is rare and its stories few. Just made
+    # without an answer (fetch_embed asks after): pages show the link they showed.
+    if not (raw or (created and not instance.is_usable)):
         stories = Article.objects.published().filter(
             body__contains=embed_markup.snippet(instance.url)
         )

@@ -62,10 +62,10 @@ def correction_deleted(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Embed, dispatch_uid="pages_live_embed_saved")
-def embed_changed(sender, instance, raw=False, **kwargs):
+def embed_changed(sender, instance, raw=False, created=False, **kwargs):
     # Asked again (refreshed): the live stories whose entries embed it show the new
     # answer. Found by the entries' text, as in invalidation.py.
-    if raw:
+    if raw or (created and not instance.is_usable):
         return
     stories = (
         LiveEntry.objects.filter(
