@@ -139,7 +139,9 @@ class LiveCoverageAdmin(admin.ModelAdmin):
 
     def new_entry_form(self, request, data=None):
         author = Author.objects.filter(user=request.user).first()
-        return EntryForm(data, initial={"authors": [author] if author else []})
+        return EntryForm(
+            data, initial={"authors": [author] if author else []}, user=request.user
+        )
 
     def composer_view(self, request, article_id):
         article = self.story(request, article_id)
@@ -270,7 +272,7 @@ class LiveCoverageAdmin(admin.ModelAdmin):
         stale = None
         status = 200
         if request.method == "POST":
-            form = EntryForm(request.POST)
+            form = EntryForm(request.POST, user=request.user)
             # An edit says which revision it was opened at; without one it is a
             # broken form (400), not a stale one (409).
             form.fields["revision"].required = True
@@ -299,7 +301,8 @@ class LiveCoverageAdmin(admin.ModelAdmin):
                     "body": entry.body,
                     "authors": [b.author_id for b in entry.bylines.all()],
                     "revision": entry.revision,
-                }
+                },
+                user=request.user,
             )
         return TemplateResponse(
             request,

@@ -44,6 +44,14 @@ class EntryForm(forms.Form):
     # The revision of the entry this form was opened at (editing only).
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The picture field's chooser offers an upload to those who may add
+        # pictures, as the story form's does (photos' ImagePickerMixin).
+        self.fields["insert_image"].widget.may_upload = user.has_perm(
+            "photos.add_image"
+        )
+
     class Media:
         js = ["js/insert-image.js"]
 

@@ -41,6 +41,8 @@ def test_a_writer_posts_an_entry_with_bylines_in_her_order(client, story, people
     page = lxml.html.fromstring(client.get(composer(story)).content)
     # Her own byline is chosen for her.
     assert page.cssselect("#id_authors option[selected]")[0].text == "Maya Okafor"
+    # The picture field's chooser offers her an upload, as the story form's does.
+    assert page.cssselect("#id_insert_image")[0].get("data-upload-label")
     response = client.post(composer(story), entry_data("Ferries stop.", lee, maya))
     assert response.status_code == 302
     entry = LiveEntry.objects.get()
