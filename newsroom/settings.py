@@ -248,6 +248,8 @@ NEWSROOM_SITE_DESCRIPTION = env(
 NEWSROOM_STORIES_PER_PAGE = int(env("NEWSROOM_STORIES_PER_PAGE", "20"))
 # How often an open live story's page asks for new entries while it is visible.
 NEWSROOM_LIVE_POLL_SECONDS = float(env("NEWSROOM_LIVE_POLL_SECONDS", "20"))
+# How many entries a live story's page shows; older ones are a link away.
+NEWSROOM_LIVE_PAGE_ENTRIES = int(env("NEWSROOM_LIVE_PAGE_ENTRIES", "50"))
 # The publisher logo named in structured data: a static file and its pixel size.
 NEWSROOM_LOGO = env("NEWSROOM_LOGO", "img/logo.png")
 NEWSROOM_LOGO_SIZE = tuple(

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 
 from articles.inline_images import body_image_ids
@@ -25,6 +25,9 @@ from photos.models import Image
 from .story_blocks import embeds_for, render_body
 
 CURSOR_OVERLAP = timedelta(seconds=10)
+# A cursor's resolution: a page "before" a moment one tick after an entry's time
+# starts with that entry.
+ONE_TICK = timedelta(microseconds=1)
 # The largest cursor a reader's page may send: far past any real time.
 MAX_CURSOR_DIGITS = 17
 
@@ -33,13 +36,19 @@ class LiveParts(NamedTuple):
     """What the page shows of a live story."""
 
     coverage: object  # LiveCoverage
-    entries: list  # shown LiveEntries, newest first
-    key_updates: list  # the pinned ones among them
+    entries: list  # shown LiveEntries, newest first: a page of them
+    key_updates: list  # the pinned ones, on this page or not
+    older: str  # the cursor of the page of older entries, "" if there are none
+    is_newest: bool  # the page of the newest entries, which asks for new ones
     images: dict  # image id: Image, for the pictures entries show
     embeds: dict  # address: Embed, for what entries embed
     authors_with_pages: set  # ids of the entries' authors who have a page
     cursor: str
     poll_seconds: float
+
+    @property
+    def key_update_links(self):
+        return key_update_links(self.key_updates, {e.pk for e in self.entries})
 
     @property
     def updated_at(self):
@@ -85,26 +94,33 @@ def authors_with_pages(entries):
     )
 
 
-def entries_of(coverage):
-    """All the coverage's entries, removed ones too, newest first."""
-    return list(LiveEntry.objects.filter(coverage=coverage).newest_first().for_page())
-
-
-def fetch(article):
-    """The live parts of `article`'s page, or None if it was never made live."""
+def fetch(article, *, before=None):
+    """The live parts of `article`'s page, or None if it was never made live: the
+    newest NEWSROOM_LIVE_PAGE_ENTRIES entries, or as many posted before `before` (a
+    moment) for a page of older ones."""
     coverage = getattr(article, "live_coverage", None)
     if coverage is None:
         return None
-    everything = entries_of(coverage)
-    shown = [entry for entry in everything if not entry.is_removed]
+    entries = LiveEntry.objects.filter(coverage=coverage)
+    size = settings.NEWSROOM_LIVE_PAGE_ENTRIES
+    page = entries.shown().newest_first()
+    if before is not None:
+        page = page.filter(published_at__lt=before)
+    shown = list(page.for_page()[: size + 1])
+    older = shown[size - 1] if len(shown) > size else None
+    shown = shown[:size]
+    # The newest change, removals included (a removal is news to an open page).
+    newest = entries.aggregate(newest=Max("modified_at"))["newest"]
     return LiveParts(
         coverage=coverage,
         entries=shown,
-        key_updates=[entry for entry in shown if entry.is_pinned],
+        key_updates=list(entries.key_updates().newest_first()),
+        older=to_cursor(older.published_at) if older else "",
+        is_newest=before is None,
         images=images_of(shown),
         embeds=embeds_of(shown),
         authors_with_pages=authors_with_pages(shown),
-        cursor=to_cursor(max((e.modified_at for e in everything), default=None)),
+        cursor=to_cursor(newest),
         poll_seconds=settings.NEWSROOM_LIVE_POLL_SECONDS,
     )
 
@@ -127,10 +143,30 @@ def render_entry(entry, *, images, embeds, linked_authors):
     )
 
 
-def render_key_updates(key_updates):
-    return render_to_string(
-        "includes/live_key_updates.html", {"key_updates": key_updates}
-    )
+def key_update_links(key_updates, on_page):
+    """(entry, address) for each key update: its place on this page (`on_page`:
+    the ids of the entries it shows), or the page of older entries it opens."""
+    return [
+        (
+            entry,
+            f"#{entry.get_anchor()}"
+            if entry.pk in on_page
+            else f"?before={to_cursor(entry.published_at + ONE_TICK)}"
+            f"#{entry.get_anchor()}",
+        )
+        for entry in key_updates
+    ]
+
+
+def newest_page_ids(coverage):
+    """The ids of the entries the newest page shows (one query)."""
+    size = settings.NEWSROOM_LIVE_PAGE_ENTRIES
+    entries = LiveEntry.objects.filter(coverage=coverage).shown().newest_first()
+    return set(entries.values_list("pk", flat=True)[:size])
+
+
+def render_key_updates(links):
+    return render_to_string("includes/live_key_updates.html", {"links": links})
 
 
 def with_live_flag(stories):

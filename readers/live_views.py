@@ -68,8 +68,9 @@ def live_updates(request, pk):
     newest = max((entry.modified_at for entry in changed), default=None)
     key_updates = []
     if changed:
-        key_updates = list(
-            LiveEntry.objects.filter(coverage=coverage).key_updates().newest_first()
+        key_updates = live_page.key_update_links(
+            LiveEntry.objects.filter(coverage=coverage).key_updates().newest_first(),
+            live_page.newest_page_ids(coverage),
         )
     return JsonResponse(
         {

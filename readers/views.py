@@ -263,7 +263,11 @@ class StoryPageView(DetailView):
             article, lead_author, parts.tags
         )
         dependencies.record_story_page(article, parts, [*more_from_author, *related])
-        live = live_page.fetch(article)
+        live = live_page.fetch(
+            article,
+            # A page of older entries; a cursor that is not one is the newest page.
+            before=live_page.from_cursor(self.request.GET.get("before", "")),
+        )
         if live:
             depends_on(dependencies.live(article.pk))
             dependencies.record_live_entries(live.entries, live.images)

@@ -109,6 +109,40 @@ def test_entries_show_newest_first_and_key_updates_at_the_top(client, story, may
     assert tree.cssselect('script[src$="live.js"][defer]')
 
 
+def test_a_long_coverage_shows_a_page_of_entries_and_links_to_older_ones(
+    client, story, maya, settings
+):
+    """The newest entries, then "Older updates"; a key update that is not on the
+    page links to the page of older entries that starts with it."""
+    settings.NEWSROOM_LIVE_PAGE_ENTRIES = 3
+    pinned = post(story, "Entry 1.", authors=[maya], minutes_ago=50, pinned=True)
+    for n in range(2, 8):
+        post(story, f"Entry {n}.", authors=[maya], minutes_ago=50 - n)
+    newest = tree_of(client, story.get_absolute_url())
+    assert entry_texts(newest) == ["Entry 7.", "Entry 6.", "Entry 5."]
+    assert newest.cssselect("[data-live-open]")  # the newest page asks for more
+    older = newest.cssselect("a[rel=next]")[0].get("href")
+    second = tree_of(client, story.get_absolute_url() + older)
+    assert entry_texts(second) == ["Entry 4.", "Entry 3.", "Entry 2."]
+    assert not second.cssselect("[data-live-open]")  # nothing new comes here
+    assert not [s for s in second.iter("script") if "live.js" in (s.get("src") or "")]
+    third = tree_of(
+        client,
+        story.get_absolute_url() + second.cssselect("a[rel=next]")[0].get("href"),
+    )
+    assert entry_texts(third) == ["Entry 1."]
+    assert not third.cssselect("a[rel=next]")
+    # The key update, on no page but the third, links to the page it opens.
+    link = newest.cssselect(".live__key a")[0].get("href")
+    assert link.endswith(f"#entry-{pinned.pk}") and link.startswith("?before=")
+    opened = tree_of(client, story.get_absolute_url() + link.split("#")[0])
+    assert entry_texts(opened)[0] == "Entry 1."
+    assert third.cssselect(".live__key a")[0].get("href") == f"#entry-{pinned.pk}"
+    # JSON-LD names the entries of the page it is on.
+    data = json.loads(newest.cssselect('script[type="application/ld+json"]')[0].text)
+    assert len(data["liveBlogUpdate"]) == 3
+
+
 def test_a_guest_who_only_posts_entries_is_named_not_linked(client, story, maya):
     guest = make_author(name="Ines Barrow", slug="ines-barrow")
     post(story, "Photos from the wall.", authors=[guest, maya])
