@@ -129,15 +129,18 @@ APPLIED_KEPT_DAYS = 7
 # Headers of a cached page worth caching with it (Date, Vary and Cache-Control are
 # set again on each answer), the policies the middleware inside ServeCachedPages
 # adds included: a page served from the cache is answered before that middleware.
+POLICY_HEADERS = (
+    "Content-Security-Policy",
+    "Content-Security-Policy-Report-Only",
+    "X-Frame-Options",
+)
 CACHED_HEADERS = (
     "Content-Type",
     "Content-Language",
     "X-Robots-Tag",
     "ETag",
     "Last-Modified",
-    "Content-Security-Policy",
-    "Content-Security-Policy-Report-Only",
-    "X-Frame-Options",
+    *POLICY_HEADERS,
 )
 # Request headers that may make the answer a 304 or a 412; without any, the page is
 # sent as it is.
@@ -627,7 +630,11 @@ def public_page(view=None, *, cached=True):
                 cache.delete(key)  # gone
             raise
         finally:
-            if locked:
+            if locked and getattr(request, "pages_kept_on_the_way_out", False):
+                # Released once the page is kept, not before: a reader waiting
+                # for it must not find the lock gone and the page not yet there.
+                request.page_lock = LOCK_PREFIX + key
+            elif locked:
                 cache.delete(LOCK_PREFIX + key)
 
     return wrapper
@@ -655,7 +662,10 @@ def _render(request, view, args, kwargs, key, found):
     # The time of the newest change to what the page shows (versions are the times
     # of changes); now, if the cache cannot say.
     changed = max(versions.values()) / 1e6 if versions else time_now()
-    response["Last-Modified"] = http_date(min(changed, time_now()))
+    if response.status_code == 200:
+        # A missing story's 404 does not say when it last changed: that would tell
+        # an embargoed story's saves (readers.views.ArticleDetailView.get_object).
+        response["Last-Modified"] = http_date(min(changed, time_now()))
     name, value = header(keys)
     response[name] = value
     if versions and _overtaken(versions, found.sequence):
@@ -665,8 +675,9 @@ def _render(request, view, args, kwargs, key, found):
     if key and versions:
         if getattr(request, "pages_kept_on_the_way_out", False):
             # ServeCachedPages keeps it on its way out, with the headers the
-            # middleware between it and the view adds (the security policies).
-            response.page_to_keep = (key, versions, found.sequence)
+            # middleware between it and the view adds (the security policies),
+            # even if this reader is answered 304.
+            request.page_to_keep = (key, response, versions, found.sequence)
         else:
             _store(key, response, versions, found.sequence)
     return answer(request, response, found.state)
@@ -723,9 +734,18 @@ class ServeCachedPages:
             if found.fresh:
                 return answer(request, _response_from(found.entry), found.state)
             request.page_lookup = found  # not asked for again by public_page
-        response = self.get_response(request)
-        to_keep = getattr(response, "page_to_keep", None)
-        if to_keep is not None:  # a page public_page rendered for every reader
-            key, versions, sequence = to_keep
-            _store(key, response, versions, sequence)
+        try:
+            response = self.get_response(request)
+            to_keep = getattr(request, "page_to_keep", None)
+            if to_keep is not None:  # a page public_page rendered for every reader
+                key, rendered, versions, sequence = to_keep
+                # The policies were given to the answer sent (a 304, perhaps).
+                for name in POLICY_HEADERS:
+                    if name in response and rendered is not response:
+                        rendered[name] = response[name]
+                _store(key, rendered, versions, sequence)
+        finally:
+            lock = getattr(request, "page_lock", None)
+            if lock:
+                cache.delete(lock)
         return response

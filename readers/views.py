@@ -306,12 +306,11 @@ class ArticleDetailView(PublicPageMixin, StoryPageView):
         try:
             return super().get_object(queryset)
         except Http404:
-            pk = self.kwargs["pk"]
-            if not Article.objects.filter(pk=pk).exists():
-                raise  # no such story: nothing to keep
-            # Taken down, not yet out, or a draft: the same 404 for every reader
-            # (old links are followed all day) until the story changes.
-            depends_on(dependencies.story(pk))
+            # Taken down, not yet out, a draft or no story at all: the same 404 for
+            # every reader (old links are followed all day) until a story with
+            # this id is public, which raises its key. The same whichever it is,
+            # so that nobody can tell a draft's id from a free one.
+            depends_on(dependencies.story(self.kwargs["pk"]))
             raise GoneForEveryone("This story is not published.") from None
 
 

@@ -595,7 +595,8 @@ def test_a_taken_down_storys_404_is_kept_until_it_is_published_again(
 ):
     """Readers follow old links to a story taken down all day: its 404 is cached
     like a page (no query), and publishing it again brings the page back at once.
-    An address naming no story at all is not kept."""
+    An id naming no story answers exactly the same way: a draft's id cannot be told
+    from a free one, nor when the draft was last saved."""
     url = story.get_absolute_url()
     story.status = Article.Status.DRAFT
     story.save()
@@ -611,10 +612,13 @@ def test_a_taken_down_storys_404_is_kept_until_it_is_published_again(
     story.save()
     assert "Council passes the harbor budget" in text(client, url)
 
-    missing = url.replace(f"/{story.pk}/", f"/{story.pk + 1000}/")
-    assert client.get(missing).status_code == 404
-    assert client.get(missing).status_code == 404
-    assert cache.get(page_cache.page_key(RequestFactory().get(missing))) is None
+    assert "Last-Modified" not in first
+
+    missing = client.get(url.replace(f"/{story.pk}/", f"/{story.pk + 1000}/"))
+    assert missing.status_code == 404
+    assert missing.content == first.content
+    assert missing["Cache-Control"] == first["Cache-Control"]
+    assert "Last-Modified" not in missing
 
 
 def test_a_public_page_names_what_it_shows_for_the_edge(client, story, settings):
@@ -728,6 +732,23 @@ def test_a_cached_page_is_answered_before_its_policies_are_built(
     assert "https://www.youtube.com" in cached["Content-Security-Policy"]  # embeds
     home = client.get("/")
     assert home["Content-Security-Policy"] != cached["Content-Security-Policy"]
+
+
+def test_a_page_rendered_again_for_a_revalidation_is_kept(
+    client, story, django_assert_num_queries
+):
+    """After a change, a browser or CDN asking "still this one?" is answered 304
+    when the page came out the same, and the page rendered for it is kept, with its
+    policies: the next reader is answered from the cache."""
+    url = story.get_absolute_url()
+    first = client.get(url)
+    story.save()  # a save that changes nothing readers see: the page renders again
+    revalidated = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert revalidated.status_code == 304
+    with django_assert_num_queries(0):
+        cached = client.get(url)
+    assert cached.content == first.content
+    assert cached["Content-Security-Policy"] == first["Content-Security-Policy"]
 
 
 def test_a_cached_page_carries_the_headers_of_a_fresh_one(client, story):
