@@ -71,9 +71,14 @@ def store(data):
     width = min(WIDTH, info.width)
     jpeg = renditions.render(source, spec, width, (0.5, 0.5), "jpg")
     size = renditions.output_size((info.width, info.height), None, (0.5, 0.5), width)
-    name = default_storage.save(
-        f"{FOLDER}/{secrets.token_hex(16)}.jpg", ContentFile(jpeg)
-    )
+    try:
+        name = default_storage.save(
+            f"{FOLDER}/{secrets.token_hex(16)}.jpg", ContentFile(jpeg)
+        )
+    except OSError:
+        # A full disk or a storage that refused: no picture, never an error.
+        logger.exception("Could not keep an embed's thumbnail")
+        return None
     return name, *size
 
 

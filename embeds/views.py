@@ -1,11 +1,11 @@
 from django.http import FileResponse, Http404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import Embed
 from .thumbnails import FOLDER
 
 
-@require_GET
+@require_safe
 def thumbnail(request, name):
     """An embed's thumbnail as this site keeps it (thumbnails.py): a JPEG under a
     random name that never changes, so any cache may keep it for good."""

@@ -72,6 +72,10 @@ def _send_one(notification, connection):
     try:
         message_for(notification, connection).send()
     except Exception:
+        # Closed, so that the next message opens a connection of its own: a
+        # server that dropped this one (a timeout, a limit per session) must not
+        # take the rest of the batch with it.
+        connection.close()
         # Whatever the mail server or provider raised: the change is saved and
         # the notification is in the admin; the email is only logged as lost.
         logger.exception(

@@ -132,6 +132,7 @@ def filing_changed(sender, instance, action, reverse, pk_set, **kwargs):
         content_changed(
             {
                 keys.story(instance.pk),
+                keys.card(instance.pk),  # other stories' related blocks
                 *(keys.section_list(pk) for pk in pk_set or ()),
             }
         )
@@ -144,8 +145,13 @@ def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if reverse or not isinstance(instance, Article):
         content_changed({keys.tag_list(instance.pk), keys.EVERYTHING})
     elif instance.status == PUBLISHED:
+        # Tags decide which stories are related: the pages linking to it too.
         content_changed(
-            {keys.story(instance.pk), *(keys.tag_list(pk) for pk in pk_set or ())}
+            {
+                keys.story(instance.pk),
+                keys.card(instance.pk),
+                *(keys.tag_list(pk) for pk in pk_set or ()),
+            }
         )
 
 

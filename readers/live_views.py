@@ -66,11 +66,12 @@ def live_updates(request, pk):
     linked = live_page.authors_with_pages(shown)
     dependencies.record_live_entries(shown, images)
     newest = max((entry.modified_at for entry in changed), default=None)
-    key_updates = []
+    key_updates, on_page = [], set()
     if changed:
+        on_page = live_page.newest_page_ids(coverage)
         key_updates = live_page.key_update_links(
             LiveEntry.objects.filter(coverage=coverage).key_updates().newest_first(),
-            live_page.newest_page_ids(coverage),
+            on_page,
         )
     return JsonResponse(
         {
@@ -82,6 +83,9 @@ def live_updates(request, pk):
                     "removed": entry.is_removed,
                     "version": live_page.to_cursor(entry.modified_at),
                     "order": live_page.to_cursor(entry.published_at),
+                    # An older entry edited, pinned or corrected: a page that does
+                    # not show it does not add it (it is on an older page).
+                    "older": not entry.is_removed and entry.pk not in on_page,
                     "html": ""
                     if entry.is_removed
                     else live_page.render_entry(

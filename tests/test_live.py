@@ -141,6 +141,15 @@ def test_a_long_coverage_shows_a_page_of_entries_and_links_to_older_ones(
     # JSON-LD names the entries of the page it is on.
     data = json.loads(newest.cssselect('script[type="application/ld+json"]')[0].text)
     assert len(data["liveBlogUpdate"]) == 3
+    # An older entry pinned now is news to the key updates of an open newest page,
+    # not a new entry for it: the page is told it belongs on an older page.
+    cursor = newest.cssselect("[data-live-cursor]")[0].get("data-live-cursor")
+    old = LiveEntry.objects.get(body="<p>Entry 2.</p>")
+    services.set_pinned(entry=old, pinned=True)
+    new = post(story, "Entry 8.", authors=[maya])
+    changes = {c["id"]: c for c in updates(client, story, cursor).json()["entries"]}
+    assert changes[old.pk]["older"] is True
+    assert changes[new.pk]["older"] is False
 
 
 def test_a_guest_who_only_posts_entries_is_named_not_linked(client, story, maya):

@@ -464,6 +464,59 @@ class CountingMailServer(BaseEmailBackend):
         return len(messages)
 
 
+class DroppingMailServer(BaseEmailBackend):
+    """An SMTP-like backend whose server drops the connection after one message:
+    a message sent over a dropped connection fails until it is opened again."""
+
+    sent = []
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.connection, self.dropped = None, False
+
+    def open(self):
+        if self.connection:
+            return False
+        self.connection, self.dropped = object(), False
+        return True
+
+    def close(self):
+        self.connection = None
+
+    def send_messages(self, messages):
+        self.open()
+        if self.dropped:
+            raise ConnectionResetError("the server closed the connection")
+        DroppingMailServer.sent.extend(messages)
+        self.dropped = True
+        return len(messages)
+
+
+def test_a_dropped_mail_connection_loses_one_message_not_the_rest(
+    people, story, settings, caplog
+):
+    from notes import emails
+    from notes.models import Notification
+
+    settings.EMAIL_BACKEND = "tests.test_notes.DroppingMailServer"
+    DroppingMailServer.sent.clear()
+    for name in ["writer", "editor", "superuser"]:
+        people[name].email = f"{name}@example.org"
+        people[name].save()
+    ids = [
+        Notification.objects.create(
+            recipient=people[name], kind=Notification.Kind.PUBLISHED, article=story
+        ).pk
+        for name in ["writer", "editor", "superuser"]
+    ]
+    with caplog.at_level(logging.ERROR, logger="notes.emails"):
+        emails.send(ids)
+    # The second went over the dropped connection and is logged; the third got a
+    # connection of its own.
+    assert len(DroppingMailServer.sent) == 2
+    assert "Could not email notification" in caplog.text
+
+
 def test_notifications_go_out_over_one_connection(
     client, people, story, settings, django_capture_on_commit_callbacks
 ):

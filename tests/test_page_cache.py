@@ -468,6 +468,22 @@ def test_a_correction_or_body_edit_renders_again_only_what_shows_the_words(
         assert "harbor budget, 7-2" in text(client, path), path
 
 
+def test_a_tag_taken_off_a_story_takes_it_out_of_other_stories_related(client, story):
+    """Tags decide which stories are related: untagging one re-renders the pages
+    that listed it as related, though their cards show no tags."""
+    other = make_article(
+        headline="Dredging the harbor mouth",
+        primary_category=make_category(name="Science", slug="science"),
+        authors=[make_author(name="Lee Chan", slug="lee-chan")],
+        tags=["harbor"],
+    )
+    assert "Council passes the harbor budget" in text(client, other.get_absolute_url())
+    story.tags.remove(*story.tags.all())
+    assert "Council passes the harbor budget" not in text(
+        client, other.get_absolute_url()
+    )
+
+
 def test_a_page_a_change_reached_while_it_was_rendered_is_not_cached(
     client, story, monkeypatch
 ):

@@ -46,6 +46,7 @@
         continue;
       }
       if (shown && versions.get(id) === change.version) continue;
+      if (!shown && change.older) continue; // on a page of older entries
       const element = fragment(change.html);
       if (shown) {
         element.dataset.order = change.order;
