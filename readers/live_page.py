@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
 
 from articles.inline_images import body_image_ids
@@ -94,10 +94,22 @@ def authors_with_pages(entries):
     )
 
 
+def page_start(text):
+    """Where a page of older entries starts, from its `?before=`: (moment, id) —
+    entries before that moment, or at it with a smaller id (entries posted in the
+    same microsecond are not lost between pages) — or (moment, None); None if
+    `text` is not one (the newest page)."""
+    moment, _, pk = (text or "").partition("-")
+    start = from_cursor(moment)
+    if start is None:
+        return None
+    return start, int(pk) if pk.isascii() and pk.isdigit() and len(pk) < 19 else None
+
+
 def fetch(article, *, before=None):
     """The live parts of `article`'s page, or None if it was never made live: the
-    newest NEWSROOM_LIVE_PAGE_ENTRIES entries, or as many posted before `before` (a
-    moment) for a page of older ones."""
+    newest NEWSROOM_LIVE_PAGE_ENTRIES entries, or as many older ones from `before`
+    (page_start()) on."""
     coverage = getattr(article, "live_coverage", None)
     if coverage is None:
         return None
@@ -105,7 +117,11 @@ def fetch(article, *, before=None):
     size = settings.NEWSROOM_LIVE_PAGE_ENTRIES
     page = entries.shown().newest_first()
     if before is not None:
-        page = page.filter(published_at__lt=before)
+        moment, pk = before
+        earlier = Q(published_at__lt=moment)
+        if pk:
+            earlier |= Q(published_at=moment, pk__lt=pk)
+        page = page.filter(earlier)
     shown = list(page.for_page()[: size + 1])
     older = shown[size - 1] if len(shown) > size else None
     shown = shown[:size]
@@ -115,7 +131,7 @@ def fetch(article, *, before=None):
         coverage=coverage,
         entries=shown,
         key_updates=list(entries.key_updates().newest_first()),
-        older=to_cursor(older.published_at) if older else "",
+        older=f"{to_cursor(older.published_at)}-{older.pk}" if older else "",
         is_newest=before is None,
         images=images_of(shown),
         embeds=embeds_of(shown),

@@ -266,7 +266,7 @@ class StoryPageView(DetailView):
         live = live_page.fetch(
             article,
             # A page of older entries; a cursor that is not one is the newest page.
-            before=live_page.from_cursor(self.request.GET.get("before", "")),
+            before=live_page.page_start(self.request.GET.get("before", "")),
         )
         if live:
             depends_on(dependencies.live(article.pk))

@@ -152,6 +152,34 @@ def test_a_long_coverage_shows_a_page_of_entries_and_links_to_older_ones(
     assert changes[new.pk]["older"] is False
 
 
+def test_entries_posted_at_the_same_moment_are_all_on_some_page(
+    client, story, maya, settings
+):
+    settings.NEWSROOM_LIVE_PAGE_ENTRIES = 2
+    at = timezone.now() - timedelta(minutes=5)
+    for n in range(1, 6):
+        services.post_entry(
+            coverage=story.live_coverage,
+            by=None,
+            body=f"<p>Same {n}.</p>",
+            authors=[maya],
+            at=at,
+        )
+    seen, path = [], story.get_absolute_url()
+    while path:
+        tree = tree_of(client, path)
+        seen += entry_texts(tree)
+        older = tree.cssselect("a[rel=next]")
+        path = older and story.get_absolute_url() + older[0].get("href")
+    assert sorted(seen) == [f"Same {n}." for n in range(1, 6)]
+
+
+@pytest.mark.parametrize("before", ["abc", "-1", "1-x", "99999999999999999-1", "0-"])
+def test_a_page_start_that_is_not_one_is_a_page_all_the_same(client, story, before):
+    response = client.get(story.get_absolute_url(), {"before": before})
+    assert response.status_code == 200
+
+
 def test_a_guest_who_only_posts_entries_is_named_not_linked(client, story, maya):
     guest = make_author(name="Ines Barrow", slug="ines-barrow")
     post(story, "Photos from the wall.", authors=[guest, maya])
