@@ -240,9 +240,8 @@ class PictureChooserMixin:
         if not self.has_add_permission(request):
             return self._refused(self._no_upload_message())
         form = ChooserUploadForm(request.POST, request.FILES)
-        if form.has_error("file", "duplicate"):
-            existing = duplicate_of(inspect_upload(request.FILES["file"]).content_hash)
-            return JsonResponse({"duplicate": describe(existing)}, status=409)
+        if form.has_error("file", "duplicate"):  # found as the upload was checked
+            return JsonResponse({"duplicate": describe(form.duplicate)}, status=409)
         if not form.is_valid():
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         image = form.save(commit=False)

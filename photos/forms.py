@@ -75,6 +75,8 @@ class ImageForm(forms.ModelForm):
         }
 
     upload_info = None
+    # The library picture the upload is a copy of (then the form is invalid).
+    duplicate = None
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -82,6 +84,7 @@ class ImageForm(forms.ModelForm):
             info = inspect_upload(upload)
             existing = duplicate_of(info.content_hash, exclude_pk=self.instance.pk)
             if existing:
+                self.duplicate = existing
                 raise duplicate_error(existing)
             self.upload_info = info
             upload.name = uploads.safe_name(upload.name, info.format)
