@@ -140,9 +140,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # fail: SQLite's default deferred transaction takes the write lock only at its
     # first write and gives up at once ("database is locked") if another writer has
     # it; an immediate one takes it at BEGIN, where the busy timeout lets it wait.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        transaction_mode="IMMEDIATE", timeout=20
-    )
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options["transaction_mode"] = "IMMEDIATE"
+    sqlite_options.setdefault("timeout", 20)  # unless DATABASE_URL says otherwise
     # Tests on SQLite use a file, not memory, so that threads (a live server, racing
     # requests) each get a real connection of their own.
     # TEST_DB_FILE lets two test runs share a checkout without sharing a database.
