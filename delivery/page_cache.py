@@ -48,10 +48,11 @@ all rendering it at once; none of them is served the copy from before the change
 (The edge, which cannot wait, serves its copy a little longer: a soft purge; a story
 taken down, a *hard* change, is purged outright.)
 
-**A page gone for everyone** (a story taken down, asked for all day by readers
-following old links) is a 404 cached like a page, when the view says so by raising
-GoneForEveryone after recording what decides it (the story's key): publishing the
-story again raises that key, and the 404 is forgotten.
+**A page gone for everyone** (a story's address that shows nothing: taken down, and
+asked for all day by readers following old links, not yet out, or no story at all) is
+a 404 cached like a page, when the view says so by raising GoneForEveryone after
+recording what decides it (the story's key): a story with that id made public raises
+that key, and the 404 is forgotten.
 
 Only anonymous GET and HEAD requests are answered from the cache; staff (anyone logged
 in) always get a freshly rendered page marked `private, no-store`. Every public page
@@ -737,11 +738,15 @@ class ServeCachedPages:
         try:
             response = self.get_response(request)
             to_keep = getattr(request, "page_to_keep", None)
-            if to_keep is not None:  # a page public_page rendered for every reader
+            # A page public_page rendered for every reader, sent as it is or as a
+            # 304 (not one the middleware after this one failed on, say).
+            if to_keep is not None and (
+                response is to_keep[1] or response.status_code == 304
+            ):
                 key, rendered, versions, sequence = to_keep
-                # The policies were given to the answer sent (a 304, perhaps).
+                # The policies were given to the answer sent.
                 for name in POLICY_HEADERS:
-                    if name in response and rendered is not response:
+                    if name in response:
                         rendered[name] = response[name]
                 _store(key, rendered, versions, sequence)
         finally:
