@@ -125,6 +125,11 @@ _outbox_unreachable_until = 0.0
 LOCAL_ENTRIES = 300
 _held = OrderedDict()  # page key: (entry, state, when it was found fresh)
 _held_lock = threading.Lock()
+# The names of the keys each page last depended on, as this process last saw it:
+# asked for with the page, so that a hit is one trip to the cache, not two.
+KNOWN_DEPS_ENTRIES = 5000
+_known_deps = OrderedDict()  # page key: [VERSION_PREFIX + key name, ...]
+_known_deps_lock = threading.Lock()
 # Applied invalidations are kept this long (the newest always), then pruned.
 APPLIED_KEPT_DAYS = 7
 # Headers of a cached page worth caching with it (Date, Vary and Cache-Control are
@@ -441,15 +446,32 @@ def _hold(key, entry, state):
             _held.popitem(last=False)
 
 
+def _deps_known(key):
+    with _known_deps_lock:
+        return _known_deps.get(key, [])
+
+
+def _remember_deps(key, names):
+    with _known_deps_lock:
+        _known_deps[key] = names
+        _known_deps.move_to_end(key)
+        while len(_known_deps) > KNOWN_DEPS_ENTRIES:
+            _known_deps.popitem(last=False)
+
+
 def lookup(key=None):
     """What the cache has of the page cached under `key` (None: only the state):
-    held by this process a moment ago, or else in two trips to the cache: the
-    state, the sequence and the page; then the versions of the page's keys. The
+    held by this process a moment ago, or else from the cache: the state, the
+    sequence, the page and the versions of the keys this process last saw the page
+    depend on, in one trip; a second only for versions it did not know to ask for
+    (a page it has not seen, or one rendered since with other keys) or, once a
+    second, after the state was verified (which may have raised some). The
     database is asked only when the state must be recorded or verified again."""
     held = _held_fresh(key)
     if held is not None:
         return held
-    names = [STATE_KEY, SEQUENCE_KEY, key] if key else [STATE_KEY, SEQUENCE_KEY]
+    known = _deps_known(key) if key else []
+    names = [STATE_KEY, SEQUENCE_KEY, key, *known] if key else [STATE_KEY, SEQUENCE_KEY]
     found = cache.get_many(names)
     sequence = found.get(SEQUENCE_KEY) or _start_sequence()
     if sequence is None:  # the cache is down
@@ -463,7 +485,8 @@ def lookup(key=None):
         if state is None:  # another reader is raising what changed
             return Lookup(CACHE_DOWN, None, None, False)
         return Lookup(state, cache.get(SEQUENCE_KEY), None, False)
-    if state.needs_verifying():
+    verified = state.needs_verifying()
+    if verified:
         watermark = state.watermark
         state = _verify(state)
         if state is CACHE_DOWN:
@@ -476,7 +499,17 @@ def lookup(key=None):
     if entry is None:
         return Lookup(state, sequence, None, False)
     deps = entry["deps"]
-    current = cache.get_many([VERSION_PREFIX + name for name in deps])
+    wanted = [VERSION_PREFIX + name for name in deps]
+    if verified:
+        current = cache.get_many(wanted)  # as they are now
+    else:
+        asked = set(known)
+        current = {name: found[name] for name in wanted if name in found}
+        missing = [name for name in wanted if name not in asked]
+        if missing:
+            current.update(cache.get_many(missing))
+    if wanted != known:
+        _remember_deps(key, wanted)
     fresh = all(current.get(VERSION_PREFIX + k) == v for k, v in deps.items())
     if fresh:
         _hold(key, entry, state)
