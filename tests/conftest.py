@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .oembed_provider import OEmbedProvider, providers_for
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
@@ -133,3 +135,25 @@ def requests_settle_before_the_flush(request):
     request.getfixturevalue("live_server")
     yield
     time.sleep(0.5)
+
+
+# The tests' own oEmbed provider (oembed_provider.py): embeds without the internet.
+
+
+@pytest.fixture(scope="module")
+def provider_server():
+    server = OEmbedProvider().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def provider(provider_server, settings):
+    """The tests' provider answering for every listed provider, and for its own
+    posts (posts.example), with a short timeout."""
+    settings.NEWSROOM_EMBED_PROVIDERS = providers_for(provider_server)
+    settings.NEWSROOM_EMBED_TIMEOUT = 0.5
+    provider_server.answers.clear()
+    provider_server.requests.clear()
+    provider_server.thumbnail_requests.clear()
+    return provider_server

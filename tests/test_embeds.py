@@ -18,7 +18,6 @@ from embeds.fetching import fetch_embed
 from embeds.models import Embed
 
 from .factories import make_article
-from .oembed_provider import OEmbedProvider, providers_for
 
 pytestmark = pytest.mark.django_db
 
@@ -74,24 +73,6 @@ PROVIDER_ADDRESSES = {
         "https://www.google.com",
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def provider_server():
-    server = OEmbedProvider().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def provider(provider_server, settings):
-    """The tests' provider answering for every listed provider, and for its own
-    posts (posts.example), with a short timeout."""
-    settings.NEWSROOM_EMBED_PROVIDERS = providers_for(provider_server)
-    settings.NEWSROOM_EMBED_TIMEOUT = 0.5
-    provider_server.answers.clear()
-    provider_server.requests.clear()
-    return provider_server
 
 
 def page(client, url):

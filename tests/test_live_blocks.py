@@ -18,27 +18,10 @@ from live import services
 from photos.models import Image
 
 from .factories import fetch_picture, make_article, make_author, make_image
-from .oembed_provider import OEmbedProvider, providers_for
+from .test_embeds import YOUTUBE
 from .test_tables_and_galleries import TABLE
 
 pytestmark = pytest.mark.django_db
-
-YOUTUBE = "https://www.youtube.com/watch?v=aBcDeFgHiJk"
-
-
-@pytest.fixture(scope="module")
-def provider_server():
-    server = OEmbedProvider().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def provider(provider_server, settings):
-    settings.NEWSROOM_EMBED_PROVIDERS = providers_for(provider_server)
-    settings.NEWSROOM_EMBED_TIMEOUT = 0.5
-    provider_server.answers.clear()
-    return provider_server
 
 
 @pytest.fixture
