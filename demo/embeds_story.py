@@ -16,7 +16,7 @@ from embeds.body import snippet as embed
 from embeds.fetching import apply_answer, fetch_embed
 from embeds.models import Embed
 
-from .pictures import draw_scene, jpeg_bytes
+from .pictures import draw_scene, jpeg_bytes, save_gallery
 
 SLUG = "the-seawall-vote-in-pictures-posts-and-numbers"
 VIDEO = "https://www.youtube.com/watch?v=dQw4PortEll"
@@ -116,17 +116,7 @@ def seed_embeds_story(categories, authors, report, now, save_picture):
         return None
     for url in [VIDEO, POST, CHART, MAP]:
         demo_embed(url)
-    pictures = [
-        save_picture(
-            picture=draw_scene(scene, seed=f"gallery-{n}"),
-            name=f"gallery-{SLUG}-{n}",
-            title=caption,
-            alt_text=caption.rstrip("."),
-            caption=caption,
-            credit=credit,
-        )
-        for n, (scene, caption, credit) in enumerate(GALLERY)
-    ]
+    pictures = save_gallery(save_picture, GALLERY, name=f"gallery-{SLUG}")
     body = (
         "<p>The council votes tonight on the seawall, and the choice is not only "
         "about height. Here is the argument in the city's own numbers, the "

@@ -16,7 +16,7 @@ from live import services
 from live.models import LiveCoverage
 
 from .embeds_story import POST, demo_embed
-from .pictures import draw_scene
+from .pictures import draw_scene, save_gallery
 
 SLUG = "storm-port-ellery-live"
 
@@ -159,8 +159,16 @@ ENTRIES = [
 
 # The pictures of the Marsh Lane entry's gallery: (scene, caption).
 MARSH_LANE = [
-    ("harbor", "Storm drains on Marsh Lane overflow as the tide rises."),
-    ("city", "A resident wades to his car on Marsh Lane to move it uphill."),
+    (
+        "harbor",
+        "Storm drains on Marsh Lane overflow as the tide rises.",
+        "Ines Barrow/Harbor Light Photo",
+    ),
+    (
+        "city",
+        "A resident wades to his car on Marsh Lane to move it uphill.",
+        "Ines Barrow/Harbor Light Photo",
+    ),
 ]
 
 # The record gust was first posted with the wrong year, then corrected.
@@ -206,18 +214,7 @@ def seed_live_story(*, categories, authors, now, report, save_picture):
         reversion.set_comment("Loaded with the demo newsroom.")
         reversion.add_to_revision(article)
     coverage = services.start_coverage(article=article, by=None, at=opened)
-    marsh_lane = [
-        save_picture(
-            picture=draw_scene(scene, seed=f"{SLUG}-{n}"),
-            name=f"{SLUG}-marsh-lane-{n}",
-            title=caption,
-            alt_text=caption.rstrip("."),
-            caption=caption,
-            credit="Ines Barrow/Harbor Light Photo",
-            source="Harbor Light Photo",
-        )
-        for n, (scene, caption) in enumerate(MARSH_LANE)
-    ]
+    marsh_lane = save_gallery(save_picture, MARSH_LANE, name=f"{SLUG}-marsh-lane")
     demo_embed(POST)
     for minutes, slugs, headline, body, pinned in ENTRIES:
         entry = services.post_entry(

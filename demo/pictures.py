@@ -371,3 +371,19 @@ def jpeg_bytes(image, quality=84):
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
     return buffer.getvalue()
+
+
+def save_gallery(save_picture, pictures, *, name):
+    """Library pictures drawn for a demo gallery, one for each (scene, caption,
+    credit) of `pictures`, named `name`-0, `name`-1…; the caption is the alt text."""
+    return [
+        save_picture(
+            picture=draw_scene(scene, seed=f"{name}-{n}"),
+            name=f"{name}-{n}",
+            title=caption,
+            alt_text=caption.rstrip("."),
+            caption=caption,
+            credit=credit,
+        )
+        for n, (scene, caption, credit) in enumerate(pictures)
+    ]

@@ -53,7 +53,7 @@ def download(url, provider):
             if answer.status != 200:
                 return None
             data = answer.read(MAX_BYTES + 1)
-    except (OSError, ValueError, urllib.error.URLError):
+    except (OSError, ValueError):  # URLError and HTTPError are OSErrors
         return None
     return data if len(data) <= MAX_BYTES else None
 
