@@ -10,8 +10,9 @@ class PrivateByDefault:
     cookie to other readers. So an error page, a form's CSRF cookie or a session
     never ends up in a CDN.
 
-    First in MIDDLEWARE, so that it sees the cookies every other middleware sets (the
-    CSRF token, the session) after the view has answered.
+    First in MIDDLEWARE after ServeCachedPages (which sets no cookie, and answers
+    only with pages kept public), so that it sees the cookies every other
+    middleware sets (the CSRF token, the session) after the view has answered.
     """
 
     def __init__(self, get_response):

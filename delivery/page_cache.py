@@ -94,11 +94,13 @@ logger = logging.getLogger(__name__)
 # The names under which the page cache keeps what it knows in Django's cache.
 STATE_KEY = "pages:state"
 SEQUENCE_KEY = "pages:sequence"
-# "page2": pages kept with the headers the middleware inside ServeCachedPages adds
-# (entries kept before did not have them, and are not served).
-PAGE_PREFIX = "pages:page2:"
+# "page3": pages kept with the headers all the middleware inside ServeCachedPages
+# adds (entries kept before lack some, and are not served).
+PAGE_PREFIX = "pages:page3:"
 VERSION_PREFIX = "pages:v:"
 LOCK_PREFIX = "pages:lock:"
+# Where a request's lookup is left for public_page, by whoever made it first.
+LOOKUP_ENVIRON = "newsroom.page_lookup"
 
 # How long to keep the state: long, since a change or a scheduled one replaces it...
 STATE_SECONDS = 24 * 3600
@@ -134,11 +136,16 @@ _known_deps_lock = threading.Lock()
 APPLIED_KEPT_DAYS = 7
 # Headers of a cached page worth caching with it (Date, Vary and Cache-Control are
 # set again on each answer), the policies the middleware inside ServeCachedPages
-# adds included: a page served from the cache is answered before that middleware.
+# adds included (all of it: it is first in MIDDLEWARE): a page served from the
+# cache is answered before that middleware, or before Django's handler (wsgi.py).
 POLICY_HEADERS = (
     "Content-Security-Policy",
     "Content-Security-Policy-Report-Only",
     "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Strict-Transport-Security",
 )
 CACHED_HEADERS = (
     "Content-Type",
@@ -459,14 +466,16 @@ def _remember_deps(key, names):
             _known_deps.popitem(last=False)
 
 
-def lookup(key=None):
+def lookup(key=None, *, database=True):
     """What the cache has of the page cached under `key` (None: only the state):
     held by this process a moment ago, or else from the cache: the state, the
     sequence, the page and the versions of the keys this process last saw the page
     depend on, in one trip; a second only for versions it did not know to ask for
     (a page it has not seen, or one rendered since with other keys) or, once a
     second, after the state was verified (which may have raised some). The
-    database is asked only when the state must be recorded or verified again."""
+    database is asked only when the state must be recorded or verified again;
+    `database=False`: None then, for the caller to go through Django's handler,
+    which looks after the connections (see wsgi.py)."""
     held = _held_fresh(key)
     if held is not None:
         return held
@@ -478,14 +487,18 @@ def lookup(key=None):
         return Lookup(CACHE_DOWN, None, None, False)
     state = found.get(STATE_KEY)
     if state is None:
+        if not database:
+            return None
         return Lookup(_record_afresh(), cache.get(SEQUENCE_KEY), None, False)
     state = SiteState(*state)
+    verified = state.needs_verifying()
+    if not database and (verified or not state.is_current()):
+        return None
     if not state.is_current():
         state = _scheduled_change(state)
         if state is None:  # another reader is raising what changed
             return Lookup(CACHE_DOWN, None, None, False)
         return Lookup(state, cache.get(SEQUENCE_KEY), None, False)
-    verified = state.needs_verifying()
     if verified:
         watermark = state.watermark
         state = _verify(state)
@@ -645,7 +658,7 @@ def public_page(view=None, *, cached=True):
             else None
         )
         # ServeCachedPages has already asked the cache, and found no fresh page.
-        found = getattr(request, "page_lookup", None) or lookup(key)
+        found = request.environ.get(LOOKUP_ENVIRON) or lookup(key)
         if found.fresh:
             return answer(request, _response_from(found.entry), found.state)
         locked = False
@@ -739,19 +752,40 @@ def answer(request, response, state, *, overtaken=False):
     )
 
 
+def cached_answer(request, *, database=True):
+    """The answer to `request` from the cached pages, or None: it is not a reader's
+    GET or HEAD without a session, or no fresh page is kept for it (then the
+    lookup is left in the request's environ for the rest), or (`database=False`) the
+    cache's state must be checked against the database first."""
+    if not (
+        request.method in ("GET", "HEAD")
+        and settings.NEWSROOM_PAGE_CACHE_SECONDS
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    ):
+        return None
+    found = lookup(page_key(request), database=database)
+    if found is None:
+        return None
+    if not found.fresh:
+        request.environ[LOOKUP_ENVIRON] = found  # not asked for again
+        return None
+    return answer(request, _response_from(found.entry), found.state)
+
+
 class ServeCachedPages:
     """Answer a reader without a session from the cached pages before sessions,
     CSRF, authentication and URL routing run: most of a cached page's cost was
-    theirs.
+    theirs. (newsroom.wsgi answers most of them before Django's handler, even:
+    wsgi.py. This answers the rest, and keeps the pages.)
 
     Only what `public_page` cached is found here: pages rendered for anonymous
     readers, whose keys have not moved on. Anyone with a session cookie (staff, or
     someone who was) goes the whole way, and staff are never served a cached page.
 
     A page is answered as it was kept, security policies included: the middleware
-    after this one (the Content-Security-Policy, X-Frame-Options) runs only when a
-    page is rendered, and this one keeps what public_page rendered on its way out,
-    with the headers they added.
+    after this one (first in MIDDLEWARE) runs only when a page is rendered, and
+    this one keeps what public_page rendered on its way out, with the headers it
+    added.
     """
 
     def __init__(self, get_response):
@@ -759,22 +793,21 @@ class ServeCachedPages:
 
     def __call__(self, request):
         request.pages_kept_on_the_way_out = True
-        if (
-            request.method in ("GET", "HEAD")
-            and settings.NEWSROOM_PAGE_CACHE_SECONDS
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        ):
-            found = lookup(page_key(request))
-            if found.fresh:
-                return answer(request, _response_from(found.entry), found.state)
-            request.page_lookup = found  # not asked for again by public_page
+        # Unless wsgi.py asked already, before Django's handler.
+        if LOOKUP_ENVIRON not in request.environ:
+            cached = cached_answer(request)
+            if cached is not None:
+                return cached
         try:
             response = self.get_response(request)
             to_keep = getattr(request, "page_to_keep", None)
             # A page public_page rendered for every reader, sent as it is or as a
-            # 304 (not one the middleware after this one failed on, say).
-            if to_keep is not None and (
-                response is to_keep[1] or response.status_code == 304
+            # 304 (not one the middleware after this one failed on, or gave a
+            # cookie, say).
+            if (
+                to_keep is not None
+                and (response is to_keep[1] or response.status_code == 304)
+                and not response.cookies
             ):
                 key, rendered, versions, sequence = to_keep
                 # The policies were given to the answer sent.

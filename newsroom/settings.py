@@ -83,15 +83,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that it sees every cookie the others set.
+    # Kept public pages, for readers without a session: before everything below,
+    # which is run only to render a page. Each page is kept with the headers all of
+    # it gave the page (the security policies: they cost a cached page more than
+    # the rest of its answer), so that a page from the cache carries them too, and
+    # newsroom.wsgi can answer it before Django's handler (delivery/wsgi.py).
+    "delivery.page_cache.ServeCachedPages",
+    # First of the rest, so that it sees every cookie the others set.
     "delivery.middleware.PrivateByDefault",
     "django.middleware.security.SecurityMiddleware",
     # Static files answered before sessions or the database are touched.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Kept public pages, for readers without a session: before everything below.
-    # The policies below are kept with each page (they cost a cached page more than
-    # the rest of its answer), so a page from the cache carries them too.
-    "delivery.page_cache.ServeCachedPages",
     "newsroom.content_security.ContentSecurityPolicy",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

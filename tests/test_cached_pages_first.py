@@ -1,0 +1,195 @@
+"""Cached pages answered before Django's handler (delivery/wsgi.py): the same answer
+a reader would get from Django, sent without it; everything else goes through it."""
+
+import io
+import sys
+from datetime import timedelta
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.utils import timezone
+
+from articles.models import Article
+from delivery import page_cache
+from newsroom.wsgi import application
+
+from .factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def pages_cached(settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def story():
+    return make_article(
+        headline="Harbor ferries run late",
+        published_at=timezone.now() - timedelta(hours=1),
+    )
+
+
+@pytest.fixture
+def handler_runs():
+    """The requests Django's WSGI handler started (not the test client's)."""
+    started = []
+
+    def count(sender, **kwargs):
+        if sender is WSGIHandler:
+            started.append(kwargs["environ"]["PATH_INFO"])
+
+    request_started.connect(count)
+    yield started
+    request_started.disconnect(count)
+
+
+def wsgi(path, method="GET", **headers):
+    """Ask newsroom.wsgi's application as a WSGI server would: status, headers
+    (a dict) and body."""
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "HTTP_HOST": "testserver",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        **headers,
+    }
+    setup_testing_defaults(environ)
+    started = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        started["status"] = status
+        started["headers"] = dict(response_headers)
+
+    # As Django's test client does: the test's database connection stays open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = application(environ, start_response)
+        content = b"".join(body)
+        if hasattr(body, "close"):
+            body.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return started["status"], started["headers"], content
+
+
+def test_a_cached_page_is_answered_before_djangos_handler(
+    client, story, handler_runs, django_assert_num_queries
+):
+    url = story.get_absolute_url()
+    rendered = client.get(url)  # rendered and kept
+
+    with django_assert_num_queries(0):
+        status, headers, content = wsgi(url)
+
+    assert status == "200 OK"
+    assert content == rendered.content
+    assert not handler_runs
+    # The headers Django's middleware gave the page, kept with it.
+    for name in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "ETag",
+        "Last-Modified",
+    ):
+        assert headers[name] == rendered[name], name
+    assert headers["Cache-Control"].startswith("public")
+    assert headers["Vary"] == "Cookie"
+    assert int(headers["Content-Length"]) == len(content)
+    assert "Set-Cookie" not in headers
+
+
+def test_it_sends_what_django_sends(client, story):
+    """The answer before the handler and the answer through it: one page."""
+    url = story.get_absolute_url()
+    client.get(url)
+    through_django = client.get(url)  # ServeCachedPages, inside the handler
+
+    status, headers, content = wsgi(url)
+
+    assert content == through_django.content
+    assert headers == {
+        name: value for name, value in through_django.items() if name != "Date"
+    }
+
+
+def test_a_revalidation_is_answered_not_modified(client, story, handler_runs):
+    url = story.get_absolute_url()
+    etag = client.get(url)["ETag"]
+
+    status, headers, content = wsgi(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert status == "304 Not Modified"
+    assert content == b""
+    assert not handler_runs
+
+
+def test_a_change_is_rendered_by_django_and_kept_for_the_next_reader(
+    client, story, handler_runs
+):
+    url = story.get_absolute_url()
+    client.get(url)
+    story.headline = "Harbor ferries run on time again"
+    story.save()
+
+    status, headers, content = wsgi(url)
+
+    assert status == "200 OK"
+    assert b"run on time again" in content
+    assert len(handler_runs) == 1
+    assert wsgi(url)[2] == content
+    assert len(handler_runs) == 1
+
+
+def test_whoever_has_a_session_goes_through_django(client, story, handler_runs):
+    url = story.get_absolute_url()
+    client.get(url)
+    Article.objects.filter(pk=story.pk).update(headline="Changed behind the cache")
+    staff = User.objects.create_user("desk", password="x", is_staff=True)
+    client.force_login(staff)
+    session = client.cookies["sessionid"].value
+
+    status, headers, content = wsgi(url, HTTP_COOKIE=f"sessionid={session}")
+
+    assert b"Changed behind the cache" in content
+    assert "no-store" in headers["Cache-Control"]
+    assert len(handler_runs) == 1
+
+
+def test_a_form_and_a_bad_host_go_through_django(client, story, handler_runs):
+    url = story.get_absolute_url()
+    client.get(url)
+
+    posted = wsgi(url, method="POST")
+    refused = wsgi(url, HTTP_HOST="evil.example")
+
+    assert posted[0].startswith("403")  # no CSRF token: not a cached page
+    assert refused[0].startswith("400")
+    assert len(handler_runs) == 2
+
+
+def test_the_outbox_is_checked_through_django(client, story, handler_runs):
+    """Once a second the first reader checks the cache's state against the
+    database: inside Django's handler, which looks after its connections."""
+    url = story.get_absolute_url()
+    client.get(url)
+    state = page_cache.SiteState(*cache.get(page_cache.STATE_KEY))
+    cache.set(page_cache.STATE_KEY, tuple(state._replace(verified_at=0)))
+
+    first = wsgi(url)
+    second = wsgi(url)
+
+    assert first[2] == second[2]
+    assert len(handler_runs) == 1
