@@ -580,12 +580,6 @@ def _store(key, response, versions, sequence):
     cache.set(key, entry, settings.NEWSROOM_PAGE_CACHE_SECONDS)
 
 
-def _response_from(entry):
-    return HttpResponse(
-        entry["content"], headers=entry["headers"], status=entry.get("status", 200)
-    )
-
-
 class GoneForEveryone(Http404):
     """Raised by a public view, after recording the keys that decide it, for a page
     that is missing for every reader alike until one of those keys changes (a story
@@ -660,7 +654,7 @@ def public_page(view=None, *, cached=True):
         # ServeCachedPages has already asked the cache, and found no fresh page.
         found = request.environ.get(LOOKUP_ENVIRON) or lookup(key)
         if found.fresh:
-            return answer(request, _response_from(found.entry), found.state)
+            return answer_kept(request, found)
         locked = False
         if found.sequence is None:  # the cache is down: render, cache nothing
             key = None
@@ -669,7 +663,7 @@ def public_page(view=None, *, cached=True):
             locked = cache.add(LOCK_PREFIX + key, 1, RENDER_LOCK_SECONDS)
             rendered = None if locked else _wait_for_render(key)
             if rendered is not None:
-                return answer(request, _response_from(rendered.entry), rendered.state)
+                return answer_kept(request, rendered)
         try:
             return _render(request, view, args, kwargs, key, found)
         except Http404:
@@ -742,7 +736,7 @@ def answer(request, response, state, *, overtaken=False):
     response["Cache-Control"] = _public_cache_control(state, overtaken=overtaken)
     # Logged-in readers get other headers: a shared cache must tell them apart.
     patch_vary_headers(response, ["Cookie"])
-    if not any(header in request.META for header in CONDITIONAL_HEADERS):
+    if not is_conditional(request):
         return response  # nothing to compare it with: most requests
     return get_conditional_response(
         request,
@@ -752,11 +746,12 @@ def answer(request, response, state, *, overtaken=False):
     )
 
 
-def cached_answer(request, *, database=True):
-    """The answer to `request` from the cached pages, or None: it is not a reader's
-    GET or HEAD without a session, or no fresh page is kept for it (then the
-    lookup is left in the request's environ for the rest), or (`database=False`) the
-    cache's state must be checked against the database first."""
+def fresh_page(request, *, database=True):
+    """The Lookup of the page kept for `request` if it may be answered with it, or
+    None: it is not a reader's GET or HEAD without a session, or no fresh page is
+    kept for it (then the lookup is left in the request's environ for the rest), or
+    (`database=False`) the cache's state must be checked against the database
+    first."""
     if not (
         request.method in ("GET", "HEAD")
         and settings.NEWSROOM_PAGE_CACHE_SECONDS
@@ -769,7 +764,31 @@ def cached_answer(request, *, database=True):
     if not found.fresh:
         request.environ[LOOKUP_ENVIRON] = found  # not asked for again
         return None
-    return answer(request, _response_from(found.entry), found.state)
+    return found
+
+
+def answer_kept(request, found):
+    """The answer to `request` with the page `found` fresh: see answer()."""
+    entry = found.entry
+    response = HttpResponse(
+        entry["content"], headers=entry["headers"], status=entry.get("status", 200)
+    )
+    return answer(request, response, found.state)
+
+
+def is_conditional(request):
+    return any(header in request.META for header in CONDITIONAL_HEADERS)
+
+
+def headers_kept(found):
+    """The headers answer_kept() gives the page `found` fresh, when the request
+    is not conditional (most are), without building a response: what it was
+    kept with, and what answer() adds."""
+    return [
+        *found.entry["headers"].items(),
+        ("Cache-Control", _public_cache_control(found.state)),
+        ("Vary", "Cookie"),
+    ]
 
 
 class ServeCachedPages:
@@ -795,9 +814,9 @@ class ServeCachedPages:
         request.pages_kept_on_the_way_out = True
         # Unless wsgi.py asked already, before Django's handler.
         if LOOKUP_ENVIRON not in request.environ:
-            cached = cached_answer(request)
-            if cached is not None:
-                return cached
+            found = fresh_page(request)
+            if found is not None:
+                return answer_kept(request, found)
         try:
             response = self.get_response(request)
             to_keep = getattr(request, "page_to_keep", None)

@@ -20,10 +20,12 @@ headers every middleware gave it (it is first in MIDDLEWARE), and answers from t
 same functions.
 """
 
+from http import HTTPStatus
+
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 
-from .page_cache import cached_answer
+from .page_cache import answer_kept, fresh_page, headers_kept, is_conditional
 
 
 class CachedPagesFirst:
@@ -33,15 +35,23 @@ class CachedPagesFirst:
         self.application = application
 
     def __call__(self, environ, start_response):
+        request = WSGIRequest(environ)
         try:
-            response = cached_answer(WSGIRequest(environ), database=False)
+            found = fresh_page(request, database=False)
         except DisallowedHost:
-            response = None  # Django answers it (400) and logs it
-        if response is None:
+            found = None  # Django answers it (400), and logs it
+        if found is None:
             return self.application(environ, start_response)
-        start_response(
-            f"{response.status_code} {response.reason_phrase}", list(response.items())
-        )
-        # The content, not the response: closing that would send request_finished,
+        if is_conditional(request):
+            response = answer_kept(request, found)  # perhaps a 304
+            status, headers = response.status_code, list(response.items())
+            content = response.content
+        else:
+            # Most requests: sent as kept, without building a response (whose
+            # headers would be checked again, as they were when the page was).
+            status, headers = found.entry.get("status", 200), headers_kept(found)
+            content = found.entry["content"]
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        # The content, not a response: closing that would send request_finished,
         # for a request Django never started.
-        return [response.content]
+        return [content]
