@@ -217,7 +217,7 @@ def write(path, figures):
         "## A hit, in-process",
         "",
         "The same page from the app's cache (Redis), 1,000 "
-        "requests through the test client: median "
+        "requests through newsroom.wsgi's application, as gunicorn asks it: median "
         f"{profile['hit_medians_ms'][0]:.2f} ms by the clock, "
         f"{profile['hit_medians_ms'][1]:.2f} ms of CPU "
         f"({profile['hit_profiled_ms']:.2f} ms under cProfile). Its functions with "

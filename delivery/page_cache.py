@@ -756,6 +756,8 @@ def fresh_page(request, *, database=True):
         request.method in ("GET", "HEAD")
         and settings.NEWSROOM_PAGE_CACHE_SECONDS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        # Static files (WhiteNoise, further in) are never pages: not looked for.
+        and not request.path.startswith(settings.STATIC_URL)
     ):
         return None
     found = lookup(page_key(request), database=database)

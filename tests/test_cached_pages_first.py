@@ -193,3 +193,40 @@ def test_the_outbox_is_checked_through_django(client, story, handler_runs):
 
     assert first[2] == second[2]
     assert len(handler_runs) == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_HOST": "testserver:abc"},
+        {"HTTP_HOST": "evil.example\r\nX-Injected: 1"},
+        {"PATH_INFO": "/\xff\xfe/../%00"},
+        # As a WSGI server gives them: the bytes sent, read as latin-1.
+        {"QUERY_STRING": "%ff=<script>alert(1)</script>&x=\xe2\x80\xae"},
+        {"HTTP_COOKIE": 'sessionid; csrftoken="\x00; =;;'},
+        {"HTTP_IF_NONE_MATCH": "W/" + "x" * 5000},
+        {"HTTP_IF_MODIFIED_SINCE": "yesterday, around noon"},
+        {"REQUEST_METHOD": "BREW"},
+    ],
+)
+def test_hostile_requests_get_an_answer_not_an_error(client, story, headers):
+    url = story.get_absolute_url()
+    kept = client.get(url).content
+    headers = {"PATH_INFO": url, **headers}
+    method = headers.pop("REQUEST_METHOD", "GET")
+
+    status, answered, content = wsgi(headers.pop("PATH_INFO"), method, **headers)
+
+    assert int(status[:3]) < 500, status
+    if not status.startswith("200"):
+        assert content != kept
+
+
+def test_static_files_are_not_looked_for_among_pages(client, monkeypatch):
+    asked = []
+    monkeypatch.setattr(page_cache, "lookup", lambda *a, **k: asked.append(a))
+
+    status, headers, content = wsgi("/static/no-such-file.css")
+
+    assert status.startswith("404")
+    assert not asked
