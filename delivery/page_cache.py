@@ -99,8 +99,9 @@ SEQUENCE_KEY = "pages:sequence"
 PAGE_PREFIX = "pages:page3:"
 VERSION_PREFIX = "pages:v:"
 LOCK_PREFIX = "pages:lock:"
-# Where a request's lookup is left for public_page, by whoever made it first.
-LOOKUP_ENVIRON = "newsroom.page_lookup"
+# Where a request's lookup is left for public_page, by whoever made it first: in
+# request.META, which under WSGI is the environ that wsgi.py and Django share.
+LOOKUP_META = "newsroom.page_lookup"
 
 # How long to keep the state: long, since a change or a scheduled one replaces it...
 STATE_SECONDS = 24 * 3600
@@ -138,6 +139,8 @@ APPLIED_KEPT_DAYS = 7
 # set again on each answer), the policies the middleware inside ServeCachedPages
 # adds included (all of it: it is first in MIDDLEWARE): a page served from the
 # cache is answered before that middleware, or before Django's handler (wsgi.py).
+# A changed policy (a deploy) reaches the pages kept as their time runs out
+# (NEWSROOM_PAGE_CACHE_SECONDS), or at once after content_changed() (every page).
 POLICY_HEADERS = (
     "Content-Security-Policy",
     "Content-Security-Policy-Report-Only",
@@ -204,6 +207,10 @@ class Lookup(NamedTuple):
     sequence: int | None
     entry: dict | None
     fresh: bool
+
+    def __repr__(self):
+        # Short: it is left in request.META, which error reports print whole.
+        return f"<Lookup fresh={self.fresh} kept={self.entry is not None}>"
 
 
 # Changes: written down with the change, applied once it commits.
@@ -652,7 +659,7 @@ def public_page(view=None, *, cached=True):
             else None
         )
         # ServeCachedPages has already asked the cache, and found no fresh page.
-        found = request.environ.get(LOOKUP_ENVIRON) or lookup(key)
+        found = request.META.get(LOOKUP_META) or lookup(key)
         if found.fresh:
             return answer_kept(request, found)
         locked = False
@@ -738,18 +745,27 @@ def answer(request, response, state, *, overtaken=False):
     patch_vary_headers(response, ["Cookie"])
     if not is_conditional(request):
         return response  # nothing to compare it with: most requests
-    return get_conditional_response(
+    conditional = get_conditional_response(
         request,
         etag=response["ETag"],
-        last_modified=parse_http_date_safe(response["Last-Modified"]),
+        # A missing story's 404 has none (see _render).
+        last_modified=parse_http_date_safe(response.get("Last-Modified")),
         response=response,
     )
+    if conditional.status_code == 412:
+        # A bare answer, for this reader: with the page's policies, as the
+        # middleware that a kept page is answered before would have given it.
+        for name in POLICY_HEADERS:
+            if name in response:
+                conditional[name] = response[name]
+        private(conditional)
+    return conditional
 
 
 def fresh_page(request, *, database=True):
     """The Lookup of the page kept for `request` if it may be answered with it, or
     None: it is not a reader's GET or HEAD without a session, or no fresh page is
-    kept for it (then the lookup is left in the request's environ for the rest), or
+    kept for it (then the lookup is left in request.META for the rest), or
     (`database=False`) the cache's state must be checked against the database
     first."""
     if not (
@@ -764,7 +780,7 @@ def fresh_page(request, *, database=True):
     if found is None:
         return None
     if not found.fresh:
-        request.environ[LOOKUP_ENVIRON] = found  # not asked for again
+        request.META[LOOKUP_META] = found  # not asked for again
         return None
     return found
 
@@ -803,10 +819,10 @@ class ServeCachedPages:
     readers, whose keys have not moved on. Anyone with a session cookie (staff, or
     someone who was) goes the whole way, and staff are never served a cached page.
 
-    A page is answered as it was kept, security policies included: the middleware
-    after this one (first in MIDDLEWARE) runs only when a page is rendered, and
-    this one keeps what public_page rendered on its way out, with the headers it
-    added.
+    A page is answered as it was kept, security policies included: this is first
+    in MIDDLEWARE, the middleware after it runs only when a page is rendered, and
+    this keeps what public_page rendered on its way out, with the policies that
+    middleware gave it (POLICY_HEADERS).
     """
 
     def __init__(self, get_response):
@@ -815,7 +831,7 @@ class ServeCachedPages:
     def __call__(self, request):
         request.pages_kept_on_the_way_out = True
         # Unless wsgi.py asked already, before Django's handler.
-        if LOOKUP_ENVIRON not in request.environ:
+        if LOOKUP_META not in request.META:
             found = fresh_page(request)
             if found is not None:
                 return answer_kept(request, found)

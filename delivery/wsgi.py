@@ -15,17 +15,30 @@ when that finds nothing to send:
   for the whole site, or at a scheduled change): that is done inside Django's
   handler, which looks after the connections.
 
-What is sent is what ServeCachedPages would send: it keeps each page with the
-headers every middleware gave it (it is first in MIDDLEWARE), and answers from the
-same functions.
+What is sent is what ServeCachedPages would send from the same kept page, by the
+same functions: it keeps each page with the security policies its render was given.
+
+A hit here starts no request for Django, so its database connections are not
+checked then (CONN_MAX_AGE is applied at the next request that goes through
+Django); it touches none. Should finding or answering the page fail, Django is
+asked instead: its handler logs the failure and answers as it always does.
 """
 
+import logging
 from http import HTTPStatus
 
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 
-from .page_cache import answer_kept, fresh_page, headers_kept, is_conditional
+from .page_cache import (
+    LOOKUP_META,
+    answer_kept,
+    fresh_page,
+    headers_kept,
+    is_conditional,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class CachedPagesFirst:
@@ -35,23 +48,35 @@ class CachedPagesFirst:
         self.application = application
 
     def __call__(self, environ, start_response):
-        request = WSGIRequest(environ)
         try:
-            found = fresh_page(request, database=False)
+            answered = self.cached(environ)
         except DisallowedHost:
-            found = None  # Django answers it (400), and logs it
-        if found is None:
+            answered = None  # Django answers it (400), and logs it
+        except Exception:
+            logger.exception("Could not answer from the kept pages; Django will.")
+            environ.pop(LOOKUP_META, None)
+            answered = None
+        if answered is None:
             return self.application(environ, start_response)
-        if is_conditional(request):
-            response = answer_kept(request, found)  # perhaps a 304
-            status, headers = response.status_code, list(response.items())
-            content = response.content
-        else:
-            # Most requests: sent as kept, without building a response (whose
-            # headers would be checked again, as they were when the page was).
-            status, headers = found.entry.get("status", 200), headers_kept(found)
-            content = found.entry["content"]
+        status, headers, content = answered
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         # The content, not a response: closing that would send request_finished,
         # for a request Django never started.
         return [content]
+
+    def cached(self, environ):
+        """(status, headers, content) of the kept page for this request, or None."""
+        request = WSGIRequest(environ)
+        found = fresh_page(request, database=False)
+        if found is None:
+            return None
+        if is_conditional(request):
+            response = answer_kept(request, found)  # perhaps a 304
+            return response.status_code, list(response.items()), response.content
+        # Most requests: sent as kept, without building a response (whose headers
+        # would be checked again, as they were when the page was kept).
+        return (
+            found.entry.get("status", 200),
+            headers_kept(found),
+            found.entry["content"],
+        )

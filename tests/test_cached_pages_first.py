@@ -7,15 +7,18 @@ from datetime import timedelta
 from wsgiref.util import setup_testing_defaults
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import AsyncRequestFactory
+from django.urls import resolve
 from django.utils import timezone
 
 from articles.models import Article
 from delivery import page_cache
+from delivery import wsgi as delivery_wsgi
 from newsroom.wsgi import application
 
 from .factories import make_article
@@ -111,18 +114,88 @@ def test_a_cached_page_is_answered_before_djangos_handler(
     assert "Set-Cookie" not in headers
 
 
-def test_it_sends_what_django_sends(client, story):
-    """The answer before the handler and the answer through it: one page."""
+def test_it_sends_what_the_first_render_sent(client, story):
+    """The page from before the handler, and the page as Django's whole stack
+    rendered it: one answer, every header the middleware gave it included."""
     url = story.get_absolute_url()
-    client.get(url)
-    through_django = client.get(url)  # ServeCachedPages, inside the handler
+    rendered = client.get(url)
 
     status, headers, content = wsgi(url)
 
-    assert content == through_django.content
+    assert content == rendered.content
     assert headers == {
-        name: value for name, value in through_django.items() if name != "Date"
+        name: value for name, value in rendered.items() if name != "Date"
     }
+
+
+def test_a_revalidation_of_a_kept_404_is_answered(client, story, handler_runs):
+    """A story taken down: its 404 is kept without a Last-Modified, and the edge
+    asks again with the ETag it was given."""
+    url = story.get_absolute_url()
+    story.status = Article.Status.UNPUBLISHED
+    story.save()
+    etag = client.get(url)["ETag"]
+
+    for headers in (
+        {"HTTP_IF_NONE_MATCH": etag},
+        {"HTTP_IF_NONE_MATCH": "*"},
+        {"HTTP_IF_MODIFIED_SINCE": "Wed, 02 Dec 2026 10:00:00 GMT"},
+        {"HTTP_IF_MATCH": '"other"'},
+    ):
+        status, answered, content = wsgi(url, **headers)
+        assert status[:3] in ("304", "404", "412"), (headers, status)
+    assert not handler_runs
+
+
+def test_a_failed_precondition_is_private_and_keeps_its_policies(client, story):
+    url = story.get_absolute_url()
+    rendered = client.get(url)
+
+    status, headers, content = wsgi(url, HTTP_IF_MATCH='"not-this-page"')
+
+    assert status.startswith("412")
+    assert "no-store" in headers["Cache-Control"]
+    for name in ("Content-Security-Policy", "X-Content-Type-Options"):
+        assert headers[name] == rendered[name]
+
+
+def test_a_failure_before_the_handler_is_answered_by_django(
+    client, story, handler_runs, monkeypatch
+):
+    url = story.get_absolute_url()
+    client.get(url)
+
+    def broken(found):
+        raise ValueError("a kept page of a shape this code does not know")
+
+    monkeypatch.setattr(delivery_wsgi, "headers_kept", broken)
+    status, headers, content = wsgi(url)
+
+    assert status == "200 OK"
+    assert b"Harbor ferries run late" in content
+    assert len(handler_runs) == 1
+
+
+def test_pages_are_kept_and_served_to_asgi_requests(story, handler_runs):
+    """Under ASGI (newsroom/asgi.py) a request has no WSGI environ: the lookup is
+    handed on in request.META, which both kinds of request have."""
+    url = story.get_absolute_url()
+    views = []
+
+    def view(request):
+        match = resolve(request.path_info)
+        request.user = AnonymousUser()
+        views.append(url)
+        return match.func(request, *match.args, **match.kwargs)
+
+    serve = page_cache.ServeCachedPages(view)
+
+    first = serve(AsyncRequestFactory().get(url))
+    again = serve(AsyncRequestFactory().get(url))
+
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    assert len(views) == 1  # the second from the kept page
 
 
 def test_a_revalidation_is_answered_not_modified(client, story, handler_runs):

@@ -69,8 +69,19 @@ def shared_redis():
 
 
 @pytest.fixture
-def servers(transactional_db, shared_redis, media_root):
+def servers(transactional_db, shared_redis, media_root, settings):
     """Two gunicorn servers, each its own process, sharing the Redis and database."""
+    # The test's own writes (the factories) reach the servers' cache as an app
+    # server's would, through the same Redis: with a cache of the test's own, the
+    # servers would take them for changes their cache missed, and forget every
+    # page at their next check of the outbox, whenever that came.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": shared_redis,
+        }
+    }
     started = []
     environment = {
         **os.environ,
