@@ -25,6 +25,13 @@ def no_pages_held_in_memory(settings):
     page_cache.forget_held()
 
 
+@pytest.fixture
+def pages_cached(settings):
+    """Public pages through the page cache, as readers get them (off in the tests'
+    settings): a module asks with pytest.mark.usefixtures("pages_cached")."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+
+
 @pytest.fixture(autouse=True)
 def purges_sent_at_once(settings):
     """Purges at the edge are sent by the change's own hook, not by a thread that

@@ -23,12 +23,7 @@ from newsroom.wsgi import application
 
 from .factories import make_article
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def pages_cached(settings):
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
 
 @pytest.fixture

@@ -12,13 +12,7 @@ from articles.models import Article
 from .factories import make_article, make_author, make_category, make_image
 from .fronts_helpers import arrange, read_front
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def pages_cached(settings):
-    """Through the page cache, as readers get them."""
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from delivery.models import Invalidation
 from .factories import make_article, make_author, make_category
 from .services import RedisServer
 
+pytestmark = pytest.mark.usefixtures("pages_cached")
+
 LATER = timedelta(seconds=page_cache.VERIFY_SECONDS + 1)
 
 
@@ -41,11 +43,6 @@ def redis_pages(settings, redis_server, monkeypatch):
         }
     }
     return redis_server
-
-
-@pytest.fixture(autouse=True)
-def pages_cached(settings):
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
 
 
 @pytest.fixture

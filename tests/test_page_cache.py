@@ -28,12 +28,7 @@ from readers import dependencies
 
 from .factories import make_article, make_author, make_category, make_image
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def pages_cached(settings):
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
 
 @pytest.fixture

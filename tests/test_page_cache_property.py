@@ -16,12 +16,7 @@ from articles.models import Article, Author, Byline, Category, Correction
 
 from .factories import make_article, make_author, make_category, make_image
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def pages_cached(settings):
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
 
 def newsroom(chance):

@@ -18,12 +18,7 @@ from delivery.models import Invalidation
 from .admin_forms import form_data as posted_form
 from .factories import make_article, make_author, make_category, make_image
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def pages_cached(settings):
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
 
 @pytest.fixture

@@ -16,12 +16,11 @@ from .test_browser import (  # noqa: F401 (fixtures)
     browser,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def pages_cached(settings):
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("pages_cached"),
+]
 
 
 @pytest.fixture
