@@ -34,13 +34,11 @@ NEWSROOM_NEXT_PUBLICATION), and the first reader after that time raises the keys
 what changes then (NEWSROOM_SCHEDULED_KEYS), once, and records the state again. No
 page, in the cache or in a browser or a CDN, outlives the next scheduled change.
 
-**Held in the process a moment**, if NEWSROOM_PAGE_CACHE_LOCAL_SECONDS says so (off
-by default). A page found fresh is then held by the app process that served it for
-that long (say a quarter of a second) and served again from its memory without
-asking Redis: a hot page costs Redis a trip a quarter-second per process, not one
-per reader. That is the longest a change made through another process takes to
-reach a page this process holds; a change applied by this process empties what it
-holds at once.
+**Held in the process.** A page found fresh is held by the app process that served it
+and served again from its memory, without asking Redis, until a change is announced
+(held_pages.py: every process lets go of what it holds as the change reaches Redis),
+and never longer than NEWSROOM_PAGE_CACHE_LOCAL_SECONDS, in case an announcement is
+lost.
 
 **No stampede.** When a cached page's keys have moved on, one reader renders it again
 (holding a short lock) while the others wait for that render, briefly, rather than
@@ -86,6 +84,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
 from django.views.defaults import page_not_found
 
+from . import held_pages
 from .keys import SITE, header, recording
 from .models import Invalidation
 
@@ -124,10 +123,6 @@ RENDER_POLL_SECONDS = 0.01
 # After the outbox could not be read (the database is down), how long this process
 # serves the state as it is before asking again.
 _outbox_unreachable_until = 0.0
-# Fresh pages each process holds in its memory (see the module's docstring).
-LOCAL_ENTRIES = 300
-_held = OrderedDict()  # page key: (entry, state, when it was found fresh)
-_held_lock = threading.Lock()
 # The names of the keys each page last depended on, as this process last saw it:
 # asked for with the page, so that a hit is one trip to the cache, not two.
 KNOWN_DEPS_ENTRIES = 5000
@@ -267,7 +262,6 @@ def _apply(pending):
     Invalidation.objects.filter(pk__in=[row.pk for row in pending]).update(
         applied_at=timezone.now()
     )
-    forget_held()
     # Recorded again by the writer: the change may have scheduled a story.
     _record_state()
     if time.monotonic() % 100 < 1:  # now and then
@@ -306,6 +300,7 @@ def bump(keys):
     versions = {VERSION_PREFIX + key: sequence for key in keys}
     if sequence is None or cache.set_many(versions, VERSION_SECONDS):
         return None  # (set_many answers the keys it failed to set)
+    held_pages.announce(sequence)
     return sequence
 
 
@@ -430,36 +425,6 @@ def page_key(request):
     return PAGE_PREFIX + hashlib.md5(url, usedforsecurity=False).hexdigest()
 
 
-def forget_held():
-    """Empty this process's memory of fresh pages."""
-    with _held_lock:
-        _held.clear()
-
-
-def _held_fresh(key):
-    """The Lookup of a page this process found fresh a moment ago, or None."""
-    seconds = settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
-    if not (key and seconds):
-        return None
-    with _held_lock:
-        held = _held.get(key)
-        if held is None or time.monotonic() - held[2] >= seconds:
-            return None
-        _held.move_to_end(key)
-    entry, state, _when = held
-    return Lookup(state, 0, entry, True) if state.is_current() else None
-
-
-def _hold(key, entry, state):
-    if not settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS:
-        return
-    with _held_lock:
-        _held[key] = (entry, state, time.monotonic())
-        _held.move_to_end(key)
-        while len(_held) > LOCAL_ENTRIES:
-            _held.popitem(last=False)
-
-
 def _deps_known(key):
     with _known_deps_lock:
         return _known_deps.get(key, [])
@@ -483,9 +448,11 @@ def lookup(key=None, *, database=True):
     database is asked only when the state must be recorded or verified again;
     `database=False`: None then, for the caller to go through Django's handler,
     which looks after the connections (see wsgi.py)."""
-    held = _held_fresh(key)
-    if held is not None:
-        return held
+    if key and (held := held_pages.held(key)):
+        entry, state = held
+        if state.is_current():
+            return Lookup(state, 0, entry, True)
+    ticket = held_pages.ticket()
     known = _deps_known(key) if key else []
     names = [STATE_KEY, SEQUENCE_KEY, key, *known] if key else [STATE_KEY, SEQUENCE_KEY]
     found = cache.get_many(names)
@@ -532,7 +499,7 @@ def lookup(key=None, *, database=True):
         _remember_deps(key, wanted)
     fresh = all(current.get(VERSION_PREFIX + k) == v for k, v in deps.items())
     if fresh:
-        _hold(key, entry, state)
+        held_pages.hold(key, entry, state, ticket)
     return Lookup(state, sequence, entry, fresh)
 
 

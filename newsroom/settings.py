@@ -178,12 +178,13 @@ NEWSROOM_SHARED_CACHE_SECONDS = int(env("NEWSROOM_SHARED_CACHE_SECONDS", "600"))
 NEWSROOM_PAGE_CACHE_SECONDS = int(
     env("NEWSROOM_PAGE_CACHE_SECONDS", "600" if CACHE_URL else "0")
 )
-# How long each app process may serve a fresh cached page from its own memory
-# before asking Redis again (delivery/page_cache.py): fewer trips to Redis for hot
-# pages, but a change made through another process may then take that long to
-# reach them. 0 (the default) asks Redis every time, so no page older than a change
-# is ever served; 0.25 is a quarter-second's lag for a busy site.
-NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = float(env("NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", "0"))
+# Each app process holds the fresh pages it serves in its memory, letting go of them
+# when a change is announced (delivery/held_pages.py), and never for longer than this:
+# the longest a change takes to reach a page held by another process should its
+# announcement be lost. 0: every hit asks Redis.
+NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = float(
+    env("NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", "0.5")
+)
 
 # django-axes first: it refuses a locked-out sign-in before a password is checked.
 AUTHENTICATION_BACKENDS = [

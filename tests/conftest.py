@@ -1,6 +1,9 @@
+import os
 import time
+import uuid
 
 import pytest
+import redis
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -17,12 +20,13 @@ def empty_cache():
 
 @pytest.fixture(autouse=True)
 def no_pages_held_in_memory(settings):
-    """Tests read a page right after a change: each process's quarter-second memory
-    of fresh pages is tested on its own (test_page_cache.py)."""
-    from delivery import page_cache
+    """Tests read pages as the cache has them: each process's memory of fresh pages
+    is tested on its own (test_held_pages.py)."""
+    from delivery import held_pages
 
     settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0
-    page_cache.forget_held()
+    yield
+    held_pages.stop()
 
 
 @pytest.fixture
@@ -30,6 +34,29 @@ def pages_cached(settings):
     """Public pages through the page cache, as readers get them (off in the tests'
     settings): a module asks with pytest.mark.usefixtures("pages_cached")."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def shared_redis():
+    """A Redis database and key prefix of the test's own, emptied before and after."""
+    from .test_page_cache_servers import REDIS_URL
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"No Redis at {REDIS_URL}; CI starts one.")
+    prefix = f"pages-test-{uuid.uuid4().hex[:8]}"
+
+    def forget():
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+
+    forget()
+    yield prefix
+    forget()
 
 
 @pytest.fixture(autouse=True)

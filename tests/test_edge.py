@@ -42,12 +42,11 @@ from delivery.purgers import (
 from readers.edge_paths import paths_for
 
 from .factories import make_article, make_author, make_category, make_image
-from .test_page_cache_servers import (  # noqa: F401 (shared_redis: a fixture)
+from .test_page_cache_servers import (
     REDIS_URL,
     Browser,
     database_url,
     free_port,
-    shared_redis,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

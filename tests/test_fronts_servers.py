@@ -16,7 +16,6 @@ from .factories import make_article
 from .fronts_helpers import arrange
 from .test_page_cache_servers import Browser
 from .test_page_cache_servers import servers as servers  # noqa: F401 (fixture)
-from .test_page_cache_servers import shared_redis as shared_redis  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,12 +10,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
 
 import lxml.html
 import pytest
-import redis
 from django.conf import global_settings
 from django.contrib.auth.models import User
 from django.db import connection
@@ -45,27 +43,6 @@ def database_url():
         f"postgres://{user}{password}@{db['HOST'] or 'localhost'}:"
         f"{db['PORT'] or 5432}/{db['NAME']}"
     )
-
-
-@pytest.fixture
-def shared_redis():
-    """A Redis database and key prefix of the test's own, emptied before and after."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"No Redis at {REDIS_URL}; CI starts one.")
-    prefix = f"pages-test-{uuid.uuid4().hex[:8]}"
-
-    def forget():
-        for key in client.scan_iter(match=f"{prefix}:*"):
-            client.delete(key)
-
-    forget()
-    yield prefix
-    forget()
 
 
 @pytest.fixture

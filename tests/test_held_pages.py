@@ -1,0 +1,155 @@
+"""Fresh pages held in each app process's memory: served without a trip to Redis
+until a change is announced on Redis's channel, never past their ceiling, and never
+while the process is not listening."""
+
+import time
+
+import pytest
+import redis
+from django.core.cache import cache
+
+from articles.models import Article
+from delivery import held_pages, page_cache
+from readers import dependencies
+
+from .factories import make_article, make_author, make_category
+from .test_page_cache_servers import REDIS_URL
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
+
+
+@pytest.fixture
+def redis_pages(settings, shared_redis):
+    """The page cache in Redis, with pages held up to five seconds."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": shared_redis,
+        }
+    }
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 5
+    held_pages.stop()
+
+
+@pytest.fixture
+def story():
+    return make_article(
+        headline="Council passes the harbor budget",
+        primary_category=make_category(name="Politics", slug="politics"),
+        authors=[make_author(name="Maya Okafor")],
+    )
+
+
+def headline_shown(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return "Quietly changed" in response.content.decode()
+
+
+def listening(seconds=5):
+    """Whether this process listens for changes within `seconds` of asking."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if held_pages.ticket() is not None:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def changed_unannounced(story):
+    """A change made as another process makes it, whose announcement is lost: the
+    story's version raised in Redis, and no word on the channel."""
+    Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
+    key = page_cache.VERSION_PREFIX + dependencies.story(story.pk)
+    cache.set(key, cache.get(page_cache.SEQUENCE_KEY) + 1, None)
+
+
+def shown_within(client, path, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if headline_shown(client, path):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_a_hot_page_is_served_from_memory_until_a_change_is_announced(
+    client, story, redis_pages
+):
+    path = story.get_absolute_url()
+    assert listening()
+    headline_shown(client, path)  # rendered and cached
+    headline_shown(client, path)  # found fresh in Redis, and held
+    changed_unannounced(story)
+    # Held: Redis is not asked, so the raised version goes unseen...
+    assert not headline_shown(client, path)
+    # ...until another process announces its change: then at once, not in 5 s.
+    redis.Redis.from_url(REDIS_URL).publish(cache.make_key(held_pages.CHANNEL), 1)
+    assert shown_within(client, path, seconds=1)
+
+
+def test_a_change_made_here_reaches_held_pages_at_once(
+    client, story, redis_pages, monkeypatch
+):
+    path = story.get_absolute_url()
+    assert listening()
+    headline_shown(client, path)
+    headline_shown(client, path)
+    # Its announcement is not heard back in time: this process lets go on its own.
+    monkeypatch.setattr(held_pages, "CHANNEL", "pages:elsewhere")
+    story.refresh_from_db()
+    story.headline = "Quietly changed"
+    story.save()
+    assert headline_shown(client, path)
+
+
+def test_a_lost_announcement_is_late_by_the_ceiling_at_most(
+    client, story, redis_pages, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0.5
+    path = story.get_absolute_url()
+    assert listening()
+    headline_shown(client, path)
+    headline_shown(client, path)
+    changed_unannounced(story)
+    assert not headline_shown(client, path)
+    time.sleep(0.5)
+    assert headline_shown(client, path)
+
+
+def test_nothing_is_held_until_the_process_listens(
+    client, story, redis_pages, monkeypatch
+):
+    """A subscription never confirmed (Redis's channel unreachable): every hit asks
+    Redis, so a change whose announcement nobody hears is seen at once."""
+    monkeypatch.setattr(held_pages, "_listen_until", lambda stopped: None)
+    path = story.get_absolute_url()
+    headline_shown(client, path)
+    headline_shown(client, path)
+    changed_unannounced(story)
+    assert headline_shown(client, path)
+
+
+def test_nothing_is_held_with_a_cache_in_local_memory(client, story, settings):
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 5
+    path = story.get_absolute_url()
+    headline_shown(client, path)
+    headline_shown(client, path)
+    Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
+    page_cache.bump([dependencies.story(story.pk)])
+    assert headline_shown(client, path)
+
+
+def test_a_page_read_before_a_change_is_not_held_after_it(redis_pages):
+    """A reader that read the cache, then was overtaken by an announcement, would
+    hold what may be the page from before the change: the hold is refused."""
+    assert listening()
+    ticket = held_pages.ticket()
+    held_pages.let_go()  # an announcement arrives meanwhile
+    held_pages.hold("pages:page3:x", {"deps": {}}, page_cache.CACHE_DOWN, ticket)
+    assert held_pages.held("pages:page3:x") is None
+    held_pages.hold(
+        "pages:page3:x", {"deps": {}}, page_cache.CACHE_DOWN, held_pages.ticket()
+    )
+    assert held_pages.held("pages:page3:x") is not None
