@@ -1,7 +1,7 @@
 """Front pages as readers see them: the lead, top stories and packages editors
 arranged above the river, only ever public stories, fresh through the page cache."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -125,9 +125,13 @@ def test_a_section_page_shows_its_own_front(client):
 
 
 def test_readers_see_todays_front_until_six_then_the_scheduled_one(client, stories):
+    # Tomorrow evening and the morning after, so the stories (published in the
+    # hours before the real now) are public at both: never a fixed date that the
+    # calendar overtakes.
     zone = timezone.get_current_timezone()
-    evening = datetime(2026, 12, 2, 21, 0, tzinfo=zone)
-    six = datetime(2026, 12, 3, 6, 0, tzinfo=zone)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    evening = datetime.combine(tomorrow, time(21), tzinfo=zone)
+    six = datetime.combine(tomorrow + timedelta(days=1), time(6), tzinfo=zone)
     with time_machine.travel(evening, tick=False):
         arrange(lead=stories[1], at=evening - timedelta(hours=1))
         arrange(
