@@ -56,8 +56,17 @@ def story():
     )
 
 
-def box(page, selector):
-    return page.locator(selector).first.bounding_box()
+def boxes(page, *selectors):
+    """Where each element is, all read in one layout: the editor's scripts may still
+    be resizing the page, and two reads apart could straddle such a change."""
+    return page.evaluate(
+        """selectors => selectors.map(selector => {
+            const {x, y, width, height} =
+                document.querySelector(selector).getBoundingClientRect();
+            return {x, y, width, height};
+        })""",
+        selectors,
+    )
 
 
 def shot(page, name):
@@ -72,7 +81,7 @@ def test_on_a_desktop_writing_is_on_the_left_and_the_rest_beside_it(
     log_in_as_admin(page, live_server)
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
     editor = body_editor(page)
-    writing, side = box(page, ".desk__writing"), box(page, ".desk__side")
+    writing, side = boxes(page, ".desk__writing", ".desk__side")
     assert side["x"] >= writing["x"] + writing["width"]
     assert side["y"] < writing["y"] + 200  # beside it, not under it
     # The body at a reading width: about 70 characters, not the whole screen.
@@ -116,7 +125,7 @@ def test_on_a_phone_the_sidebar_follows_the_writing(
     log_in_as_admin(page, live_server)
     page.goto(f"{live_server.url}/admin/articles/article/{story.pk}/change/")
     body_editor(page)
-    writing, side = box(page, ".desk__writing"), box(page, ".desk__side")
+    writing, side = boxes(page, ".desk__writing", ".desk__side")
     assert side["y"] >= writing["y"] + writing["height"] - 1
     assert writing["width"] <= PHONE["width"]
     # Nothing wider than the phone: no sideways scrolling to reach a field.
