@@ -250,23 +250,28 @@ def apply_pending():
 
 def _apply(pending):
     """Raise the versions of the keys of `pending` (invalidations) and mark them
-    applied: True, or False if the cache could not be told (they stay pending)."""
+    applied: the state recorded then, or None if the cache could not be told (they
+    stay pending)."""
     keys = {key for row in pending for key in row.keys.split()}
-    if bump(keys) is None:
+    sequence = bump(keys, announce=False)
+    if sequence is None:
         logger.warning(
             "Could not invalidate cached pages for %s change(s): the cache is "
             "unreachable. They stay in the outbox and are applied when it answers.",
             len(pending),
         )
-        return False
+        return None
     Invalidation.objects.filter(pk__in=[row.pk for row in pending]).update(
         applied_at=timezone.now()
     )
     # Recorded again by the writer: the change may have scheduled a story.
-    _record_state()
+    state = _record_state()
+    # Announced once the state is recorded: a page held before then would be held
+    # with the old state, blind to a time the change scheduled.
+    held_pages.announce(sequence)
     if time.monotonic() % 100 < 1:  # now and then
         prune_applied()
-    return True
+    return state
 
 
 def prune_applied():
@@ -284,10 +289,13 @@ def _newest_invalidation():
     )
 
 
-def bump(keys):
+def bump(keys, *, announce=True):
     """Give each of `keys` a new version: the next value of the sequence, which is
     also the time of the change (microseconds since the epoch, raised past the last
-    value if the clock lags it). The value, or None if the cache could not be told."""
+    value if the clock lags it). The value, or None if the cache could not be told.
+
+    `announce`: have every process let go of the pages it holds (held_pages) now;
+    else the caller announces the value once it has recorded what goes with it."""
     try:
         sequence = cache.incr(SEQUENCE_KEY)  # None: the cache is down
     except ValueError:  # none stored (never read, or evicted)
@@ -300,7 +308,8 @@ def bump(keys):
     versions = {VERSION_PREFIX + key: sequence for key in keys}
     if sequence is None or cache.set_many(versions, VERSION_SECONDS):
         return None  # (set_many answers the keys it failed to set)
-    held_pages.announce(sequence)
+    if announce:
+        held_pages.announce(sequence)
     return sequence
 
 
@@ -369,9 +378,12 @@ def _scheduled_change(state):
         path = getattr(settings, "NEWSROOM_SCHEDULED_KEYS", "")
         at = datetime.fromtimestamp(state.next_change, tz=UTC)
         soft, hard = import_string(path)(at) if path else ({SITE}, set())
-        if (soft or hard) and bump(soft | hard) is None:
+        sequence = bump(soft | hard, announce=False) if soft or hard else 0
+        if sequence is None:
             return None
-        return _record_state()
+        state = _record_state()
+        held_pages.announce(sequence)  # (as in _apply: once the state is recorded)
+        return state
     finally:
         cache.delete(LOCK_PREFIX + "schedule")
 
@@ -398,9 +410,11 @@ def _verify(state):
         _outbox_unreachable_until = time.monotonic() + VERIFY_SECONDS
         logger.warning("Could not check the invalidation outbox: %s", error)
         return state
-    if pending and not _apply(pending):
-        return CACHE_DOWN  # nothing cached is served while the cache cannot be told
-    missed = newest > state.watermark and not pending and not _recorded_since(newest)
+    if pending:
+        # The state recorded with them is verified now, and knows any time they
+        # scheduled (which the state read before them does not).
+        return _apply(pending) or CACHE_DOWN  # (nothing served if Redis is down)
+    missed = newest > state.watermark and not _recorded_since(newest)
     if missed and bump([SITE]) is None:
         return CACHE_DOWN
     verified = state._replace(watermark=newest, verified_at=time_now())
@@ -450,7 +464,9 @@ def lookup(key=None, *, database=True):
     which looks after the connections (see wsgi.py)."""
     if key and (held := held_pages.held(key)):
         entry, state = held
-        if state.is_current():
+        # Not once the outbox is due its check: a change the cache missed (its
+        # writer could not reach Redis) is applied by that check, within a second.
+        if state.is_current() and not state.needs_verifying():
             return Lookup(state, 0, entry, True)
     ticket = held_pages.ticket()
     known = _deps_known(key) if key else []

@@ -3,13 +3,17 @@ until a change is announced on Redis's channel, never past their ceiling, and ne
 while the process is not listening."""
 
 import time
+from datetime import timedelta
 
 import pytest
 import redis
+import time_machine
 from django.core.cache import cache
+from django.utils import timezone
 
 from articles.models import Article
 from delivery import held_pages, page_cache
+from delivery.models import Invalidation
 from readers import dependencies
 
 from .factories import make_article, make_author, make_category
@@ -153,3 +157,70 @@ def test_a_page_read_before_a_change_is_not_held_after_it(redis_pages):
         "pages:page3:x", {"deps": {}}, page_cache.CACHE_DOWN, held_pages.ticket()
     )
     assert held_pages.held("pages:page3:x") is not None
+
+
+def test_a_held_page_does_not_outlast_the_outbox_check(client, story, redis_pages):
+    """A change whose writer could not reach Redis waits in the outbox for the
+    check made each second: no held page is served past that check."""
+    path = story.get_absolute_url()
+    assert listening()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        headline_shown(client, path)
+        headline_shown(client, path)  # held
+        Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
+        Invalidation.objects.create(keys=dependencies.story(story.pk), hard=True)
+        assert not headline_shown(client, path)  # the check not due yet
+    later = start + timedelta(seconds=page_cache.VERIFY_SECONDS)
+    with time_machine.travel(later, tick=False):
+        assert headline_shown(client, path)
+
+
+def test_a_time_a_change_schedules_reaches_the_pages_held_as_it_is_saved(
+    client, story, redis_pages, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A reader holding the page between the change's new versions and its new
+    state would hold it with the state that knows nothing of the time it set: the
+    change is announced once that state is recorded."""
+    path = story.get_absolute_url()
+    assert listening()
+    start = timezone.now()
+    record_state = page_cache._record_state
+
+    def a_reader_meanwhile():
+        client.get(path)  # rendered again, as the versions are new
+        client.get(path)  # found fresh and held
+        return record_state()
+
+    with time_machine.travel(start, tick=False):
+        headline_shown(client, path)
+        monkeypatch.setattr(page_cache, "_record_state", a_reader_meanwhile)
+        with django_capture_on_commit_callbacks(execute=True):
+            story.refresh_from_db()
+            story.expires_at = start + timedelta(seconds=0.5)
+            story.save()
+        monkeypatch.setattr(page_cache, "_record_state", record_state)
+    with time_machine.travel(start + timedelta(seconds=0.6), tick=False):
+        assert client.get(path).status_code == 404
+
+
+def test_a_time_scheduled_by_a_change_the_cache_missed_is_kept(
+    client, story, redis_pages
+):
+    """The outbox check applies a change whose writer could not reach the cache,
+    and keeps the time it scheduled: the story comes down then, with no job."""
+    url = story.get_absolute_url()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(url)
+        # Saved while the cache was unreachable: in the outbox, not applied.
+        Article.objects.filter(pk=story.pk).update(
+            expires_at=start + timedelta(hours=1)
+        )
+        Invalidation.objects.create(keys=dependencies.story(story.pk))
+    with time_machine.travel(
+        start + timedelta(seconds=page_cache.VERIFY_SECONDS), tick=False
+    ):
+        assert client.get(url).status_code == 200  # checked: applied, time kept
+    with time_machine.travel(start + timedelta(hours=1, seconds=1), tick=False):
+        assert client.get(url).status_code == 404
