@@ -13,10 +13,18 @@ announces. So a change reaches held pages as it reaches the cache.
 
 Should an announcement be lost (Redis restarting, a connection that died without a
 word), a page is never held longer than NEWSROOM_PAGE_CACHE_LOCAL_SECONDS: the bound
-on how late a change can be in that case. Nothing is held while the process is not
-listening: before its subscription is confirmed, after its connection failed (it
-subscribes again a few seconds later), or with a cache other than Redis (local
-memory, where each process has a cache of its own anyway).
+on how late a change can be in that case. A connection that went quiet is noticed:
+the listener pings Redis when it has heard nothing for HEALTH_SECONDS, and stops
+listening if no answer comes. Nothing is held while the process is not listening:
+before its subscription is confirmed, after its connection failed (it subscribes
+again a few seconds later), or with a cache other than Redis (local memory, where
+each process has a cache of its own anyway).
+
+Nor is anything held behind an edge the site purges (NEWSROOM_PURGERS). There the
+edge asks for a page again right after its purge, and a process that missed the
+announcement would answer with the page from before the change, which the edge
+would then keep for its s-maxage, not for a fraction of a second. The edge answers
+the hot pages there anyway.
 
 A reader that read the cache before an announcement, and would hold what it read
 after it, must not: it takes a *ticket* before reading (the number of times this
@@ -46,6 +54,10 @@ ENTRIES = 300
 # long it leaves Redis alone after its connection failed.
 POLL_SECONDS = 0.5
 RETRY_SECONDS = 5
+# After this long without a word from Redis, the listener pings it; with no answer
+# within ANSWER_SECONDS more, the connection is taken for dead.
+HEALTH_SECONDS = 5
+ANSWER_SECONDS = 2
 
 _held = OrderedDict()  # page key: (entry, state, when it was held)
 _lock = threading.Lock()
@@ -57,7 +69,11 @@ _listening = False
 def ticket():
     """Taken by a reader before it reads the cache, to hold what it finds fresh:
     None if nothing may be held now."""
-    if not settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS or not _listen():
+    if (
+        not settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
+        or settings.NEWSROOM_PURGERS
+        or not _listen()
+    ):
         return None
     return _let_go
 
@@ -151,13 +167,26 @@ def _listen_until(stopped):
         try:
             pubsub = get_redis_connection("default").pubsub()
             pubsub.subscribe(channel)
+            heard, pinged = time.monotonic(), False
             while not stopped.is_set():
                 message = pubsub.get_message(timeout=POLL_SECONDS)
                 if message is None:
+                    # A connection dropped without a word (by a firewall, say) looks
+                    # like a quiet channel: ask Redis after a while, and give up on
+                    # the connection if it does not answer.
+                    quiet = time.monotonic() - heard
+                    if quiet >= HEALTH_SECONDS + ANSWER_SECONDS:
+                        raise ConnectionError(f"no answer from Redis in {quiet:.0f} s")
+                    if quiet >= HEALTH_SECONDS and not pinged:
+                        pubsub.ping()
+                        pinged = True
                     continue
-                # Each message lets go: a change, or a subscription confirmed (the
-                # first, or again after redis-py reconnected, missing what was said
-                # meanwhile).
+                heard, pinged = time.monotonic(), False
+                if message["type"] == "pong":
+                    continue
+                # Each other message lets go: a change, or a subscription confirmed
+                # (the first, or again after redis-py reconnected, missing what was
+                # said meanwhile).
                 let_go()
                 if message["type"] == "subscribe" and not stopped.is_set():
                     _listening = True

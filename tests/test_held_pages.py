@@ -2,7 +2,10 @@
 until a change is announced on Redis's channel, never past their ceiling, and never
 while the process is not listening."""
 
+import socket
+import threading
 import time
+import urllib.parse
 from datetime import timedelta
 
 import pytest
@@ -224,3 +227,90 @@ def test_a_time_scheduled_by_a_change_the_cache_missed_is_kept(
         assert client.get(url).status_code == 200  # checked: applied, time kept
     with time_machine.travel(start + timedelta(hours=1, seconds=1), tick=False):
         assert client.get(url).status_code == 404
+
+
+def test_nothing_is_held_behind_an_edge_the_site_purges(
+    client, story, redis_pages, settings
+):
+    """The edge asks again right after its purge: a page held by a process that
+    missed the announcement would be kept there, so nothing is held."""
+    settings.NEWSROOM_PURGERS = [
+        {"BACKEND": "delivery.purgers.VarnishPurger", "OPTIONS": {"url": "http://x"}}
+    ]
+    path = story.get_absolute_url()
+    headline_shown(client, path)
+    headline_shown(client, path)
+    changed_unannounced(story)
+    assert headline_shown(client, path)
+
+
+class FreezingProxy:
+    """A TCP proxy to Redis that can stop passing bytes on without closing anything,
+    as a connection dropped by a firewall looks to both of its ends."""
+
+    def __init__(self, target):
+        self.target = target
+        self.frozen = threading.Event()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        with self.server:
+            while True:
+                try:
+                    client, _ = self.server.accept()
+                except OSError:  # closed
+                    return
+                upstream = socket.create_connection(self.target)
+                for source, sink in ((client, upstream), (upstream, client)):
+                    threading.Thread(
+                        target=self.pass_on, args=(source, sink), daemon=True
+                    ).start()
+
+    def pass_on(self, source, sink):
+        try:
+            while data := source.recv(65536):
+                if not self.frozen.is_set():
+                    sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            sink.close()
+
+    def close(self):
+        self.server.close()
+
+
+def test_a_subscription_gone_quiet_is_given_up(redis_pages, settings, monkeypatch):
+    """A connection dropped without a word would look like a quiet channel, and a
+    process would hold pages through every change it no longer hears of."""
+    monkeypatch.setattr(held_pages, "HEALTH_SECONDS", 0.5)
+    monkeypatch.setattr(held_pages, "ANSWER_SECONDS", 0.5)
+    redis_at = urllib.parse.urlsplit(REDIS_URL)
+    proxy = FreezingProxy((redis_at.hostname, redis_at.port))
+    default = settings.CACHES["default"]
+    settings.CACHES = {
+        "default": {**default, "LOCATION": f"redis://127.0.0.1:{proxy.port}/0"}
+    }
+    held_pages.stop()
+    try:
+        assert listening()
+        time.sleep(1.5)  # quiet, yet answering the pings
+        assert held_pages.ticket() is not None
+        proxy.frozen.set()
+        assert not still_listening_after(3)
+    finally:
+        held_pages.stop()
+        proxy.close()
+
+
+def still_listening_after(seconds):
+    """Whether this process still listens `seconds` from now (False at once if it
+    stops before)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if held_pages.ticket() is None:
+            return False
+        time.sleep(0.05)
+    return True
