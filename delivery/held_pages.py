@@ -38,6 +38,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -59,11 +60,16 @@ RETRY_SECONDS = 5
 HEALTH_SECONDS = 5
 ANSWER_SECONDS = 2
 
-_held = OrderedDict()  # page key: (entry, state, when it was held)
+_held = OrderedDict()  # page key: (entry, state, when it was read from the cache)
 _lock = threading.Lock()
 _let_go = 0  # how many times this process has let go of everything it held
 _listener = None  # (process id, the event that stops it) of this process's listener
 _listening = False
+
+
+class Ticket(NamedTuple):
+    let_go: int  # how many times the process had let go when it was taken
+    taken_at: float  # time.monotonic() then: a held page's age counts from it
 
 
 def ticket():
@@ -75,7 +81,7 @@ def ticket():
         or not _listen()
     ):
         return None
-    return _let_go
+    return Ticket(_let_go, time.monotonic())
 
 
 def hold(key, entry, state, ticket):
@@ -83,9 +89,9 @@ def hold(key, entry, state, ticket):
     if ticket is None:
         return
     with _lock:
-        if ticket != _let_go:  # let go since the reader read it: perhaps stale
+        if ticket.let_go != _let_go:  # let go since the reader read it: perhaps stale
             return
-        _held[key] = (entry, state, time.monotonic())
+        _held[key] = (entry, state, ticket.taken_at)
         _held.move_to_end(key)
         while len(_held) > ENTRIES:
             _held.popitem(last=False)
@@ -149,12 +155,16 @@ def _listen():
             stopped = threading.Event()
             _listener = (os.getpid(), stopped)
             if isinstance(caches["default"], RedisCache):
-                threading.Thread(
-                    target=_listen_until,
-                    args=(stopped,),
-                    daemon=True,
-                    name="held-pages-listener",
-                ).start()
+                try:
+                    threading.Thread(
+                        target=_listen_until,
+                        args=(stopped,),
+                        daemon=True,
+                        name="held-pages-listener",
+                    ).start()
+                except RuntimeError as error:  # no thread to be had: asked again
+                    _listener = None  # by the next reader; served unheld meanwhile
+                    logger.warning("Could not start listening for changes: %s", error)
     return _listening
 
 

@@ -314,3 +314,27 @@ def still_listening_after(seconds):
             return False
         time.sleep(0.05)
     return True
+
+
+def test_a_page_is_held_for_the_ceiling_from_when_it_was_read(redis_pages, settings):
+    """A reader slow between reading the cache and holding the page does not
+    stretch the ceiling a lost announcement is bounded by."""
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0.2
+    assert listening()
+    ticket = held_pages.ticket()
+    time.sleep(0.2)  # read, then held a while later
+    held_pages.hold("pages:page3:x", {"deps": {}}, page_cache.CACHE_DOWN, ticket)
+    assert held_pages.held("pages:page3:x") is None
+
+
+def test_no_thread_for_the_listener_costs_readers_nothing(
+    client, story, redis_pages, monkeypatch
+):
+    def no_thread(thread):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    assert client.get(story.get_absolute_url()).status_code == 200
+    assert not listening(seconds=0.2)
+    monkeypatch.undo()
+    assert listening()  # asked again by a later reader
