@@ -28,7 +28,8 @@ the hot pages there anyway.
 
 A reader that read the cache before an announcement, and would hold what it read
 after it, must not: it takes a *ticket* before reading (the number of times this
-process has let go so far) and the hold is refused if the process has let go since.
+process has let go so far, and the time, from which the page's hold is counted) and
+the hold is refused if the process has let go since.
 Redis's own client-side caching does the same work, but redis-py's support for it
 needs Redis 7.4, newer than Debian's; the channel needs nothing past Redis 2.
 """
