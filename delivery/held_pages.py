@@ -6,10 +6,11 @@ A page found fresh in the cache (page_cache.lookup) is held by the process that 
 it and served again from memory, with no trip to Redis: a hot page then costs a
 process a dictionary lookup, not a round trip (the trip cost more than Django's whole
 floor view: bench/STORY.md). Held only while the process *listens*: each raise of
-versions (page_cache.bump) is announced on a Redis channel, and every listening
-process lets go of all it holds as the message arrives, a fraction of a millisecond
-after the change; the process that made the change lets go at once, before it
-announces. So a change reaches held pages as it reaches the cache.
+versions (page_cache.bump) is announced on a Redis channel once the site's state
+that goes with it is recorded (a few milliseconds after the versions), and every
+listening process lets go of all it holds as the message arrives, a fraction of a
+millisecond later; the process that made the change lets go at once, before it
+announces.
 
 Should an announcement be lost (Redis restarting, a connection that died without a
 word), a page is never held longer than NEWSROOM_PAGE_CACHE_LOCAL_SECONDS: the bound

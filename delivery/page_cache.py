@@ -261,14 +261,17 @@ def _apply(pending):
             len(pending),
         )
         return None
-    Invalidation.objects.filter(pk__in=[row.pk for row in pending]).update(
-        applied_at=timezone.now()
-    )
-    # Recorded again by the writer: the change may have scheduled a story.
-    state = _record_state()
-    # Announced once the state is recorded: a page held before then would be held
-    # with the old state, blind to a time the change scheduled.
-    held_pages.announce(sequence)
+    try:
+        Invalidation.objects.filter(pk__in=[row.pk for row in pending]).update(
+            applied_at=timezone.now()
+        )
+        # Recorded again by the writer: the change may have scheduled a story.
+        state = _record_state()
+    finally:
+        # Announced once the state is recorded (a page held before then would be
+        # held with the old state, blind to a time the change scheduled), and
+        # whatever happened meanwhile: the versions are raised.
+        held_pages.announce(sequence)
     if time.monotonic() % 100 < 1:  # now and then
         prune_applied()
     return state
@@ -381,9 +384,10 @@ def _scheduled_change(state):
         sequence = bump(soft | hard, announce=False) if soft or hard else 0
         if sequence is None:
             return None
-        state = _record_state()
-        held_pages.announce(sequence)  # (as in _apply: once the state is recorded)
-        return state
+        try:
+            return _record_state()
+        finally:
+            held_pages.announce(sequence)  # (as in _apply)
     finally:
         cache.delete(LOCK_PREFIX + "schedule")
 

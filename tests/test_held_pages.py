@@ -12,6 +12,7 @@ import pytest
 import redis
 import time_machine
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils import timezone
 
 from articles.models import Article
@@ -27,7 +28,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
 @pytest.fixture
 def redis_pages(settings, shared_redis):
-    """The page cache in Redis, with pages held up to five seconds."""
+    """The page cache in Redis, with pages held up to five seconds.
+
+    The site's state is recorded before the process listens: recorded afresh, it
+    announces a change, which would otherwise be heard in the middle of a test. And
+    the wall clock stands still, so that no check of the outbox (due each second)
+    falls in the middle of one; the holds' own clock, time.monotonic, runs on."""
     settings.CACHES = {
         "default": {
             "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
@@ -35,8 +41,12 @@ def redis_pages(settings, shared_redis):
             "KEY_PREFIX": shared_redis,
         }
     }
-    settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 5
     held_pages.stop()
+    with time_machine.travel(timezone.now(), tick=False):
+        settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0  # (not listening yet)
+        page_cache.lookup()
+        settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 5
+        yield
 
 
 @pytest.fixture
@@ -234,6 +244,7 @@ def test_nothing_is_held_behind_an_edge_the_site_purges(
 ):
     """The edge asks again right after its purge: a page held by a process that
     missed the announcement would be kept there, so nothing is held."""
+    assert listening()  # (what is refused is the purged edge, not the channel)
     settings.NEWSROOM_PURGERS = [
         {"BACKEND": "delivery.purgers.VarnishPurger", "OPTIONS": {"url": "http://x"}}
     ]
@@ -262,7 +273,11 @@ class FreezingProxy:
                     client, _ = self.server.accept()
                 except OSError:  # closed
                     return
-                upstream = socket.create_connection(self.target)
+                try:
+                    upstream = socket.create_connection(self.target)
+                except OSError:
+                    client.close()
+                    continue
                 for source, sink in ((client, upstream), (upstream, client)):
                     threading.Thread(
                         target=self.pass_on, args=(source, sink), daemon=True
@@ -279,6 +294,7 @@ class FreezingProxy:
             sink.close()
 
     def close(self):
+        self.server.shutdown(socket.SHUT_RDWR)  # (wakes the accept)
         self.server.close()
 
 
@@ -291,7 +307,10 @@ def test_a_subscription_gone_quiet_is_given_up(redis_pages, settings, monkeypatc
     proxy = FreezingProxy((redis_at.hostname, redis_at.port))
     default = settings.CACHES["default"]
     settings.CACHES = {
-        "default": {**default, "LOCATION": f"redis://127.0.0.1:{proxy.port}/0"}
+        "default": {
+            **default,
+            "LOCATION": f"redis://127.0.0.1:{proxy.port}{redis_at.path}",
+        }
     }
     held_pages.stop()
     try:
@@ -333,8 +352,28 @@ def test_no_thread_for_the_listener_costs_readers_nothing(
     def no_thread(thread):
         raise RuntimeError("can't start new thread")
 
-    monkeypatch.setattr(threading.Thread, "start", no_thread)
-    assert client.get(story.get_absolute_url()).status_code == 200
-    assert not listening(seconds=0.2)
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(threading.Thread, "start", no_thread)
+        assert client.get(story.get_absolute_url()).status_code == 200
+        assert not listening(seconds=0.2)
     assert listening()  # asked again by a later reader
+
+
+def test_a_change_is_announced_even_if_recording_its_state_fails(
+    client, story, redis_pages, monkeypatch
+):
+    """The versions are raised: whatever fails after, held pages are let go."""
+    path = story.get_absolute_url()
+    assert listening()
+    headline_shown(client, path)
+    headline_shown(client, path)  # held
+    Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
+    pending = [Invalidation.objects.create(keys=dependencies.story(story.pk))]
+
+    def database_gone():
+        raise DatabaseError("the database went away")
+
+    monkeypatch.setattr(page_cache, "_record_state", database_gone)
+    with pytest.raises(DatabaseError):
+        page_cache._apply(pending)
+    assert headline_shown(client, path)
