@@ -2,10 +2,8 @@
 until a change is announced on Redis's channel, never past their ceiling, and never
 while the process is not listening."""
 
-import socket
 import threading
 import time
-import urllib.parse
 from datetime import timedelta
 
 import pytest
@@ -21,6 +19,7 @@ from delivery.models import Invalidation
 from readers import dependencies
 
 from .factories import make_article, make_author, make_category
+from .services import RedisServer
 from .test_page_cache_servers import REDIS_URL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
@@ -64,14 +63,19 @@ def headline_shown(client, path):
     return "Quietly changed" in response.content.decode()
 
 
-def listening(seconds=5):
-    """Whether this process listens for changes within `seconds` of asking."""
+def comes_true(condition, seconds):
+    """Whether `condition()` is true within `seconds`, asked every 10 ms."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if held_pages.ticket() is not None:
+        if condition():
             return True
         time.sleep(0.01)
     return False
+
+
+def listening(seconds=5):
+    """Whether this process listens for changes within `seconds` of asking."""
+    return comes_true(lambda: held_pages.ticket() is not None, seconds)
 
 
 def changed_unannounced(story):
@@ -80,15 +84,6 @@ def changed_unannounced(story):
     Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
     key = page_cache.VERSION_PREFIX + dependencies.story(story.pk)
     cache.set(key, cache.get(page_cache.SEQUENCE_KEY) + 1, None)
-
-
-def shown_within(client, path, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if headline_shown(client, path):
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def test_a_hot_page_is_served_from_memory_until_a_change_is_announced(
@@ -103,7 +98,7 @@ def test_a_hot_page_is_served_from_memory_until_a_change_is_announced(
     assert not headline_shown(client, path)
     # ...until another process announces its change: then at once, not in 5 s.
     redis.Redis.from_url(REDIS_URL).publish(cache.make_key(held_pages.CHANNEL), 1)
-    assert shown_within(client, path, seconds=1)
+    assert comes_true(lambda: headline_shown(client, path), seconds=1)
 
 
 def test_a_change_made_here_reaches_held_pages_at_once(
@@ -255,84 +250,28 @@ def test_nothing_is_held_behind_an_edge_the_site_purges(
     assert headline_shown(client, path)
 
 
-class FreezingProxy:
-    """A TCP proxy to Redis that can stop passing bytes on without closing anything,
-    as a connection dropped by a firewall looks to both of its ends."""
-
-    def __init__(self, target):
-        self.target = target
-        self.frozen = threading.Event()
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        with self.server:
-            while True:
-                try:
-                    client, _ = self.server.accept()
-                except OSError:  # closed
-                    return
-                try:
-                    upstream = socket.create_connection(self.target)
-                except OSError:
-                    client.close()
-                    continue
-                for source, sink in ((client, upstream), (upstream, client)):
-                    threading.Thread(
-                        target=self.pass_on, args=(source, sink), daemon=True
-                    ).start()
-
-    def pass_on(self, source, sink):
-        try:
-            while data := source.recv(65536):
-                if not self.frozen.is_set():
-                    sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            sink.close()
-
-    def close(self):
-        self.server.shutdown(socket.SHUT_RDWR)  # (wakes the accept)
-        self.server.close()
-
-
-def test_a_subscription_gone_quiet_is_given_up(redis_pages, settings, monkeypatch):
-    """A connection dropped without a word would look like a quiet channel, and a
-    process would hold pages through every change it no longer hears of."""
+def test_a_subscription_gone_quiet_is_given_up(
+    redis_pages, settings, monkeypatch, tmp_path
+):
+    """A connection that stops answering without closing (a firewall dropping it, a
+    frozen server) would look like a quiet channel, and a process would hold pages
+    through every change it no longer hears of."""
     monkeypatch.setattr(held_pages, "HEALTH_SECONDS", 0.5)
     monkeypatch.setattr(held_pages, "ANSWER_SECONDS", 0.5)
-    redis_at = urllib.parse.urlsplit(REDIS_URL)
-    proxy = FreezingProxy((redis_at.hostname, redis_at.port))
-    default = settings.CACHES["default"]
+    server = RedisServer(tmp_path).start()
     settings.CACHES = {
-        "default": {
-            **default,
-            "LOCATION": f"redis://127.0.0.1:{proxy.port}{redis_at.path}",
-        }
+        "default": {**settings.CACHES["default"], "LOCATION": server.url}
     }
     held_pages.stop()
     try:
         assert listening()
         time.sleep(1.5)  # quiet, yet answering the pings
         assert held_pages.ticket() is not None
-        proxy.frozen.set()
-        assert not still_listening_after(3)
+        server.freeze()
+        assert comes_true(lambda: held_pages.ticket() is None, seconds=3)
     finally:
         held_pages.stop()
-        proxy.close()
-
-
-def still_listening_after(seconds):
-    """Whether this process still listens `seconds` from now (False at once if it
-    stops before)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if held_pages.ticket() is None:
-            return False
-        time.sleep(0.05)
-    return True
+        server.stop()
 
 
 def test_a_page_is_held_for_the_ceiling_from_when_it_was_read(redis_pages, settings):
