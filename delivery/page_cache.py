@@ -84,7 +84,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
 from django.views.defaults import page_not_found
 
-from . import held_pages
+from . import fragments, held_pages
 from .keys import SITE, header, recording
 from .models import Invalidation
 
@@ -195,13 +195,14 @@ CACHE_DOWN = SiteState(next_change=0)
 
 class Lookup(NamedTuple):
     """What the cache said of a page: the site's state, the sequence before the page
-    is rendered (None: the cache is down), the entry cached for it, and whether that
-    entry may be served as it is."""
+    is rendered (None: the cache is down), the entry cached for it, whether that
+    entry may be served as it is, and if not, the names of its keys that moved on."""
 
     state: SiteState
     sequence: int | None
     entry: dict | None
     fresh: bool
+    moved: frozenset = frozenset()
 
     def __repr__(self):
         # Short: it is left in request.META, which error reports print whole.
@@ -517,10 +518,14 @@ def lookup(key=None, *, database=True):
             current.update(cache.get_many(missing))
     if wanted != known:
         _remember_deps(key, wanted)
-    fresh = all(current.get(VERSION_PREFIX + k) == v for k, v in deps.items())
-    if fresh:
+    moved = frozenset(
+        name
+        for name, version in deps.items()
+        if current.get(VERSION_PREFIX + name) != version
+    )
+    if not moved:
         held_pages.hold(key, entry, state, ticket)
-    return Lookup(state, sequence, entry, fresh)
+    return Lookup(state, sequence, entry, not moved, moved)
 
 
 def _wait_for_render(key):
@@ -556,9 +561,46 @@ def _versions(keys, sequence):
     return {name: current[VERSION_PREFIX + name] for name in keys}
 
 
-def _store(key, response, versions, sequence):
+class Layout(NamedTuple):
+    """What of a page can be rendered again alone (fragments.py): the keys of the
+    rest of it (the shell), the fragments placed in it, and when the shell was
+    rendered."""
+
+    shell: frozenset
+    fragments: list  # fragments.Placed, where they sit in the page
+    rendered_at: float
+
+    def kept(self):
+        """The layout as it is kept with the page: plain values only, so that a
+        kept page is read back whatever this code becomes."""
+        return {
+            "shell": sorted(self.shell),
+            "fragments": [
+                (one.name, one.arguments, sorted(one.keys), one.start, one.end)
+                for one in self.fragments
+            ],
+            "rendered_at": self.rendered_at,
+        }
+
+    @classmethod
+    def of(cls, entry):
+        """The layout of the kept page `entry`, or None: it has no fragment."""
+        kept = entry.get("layout")
+        if not kept or not all(fragments.is_known(one[0]) for one in kept["fragments"]):
+            return None
+        return cls(
+            frozenset(kept["shell"]),
+            [
+                fragments.Placed(name, arguments, frozenset(keys), "", start, end)
+                for name, arguments, keys, start, end in kept["fragments"]
+            ],
+            kept["rendered_at"],
+        )
+
+
+def _store(key, response, versions, sequence, layout=None):
     """Cache `response` under `key` with the `versions` of its keys (see
-    _overtaken: then it is not)."""
+    _overtaken: then it is not), and the `layout` of its fragments."""
     cached_headers = {h: response[h] for h in CACHED_HEADERS if response.has_header(h)}
     # What CommonMiddleware gives a fresh page and a cached one, answered before it,
     # would lack; with it gunicorn sends the page as it is, not in chunks.
@@ -571,6 +613,8 @@ def _store(key, response, versions, sequence):
         "headers": cached_headers,
         "status": response.status_code,
     }
+    if layout is not None:
+        entry["layout"] = layout.kept()
     cache.set(key, entry, settings.NEWSROOM_PAGE_CACHE_SECONDS)
 
 
@@ -659,6 +703,10 @@ def public_page(view=None, *, cached=True):
             if rendered is not None:
                 return answer_kept(request, rendered)
         try:
+            if key and found.entry is not None:
+                renewed = _render_fragments(request, key, found)
+                if renewed is not None:
+                    return renewed
             return _render(request, view, args, kwargs, key, found)
         except Http404:
             if key:
@@ -679,7 +727,7 @@ def _render(request, view, args, kwargs, key, found):
     """Render the page, recording its keys; cache it under `key` if it is one every
     anonymous reader may get (else forget what was cached under `key`)."""
     shareable = (200,)
-    with recording() as keys:
+    with recording() as keys, fragments.collecting() as placed:
         try:
             response = view(request, *args, **kwargs)
         except GoneForEveryone as gone:
@@ -688,6 +736,17 @@ def _render(request, view, args, kwargs, key, found):
             shareable = (404,)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
+    layout = None
+    if placed:
+        response.content, apart = fragments.cut(response.content, placed)
+        kept_apart = {one.mark for one in apart}
+        # What a fragment not kept apart shows is the rest of the page's.
+        shell = frozenset(keys).union(
+            *(one.keys for one in placed if one.mark not in kept_apart)
+        )
+        keys = shell.union(*(one.keys for one in apart))
+        if apart:
+            layout = Layout(shell, apart, time_now())
     if not _is_shareable(request, response, statuses=shareable):
         if key:
             cache.delete(key)  # gone (a 404 now, say)
@@ -712,9 +771,59 @@ def _render(request, view, args, kwargs, key, found):
             # ServeCachedPages keeps it on its way out, with the headers the
             # middleware between it and the view adds (the security policies),
             # even if this reader is answered 304.
-            request.page_to_keep = (key, response, versions, found.sequence)
+            request.page_to_keep = (key, response, versions, found.sequence, layout)
         else:
-            _store(key, response, versions, found.sequence)
+            _store(key, response, versions, found.sequence, layout)
+    return answer(request, response, found.state)
+
+
+def _render_fragments(request, key, found):
+    """The kept page `found`, with the fragments that show what changed rendered
+    again and put in it, kept and answered; or None, for the page to be rendered
+    whole: it has no fragment, something outside its fragments changed (or changes
+    meanwhile), or the rest of it is as old as a page may be kept
+    (NEWSROOM_PAGE_CACHE_SECONDS: a deploy's templates and policies reach it)."""
+    entry = found.entry
+    layout = Layout.of(entry)
+    if (
+        layout is None
+        or not found.moved
+        or found.moved & layout.shell
+        or time_now() - layout.rendered_at >= settings.NEWSROOM_PAGE_CACHE_SECONDS
+    ):
+        return None
+    content, pieces, placed, position, done = entry["content"], [], [], 0, 0
+    for one in sorted(layout.fragments, key=lambda one: one.start):
+        if one.keys & found.moved:
+            html, keys = fragments.render(one.name, one.arguments)
+            html = html.encode()
+        else:
+            html, keys = content[one.start : one.end], one.keys
+        before = content[done : one.start]
+        start = position + len(before)
+        position = start + len(html)
+        pieces += [before, html]
+        placed.append(one._replace(keys=keys, start=start, end=position))
+        done = one.end
+    pieces.append(content[done:])
+    renewed = layout._replace(fragments=placed)
+    keys = renewed.shell.union(*(one.keys for one in placed))
+    versions = _versions(keys, found.sequence)
+    if (
+        versions is None
+        or _overtaken(versions, found.sequence)
+        or any(versions[name] != entry["deps"][name] for name in layout.shell)
+    ):
+        return None  # (a change meanwhile: the whole render says what to send)
+    response = HttpResponse(b"".join(pieces), status=entry.get("status", 200))
+    for name, value in entry["headers"].items():
+        if name not in ("ETag", "Content-Length"):
+            response[name] = value
+    set_response_etag(response)
+    response["Last-Modified"] = http_date(min(max(versions.values()) / 1e6, time_now()))
+    name, value = header(keys)
+    response[name] = value
+    _store(key, response, versions, found.sequence, renewed)
     return answer(request, response, found.state)
 
 
@@ -833,12 +942,12 @@ class ServeCachedPages:
                 and (response is to_keep[1] or response.status_code == 304)
                 and not response.cookies
             ):
-                key, rendered, versions, sequence = to_keep
+                key, rendered, versions, sequence, layout = to_keep
                 # The policies were given to the answer sent.
                 for name in POLICY_HEADERS:
                     if name in response:
                         rendered[name] = response[name]
-                _store(key, rendered, versions, sequence)
+                _store(key, rendered, versions, sequence, layout)
         finally:
             lock = getattr(request, "page_lock", None)
             if lock:

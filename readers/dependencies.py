@@ -83,9 +83,9 @@ def record_cards(stories):
         )
 
 
-def record_story_page(article, parts, linked):
-    """A story page: the story, everyone and everything it shows, and the stories
-    it links to ("More from", related), so that a takedown leaves every link."""
+def record_story_page(article, parts):
+    """A story page: the story, everyone and everything it shows (the stories it
+    links to are its links block's: record_links)."""
     depends_on(
         story(article.pk),
         *(author(byline.author_id) for byline in article.bylines.all()),
@@ -93,6 +93,14 @@ def record_story_page(article, parts, linked):
         *(tag(label.pk) for label in parts.tags),
         *(image(pk) for pk in (article.lead_image_id, article.social_image_id) if pk),
         *(image(pk) for pk in parts.placed_images),
+    )
+
+
+def record_links(author_id, linked):
+    """A story page's links block: "More from" the author `author_id` (or None),
+    and the stories it links to, so that a takedown leaves every link."""
+    depends_on(
+        author_id and author(author_id),
         *(card(link.pk) for link in linked),
         *(
             section(link.primary_category.pk)

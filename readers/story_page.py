@@ -144,22 +144,23 @@ def fetch_labels(article):
     return further, tag_list, sections
 
 
-def more_and_related(article, lead_author, tags):
-    """("More from" the lead author, related stories), in one query.
+def more_and_related(*, story, section, author, tags):
+    """("More from" the lead author, related stories) of the story with id `story`
+    filed in `section` (an id), led by `author` (an id) and tagged `tags` (ids), in
+    one query.
 
     "More from": the lead author's newest stories. Related: stories sharing a tag,
     newest first, then the newest others in the section, leaving out those already
     listed under "More from". The candidates come marked with the part of the query
     that found them (see story_links_sql.py) and are put in order here.
     """
-    tag_ids = [tag.pk for tag in tags]
     marks = {}  # story id: the marks of the parts that found it
     rows = {}  # story id: what its link shows
     for mark, pk, *shown in story_links_sql.candidates(
-        story=article.pk,
-        author=lead_author.pk if lead_author else None,
-        tags=tag_ids,
-        section=article.primary_category_id,
+        story=story,
+        author=author,
+        tags=tags,
+        section=section,
         more_from_author=MORE_FROM_AUTHOR,
         # Enough that some remain after those listed under "More from".
         sharing_tag=MORE_FROM_AUTHOR + RELATED_STORIES,

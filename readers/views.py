@@ -17,7 +17,7 @@ from articles.models import Article, Author, Category
 from delivery.keys import depends_on
 from delivery.page_cache import GoneForEveryone, public_page
 
-from . import dependencies, live_page, story_page
+from . import dependencies, live_page, story_links, story_page
 from .fronts import BYLINES, arranged_front, record_front
 from .pagination import RiverPaginator
 from .sitemaps import SITEMAPS
@@ -259,10 +259,7 @@ class StoryPageView(DetailView):
         parts = story_page.fetch_parts(article)
         lead_bylines = article.author_bylines()
         lead_author = lead_bylines[0].author if lead_bylines else None
-        more_from_author, related = story_page.more_and_related(
-            article, lead_author, parts.tags
-        )
-        dependencies.record_story_page(article, parts, [*more_from_author, *related])
+        dependencies.record_story_page(article, parts)
         live = live_page.fetch(
             article,
             # A page of older entries; a cursor that is not one is the newest page.
@@ -275,11 +272,9 @@ class StoryPageView(DetailView):
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             story=parts,
             navigation_sections=parts.navigation,
-            related_stories=related,
-            lead_author=lead_author,
+            story_links=story_links.links_of(article, lead_author, parts.tags),
             social_image=article.card_image
             and social_image(article.card_image, self.request),
-            more_from_author=more_from_author,
             live=live,
             structured_data=[
                 live_blog_posting(

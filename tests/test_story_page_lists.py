@@ -62,7 +62,12 @@ def test_the_lists_match_their_definitions(seed):
         article = story_page.story_queryset(Article.objects).get(pk=article.pk)
         parts = story_page.fetch_parts(article)
         lead = article.author_bylines()[0].author
-        more, related = story_page.more_and_related(article, lead, parts.tags)
+        more, related = story_page.more_and_related(
+            story=article.pk,
+            section=article.primary_category_id,
+            author=lead.pk,
+            tags=[tag.pk for tag in parts.tags],
+        )
         plain_more, plain_related = plain_lists(article, lead)
         assert [s.pk for s in more] == [s.pk for s in plain_more]
         assert [s.pk for s in related] == [s.pk for s in plain_related]

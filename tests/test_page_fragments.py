@@ -1,0 +1,153 @@
+"""A story page's links block is rendered again alone when only what it links to
+changed (delivery/fragments.py, readers/story_links.py): the rest of the kept page
+is kept, and what readers get is the page a whole render would give them."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.models import Article
+from articles.workflow import transition
+
+from .factories import make_article, make_author, make_category
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
+
+# The links' one query, and the outbox's two should the state be due its check.
+LINKS_ALONE = 3
+
+
+@pytest.fixture
+def linked():
+    """(a story, a story of the same author whose page links to it)."""
+    politics = make_category(name="Politics", slug="politics")
+    maya = make_author(name="Maya Okafor", slug="maya-okafor")
+    earlier = timezone.now() - timedelta(hours=2)
+    story = make_article(
+        headline="Council passes the harbor budget",
+        primary_category=politics,
+        authors=[maya],
+        tags=["harbor"],
+        published_at=earlier,
+    )
+    page = make_article(
+        headline="Harbor dredging starts",
+        primary_category=politics,
+        authors=[maya],
+        published_at=earlier + timedelta(minutes=30),
+    )
+    return story, page
+
+
+def text(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
+def test_a_new_headline_on_a_linked_story_renders_the_links_alone(
+    client, linked, django_assert_max_num_queries
+):
+    story, page = linked
+    url = page.get_absolute_url()
+    assert "Council passes the harbor budget<" in text(client, url)  # "More from"
+    # Changed behind the signals' back: shows only if the page is rendered whole.
+    Article.objects.filter(pk=page.pk).update(dek="Quietly changed")
+
+    story.headline = "Council passes the harbor budget, 7-2"
+    story.save()
+
+    with django_assert_max_num_queries(LINKS_ALONE):
+        shown = text(client, url)
+    assert "harbor budget, 7-2" in shown
+    assert "Quietly changed" not in shown
+
+
+def test_the_page_with_its_links_rendered_again_is_the_whole_render(client, linked):
+    story, page = linked
+    url = page.get_absolute_url()
+    client.get(url)
+    story.headline = "Council passes the harbor budget, 7-2"
+    story.save()
+
+    renewed = client.get(url)
+    cache.clear()
+    whole = client.get(url)
+
+    assert renewed.content == whole.content
+    assert renewed["ETag"] == whole["ETag"]
+    assert int(renewed["Content-Length"]) == len(renewed.content)
+    assert b"<!--fragment" not in renewed.content
+    # Kept so: the next reader is answered from the cache, and a browser holding
+    # the page is told it has it.
+    assert client.get(url).content == whole.content
+    assert client.get(url, HTTP_IF_NONE_MATCH=renewed["ETag"]).status_code == 304
+
+
+def test_a_linked_story_taken_down_leaves_the_links_at_once(
+    client, linked, people, django_assert_max_num_queries
+):
+    story, page = linked
+    url = page.get_absolute_url()
+    assert story.get_absolute_url() in text(client, url)
+    Article.objects.filter(pk=page.pk).update(dek="Quietly changed")
+
+    transition(
+        story, Article.Status.UNPUBLISHED, by=people["editor"], comment="Taken down."
+    )
+
+    with django_assert_max_num_queries(LINKS_ALONE):
+        shown = text(client, url)
+    assert story.get_absolute_url() not in shown
+    assert "Quietly changed" not in shown
+
+
+def test_a_change_to_the_story_itself_renders_its_page_whole(client, linked):
+    _story, page = linked
+    url = page.get_absolute_url()
+    client.get(url)
+    Article.objects.filter(pk=page.pk).update(dek="Quietly changed")
+
+    page.refresh_from_db()
+    page.headline = "Harbor dredging starts on Monday"
+    page.save()
+
+    shown = text(client, url)
+    assert "Harbor dredging starts on Monday" in shown
+    assert "Quietly changed" in shown
+
+
+def test_a_page_kept_as_long_as_a_page_may_be_is_rendered_whole(
+    client, linked, settings
+):
+    """Links rendered again do not keep the rest of the page for ever: templates
+    and policies a deploy changes reach it as they reach any kept page."""
+    story, page = linked
+    url = page.get_absolute_url()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(url)
+    with time_machine.travel(start + timedelta(seconds=400), tick=False):
+        story.headline = "Council passes the harbor budget, 7-2"
+        story.save()
+        Article.objects.filter(pk=page.pk).update(dek="Quietly changed")
+        assert "Quietly changed" not in text(client, url)  # the links alone
+    with time_machine.travel(
+        start + timedelta(seconds=settings.NEWSROOM_PAGE_CACHE_SECONDS + 1), tick=False
+    ):
+        story.headline = "Council passes the harbor budget, 7 to 2"
+        story.save()
+        shown = text(client, url)
+    assert "7 to 2" in shown
+    assert "Quietly changed" in shown
+
+
+def test_staff_and_previews_get_the_links_without_marks(client, linked, people):
+    _story, page = linked
+    client.force_login(people["editor"])
+    shown = text(client, page.get_absolute_url())
+    assert "Council passes the harbor budget<" in shown
+    assert "<!--fragment" not in shown
