@@ -286,10 +286,17 @@ def warm(url, paths_file):
 def read_access_log(path, offset):
     """Readers' requests (not the pollers') answered by the app after `offset`
     bytes: how many, how many rendered, and of those how many were the first
-    request for their URL since the app started (a cold cache, not a change);
+    request for their URL since the app started (a cold cache, not a change); how
+    many were answered with a story page's links rendered alone into the kept page;
     and the renders by kind of page, first visits apart."""
     seen = set()
-    counts = {"requests": 0, "rendered": 0, "first_visits": 0, "polls": 0}
+    counts = {
+        "requests": 0,
+        "rendered": 0,
+        "first_visits": 0,
+        "links_alone": 0,
+        "polls": 0,
+    }
     kinds = collections.Counter()
     with open(path, "rb") as log:
         position = 0
@@ -305,7 +312,9 @@ def read_access_log(path, offset):
                 counts["polls"] += 1
                 continue
             counts["requests"] += 1
-            if rendered == "1":
+            if rendered == "links":
+                counts["links_alone"] += 1
+            elif rendered == "1":
                 counts["rendered"] += 1
                 counts["first_visits"] += first
                 kind = page_kind(url)

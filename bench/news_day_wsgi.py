@@ -2,8 +2,10 @@
 Newsroom's WSGI application as the news-day benchmark serves it: the same
 application (newsroom.wsgi, of whichever design's code is on the path), with one
 header added to every answer, X-Bench-Render: 1 if the request queried the database
-for content (the page was rendered), 0 if it did not (served from the page cache).
-The invalidation outbox, which the page cache reads now and then to verify itself,
+for content (the page was rendered), 0 if it did not (served from the page cache),
+`links` if its only query for content was a story page's links (the page cache
+rendered that block alone into the page it kept: delivery/fragments.py). The
+invalidation outbox, which the page cache reads now and then to verify itself,
 does not count. gunicorn's access log records the header (bench/news_day.py sets
 its format), and the app's cache hit ratio is counted from it.
 """
@@ -13,18 +15,21 @@ from django.db import connection
 from newsroom.wsgi import application as newsroom
 
 OUTBOX = "delivery_invalidation"
+# In the story page's links query alone (readers/story_links_sql.py).
+LINKS = "part.mark"
 
 
 def application(environ, start_response):
-    queries = [0]
+    queries = {"content": 0, "links": 0}
 
     def counting(execute, sql, params, many, context):
         if OUTBOX not in sql:
-            queries[0] += 1
+            queries["links" if LINKS in sql else "content"] += 1
         return execute(sql, params, many, context)
 
     def start(status, headers, exc_info=None):
-        headers.append(("X-Bench-Render", "1" if queries[0] else "0"))
+        rendered = "1" if queries["content"] else "links" if queries["links"] else "0"
+        headers.append(("X-Bench-Render", rendered))
         return start_response(status, headers, exc_info)
 
     # Django answers in full (queries done) before it calls start_response.
