@@ -30,6 +30,10 @@ class Invalidation(models.Model):
     hard = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # The cache's sequence once the keys were raised (page_cache.bump): a cache
+    # whose sequence is below it has lost the change (restored from an older
+    # snapshot). None: applied before this was recorded.
+    applied_sequence = models.BigIntegerField(null=True, blank=True)
     # When the edge was told to purge the keys (purge.py); None: not yet.
     purged_at = models.DateTimeField(null=True, blank=True)
 

@@ -25,8 +25,9 @@ partitioned or restarting, the process dying after the commit) waits in the outb
 the *site state* records the newest change it accounts for, and is trusted only for
 VERIFY_SECONDS after someone last checked the outbox. The first reader after that
 checks it again (two index probes, about once a second for the whole site); a change
-still pending is applied then, and one newer than the state though applied (Redis
-restored from an older snapshot) raises `site`, forgetting every page.
+still pending is applied then, and if the cache's sequence is below the one a change
+was applied at (Redis restored from an older snapshot), `site` is raised, forgetting
+every page.
 
 **Scheduled changes** (a story going public, or coming down, at its time) happen with
 no write: the state records when the next one is (the function named by
@@ -128,6 +129,9 @@ _outbox_unreachable_until = 0.0
 KNOWN_DEPS_ENTRIES = 5000
 _known_deps = OrderedDict()  # page key: [VERSION_PREFIX + key name, ...]
 _known_deps_lock = threading.Lock()
+# How many of the newest invalidations a check of the outbox compares with the
+# versions the cache has (see _verify).
+LATEST_CHECKED = 20
 # Applied invalidations are kept this long (the newest always), then pruned.
 APPLIED_KEPT_DAYS = 7
 # Headers of a cached page worth caching with it (Date, Vary and Cache-Control are
@@ -264,7 +268,7 @@ def _apply(pending):
         return None
     try:
         Invalidation.objects.filter(pk__in=[row.pk for row in pending]).update(
-            applied_at=timezone.now()
+            applied_at=timezone.now(), applied_sequence=sequence
         )
         # Recorded again by the writer: the change may have scheduled a story.
         state = _record_state()
@@ -291,6 +295,29 @@ def _newest_invalidation():
     return (
         Invalidation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     )
+
+
+def _latest_invalidations():
+    """(the newest invalidation's id, {version's name: the highest sequence one of
+    the latest few invalidations raising it was applied at}), read by the pk's
+    index."""
+    latest = Invalidation.objects.order_by("-pk").values_list(
+        "pk", "keys", "applied_sequence"
+    )[:LATEST_CHECKED]
+    applied = {}
+    for _pk, keys, sequence in latest:
+        for key in keys.split() if sequence else ():
+            name = VERSION_PREFIX + key
+            applied[name] = max(applied.get(name, 0), sequence)
+    return (latest[0][0] if latest else 0), applied
+
+
+def _lost(applied):
+    """Whether the cache has lost a change it was told of: a version below the
+    sequence `applied` says it was raised to. (A version it has none of is one no
+    cached page matches.)"""
+    current = cache.get_many(list(applied))
+    return any(current[name] < applied[name] for name in current)
 
 
 def bump(keys, *, announce=True):
@@ -399,8 +426,13 @@ def _verify(state):
     are applied first.
 
     A change the cache missed is one still pending (its raise failed, or its process
-    died before raising), or one newer than the state though marked applied (Redis
-    restored from a snapshot older than the raise: then every page is forgotten).
+    died before raising), or one applied at a sequence the cache's is now below
+    (Redis restored from a snapshot older than the raise: then every page is
+    forgotten). The versions the latest changes gave tell that, not the state's
+    watermark: a state recorded a moment after its change was marked applied, or
+    written over by a reader's slower check, is no sign that the cache lost
+    anything.
+
     With the database unreachable, nothing can change meanwhile: the state is served
     as it is.
     """
@@ -408,7 +440,7 @@ def _verify(state):
     if time.monotonic() < _outbox_unreachable_until:
         return state
     try:
-        newest = _newest_invalidation()
+        newest, applied = _latest_invalidations()
         pending = list(Invalidation.objects.pending())
     except DatabaseError as error:
         # Asked again in a moment, not by every reader meanwhile (nor logged by each).
@@ -419,20 +451,11 @@ def _verify(state):
         # The state recorded with them is verified now, and knows any time they
         # scheduled (which the state read before them does not).
         return _apply(pending) or CACHE_DOWN  # (nothing served if Redis is down)
-    missed = newest > state.watermark and not _recorded_since(newest)
-    if missed and bump([SITE]) is None:
+    if _lost(applied) and bump([SITE]) is None:
         return CACHE_DOWN
     verified = state._replace(watermark=newest, verified_at=time_now())
     cache.set(STATE_KEY, tuple(verified), _state_seconds(STATE_SECONDS))
     return verified
-
-
-def _recorded_since(newest):
-    """Whether the state as the cache has it now already knows the outbox up to
-    `newest`: the writer that applied it recorded the state after this reader read
-    it. Then nothing was missed, and every page need not be forgotten."""
-    recorded = cache.get(STATE_KEY)
-    return bool(recorded) and SiteState(*recorded).watermark >= newest
 
 
 # Looking pages up and caching them.
