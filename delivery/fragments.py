@@ -98,15 +98,13 @@ def cut(content, placed):
     not there twice (a view rendered it but did not show it, or showed it twice)
     is left out of the list: it is then only part of the page. Fragments do not
     nest."""
-    spans, marks = [], []
+    marks, spans = [], []  # (where, length) of every mark; (Placed, start, end)
     for one in placed:
         mark = one.mark.encode()
-        if content.count(mark) != 2:
-            continue
-        first = content.index(mark)
-        second = content.index(mark, first + len(mark))
-        spans.append((one, first + len(mark), second))
-        marks += [(first, len(mark)), (second, len(mark))]
+        found = list(_occurrences(content, mark))
+        marks += [(at, len(mark)) for at in found]
+        if len(found) == 2:
+            spans.append((one, found[0] + len(mark), found[1]))
 
     def without_marks(position):
         return position - sum(length for at, length in marks if at < position)
@@ -117,3 +115,10 @@ def cut(content, placed):
         one._replace(start=without_marks(start), end=without_marks(end))
         for one, start, end in spans
     ]
+
+
+def _occurrences(content, mark):
+    at = content.find(mark)
+    while at != -1:
+        yield at
+        at = content.find(mark, at + len(mark))

@@ -63,6 +63,7 @@ while, never past the next scheduled change.
 import functools
 import hashlib
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -636,9 +637,13 @@ def _store(key, response, versions, sequence, layout=None):
         "headers": cached_headers,
         "status": response.status_code,
     }
+    seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
     if layout is not None:
         entry["layout"] = layout.kept()
-    cache.set(key, entry, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        # No longer than a page rendered whole then is kept: the rest of it (its
+        # templates, its policies) is that old.
+        seconds = max(1, math.ceil(seconds - (time_now() - layout.rendered_at)))
+    cache.set(key, entry, seconds)
 
 
 class GoneForEveryone(Http404):
@@ -774,17 +779,8 @@ def _render(request, view, args, kwargs, key, found):
         if key:
             cache.delete(key)  # gone (a 404 now, say)
         return _for_one_reader(response)
-    set_response_etag(response)
     versions = _versions(keys, found.sequence) if found.sequence else None
-    # The time of the newest change to what the page shows (versions are the times
-    # of changes); now, if the cache cannot say.
-    changed = max(versions.values()) / 1e6 if versions else time_now()
-    if response.status_code == 200:
-        # A missing story's 404 does not say when it last changed: that would tell
-        # an embargoed story's saves (readers.views.ArticleDetailView.get_object).
-        response["Last-Modified"] = http_date(min(changed, time_now()))
-    name, value = header(keys)
-    response[name] = value
+    _label(response, keys, versions)
     if versions and _overtaken(versions, found.sequence):
         # Perhaps rendered from data a change has since replaced, and perhaps after
         # that change's purge reached the edge: no cache may keep it.
@@ -818,7 +814,12 @@ def _render_fragments(request, key, found):
     content, pieces, placed, position, done = entry["content"], [], [], 0, 0
     for one in sorted(layout.fragments, key=lambda one: one.start):
         if one.keys & found.moved:
-            html, keys = fragments.render(one.name, one.arguments)
+            try:
+                html, keys = fragments.render(one.name, one.arguments)
+            except Exception:
+                # Kept by another version of the code, say, with other arguments.
+                logger.exception("Could not render the fragment %s alone.", one.name)
+                return None
             html = html.encode()
         else:
             html, keys = content[one.start : one.end], one.keys
@@ -842,12 +843,23 @@ def _render_fragments(request, key, found):
     for name, value in entry["headers"].items():
         if name not in ("ETag", "Content-Length"):
             response[name] = value
-    set_response_etag(response)
-    response["Last-Modified"] = http_date(min(max(versions.values()) / 1e6, time_now()))
-    name, value = header(keys)
-    response[name] = value
+    _label(response, keys, versions)
     _store(key, response, versions, found.sequence, renewed)
     return answer(request, response, found.state)
+
+
+def _label(response, keys, versions):
+    """Give the page `response` its ETag, the time of the newest change to what it
+    shows (versions are the times of changes; now, if the cache cannot say) and
+    its `keys` for the edge."""
+    set_response_etag(response)
+    changed = max(versions.values()) / 1e6 if versions else time_now()
+    if response.status_code == 200:
+        # A missing story's 404 does not say when it last changed: that would tell
+        # an embargoed story's saves (readers.views.ArticleDetailView.get_object).
+        response["Last-Modified"] = http_date(min(changed, time_now()))
+    name, value = header(keys)
+    response[name] = value
 
 
 def _overtaken(versions, sequence):

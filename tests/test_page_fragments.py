@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import Article
 from articles.workflow import transition
+from delivery import fragments, page_cache
 
 from .factories import make_article, make_author, make_category
 
@@ -151,3 +153,59 @@ def test_staff_and_previews_get_the_links_without_marks(client, linked, people):
     shown = text(client, page.get_absolute_url())
     assert "Council passes the harbor budget<" in shown
     assert "<!--fragment" not in shown
+
+
+def test_the_rest_of_a_page_is_kept_no_longer_than_a_whole_page(
+    client, linked, settings
+):
+    """Links rendered again just before the page's time runs out do not keep the
+    rest of it for another while."""
+    story, page = linked
+    url = page.get_absolute_url()
+    seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(url)
+    Article.objects.filter(pk=page.pk).update(dek="Quietly changed")
+    with time_machine.travel(start + timedelta(seconds=seconds - 10), tick=False):
+        story.headline = "Council passes the harbor budget, 7-2"
+        story.save()
+        assert "Quietly changed" not in text(client, url)  # the links alone
+    with time_machine.travel(start + timedelta(seconds=seconds + 1), tick=False):
+        # The state as Redis keeps it all day (the tests' cache keeps it a minute).
+        page_cache._record_state()
+        assert "Quietly changed" in text(client, url)
+
+
+def test_links_that_cannot_be_rendered_alone_are_rendered_with_the_page(
+    client, linked, caplog
+):
+    """A page kept by another version of the code, whose links block took other
+    arguments, is rendered whole rather than failing."""
+    story, page = linked
+    url = page.get_absolute_url()
+    client.get(url)
+    key = page_cache.page_key(RequestFactory().get(url))
+    entry = cache.get(key)
+    for placed in entry["layout"]["fragments"]:
+        del placed[1]["tags"]
+    cache.set(key, entry)
+    story.headline = "Council passes the harbor budget, 7-2"
+    story.save()
+
+    with caplog.at_level("ERROR"):
+        assert "harbor budget, 7-2" in text(client, url)
+    assert "Could not render the fragment" in caplog.text
+
+
+def test_a_fragment_shown_twice_leaves_the_others_where_they_are():
+    twice = fragments.Placed("a", {}, frozenset(), "<!--a-->")
+    once = fragments.Placed("b", {}, frozenset(), "<!--b-->")
+    content = b"<p><!--a-->A<!--a--><!--a-->A<!--a--></p><!--b--><i>B</i><!--b-->"
+
+    cut, apart = fragments.cut(content, [twice, once])
+
+    assert cut == b"<p>AA</p><i>B</i>"
+    assert [(one.name, cut[one.start : one.end]) for one in apart] == [
+        ("b", b"<i>B</i>")
+    ]
