@@ -25,9 +25,9 @@ partitioned or restarting, the process dying after the commit) waits in the outb
 the *site state* records the newest change it accounts for, and is trusted only for
 VERIFY_SECONDS after someone last checked the outbox. The first reader after that
 checks it again (two index probes, about once a second for the whole site); a change
-still pending is applied then, and if the cache's sequence is below the one a change
-was applied at (Redis restored from an older snapshot), `site` is raised, forgetting
-every page.
+still pending is applied then; and if a version the cache has is below the sequence
+a recent change gave it (Redis restored from an older snapshot), `site` is raised,
+forgetting every page.
 
 **Scheduled changes** (a story going public, or coming down, at its time) happen with
 no write: the state records when the next one is (the function named by
@@ -40,6 +40,11 @@ and served again from its memory, without asking Redis, until a change is announ
 (held_pages.py: every process lets go of what it holds as the change reaches Redis),
 and never longer than NEWSROOM_PAGE_CACHE_LOCAL_SECONDS, in case an announcement is
 lost.
+
+**Fragments.** A part of a page placed as a fragment (fragments.py: a story page's
+links to other stories) is kept with keys of its own; when only those moved, that
+part alone is rendered again and put in the kept page, which is kept no longer than
+the rest of it was rendered NEWSROOM_PAGE_CACHE_SECONDS before.
 
 **No stampede.** When a cached page's keys have moved on, one reader renders it again
 (holding a short lock) while the others wait for that render, briefly, rather than
