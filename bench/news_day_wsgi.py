@@ -15,7 +15,7 @@ from django.db import connection
 from newsroom.wsgi import application as newsroom
 
 OUTBOX = "delivery_invalidation"
-# In the story page's links query alone (readers/story_links_sql.py).
+# In the story page's links query alone (readers/story_sql.py).
 LINKS = "part.mark"
 
 

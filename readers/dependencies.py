@@ -88,7 +88,7 @@ def record_story_page(article, parts):
     links to are its links block's: record_links)."""
     depends_on(
         story(article.pk),
-        *(author(byline.author_id) for byline in article.bylines.all()),
+        *(author(byline.author_id) for byline in parts.bylines),
         *(section(filed.pk) for filed in parts.filed_under),
         *(tag(label.pk) for label in parts.tags),
         *(image(pk) for pk in (article.lead_image_id, article.social_image_id) if pk),

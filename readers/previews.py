@@ -3,19 +3,17 @@
 
 from django.template.response import TemplateResponse
 
-from articles.models import Article
-
-from .story_page import story_queryset
+from . import story_sql
 from .views import ArticleDetailView, CategoryDetailView, HomeView
 
 
 def render_story_preview(request, story_id, *, note):
     """The story page of story `story_id` as it is in the database now (inside the
     preview's doomed transaction), rendered at once, with `note` above it."""
-    story = story_queryset(Article.objects.all()).get(pk=story_id)
+    story, bylines = story_sql.story_row(story_id, public=False)
     view = ArticleDetailView()
     view.setup(request)
-    view.object = story
+    view.object, view.bylines = story, bylines
     context = view.get_context_data(object=story, is_preview=True, preview_note=note)
     return TemplateResponse(request, "articles/article_detail.html", context).render()
 

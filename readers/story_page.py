@@ -2,8 +2,9 @@
 What the story page shows, fetched in a fixed handful of queries, however many
 authors, categories, tags and pictures the story has:
 
-1. the story, with its section and pictures (and whether it has corrections);
-2. its bylines, with their authors;
+1. the story, with its section, pictures and bylines with their authors (and
+   whether it has corrections or live coverage): story_sql.story_row;
+2. its live coverage, only if it has any (live_page.py reads its entries);
 3. its labels: the categories it is filed under, its tags and the site's navigation
    sections, all small rows of the same shape, in one query;
 4. the pictures placed in its body, only if it places any;
@@ -16,43 +17,16 @@ StoryLink), not model instances missing most of their fields.
 
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch
-
 from articles.inline_images import body_image_ids
-from articles.models import (
-    Byline,
-    Correction,
-    InlineImage,
-    story_path,
-)
+from articles.models import Byline, Correction, InlineImage, story_path
 from common.links import link
 
-from . import story_links_sql
+from . import story_sql
 from .story_blocks import embeds_for
-from .story_links_sql import BY_AUTHOR, SHARES_TAG
+from .story_sql import BY_AUTHOR, SHARES_TAG
 
 MORE_FROM_AUTHOR = 3
 RELATED_STORIES = 4
-
-
-def story_queryset(stories):
-    """`stories` with what the story page needs from each story's own row."""
-    return (
-        stories.select_related(
-            "primary_category", "lead_image", "social_image", "live_coverage"
-        )
-        # The page shows the body, but not its plain text or search documents.
-        .without_bulk(keep=["body"])
-        .prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=Byline.objects.select_related("author"),
-            )
-        )
-        .annotate(
-            has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
-        )
-    )
 
 
 class SectionLink(NamedTuple):
@@ -90,6 +64,7 @@ class StoryLink(NamedTuple):
 class StoryParts(NamedTuple):
     """What the page shows around the story's own row."""
 
+    bylines: list  # Bylines with their authors, in the editor's order
     filed_under: list  # SectionLinks: the primary section first
     tags: list  # TagLinks
     corrections: list  # Corrections, oldest first
@@ -97,10 +72,19 @@ class StoryParts(NamedTuple):
     navigation: list  # SectionLinks of the site's header
     embeds: dict = {}  # address: Embed, for the embeds in the body
 
+    def author_bylines(self):
+        """Bylines credited as authors (Article.author_bylines)."""
+        return Byline.authors_of(self.bylines)
 
-def fetch_parts(article):
+    def author_bios(self):
+        """The one-line bios of everyone credited (Article.author_bios)."""
+        return Byline.bios_of(self.bylines)
+
+
+def fetch_parts(article, bylines):
     """The story's labels, placed pictures and corrections, and the site's
-    navigation sections (see the module's docstring)."""
+    navigation sections (see the module's docstring); `bylines`: its bylines, as
+    story_sql.story_row read them."""
     further, tags, navigation = fetch_labels(article)
     primary = article.primary_category
     filed_under = [
@@ -122,14 +106,16 @@ def fetch_parts(article):
         else []
     )
     embeds = embeds_for([article.body])
-    return StoryParts(filed_under, tags, corrections, placed_images, navigation, embeds)
+    return StoryParts(
+        bylines, filed_under, tags, corrections, placed_images, navigation, embeds
+    )
 
 
 def fetch_labels(article):
     """(further categories, tags, navigation sections) of `article`, in one query
-    (story_links_sql.labels)."""
+    (story_sql.labels)."""
     further, tag_list, sections = [], [], []
-    rows = story_links_sql.labels(story=article.pk)
+    rows = story_sql.labels(story=article.pk)
     # A handful of rows, put in order here: by position, then by name as a reader
     # sorts it (case aside), whatever the database's collation.
     for kind, pk, name, slug, _position in sorted(
@@ -152,11 +138,11 @@ def more_and_related(*, story, section, author, tags):
     "More from": the lead author's newest stories. Related: stories sharing a tag,
     newest first, then the newest others in the section, leaving out those already
     listed under "More from". The candidates come marked with the part of the query
-    that found them (see story_links_sql.py) and are put in order here.
+    that found them (see story_sql.py) and are put in order here.
     """
     marks = {}  # story id: the marks of the parts that found it
     rows = {}  # story id: what its link shows
-    for mark, pk, *shown in story_links_sql.candidates(
+    for mark, pk, *shown in story_sql.candidates(
         story=story,
         author=author,
         tags=tags,

@@ -79,7 +79,8 @@ def videos_of(embeds, body):
     return [video_object(e) for e in found if e and e.is_video and e.title]
 
 
-def news_article(article, request, *, tags, embeds=None):
+def news_article(article, request, *, bylines, tags, embeds=None):
+    """`article` as a NewsArticle; `bylines`: those credited as its authors."""
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -94,7 +95,7 @@ def news_article(article, request, *, tags, embeds=None):
                 "name": byline.author.name,
                 "url": request.build_absolute_uri(byline.author.get_absolute_url()),
             }
-            for byline in article.author_bylines()
+            for byline in bylines
         ],
         "publisher": publisher(request),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
@@ -141,11 +142,11 @@ def breadcrumb_list(article, request):
     }
 
 
-def live_blog_posting(article, request, *, tags, embeds, live):
+def live_blog_posting(article, request, *, bylines, tags, embeds, live):
     """A live story: the NewsArticle's data as a LiveBlogPosting, with its coverage
     times and each entry shown as a liveBlogUpdate (a BlogPosting, naming the
     videos it embeds)."""
-    data = news_article(article, request, tags=tags, embeds=embeds)
+    data = news_article(article, request, bylines=bylines, tags=tags, embeds=embeds)
     url = data["url"]
     data["@type"] = "LiveBlogPosting"
     data["coverageStartTime"] = iso(live.coverage.started_at)

@@ -17,7 +17,7 @@ from articles.models import Article, Author, Category
 from delivery.keys import depends_on
 from delivery.page_cache import GoneForEveryone, public_page
 
-from . import dependencies, live_page, story_links, story_page
+from . import dependencies, live_page, story_links, story_page, story_sql
 from .fronts import BYLINES, arranged_front, record_front
 from .pagination import RiverPaginator
 from .sitemaps import SITEMAPS
@@ -241,8 +241,14 @@ class StoryPageView(DetailView):
 
     context_object_name = "article"
 
-    def get_queryset(self):
-        return story_page.story_queryset(Article.objects.published())
+    def get_object(self, queryset=None):
+        # Read by hand, in one query (story_sql.py); its bylines are kept for
+        # get_context_data.
+        found = story_sql.story_row(self.kwargs["pk"])
+        if found is None:
+            raise Http404("No such story.")
+        self.bylines = found.bylines
+        return found.article
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -256,11 +262,11 @@ class StoryPageView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        parts = story_page.fetch_parts(article)
-        lead_bylines = article.author_bylines()
+        parts = story_page.fetch_parts(article, self.bylines)
+        lead_bylines = parts.author_bylines()
         lead_author = lead_bylines[0].author if lead_bylines else None
         dependencies.record_story_page(article, parts)
-        live = live_page.fetch(
+        live = article.has_live_coverage and live_page.fetch(
             article,
             # A page of older entries; a cursor that is not one is the newest page.
             before=live_page.page_start(self.request.GET.get("before", "")),
@@ -268,6 +274,24 @@ class StoryPageView(DetailView):
         if live:
             depends_on(dependencies.live(article.pk))
             dependencies.record_live_entries(live.entries, live.images)
+        news = (
+            live_blog_posting(
+                article,
+                self.request,
+                bylines=lead_bylines,
+                tags=parts.tags,
+                embeds=parts.embeds,
+                live=live,
+            )
+            if live
+            else news_article(
+                article,
+                self.request,
+                bylines=lead_bylines,
+                tags=parts.tags,
+                embeds=parts.embeds,
+            )
+        )
         return super().get_context_data(
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             story=parts,
@@ -276,20 +300,7 @@ class StoryPageView(DetailView):
             social_image=article.card_image
             and social_image(article.card_image, self.request),
             live=live,
-            structured_data=[
-                live_blog_posting(
-                    article,
-                    self.request,
-                    tags=parts.tags,
-                    embeds=parts.embeds,
-                    live=live,
-                )
-                if live
-                else news_article(
-                    article, self.request, tags=parts.tags, embeds=parts.embeds
-                ),
-                breadcrumb_list(article, self.request),
-            ],
+            structured_data=[news, breadcrumb_list(article, self.request)],
             **kwargs,
         )
 
@@ -315,9 +326,6 @@ class ArticlePreviewView(StoryPageView):
 
     template_name = "articles/article_detail.html"
 
-    def get_queryset(self):
-        return story_page.story_queryset(Article.objects.all())
-
     def get(self, request, *args, **kwargs):
         found = previews.read_token(kwargs["token"])
         if not found:
@@ -325,9 +333,10 @@ class ArticlePreviewView(StoryPageView):
         story_id, generation = found
         # A live story's changes not yet published are what its preview is for.
         with pending_changes.shown(story_id):
-            self.object = get_object_or_404(
-                self.get_queryset(), pk=story_id, preview_generation=generation
-            )
+            story = story_sql.story_row(story_id, public=False)
+            if story is None or story.article.preview_generation != generation:
+                raise Http404("This preview link is not valid, or has expired.")
+            self.object, self.bylines = story
             response = self.render_to_response(
                 self.get_context_data(
                     object=self.object, is_preview=True, preview_token=kwargs["token"]

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from readers import story_page
+from readers import story_page, story_sql
 
 from .factories import make_article, make_author, make_category
 
@@ -59,9 +59,9 @@ def test_the_lists_match_their_definitions(seed):
             expires_at=story.published_at + timedelta(hours=chance.randint(1, 500))
         )
     for article in chance.sample(stories, 8):
-        article = story_page.story_queryset(Article.objects).get(pk=article.pk)
-        parts = story_page.fetch_parts(article)
-        lead = article.author_bylines()[0].author
+        article, bylines = story_sql.story_row(article.pk, public=False)
+        parts = story_page.fetch_parts(article, bylines)
+        lead = parts.author_bylines()[0].author
         more, related = story_page.more_and_related(
             story=article.pk,
             section=article.primary_category_id,

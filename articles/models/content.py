@@ -569,12 +569,12 @@ class Article(models.Model):
 
     def author_bios(self):
         """The one-line bios of everyone credited, in byline order."""
-        return [b.author.short_bio for b in self.bylines.all() if b.author.short_bio]
+        return Byline.bios_of(self.bylines.all())
 
     def author_bylines(self):
         """Bylines credited as authors, in the editor's order (the story page prints
         every byline, whatever its role, in that order)."""
-        return [b for b in self.bylines.all() if b.role == Byline.Role.AUTHOR]
+        return Byline.authors_of(self.bylines.all())
 
 
 @reversion.register()
@@ -617,6 +617,16 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.author} ({self.get_role_display().lower()}) on “{self.article}”"
+
+    @classmethod
+    def authors_of(cls, bylines):
+        """Those of `bylines` that credit an author (not a contributor)."""
+        return [byline for byline in bylines if byline.role == cls.Role.AUTHOR]
+
+    @staticmethod
+    def bios_of(bylines):
+        """The one-line bios of the authors of `bylines`, where they have one."""
+        return [b.author.short_bio for b in bylines if b.author.short_bio]
 
 
 @reversion.register()
