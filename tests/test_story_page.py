@@ -251,14 +251,15 @@ def count_queries(client, url, django_assert_max_num_queries, limit):
 def test_story_page_queries_do_not_grow_with_authors_categories_tags_or_pictures(
     client, django_assert_max_num_queries
 ):
-    """Six queries at most, uncached (the page cache is off in tests unless a test
-    turns it on), with every part of the page there to draw."""
+    """Five queries at most, uncached (the page cache is off in tests unless a test
+    turns it on), with every part of the page there to draw: the story's row, its
+    labels, its corrections, the pictures placed in its body, and its links."""
     small, large = story_with(1), story_with(8)
     small_count = count_queries(
-        client, small.get_absolute_url(), django_assert_max_num_queries, 6
+        client, small.get_absolute_url(), django_assert_max_num_queries, 5
     )
     large_count = count_queries(
-        client, large.get_absolute_url(), django_assert_max_num_queries, 6
+        client, large.get_absolute_url(), django_assert_max_num_queries, 5
     )
     assert small_count == large_count
 
