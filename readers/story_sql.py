@@ -21,7 +21,6 @@ wrapped in a sub-select so that both PostgreSQL and SQLite accept their LIMIT in
 a UNION.
 """
 
-import datetime
 import functools
 from typing import NamedTuple
 
@@ -105,14 +104,31 @@ def candidates(
     sql = LINKS.format(parts=" UNION ALL ".join(parts), **tables)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(*row[:4], _aware(row[4]), *row[5:]) for row in cursor.fetchall()]
+        published_at = Article._meta.get_field("published_at")
+        return [
+            (*row[:4], from_db(published_at, row[4]), *row[5:])
+            for row in cursor.fetchall()
+        ]
 
 
-def _aware(value):
-    # SQLite hands back times without their zone (the ORM adds it); they are UTC.
-    if timezone.is_naive(value):
-        return timezone.make_aware(value, datetime.UTC)
+def from_db(field, value):
+    """`value` of `field` as the database handed it back, made what the ORM makes
+    of it (on SQLite, for one, a time gets its zone)."""
+    column, converters = _converters(connection.vendor, field)
+    for convert in converters:
+        value = convert(value, column, connection)
     return value
+
+
+@functools.cache
+def _converters(vendor, field):
+    """The ORM's converters of `field`'s values on the database `vendor`: the
+    backend's, then the field's own (from_db_value), with the column they are for."""
+    column = field.get_col(field.model._meta.db_table)
+    return column, [
+        *connection.ops.get_db_converters(column),
+        *field.get_db_converters(connection),
+    ]
 
 
 LABELS = """
@@ -195,8 +211,8 @@ class Part(NamedTuple):
             connection.alias,
             [field.attname for field in self.fields],
             [
-                _aware(value) if isinstance(value, datetime.datetime) else value
-                for value in values
+                from_db(field, value)
+                for field, value in zip(self.fields, values, strict=True)
             ],
         )
 

@@ -17,9 +17,10 @@ pytestmark = pytest.mark.django_db
 
 
 def fields_of(instance):
-    """Every field the instance has loaded, by name."""
+    """Every field the instance has loaded, by name, with its type (a flag read as
+    1 rather than True would be equal, but not the same)."""
     return {
-        field.attname: getattr(instance, field.attname)
+        field.attname: (type(value := getattr(instance, field.attname)), value)
         for field in instance._meta.concrete_fields
         if field.attname in instance.__dict__
     }
