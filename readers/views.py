@@ -274,23 +274,11 @@ class StoryPageView(DetailView):
         if live:
             depends_on(dependencies.live(article.pk))
             dependencies.record_live_entries(live.entries, live.images)
+        shown = {"bylines": lead_bylines, "tags": parts.tags, "embeds": parts.embeds}
         news = (
-            live_blog_posting(
-                article,
-                self.request,
-                bylines=lead_bylines,
-                tags=parts.tags,
-                embeds=parts.embeds,
-                live=live,
-            )
+            live_blog_posting(article, self.request, live=live, **shown)
             if live
-            else news_article(
-                article,
-                self.request,
-                bylines=lead_bylines,
-                tags=parts.tags,
-                embeds=parts.embeds,
-            )
+            else news_article(article, self.request, **shown)
         )
         return super().get_context_data(
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
