@@ -22,9 +22,10 @@ a UNION.
 """
 
 import functools
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -102,28 +103,30 @@ def candidates(
     if not parts:
         return []
     sql = LINKS.format(parts=" UNION ALL ".join(parts), **tables)
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         published_at = Article._meta.get_field("published_at")
         return [
-            (*row[:4], from_db(published_at, row[4]), *row[5:])
+            (*row[:4], from_db(published_at, row[4], db), *row[5:])
             for row in cursor.fetchall()
         ]
 
 
-def from_db(field, value):
-    """`value` of `field` as the database handed it back, made what the ORM makes
-    of it (on SQLite, for one, a time gets its zone)."""
-    column, converters = _converters(connection.vendor, field)
+def from_db(field, value, db):
+    """`value` of `field` as the database `db` handed it back, made what the ORM
+    makes of it (on SQLite, for one, a time gets its zone)."""
+    column, converters = _converters(db.vendor, field)
     for convert in converters:
-        value = convert(value, column, connection)
+        value = convert(value, column, db)
     return value
 
 
 @functools.cache
 def _converters(vendor, field):
     """The ORM's converters of `field`'s values on the database `vendor`: the
-    backend's, then the field's own (from_db_value), with the column they are for."""
+    backend's, then the field's own (from_db_value), with the column they are for.
+    Most fields have none."""
     column = field.get_col(field.model._meta.db_table)
     return column, [
         *connection.ops.get_db_converters(column),
@@ -192,36 +195,46 @@ STORY = """
 """
 
 
-class Part(NamedTuple):
+@dataclass(eq=False)  # hashed by identity, for _converted()
+class Part:
     """A model read in STORY: its alias there, its fields, and where they start in
     the row."""
 
     alias: str
     model: type
-    fields: list
+    fields: tuple
     start: int
 
-    def instance(self, row):
-        """The `model` instance in `row`, as the ORM makes one; None where the join
-        found no row."""
-        values = row[self.start : self.start + len(self.fields)]
+    def __post_init__(self):
+        self.attnames = [field.attname for field in self.fields]
+
+    def instance(self, row, db):
+        """The `model` instance in `row`, as the ORM makes one from the database
+        `db`; None where the join found no row."""
+        values = list(row[self.start : self.start + len(self.fields)])
         if values[0] is None:  # the id
             return None
-        return self.model.from_db(
-            connection.alias,
-            [field.attname for field in self.fields],
-            [
-                from_db(field, value)
-                for field, value in zip(self.fields, values, strict=True)
-            ],
-        )
+        for index, field in _converted(self, db.vendor):
+            values[index] = from_db(field, values[index], db)
+        return self.model.from_db(db.alias, self.attnames, values)
+
+
+@functools.cache
+def _converted(part, vendor):
+    """(index, field) of those fields of `part` whose values the ORM converts on
+    the database `vendor` (a few: times on SQLite, for one)."""
+    return [
+        (index, field)
+        for index, field in enumerate(part.fields)
+        if _converters(vendor, field)[1]
+    ]
 
 
 def _parts(*read):
     """Parts of the (alias, model, fields) `read`, one after another in the row."""
     parts, start = [], 0
     for alias, model, fields in read:
-        parts.append(Part(alias, model, list(fields), start))
+        parts.append(Part(alias, model, tuple(fields), start))
         start += len(fields)
     return parts
 
@@ -252,25 +265,27 @@ def story_row(pk, *, public=True):
     if not 0 < pk <= MAX_ID:
         return None
     params = [pk, *(_public_params(timezone.now()) if public else [])]
-    with connection.cursor() as cursor:
-        cursor.execute(_story_sql(connection.vendor, public), params)
+    # Asked for once: each attribute of django.db.connection is a lookup of it.
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        cursor.execute(_story_sql(db.vendor, public), params)
         rows = cursor.fetchall()
     if not rows:
         return None
     first = rows[0]
-    article = STORY_PART.instance(first)
+    article = STORY_PART.instance(first, db)
     # Attached as select_related() attaches them: no query when they are read.
-    article.primary_category = SECTION.instance(first)
-    article.lead_image = LEAD.instance(first)
-    article.social_image = SOCIAL.instance(first)
+    article.primary_category = SECTION.instance(first, db)
+    article.lead_image = LEAD.instance(first, db)
+    article.social_image = SOCIAL.instance(first, db)
     *_, has_live_coverage, has_corrections = first
     article.has_live_coverage = bool(has_live_coverage)
     article.has_corrections = bool(has_corrections)
     bylines = []
     for row in rows:
-        byline = BYLINE.instance(row)
+        byline = BYLINE.instance(row, db)
         if byline is not None:
-            byline.author = AUTHOR.instance(row)
+            byline.author = AUTHOR.instance(row, db)
             bylines.append(byline)
     return StoryRow(article, bylines)
 
