@@ -1,17 +1,24 @@
+import functools
 import json
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.models import Byline
 from articles.sanitize import xml_text
 from photos import renditions
 from readers.story_blocks import render_body
+from readers.story_page import SectionLink
 
 register = template.Library()
 
@@ -240,3 +247,54 @@ def section_links(context):
             "<ul>\n  {}\n</ul>\n", items
         )
     return made
+
+
+@register.simple_tag(takes_context=True)
+def site_chrome(context, template_name):
+    """`template_name` (the header, the footer, the site's feeds) rendered with what
+    it may show: the site's name and description, the navigation's sections, the
+    section whose page this is, and the search's query. Every page shows the same
+    chrome for the same of these, so it is rendered once a process for each (but
+    for a query, which readers type) rather than once a page."""
+    current = context.get("current_section")
+    shown = (
+        template_name,
+        context.get("site_name"),
+        context.get("site_description"),
+        tuple(
+            SectionLink(section.pk, section.name, section.slug)
+            for section in context.get("navigation_sections") or ()
+        ),
+        current and SectionLink(current.pk, current.name, current.slug),
+        get_language(),
+    )
+    query = context.get("query")
+    if query or settings.DEBUG:  # in DEBUG, an edited template shows at once
+        return _render_chrome(*shown, query=query)
+    return _kept_chrome(*shown)
+
+
+def _render_chrome(
+    template_name, site_name, site_description, sections, current, language, query
+):
+    return render_to_string(
+        template_name,
+        {
+            "site_name": site_name,
+            "site_description": site_description,
+            "navigation_sections": sections,
+            "current_section": current,
+            "query": query,
+        },
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _kept_chrome(*shown):
+    return _render_chrome(*shown, query="")
+
+
+@receiver(setting_changed, dispatch_uid="reader_chrome_forgotten")
+def forget_chrome(**kwargs):
+    # Tests change the settings the chrome is made with (its URLs, static files).
+    _kept_chrome.cache_clear()
