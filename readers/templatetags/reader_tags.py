@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Byline
 from articles.sanitize import xml_text
+from common import times
 from photos import renditions
 from readers.story_blocks import render_body
 from readers.story_page import SectionLink
@@ -26,18 +27,8 @@ register = template.Library()
 JSON_SCRIPT_ESCAPES = {"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"}
 
 
-@register.filter
-def newsroom_time(value):
-    """A time as a newsroom prints it, in its own zone: "Feb 20, 2018, 5:20pm EST"."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    hour = local.hour % 12 or 12
-    meridiem = "am" if local.hour < 12 else "pm"
-    return (
-        f"{local:%b} {local.day}, {local.year}, "
-        f"{hour}:{local.minute:02d}{meridiem} {local.tzname()}"
-    )
+# A time as a newsroom prints it, in its own zone: "Feb 20, 2018, 5:20pm EST".
+newsroom_time = register.filter("newsroom_time", times.newsroom_time)
 
 
 @register.filter(name="xml_text")
