@@ -10,7 +10,9 @@ reader alike, so they carry no inline script (JSON-LD blocks are data, not scrip
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
+
+from common.links import link
 
 # Story pages, which may show embeds (NEWSROOM_STORY_CSP_DIRECTIVES): public, by
 # preview link, and the story form's Preview (under the admin, yet a reader's page).
@@ -34,14 +36,17 @@ class ContentSecurityPolicy(CSPMiddleware):
             )
         if is_story_page(request):
             parts.config = settings.NEWSROOM_STORY_CSP_DIRECTIVES
-        elif request.path.startswith(reverse("admin:index")):
+        elif request.path.startswith(link("admin:index")):
             parts.config = settings.NEWSROOM_ADMIN_CSP_DIRECTIVES
         return parts
 
 
 def is_story_page(request):
-    # Resolved here: a page from the page cache was answered before URL resolution.
-    try:
-        return resolve(request.path_info).view_name in STORY_VIEWS
-    except Resolver404:
-        return False
+    match = request.resolver_match
+    if match is None:
+        # A page from the page cache was answered before URL resolution.
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+    return match.view_name in STORY_VIEWS
