@@ -47,6 +47,9 @@ class TagLink(NamedTuple):
     name: str
     slug: str
 
+    def get_absolute_url(self):
+        return link("articles:tag", self.slug)
+
 
 class StoryLink(NamedTuple):
     """A story to link to: its headline, section and time."""
