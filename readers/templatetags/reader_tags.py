@@ -62,11 +62,15 @@ def ld_json(data):
     )
 
 
+SHARE_LINK = '<li><a href="{}">{}<span class="visually-hidden"> {}</span></a></li>'
+
+
 @register.simple_tag
 def share_links(url, title):
-    """(network, link) pairs to share a story: plain URLs, no third-party scripts."""
+    """The list items of links to share a story: plain URLs, no third-party
+    scripts."""
     both = urlencode({"url": url, "text": title})
-    return [
+    networks = [
         (
             _("Email"),
             "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
@@ -86,6 +90,10 @@ def share_links(url, title):
             + urlencode({"url": url}),
         ),
     ]
+    hidden = _("(share this story)")
+    return format_html_join(
+        "", SHARE_LINK, ((link, network, hidden) for network, link in networks)
+    )
 
 
 @register.simple_tag(takes_context=True)
