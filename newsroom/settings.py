@@ -137,6 +137,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The story page's own queries are PREPAREd once a PostgreSQL session
+# (common/prepared.py); off behind a pooler that shares sessions between clients.
+NEWSROOM_PREPARED_QUERIES = env_bool("NEWSROOM_PREPARED_QUERIES", True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Two requests writing at once (an autosave and the Save button) must queue, not
     # fail: SQLite's default deferred transaction takes the write lock only at its

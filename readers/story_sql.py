@@ -38,6 +38,7 @@ from articles.models import (
     TaggedArticle,
 )
 from articles.models.content import BULKY_FIELDS
+from common import prepared
 from live.models import LiveCoverage
 from photos.models import Image
 
@@ -152,16 +153,23 @@ def labels(*, story):
     """Rows of (kind, id, name, slug, position): the sections `story` is filed under
     further ("filed"), the site's navigation sections ("navigation"), and its tags
     ("tag"), in no order."""
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        prepared.execute(
+            cursor, db, "story_labels", _labels_sql(db.vendor), [story, True, story]
+        )
+        return cursor.fetchall()
+
+
+@functools.cache
+def _labels_sql(vendor):
     quote = connection.ops.quote_name
-    sql = LABELS.format(
+    return LABELS.format(
         filed=quote(Article.categories.through._meta.db_table),
         category=quote(Category._meta.db_table),
         tagged=quote(TaggedArticle._meta.db_table),
         tag=quote(Tag._meta.db_table),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [story, True, story])
-        return cursor.fetchall()
 
 
 def _public_params(now):
@@ -268,7 +276,13 @@ def story_row(pk, *, public=True):
     # Asked for once: each attribute of django.db.connection is a lookup of it.
     db = connections[DEFAULT_DB_ALIAS]
     with db.cursor() as cursor:
-        cursor.execute(_story_sql(db.vendor, public), params)
+        prepared.execute(
+            cursor,
+            db,
+            "story_row_public" if public else "story_row",
+            _story_sql(db.vendor, public),
+            params,
+        )
         rows = cursor.fetchall()
     if not rows:
         return None

@@ -5,6 +5,8 @@ and bylines, times with their zone, and nothing to fail on a tampered id."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Byline, Correction
@@ -107,3 +109,39 @@ def test_what_the_page_reads_costs_no_further_query(stories, django_assert_num_q
 def test_an_id_out_of_range_is_no_story(pk, client):
     assert story_sql.story_row(pk) is None
     assert client.get(f"/2026/1/2/{pk}/any-slug/").status_code == 404
+
+
+def page_queries(client, story):
+    """The page's HTML and the queries it ran."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    return response.content, [query["sql"] for query in queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stories_queries_are_prepared_once_a_session_on_postgresql(
+    client, settings
+):
+    story = make_article(tags=["harbor"])
+    first, queries = page_queries(client, story)
+    ran = {sql.split()[0] for sql in queries}
+    if connection.vendor == "postgresql":
+        # Planned once a session: the page sends EXECUTE, not the query.
+        assert {"EXECUTE story_row_public", "EXECUTE story_labels"} <= {
+            " ".join(sql.split()[:2]) for sql in queries
+        }
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements")
+            held = {name for (name,) in cursor.fetchall()}
+        assert {"story_row_public", "story_labels"} <= held
+    else:
+        assert "EXECUTE" not in ran
+    # A new session (CONN_MAX_AGE, a failed health check) prepares its own.
+    connection.close()
+    assert page_queries(client, story)[0] == first
+    # Off (behind a pooler that shares sessions): the queries as they are.
+    settings.NEWSROOM_PREPARED_QUERIES = False
+    again, queries = page_queries(client, story)
+    assert again == first
+    assert not any(sql.startswith("EXECUTE") for sql in queries)
