@@ -105,8 +105,11 @@ def candidates(
         return []
     sql = LINKS.format(parts=" UNION ALL ".join(parts), **tables)
     db = connections[DEFAULT_DB_ALIAS]
+    # One statement for each shape the query takes: the parts present, and how
+    # many tags are asked for.
+    shape = f"{bool(author):d}_{len(tags or ())}_{bool(section):d}"
     with db.cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(cursor, db, f"story_links_{shape}", sql, params)
         published_at = Article._meta.get_field("published_at")
         return [
             (*row[:4], from_db(published_at, row[4], db), *row[5:])
