@@ -8,7 +8,8 @@ four joins, its bylines' prefetch and its corrections flag some 9 ms to compile 
 build on the news day's machine, against half a millisecond here; the candidates'
 three sliced parts some 3 ms, about ten times what running the query costs; the
 labels' union about 1 ms. Here each is a string with parameters, and the story's
-rows are made into model instances with Model.from_db(), as the ORM makes them.
+rows are made into model instances with Model.from_db(), as the ORM makes them
+(their values converted as the ORM converts them: common/orm_values.py).
 PUBLIC says what Article.objects.published() says, in SQL: published, the publish
 time has passed, and the take-down time (if any) has not.
 tests/test_story_page_lists.py and tests/test_story_sql.py hold these to the ORM's
@@ -39,6 +40,7 @@ from articles.models import (
 )
 from articles.models.content import BULKY_FIELDS
 from common import prepared
+from common.orm_values import converter
 from live.models import LiveCoverage
 from photos.models import Image
 
@@ -110,32 +112,11 @@ def candidates(
     shape = f"{bool(author):d}_{len(tags or ())}_{bool(section):d}"
     with db.cursor() as cursor:
         prepared.execute(cursor, db, f"story_links_{shape}", sql, params)
-        published_at = Article._meta.get_field("published_at")
-        return [
-            (*row[:4], from_db(published_at, row[4], db), *row[5:])
-            for row in cursor.fetchall()
-        ]
-
-
-def from_db(field, value, db):
-    """`value` of `field` as the database `db` handed it back, made what the ORM
-    makes of it (on SQLite, for one, a time gets its zone)."""
-    column, converters = _converters(db.vendor, field)
-    for convert in converters:
-        value = convert(value, column, db)
-    return value
-
-
-@functools.cache
-def _converters(vendor, field):
-    """The ORM's converters of `field`'s values on the database `vendor`: the
-    backend's, then the field's own (from_db_value), with the column they are for.
-    Most fields have none."""
-    column = field.get_col(field.model._meta.db_table)
-    return column, [
-        *connection.ops.get_db_converters(column),
-        *field.get_db_converters(connection),
-    ]
+        rows = cursor.fetchall()
+    convert = converter(Article._meta.get_field("published_at"), db)
+    if convert is None:
+        return rows
+    return [(*row[:4], convert(row[4]), *row[5:]) for row in rows]
 
 
 LABELS = """
@@ -206,7 +187,7 @@ STORY = """
 """
 
 
-@dataclass(eq=False)  # hashed by identity, for _converted()
+@dataclass
 class Part:
     """A model read in STORY: its alias there, its fields, and where they start in
     the row."""
@@ -218,6 +199,23 @@ class Part:
 
     def __post_init__(self):
         self.attnames = [field.attname for field in self.fields]
+        # vendor: the indexes of the fields whose values the ORM converts there (a
+        # few: times and flags on SQLite, for one).
+        self.converted = {}
+
+    def converters(self, db):
+        """(index, converter) of the fields whose values the ORM converts on the
+        database `db`."""
+        if db.vendor not in self.converted:
+            self.converted[db.vendor] = [
+                index
+                for index, field in enumerate(self.fields)
+                if converter(field, db) is not None
+            ]
+        return [
+            (index, converter(self.fields[index], db))
+            for index in self.converted[db.vendor]
+        ]
 
     def instance(self, row, db):
         """The `model` instance in `row`, as the ORM makes one from the database
@@ -225,20 +223,9 @@ class Part:
         values = list(row[self.start : self.start + len(self.fields)])
         if values[0] is None:  # the id
             return None
-        for index, field in _converted(self, db.vendor):
-            values[index] = from_db(field, values[index], db)
+        for index, convert in self.converters(db):
+            values[index] = convert(values[index])
         return self.model.from_db(db.alias, self.attnames, values)
-
-
-@functools.cache
-def _converted(part, vendor):
-    """(index, field) of those fields of `part` whose values the ORM converts on
-    the database `vendor` (a few: times on SQLite, for one)."""
-    return [
-        (index, field)
-        for index, field in enumerate(part.fields)
-        if _converters(vendor, field)[1]
-    ]
 
 
 def _parts(*read):
@@ -273,7 +260,7 @@ def story_row(pk, *, public=True):
     """Story `pk` with what its page shows of its own (StoryRow), in one query; None
     if there is no such story (or, if `public`, it is not public)."""
     # An id out of the column's range (a tampered address) would fail the query.
-    if not 0 < pk <= MAX_ID:
+    if not isinstance(pk, int) or not 0 < pk <= MAX_ID:
         return None
     params = [pk, *(_public_params(timezone.now()) if public else [])]
     # Asked for once: each attribute of django.db.connection is a lookup of it.
