@@ -80,7 +80,7 @@ class StoryParts(NamedTuple):
         return Byline.authors_of(self.bylines)
 
     def author_bios(self):
-        """The one-line bios of everyone credited (Article.author_bios)."""
+        """The one-line bios of everyone credited (Byline.bios_of)."""
         return Byline.bios_of(self.bylines)
 
 

@@ -567,10 +567,6 @@ class Article(models.Model):
         further = [c for c in self.categories.all() if c.pk != self.primary_category_id]
         return [self.primary_category, *further] if self.primary_category else further
 
-    def author_bios(self):
-        """The one-line bios of everyone credited, in byline order."""
-        return Byline.bios_of(self.bylines.all())
-
     def author_bylines(self):
         """Bylines credited as authors, in the editor's order (the story page prints
         every byline, whatever its role, in that order)."""
@@ -620,12 +616,14 @@ class Byline(models.Model):
 
     @classmethod
     def authors_of(cls, bylines):
-        """Those of `bylines` that credit an author (not a contributor)."""
+        """Those of `bylines` that credit an author (not a contributor, nor
+        additional reporting)."""
         return [byline for byline in bylines if byline.role == cls.Role.AUTHOR]
 
     @staticmethod
     def bios_of(bylines):
-        """The one-line bios of the authors of `bylines`, where they have one."""
+        """The one-line bios of everyone `bylines` credit, whatever their role, in
+        byline order, where they have one."""
         return [b.author.short_bio for b in bylines if b.author.short_bio]
 
 

@@ -204,20 +204,23 @@ STORY_LINK_SECTION = '<span class="story-links__section">{}</span>\n    '
 def story_link_list(stories):
     """A compact list of stories (StoryLinks): section, headline, time. Built here
     rather than by an included template, as PICTURE is: a story page shows seven."""
-    items = (
-        format_html(
-            STORY_LINK,
-            section=format_html(STORY_LINK_SECTION, story.primary_category.name)
-            if story.primary_category
-            else "",
-            url=story.get_absolute_url(),
-            headline=story.headline,
-            iso=iso_time(story.published_at),
-            shown=newsroom_time(story.published_at),
-        )
-        for story in stories
+    items = format_html_join(
+        "",
+        STORY_LINK,
+        (
+            {
+                "section": format_html(STORY_LINK_SECTION, story.primary_category.name)
+                if story.primary_category
+                else "",
+                "url": story.get_absolute_url(),
+                "headline": story.headline,
+                "iso": iso_time(story.published_at),
+                "shown": newsroom_time(story.published_at),
+            }
+            for story in stories
+        ),
     )
-    return format_html('<ul class="story-links">{}\n</ul>', mark_safe("".join(items)))
+    return format_html('<ul class="story-links">{}\n</ul>', items)
 
 
 @register.simple_tag(takes_context=True)
