@@ -15,8 +15,9 @@ from django.db import connection
 from newsroom.wsgi import application as newsroom
 
 OUTBOX = "delivery_invalidation"
-# In the story page's links query alone (readers/story_sql.py).
-LINKS = "part.mark"
+# In the story page's links query alone (readers/story_sql.py), sent as it is or
+# as its prepared statement (common/prepared.py).
+LINKS = ("part.mark", "EXECUTE story_links_")
 
 
 def application(environ, start_response):
@@ -24,7 +25,8 @@ def application(environ, start_response):
 
     def counting(execute, sql, params, many, context):
         if OUTBOX not in sql:
-            queries["links" if LINKS in sql else "content"] += 1
+            links = any(mark in sql for mark in LINKS)
+            queries["links" if links else "content"] += 1
         return execute(sql, params, many, context)
 
     def start(status, headers, exc_info=None):
