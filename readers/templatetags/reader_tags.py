@@ -279,6 +279,7 @@ def site_chrome(context, template_name):
 def _render_chrome(
     template_name, site_name, site_description, sections, current, language, query
 ):
+    # `language` is for the key: the template is translated into the active one.
     return render_to_string(
         template_name,
         {
