@@ -83,6 +83,17 @@ def test_the_row_is_the_orms(stories):
         )
 
 
+def test_the_body_is_read_once_not_once_a_byline(stories):
+    story = stories["full"]  # two bylines
+    with connection.cursor() as cursor:
+        cursor.execute(story_sql._story_sql(connection.vendor, False), [story.pk])
+        rows = cursor.fetchall()
+    part = story_sql.STORY_PART
+    body = part.start + [field.name for field in part.fields].index("body")
+    assert [row[body] for row in rows] == [story.body, None]
+    assert story_sql.story_row(story.pk).article.body == story.body
+
+
 def test_times_keep_their_zone(stories):
     article, _ = story_sql.story_row(stories["full"].pk)
     for value in (
