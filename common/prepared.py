@@ -14,6 +14,13 @@ counted and logged as the query was. The statements a connection holds are known
 that connection: a new one (CONN_MAX_AGE, a failed health check) prepares its own.
 On other databases (SQLite) the query is run as it is.
 
+A migration that changes the type of a column a statement reads makes PostgreSQL
+refuse to run it ("cached plan must not change result type") on every connection
+that prepared it before: the statement is then prepared again and run once more.
+That is why statements are used outside transactions only (a public page's
+queries): inside one, the refusal would abort the transaction. There (a preview,
+a test in a transaction) the query is sent as it is.
+
 A pooler that passes one session's statements to another (PgBouncer in transaction
 mode, before its protocol-level support) cannot run SQL-level PREPARE: set
 NEWSROOM_PREPARED_QUERIES=false behind one.
@@ -23,6 +30,7 @@ import re
 import weakref
 
 from django.conf import settings
+from django.db import NotSupportedError, transaction
 
 # The names of the statements each DB-API connection holds.
 _prepared = weakref.WeakKeyDictionary()
@@ -31,16 +39,31 @@ PLACEHOLDER = re.compile(r"%s")
 
 def execute(cursor, db, name, sql, params):
     """Run `sql` (with %s placeholders) with `params` on Django's `cursor` of the
-    database `db`: on PostgreSQL as the statement `name`, prepared on the
-    connection the first time."""
-    if db.vendor != "postgresql" or not settings.NEWSROOM_PREPARED_QUERIES:
+    database `db`: on PostgreSQL, outside a transaction, as the statement `name`,
+    prepared on the connection the first time."""
+    if (
+        db.vendor != "postgresql"
+        or not settings.NEWSROOM_PREPARED_QUERIES
+        or not transaction.get_autocommit(using=db.alias)
+    ):
         cursor.execute(sql, params)
         return
     held = _prepared.setdefault(db.connection, set())
     if name not in held:
-        numbers = iter(range(1, len(params) + 1))
-        numbered = PLACEHOLDER.sub(lambda _: f"${next(numbers)}", sql)
-        with db.connection.cursor() as prepare:
-            prepare.execute(f"PREPARE {name} AS {numbered}")
+        _prepare(db, name, sql, len(params))
         held.add(name)
-    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    statement = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})"
+    try:
+        cursor.execute(statement, params)
+    except NotSupportedError:  # a column it reads changed type since it was prepared
+        _prepare(db, name, sql, len(params), again=True)
+        cursor.execute(statement, params)
+
+
+def _prepare(db, name, sql, count, again=False):
+    numbers = iter(range(1, count + 1))
+    numbered = PLACEHOLDER.sub(lambda _: f"${next(numbers)}", sql)
+    with db.connection.cursor() as prepare:
+        if again:
+            prepare.execute(f"DEALLOCATE {name}")
+        prepare.execute(f"PREPARE {name} AS {numbered}")

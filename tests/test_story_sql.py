@@ -5,7 +5,7 @@ and bylines, times with their zone, and nothing to fail on a tampered id."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -151,6 +151,22 @@ def test_the_stories_queries_are_prepared_once_a_session_on_postgresql(
     # A new session (CONN_MAX_AGE, a failed health check) prepares its own.
     connection.close()
     assert page_queries(client, story)[0] == first
+    if connection.vendor == "postgresql":
+        # A migration changes the type of a column the statements read: they are
+        # prepared again, not refused until the connection is renewed.
+        column = f"ALTER TABLE {Article._meta.db_table} ALTER COLUMN headline TYPE"
+        with connection.cursor() as cursor:
+            cursor.execute(f"{column} varchar(300)")
+        try:
+            assert page_queries(client, story)[0] == first
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{column} varchar(200)")
+    # Inside a transaction (a preview), where a refusal would abort it: as it is.
+    with transaction.atomic():
+        again, queries = page_queries(client, story)
+    assert again == first
+    assert not any(sql.startswith("EXECUTE") for sql in queries)
     # Off (behind a pooler that shares sessions): the queries as they are.
     settings.NEWSROOM_PREPARED_QUERIES = False
     again, queries = page_queries(client, story)
