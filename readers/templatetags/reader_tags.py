@@ -226,7 +226,7 @@ def story_link_list(stories):
 @register.simple_tag(takes_context=True)
 def section_links(context):
     """The navigation's list of sections, the one shown marked as the current page:
-    made once a page (the header shows it twice, the footer once)."""
+    made once a render (the header shows it twice: the menu and the bar)."""
     made = context.render_context.get("section_links")
     if made is None:
         current = context.get("current_section")
@@ -268,18 +268,17 @@ def site_chrome(context, template_name):
             for section in context.get("navigation_sections") or ()
         ),
         current and SectionLink(current.pk, current.name, current.slug),
-        get_language(),
     )
     query = context.get("query")
     if query or settings.DEBUG:  # in DEBUG, an edited template shows at once
         return _render_chrome(*shown, query=query)
-    return _kept_chrome(*shown)
+    # Kept by language too: the template is translated into the active one.
+    return _kept_chrome(*shown, get_language())
 
 
 def _render_chrome(
-    template_name, site_name, site_description, sections, current, language, query
+    template_name, site_name, site_description, sections, current, query=""
 ):
-    # `language` is for the key: the template is translated into the active one.
     return render_to_string(
         template_name,
         {
@@ -293,8 +292,9 @@ def _render_chrome(
 
 
 @functools.lru_cache(maxsize=64)
-def _kept_chrome(*shown):
-    return _render_chrome(*shown, query="")
+def _kept_chrome(*shown_in_language):
+    # The last argument, the language, is part of the key only.
+    return _render_chrome(*shown_in_language[:-1])
 
 
 @receiver(setting_changed, dispatch_uid="reader_chrome_forgotten")
