@@ -1,4 +1,5 @@
-"""Keep derived data in step: each article's search document and placed pictures."""
+"""Keep derived data in step: each article's search document and placed pictures,
+and its bylines' copy of its publish time (Byline.published_at)."""
 
 import hashlib
 
@@ -38,6 +39,20 @@ def link_inline_images(article):
     InlineImage.objects.bulk_create(
         InlineImage(article=article, image_id=pk) for pk in ids - linked
     )
+
+
+@receiver(post_save, sender=Article, dispatch_uid="article_bylines_publish_time")
+def article_publish_time(sender, instance, raw=False, update_fields=None, **kwargs):
+    # Raw saves too: a story loaded from a fixture or restored, with its time.
+    if raw or update_fields is None or "published_at" in update_fields:
+        instance.bylines.set_publish_time(instance.published_at)
+
+
+@receiver(post_save, sender=Byline, dispatch_uid="byline_publish_time")
+def byline_publish_time(sender, instance, **kwargs):
+    # As the database has it (not as the story in memory may say), raw saves too:
+    # a byline loaded before its story gets its time when the story is saved.
+    Byline.objects.filter(pk=instance.pk).copy_publish_times()
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="byline_search_on_save")

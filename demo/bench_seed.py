@@ -277,7 +277,11 @@ class StoryPlan:
             for position, author in enumerate(chosen):
                 role = roles[position] if position else Byline.Role.AUTHOR
                 yield Byline(
-                    article=article, author=author, role=role, position=position
+                    article=article,
+                    author=author,
+                    role=role,
+                    position=position,
+                    published_at=article.published_at,  # no signal from bulk_create
                 )
 
     def tagged_items(self, articles):

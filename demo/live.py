@@ -207,7 +207,12 @@ def seed_live_story(*, categories, authors, now, report, save_picture):
             published_at=opened,
         )
         Byline.objects.bulk_create(
-            Byline(article=article, author=authors[slug], position=position)
+            Byline(
+                article=article,
+                author=authors[slug],
+                position=position,
+                published_at=opened,  # bulk_create sends no signal
+            )
             for position, slug in enumerate(STORY["authors"])
         )
         article.tags.add("Storms", "Saltmarsh", "Ferries")

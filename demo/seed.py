@@ -195,7 +195,13 @@ def seed_story(slug, story, *, categories, authors, published_at, now):
         for name in story.get("additional_reporting", [])
     ]
     Byline.objects.bulk_create(
-        Byline(article=article, author=authors[name], role=role, position=position)
+        Byline(
+            article=article,
+            author=authors[name],
+            role=role,
+            position=position,
+            published_at=article.published_at,  # bulk_create sends no signal
+        )
         for position, (name, role) in enumerate(credits)
     )
     return article

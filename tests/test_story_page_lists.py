@@ -2,14 +2,19 @@
 candidates each, are exactly what their plain definitions say."""
 
 import random
+import re
 from datetime import timedelta
 
 import pytest
+from django.core import serializers
 from django.utils import timezone
+from reversion.models import Version
 
-from articles.models import Article
+from articles import revisions, workflow
+from articles.models import Article, Byline
 from readers import story_page, story_sql
 
+from .admin_forms import complete_story
 from .factories import make_article, make_author, make_category
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +76,79 @@ def test_the_lists_match_their_definitions(seed):
         plain_more, plain_related = plain_lists(article, lead)
         assert [s.pk for s in more] == [s.pk for s in plain_more]
         assert [s.pk for s in related] == [s.pk for s in plain_related]
+
+
+MORE_FROM = re.compile(
+    r'aria-labelledby="more-from-heading">.*?<ul class="story-links">(.*?)</ul>', re.S
+)
+
+
+def more_from(client, story):
+    """The headlines "More from" its lead author lists on `story`'s page."""
+    page = client.get(story.get_absolute_url()).content.decode()
+    found = MORE_FROM.search(page)
+    return re.findall(r'<a href="[^"]+">([^<]+)</a>', found[1]) if found else []
+
+
+def test_more_from_follows_the_desk_moving_times_and_bylines(client, people):
+    """Bylines keep a copy of their story's publish time, which "More from" reads:
+    each way the desk moves a time or a byline reaches the list."""
+    writer, other = make_author(name="Ines Ferreira"), make_author()
+    now = timezone.now()
+    page = make_article(authors=[writer], published_at=now - timedelta(days=30))
+    older = [
+        make_article(
+            authors=[writer],
+            headline=f"Older {days}",
+            published_at=now - timedelta(days=days),
+        )
+        for days in (5, 6, 7, 8)
+    ]
+    assert more_from(client, page) == ["Older 5", "Older 6", "Older 7"]
+
+    # Its time brought forward, as the story form saves it.
+    older[3].published_at = now - timedelta(days=1)
+    older[3].save()
+    assert more_from(client, page) == ["Older 8", "Older 5", "Older 6"]
+
+    # A draft of hers published now, through the publishing path.
+    draft = complete_story(
+        authors=[writer], headline="Just out", status="ready", published_at=None
+    )
+    assert more_from(client, page) == ["Older 8", "Older 5", "Older 6"]
+    workflow.transition(
+        draft, Article.Status.PUBLISHED, by=people["editor"], comment=""
+    )
+    assert more_from(client, page) == ["Just out", "Older 8", "Older 5"]
+
+    # A credit added to someone else's story, then handed to someone else.
+    theirs = make_article(
+        authors=[other], headline="Shared", published_at=now - timedelta(hours=1)
+    )
+    credit = Byline.objects.create(article=theirs, author=writer, position=1)
+    assert more_from(client, page) == ["Just out", "Shared", "Older 8"]
+    credit.author = make_author()
+    credit.save()
+    assert more_from(client, page) == ["Just out", "Older 8", "Older 5"]
+
+    # Taken back to an earlier version: its bylines are made anew, still hers.
+    first = Version.objects.get_for_object(draft).last()
+    revisions.restore(story=draft, version=first, by=people["editor"])
+    assert more_from(client, page) == ["Just out", "Older 8", "Older 5"]
+
+
+def test_bylines_loaded_from_a_fixture_get_their_story_time(client):
+    """loaddata saves rows as they were written out (no save()), stories first."""
+    writer = make_author()
+    page = make_article(
+        authors=[writer], published_at=timezone.now() - timedelta(days=9)
+    )
+    story = make_article(
+        authors=[writer], headline="From the fixture", published_at=timezone.now()
+    )
+    dumped = serializers.serialize("json", [story, *story.bylines.all()])
+    story.delete()
+    assert more_from(client, page) == []
+    for loaded in serializers.deserialize("json", dumped):
+        loaded.save()
+    assert more_from(client, page) == ["From the fixture"]

@@ -573,7 +573,29 @@ class Article(models.Model):
         return Byline.authors_of(self.bylines.all())
 
 
-@reversion.register()
+class BylineQuerySet(models.QuerySet):
+    def set_publish_time(self, published_at):
+        """Give these bylines their story's publish time, `published_at`
+        (Byline.published_at); those that have it already are left alone."""
+        stale = (
+            self.filter(published_at__isnull=False)
+            if published_at is None
+            else self.exclude(published_at=published_at)
+        )
+        return stale.update(published_at=published_at)
+
+    def copy_publish_times(self):
+        """Give these bylines each its own story's publish time, as it is in the
+        database (bylines saved as they were written out: loaddata, a revert)."""
+        return self.update(
+            published_at=Subquery(
+                Article.objects.filter(pk=OuterRef("article_id")).values("published_at")
+            )
+        )
+
+
+# The publish time is a copy of the story's (below), not part of what was credited.
+@reversion.register(exclude=["published_at"])
 class Byline(models.Model):
     """One author's credit on one story, in the editor's order."""
 
@@ -596,6 +618,14 @@ class Byline(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role, default=Role.AUTHOR)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # The story's publish time, copied here (articles/signals.py keeps it in step)
+    # so that an author's newest stories come from one index, newest first: the
+    # story page's "More from" (readers/story_sql.py). Without it, PostgreSQL walked
+    # the archive's newest stories probing each for her byline until three were
+    # hers: some 1,400 for an author with 220 stories in 100,000.
+    published_at = models.DateTimeField(_("published at"), null=True, editable=False)
+
+    objects = BylineQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -608,7 +638,14 @@ class Byline(models.Model):
         ]
         # An author's stories, read from the index alone.
         indexes = [
-            models.Index(fields=["author", "article"], name="byline_author_article_idx")
+            models.Index(
+                fields=["author", "article"], name="byline_author_article_idx"
+            ),
+            # An author's stories, newest first.
+            models.Index(
+                fields=["author", "-published_at", "-article"],
+                name="byline_author_newest_idx",
+            ),
         ]
 
     def __str__(self):
