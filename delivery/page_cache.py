@@ -577,17 +577,23 @@ def _versions(keys, sequence):
     before the page was rendered), unless a change gives them one meanwhile; None
     if the cache could not say."""
     names = [VERSION_PREFIX + name for name in keys]
-    current = cache.get_many(names)
-    missing = [name for name in names if name not in current]
-    if missing:
-        # Never given a version, or forgotten: as of the sequence read before
-        # rendering, unless a change gives them one meanwhile (then add() fails).
-        for name in missing:
-            cache.add(name, sequence, VERSION_SECONDS)
-        current.update(cache.get_many(missing))
+    # Those never given a version, or forgotten: as of the sequence read before
+    # rendering, unless a change gives them one meanwhile (then add() fails).
+    current = _setdefault_many(names, sequence, VERSION_SECONDS)
     if len(current) < len(names):
         return None
     return {name: current[VERSION_PREFIX + name] for name in keys}
+
+
+def _setdefault_many(names, value, timeout):
+    """{name: what the cache holds} for each of `names`, `value` added under those
+    it held nothing for: in one trip to Redis (redis_cache.py), and else an add()
+    each (a first visit's page has a dozen keys never given a version)."""
+    if hasattr(cache, "setdefault_many"):
+        return cache.setdefault_many(names, value, timeout)
+    for name in names:
+        cache.add(name, value, timeout)
+    return cache.get_many(names)
 
 
 class Layout(NamedTuple):

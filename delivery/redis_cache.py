@@ -16,9 +16,11 @@ import functools
 import logging
 import time
 
-from django_redis.cache import RedisCache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django_redis.cache import RedisCache, omit_exception
 from django_redis.client import DefaultClient
 from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,26 @@ def paused_after_failure(method):
 class PausingClient(DefaultClient):
     """django-redis's client, leaving Redis alone for a few seconds after it failed."""
 
+    @paused_after_failure
+    def setdefault_many(self, keys, value, timeout=DEFAULT_TIMEOUT):
+        """{key: what it holds} for each of `keys`, after giving `value` to those
+        that held nothing: add() and get_many() in one trip (a pipeline of SET NX,
+        then MGET), where one add() each was a trip each."""
+        client = self.get_client(write=True)
+        try:
+            pipeline = client.pipeline()
+            for key in keys:
+                self.set(key, value, timeout, client=pipeline, nx=True)
+            pipeline.mget([self.make_key(key) for key in keys])
+            *_, held = pipeline.execute()
+        except (RedisError, OSError) as error:
+            raise ConnectionInterrupted(connection=client) from error
+        return {
+            key: self.decode(found)
+            for key, found in zip(keys, held, strict=True)
+            if found is not None
+        }
+
     get = paused_after_failure(DefaultClient.get)
     get_many = paused_after_failure(DefaultClient.get_many)
     set = paused_after_failure(DefaultClient.set)
@@ -77,3 +99,8 @@ class FailOpenRedisCache(RedisCache):
             **params.get("OPTIONS", {}),
         }
         super().__init__(server, {**params, "OPTIONS": options})
+
+    @omit_exception(return_value={})
+    def setdefault_many(self, keys, value, timeout=DEFAULT_TIMEOUT):
+        """PausingClient.setdefault_many: {} while Redis is down."""
+        return self.client.setdefault_many(keys, value, timeout)

@@ -797,7 +797,7 @@ def redis_backend():
     except redis.exceptions.ConnectionError:
         pytest.skip(f"No Redis at {REDIS_URL}")
     yield backend
-    backend.delete_many(["n", "state", "page", "a key with spaces"])
+    backend.delete_many(["n", "state", "page", "a key with spaces", "kept", "new"])
 
 
 def test_the_redis_cache_reads_back_what_it_stored(redis_backend):
@@ -812,6 +812,28 @@ def test_the_redis_cache_reads_back_what_it_stored(redis_backend):
         "state": (7, 1.5, 0, 3),
         "page": page,
     }
+
+
+def test_setdefault_many_gives_a_value_only_to_keys_that_held_none(redis_backend):
+    """How a page's versions are read after it is rendered: those never given one
+    are given the sequence read before the render, those a change gave one keep it."""
+    redis_backend.set("kept", 41)
+
+    assert redis_backend.setdefault_many(["kept", "new"], 7, 60) == {
+        "kept": 41,
+        "new": 7,
+    }
+    assert redis_backend.get_many(["kept", "new"]) == {"kept": 41, "new": 7}
+    assert 0 < redis_backend.ttl("new") <= 60
+
+
+def test_setdefault_many_answers_nothing_while_redis_is_down(monkeypatch):
+    monkeypatch.setattr(redis_cache, "_down_until", 0.0)
+    backend = redis_cache.FailOpenRedisCache(
+        f"redis://127.0.0.1:{closed_port()}/0",
+        {"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}},
+    )
+    assert backend.setdefault_many(["a", "b"], 7, 60) == {}
 
 
 def test_the_redis_cache_takes_keys_memcached_would_not(redis_backend):
