@@ -32,6 +32,12 @@ def link(name, *args):
     return _reverse(_urlconf(), get_script_prefix(), name, args)
 
 
+def made_under():
+    """(URL configuration, script prefix): what link()'s answers depend on besides
+    its arguments, for those who remember something made with them."""
+    return _urlconf(), get_script_prefix()
+
+
 def links(name, args_list):
     """[link(name, *args) for args in args_list], asking for the URL configuration
     and the script prefix once (each is a lookup in a context-local variable)."""

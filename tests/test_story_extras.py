@@ -81,6 +81,41 @@ def test_more_from_the_lead_author(client):
     assert shown == [a.get_absolute_url() for a in newest_three]
 
 
+def test_a_linked_story_shows_its_headline_time_and_address_as_they_are_now(
+    client, settings
+):
+    """Each link's markup is made once a process and remembered, under the values
+    it shows and the zone its time and address are made in."""
+    maya = make_author()
+    story = make_article(authors=[maya])
+    other = make_article(
+        authors=[maya],
+        headline="Ferry fares frozen",
+        published_at=datetime(2026, 2, 20, 22, 20, tzinfo=UTC),
+    )
+
+    def link():
+        found = page(client, story).cssselect(".story-links li")[0]
+        anchor, time = found.cssselect("a")[0], found.cssselect("time")[0]
+        return anchor.text, anchor.get("href"), time.text, time.get("datetime")
+
+    settings.TIME_ZONE = "America/New_York"
+    assert link() == (
+        "Ferry fares frozen",
+        f"/2026/2/20/{other.pk}/{other.slug}/",
+        "Feb 20, 2026, 5:20pm EST",
+        "2026-02-20T17:20:00-05:00",
+    )
+    settings.TIME_ZONE = "Asia/Tokyo"  # another day there
+    assert link()[1:] == (
+        f"/2026/2/21/{other.pk}/{other.slug}/",
+        "Feb 21, 2026, 7:20am JST",
+        "2026-02-21T07:20:00+09:00",
+    )
+    Article.objects.filter(pk=other.pk).update(headline="Ferry fares rise after all")
+    assert link()[0] == "Ferry fares rise after all"
+
+
 def test_related_stories_share_a_section_or_tag_and_are_public(client):
     politics, climate = make_category(), make_category()
     story = make_article(primary_category=politics, tags=["Seawall"])

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Byline
 from articles.sanitize import xml_text
-from common import times
+from common import links, times
 from photos import renditions
 from readers.story_blocks import render_body
 from readers.story_page import SectionLink
@@ -204,23 +204,31 @@ STORY_LINK_SECTION = '<span class="story-links__section">{}</span>\n    '
 def story_link_list(stories):
     """A compact list of stories (StoryLinks): section, headline, time. Built here
     rather than by an included template, as PICTURE is: a story page shows seven."""
+    made_under = (*links.made_under(), timezone.get_current_timezone_name())
     items = format_html_join(
-        "",
-        STORY_LINK,
-        (
-            {
-                "section": format_html(STORY_LINK_SECTION, story.primary_category.name)
-                if story.primary_category
-                else "",
-                "url": story.get_absolute_url(),
-                "headline": story.headline,
-                "iso": iso_time(story.published_at),
-                "shown": newsroom_time(story.published_at),
-            }
-            for story in stories
-        ),
+        "", "{}", ((_story_link_item(story, *made_under),) for story in stories)
     )
     return format_html('<ul class="story-links">{}\n</ul>', items)
+
+
+@functools.lru_cache(maxsize=4096)
+def _story_link_item(story, urlconf, script_prefix, zone):
+    """story_link_list's item for the StoryLink `story`, made once a process: most
+    of the stories a story page links to are the newest in a section or by an
+    author, which thousands of pages link to. Besides the story's values, its HTML
+    depends only on what its address is reversed under (`urlconf`,
+    `script_prefix`: links.made_under()) and the time zone its time is printed in
+    (`zone`), which are in the key with them."""
+    local = timezone.localtime(story.published_at)
+    section = story.primary_category
+    return format_html(
+        STORY_LINK,
+        section=format_html(STORY_LINK_SECTION, section.name) if section else "",
+        url=story.get_absolute_url(),
+        headline=story.headline,
+        iso=local.isoformat(timespec="seconds"),
+        shown=newsroom_time(local),
+    )
 
 
 @register.simple_tag(takes_context=True)
