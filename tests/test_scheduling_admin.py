@@ -229,3 +229,48 @@ def test_publishing_from_the_form_past_the_take_down_time_is_refused_with_a_mess
     )
     story.refresh_from_db()
     assert story.status == Article.Status.READY
+
+
+# New York's clocks go back at 2am on 1 November 2026: 1:30am happens twice.
+FIRST_130AM = datetime(2026, 11, 1, 5, 30, tzinfo=ZoneInfo("UTC"))  # EDT
+SECOND_130AM = datetime(2026, 11, 1, 6, 30, tzinfo=ZoneInfo("UTC"))  # EST
+
+
+@pytest.mark.parametrize("published_at", [FIRST_130AM, SECOND_130AM])
+def test_a_story_published_in_the_hour_the_clocks_go_back_saves_unchanged(
+    client, editor, published_at
+):
+    # Not published, so that the edit is saved at once (not held for publishing).
+    story = complete_story(status=Article.Status.READY, published_at=published_at)
+
+    response = change(client, story, headline="A new headline")
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert (story.headline, story.published_at) == ("A new headline", published_at)
+
+
+def test_a_time_typed_in_the_hour_the_clocks_go_back_is_the_first(client, editor):
+    story = complete_story(status=Article.Status.READY, published_at=None)
+
+    response = change(
+        client, story, published_at_0="2026-11-01", published_at_1="01:30:00"
+    )
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.published_at == FIRST_130AM
+
+
+def test_a_time_the_clocks_skip_is_refused_with_a_message(client, editor):
+    story = complete_story(status=Article.Status.READY, published_at=None)
+
+    # 8 March 2026: New York's clocks went from 2am to 3am.
+    response = change(
+        client, story, published_at_0="2026-03-08", published_at_1="02:30:00"
+    )
+
+    assert response.status_code == 200
+    assert "couldn’t be interpreted in time zone" in response.content.decode()
+    story.refresh_from_db()
+    assert story.published_at is None

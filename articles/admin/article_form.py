@@ -4,6 +4,7 @@ mark), the stale-form check and the workflow checks made on saving."""
 from django import forms
 from django.contrib import admin
 from django.forms import formsets
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.people import person_name
@@ -114,6 +115,22 @@ class ArticleAdminForm(forms.ModelForm):
     # Set by the Preview button's view: render what is typed, stale or unfinished.
     for_preview = False
 
+    def clean_published_at(self):
+        return self.as_stored("published_at")
+
+    def clean_expires_at(self):
+        return self.as_stored("expires_at")
+
+    def as_stored(self, name):
+        """The time typed in `name`, or the story's own if it is the same on the
+        clock: in the hour the clocks go back, the field takes the first of the two
+        times it could be (ZonedSplitDateTimeField), and the story's may be the
+        second."""
+        typed, stored = self.cleaned_data.get(name), getattr(self.instance, name)
+        if typed and stored and _on_the_clock(typed) == _on_the_clock(stored):
+            return stored
+        return typed
+
     def clean(self):
         cleaned = super().clean()
         if not self.for_preview:
@@ -170,3 +187,7 @@ class ArticleAdminForm(forms.ModelForm):
             if self.data.get(f"bylines-{i}-author")
             and not self.data.get(f"bylines-{i}-DELETE")
         )
+
+
+def _on_the_clock(when):
+    return timezone.localtime(when).replace(tzinfo=None)

@@ -37,7 +37,13 @@ from .bylines import BylineInline, BylinesMixin
 from .form_preview import FormPreviewMixin
 from .history import StoryHistoryAdmin
 from .pending import PendingChangesMixin
-from .scheduling import ScheduleFilter, ZonedSplitDateTime, confirmation, save_label
+from .scheduling import (
+    ScheduleFilter,
+    ZonedSplitDateTime,
+    ZonedSplitDateTimeField,
+    confirmation,
+    save_label,
+)
 from .search_preview import lead_image_crops, search_preview
 from .story_list import (
     AssigneeFilter,
@@ -578,6 +584,7 @@ class ArticleAdmin(
                 label=db_field.verbose_name.capitalize(), required=False
             )
         if db_field.name in {"published_at", "expires_at"}:
+            kwargs["form_class"] = ZonedSplitDateTimeField
             kwargs["widget"] = ZonedSplitDateTime()
         if db_field.name == "assignee":
             field = super().formfield_for_dbfield(db_field, request, **kwargs)

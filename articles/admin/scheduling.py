@@ -2,9 +2,13 @@
 a Save button that reads "Schedule" for a future time (static/js/schedule.js), a
 confirmation naming the time and zone, and the story list's schedule filter."""
 
+from datetime import UTC, datetime
+
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +28,31 @@ class ZonedSplitDateTime(AdminSplitDateTime):
             settings.TIME_ZONE,
             zone_name(),
         )
+
+
+class ZonedSplitDateTimeField(forms.SplitDateTimeField):
+    """A date and a time in the newsroom's zone (ZonedSplitDateTime). In the hour
+    the clocks go back each time happens twice, and Django refuses it as ambiguous:
+    a story published then could not be saved with the time its own form showed.
+    Here it is the first of the two (ArticleAdminForm keeps the story's own when
+    the time is unchanged). A time the clocks skip is still refused."""
+
+    widget = ZonedSplitDateTime
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError:
+            if not data_list or None in data_list[:2]:
+                raise
+            on_the_clock = datetime.combine(*data_list)
+            zone = timezone.get_current_timezone()
+            first = on_the_clock.replace(tzinfo=zone, fold=0)
+            if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != (
+                on_the_clock
+            ):
+                raise  # skipped by the clocks going forward: no such time
+            return first
 
 
 def confirmation(story):
