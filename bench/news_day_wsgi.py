@@ -15,9 +15,10 @@ from django.db import connection
 from newsroom.wsgi import application as newsroom
 
 OUTBOX = "delivery_invalidation"
-# In the story page's links query alone (readers/story_sql.py), sent as it is or
-# as its prepared statement (common/prepared.py).
-LINKS = ("part.mark", "EXECUTE story_links_")
+# In the story page's links queries alone (readers/story_sql.py): the candidates,
+# sent as they are or as their prepared statement (common/prepared.py), and the
+# links of stories chosen before, read once a change (readers/story_links.py).
+LINKS = ("part.mark", "EXECUTE story_links_", "linked.headline")
 
 
 def application(environ, start_response):

@@ -10,9 +10,10 @@ when only what the block shows has changed, and put it in the page it keeps.
 A fragment is a function registered under a name with @fragment, rendering its
 HTML from a few plain arguments (ids, names: what the page cache keeps with the
 page) and recording the keys of what it shows (keys.depends_on), as a page does.
-The view places it with place(), which renders it and, while the page cache
-records the page, marks where it sits in the page (the marks are taken out before
-the page is sent or kept). The keys the fragment recorded are its own: a change to
+The view places it with place(), which renders it (by a function of the view's,
+if it has what the fragment needs at hand) and, while the page cache records the
+page, marks where it sits in the page (the marks are taken out before the page is
+sent or kept). The keys the fragment recorded are its own: a change to
 them alone is answered by render() of the fragment into the kept page.
 """
 
@@ -58,20 +59,23 @@ def is_known(name):
     return name in _renderers
 
 
-def render(name, arguments):
-    """(html, keys) of the fragment `name` rendered with `arguments` now."""
+def render(name, arguments, now=None):
+    """(html, keys) of the fragment `name` rendered with `arguments` now (by
+    `now()`, if given: see place())."""
     with recording() as keys:
-        html = _renderers[name](**arguments)
+        html = now() if now else _renderers[name](**arguments)
     return html, frozenset(keys)
 
 
-def place(name, **arguments):
-    """The HTML of the fragment `name` for the page being rendered.
+def place(name, now=None, **arguments):
+    """The HTML of the fragment `name` for the page being rendered, rendered by
+    `now()` if given (with what the view has at hand), else from its `arguments`
+    (as the page cache renders it again alone).
 
     While the page cache records the page (collecting()), the fragment's keys are
     kept apart from the page's and the HTML comes between two marks no reader's
     text can forge (a secret of this render); otherwise its keys are the page's."""
-    html, keys = render(name, arguments)
+    html, keys = render(name, arguments, now)
     placed = _placed.get()
     if placed is None:
         depends_on(*keys)

@@ -44,7 +44,9 @@ lost.
 **Fragments.** A part of a page placed as a fragment (fragments.py: a story page's
 links to other stories) is kept with keys of its own; when only those moved, that
 part alone is rendered again and put in the kept page, which is kept no longer than
-the rest of it was rendered NEWSROOM_PAGE_CACHE_SECONDS before.
+the rest of it was rendered NEWSROOM_PAGE_CACHE_SECONDS before. What many such
+parts show in common (a story's link) can be kept in the cache under the versions of
+its own keys (kept_values.py), read from the database once a change.
 
 **No stampede.** When a cached page's keys have moved on, one reader renders it again
 (holding a short lock) while the others wait for that render, briefly, rather than
@@ -583,6 +585,14 @@ def _versions(keys, sequence):
     if len(current) < len(names):
         return None
     return {name: current[VERSION_PREFIX + name] for name in keys}
+
+
+def versions_now(keys):
+    """{key: its version now} for `keys` (those never given one, or forgotten, as
+    of the sequence now), or None if the cache cannot say. Read before what the
+    keys name is read from the database, to keep it with them (kept_values.py)."""
+    sequence = cache.get(SEQUENCE_KEY)
+    return _versions(keys, sequence) if sequence else None
 
 
 def _setdefault_many(names, value, timeout):

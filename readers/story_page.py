@@ -136,7 +136,16 @@ def fetch_labels(article):
 def more_and_related(*, story, section, author, tags):
     """("More from" the lead author, related stories) of the story with id `story`
     filed in `section` (an id), led by `author` (an id) and tagged `tags` (ids), in
-    one query.
+    one query (choose_links)."""
+    more, related, _sharing_tag = choose_links(
+        story=story, section=section, author=author, tags=tags
+    )
+    return more, related
+
+
+def choose_links(*, story, section, author, tags):
+    """(more, related, sharing_tag): more_and_related's lists, and the ids of the
+    related stories that share one of the tags (listed first for that).
 
     "More from": the lead author's newest stories. Related: stories sharing a tag,
     newest first, then the newest others in the section, leaving out those already
@@ -168,12 +177,13 @@ def more_and_related(*, story, section, author, tags):
         key=lambda pk: SHARES_TAG not in marks[pk],
     )[:RELATED_STORIES]
     return (
-        [_story_link(pk, *rows[pk]) for pk in more],
-        [_story_link(pk, *rows[pk]) for pk in related],
+        [story_link(pk, *rows[pk]) for pk in more],
+        [story_link(pk, *rows[pk]) for pk in related],
+        {pk for pk in related if SHARES_TAG in marks[pk]},
     )
 
 
-def _story_link(pk, headline, slug, published_at, section_id, name, section_slug):
+def story_link(pk, headline, slug, published_at, section_id, name, section_slug):
     """A story to link to, made from its row (only those shown are made)."""
     section = SectionLink(section_id, name, section_slug) if section_id else None
     return StoryLink(pk, headline, slug, published_at, section)

@@ -133,6 +133,49 @@ def candidates(
     return [(*row[:4], convert(row[4]), *row[5:]) for row in rows]
 
 
+# Stories a links block lists, as they are now (story_links.py reads them once a
+# change, not once a page): what a link shows, whether the story is public, and
+# what would list it (its authors and tags), a row for each author and each tag.
+LINKED = """
+    SELECT linked.id, linked.headline, linked.slug, linked.published_at,
+           linked.status, linked.expires_at, section.id, section.name, section.slug,
+           'author', byline.author_id
+    FROM {article} linked
+    LEFT JOIN {category} section ON section.id = linked.primary_category_id
+    LEFT JOIN {byline} byline ON byline.article_id = linked.id
+    WHERE linked.id IN ({ids})
+    UNION ALL
+    SELECT tagged.content_object_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           'tag', tagged.tag_id
+    FROM {tagged} tagged WHERE tagged.content_object_id IN ({ids})
+"""
+
+
+def linked(ids):
+    """Rows of (id, headline, slug, published_at, status, expires_at, section id,
+    section name, section slug, "author" or "tag", an author's or a tag's id) of the
+    stories `ids`: one for each byline (all but the last two None on tags' rows)."""
+    placeholders = ", ".join(["%s"] * len(ids))
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    sql = LINKED.format(
+        ids=placeholders,
+        article=quote(Article._meta.db_table),
+        category=quote(Category._meta.db_table),
+        byline=quote(Byline._meta.db_table),
+        tagged=quote(TaggedArticle._meta.db_table),
+    )
+    with db.cursor() as cursor:
+        cursor.execute(sql, [*ids, *ids])
+        rows = cursor.fetchall()
+    convert = converter(Article._meta.get_field("published_at"), db)
+    if convert is None:
+        return rows
+    return [
+        (*row[:3], convert(row[3]), row[4], convert(row[5]), *row[6:]) for row in rows
+    ]
+
+
 LABELS = """
     SELECT 'filed', section.id, section.name, section.slug, section.position
     FROM {filed} filed JOIN {category} section ON section.id = filed.category_id

@@ -68,6 +68,58 @@ def test_a_new_headline_on_a_linked_story_renders_the_links_alone(
     assert "Quietly changed" not in shown
 
 
+def test_pages_linking_to_a_changed_story_read_it_once_between_them(
+    client, linked, django_assert_num_queries
+):
+    """The link is read from the database by the first page rendering its links
+    again and kept for the others: no query of theirs for content."""
+    story, page = linked
+    maya = page.bylines.get().author
+    others = [
+        make_article(
+            authors=[maya],
+            primary_category=page.primary_category,
+            published_at=page.published_at - timedelta(minutes=minutes),
+        )
+        for minutes in (5, 10)
+    ]
+    urls = [page.get_absolute_url(), *(other.get_absolute_url() for other in others)]
+    for url in urls:
+        assert "Council passes the harbor budget<" in text(client, url)
+
+    # Each page links to the others too: the first change reads each link once.
+    story.headline = "Council passes the harbor budget, 7-2"
+    story.save()
+    for url in urls:
+        assert "harbor budget, 7-2<" in text(client, url)
+
+    story.headline = "Council passes the harbor budget, 7 to 2"
+    story.save()
+
+    with django_assert_num_queries(1):  # the story's link (and nothing else)
+        assert "harbor budget, 7 to 2<" in text(client, urls[0])
+    for url in urls[1:]:
+        with django_assert_num_queries(0):
+            assert "harbor budget, 7 to 2<" in text(client, url)
+
+
+def test_a_linked_story_no_longer_hers_leaves_more_from(client, linked):
+    """A story listed under "More from" whose byline went to someone else is no
+    longer listed there once its links are rendered again: they are chosen again."""
+    story, page = linked
+    url = page.get_absolute_url()
+    heading = 'id="more-from-heading"'
+    assert heading in text(client, url)
+
+    byline = story.bylines.get()
+    byline.author = make_author(name="Someone Else")
+    byline.save()
+
+    shown = text(client, url)
+    assert heading not in shown  # nothing else of hers to list
+    assert "Council passes the harbor budget<" in shown  # related now: same section
+
+
 def test_the_page_with_its_links_rendered_again_is_the_whole_render(client, linked):
     story, page = linked
     url = page.get_absolute_url()
