@@ -250,16 +250,30 @@ def test_a_story_published_in_the_hour_the_clocks_go_back_saves_unchanged(
     assert (story.headline, story.published_at) == ("A new headline", published_at)
 
 
-def test_a_time_typed_in_the_hour_the_clocks_go_back_is_the_first(client, editor):
+def test_a_published_story_keeps_its_time_to_the_microsecond(client, editor):
+    """Published with the button, a story's time has microseconds the form does
+    not show: saved unchanged, it keeps them, in the hour the clocks go back too."""
+    published_at = SECOND_130AM + timedelta(seconds=5, microseconds=120_000)
+    story = complete_story(status=Article.Status.READY, published_at=published_at)
+
+    assert change(client, story, headline="A new headline").status_code == 302
+    story.refresh_from_db()
+    assert story.published_at == published_at
+
+
+def test_a_new_time_typed_in_the_hour_the_clocks_go_back_is_refused(client, editor):
+    """It could be either of two times an hour apart: an embargo must not lift
+    early."""
     story = complete_story(status=Article.Status.READY, published_at=None)
 
     response = change(
         client, story, published_at_0="2026-11-01", published_at_1="01:30:00"
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "01:30 happens twice that night" in response.content.decode()
     story.refresh_from_db()
-    assert story.published_at == FIRST_130AM
+    assert story.published_at is None
 
 
 def test_a_time_the_clocks_skip_is_refused_with_a_message(client, editor):

@@ -122,13 +122,23 @@ class ArticleAdminForm(forms.ModelForm):
         return self.as_stored("expires_at")
 
     def as_stored(self, name):
-        """The time typed in `name`, or the story's own if it is the same on the
-        clock: in the hour the clocks go back, the field takes the first of the two
-        times it could be (ZonedSplitDateTimeField), and the story's may be the
-        second."""
+        """The time typed in `name`; the story's own if it is the same to the
+        second (the form shows no finer), so that an unchanged time stays exactly
+        as it was. In the hour the clocks go back, a time happens twice: taken as
+        the story's if it is the one the form showed, and refused otherwise (an
+        embargo must not lift an hour early)."""
         typed, stored = self.cleaned_data.get(name), getattr(self.instance, name)
         if typed and stored and _on_the_clock(typed) == _on_the_clock(stored):
             return stored
+        if typed and _happens_twice(typed):
+            raise forms.ValidationError(
+                _(
+                    "%(time)s happens twice that night, when the clocks go back: "
+                    "choose a time outside that hour."
+                ),
+                code="ambiguous",
+                params={"time": f"{_on_the_clock(typed):%H:%M}"},
+            )
         return typed
 
     def clean(self):
@@ -190,4 +200,11 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 def _on_the_clock(when):
-    return timezone.localtime(when).replace(tzinfo=None)
+    """`when` as the newsroom's clocks show it, to the second."""
+    return timezone.localtime(when).replace(tzinfo=None, microsecond=0)
+
+
+def _happens_twice(when):
+    """Whether `when` is in the hour the newsroom's clocks go back."""
+    local = timezone.localtime(when)
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()

@@ -32,10 +32,10 @@ class ZonedSplitDateTime(AdminSplitDateTime):
 
 class ZonedSplitDateTimeField(forms.SplitDateTimeField):
     """A date and a time in the newsroom's zone (ZonedSplitDateTime). In the hour
-    the clocks go back each time happens twice, and Django refuses it as ambiguous:
-    a story published then could not be saved with the time its own form showed.
-    Here it is the first of the two (ArticleAdminForm keeps the story's own when
-    the time is unchanged). A time the clocks skip is still refused."""
+    the clocks go back each time happens twice, and Django refuses it as ambiguous,
+    so a story published then could not be saved with the time its own form
+    showed: here it is the first of the two, and ArticleAdminForm.as_stored decides
+    (the story's own time, or a message). A time the clocks skip is refused."""
 
     widget = ZonedSplitDateTime
 
