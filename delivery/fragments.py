@@ -59,23 +59,25 @@ def is_known(name):
     return name in _renderers
 
 
-def render(name, arguments, now=None):
+def render(name, arguments, rendered_by=None):
     """(html, keys) of the fragment `name` rendered with `arguments` now (by
-    `now()`, if given: see place())."""
+    `rendered_by()`, if given: see place())."""
     with recording() as keys:
-        html = now() if now else _renderers[name](**arguments)
+        html = rendered_by() if rendered_by else _renderers[name](**arguments)
     return html, frozenset(keys)
 
 
-def place(name, now=None, **arguments):
+def place(name, rendered_by=None, **arguments):
     """The HTML of the fragment `name` for the page being rendered, rendered by
-    `now()` if given (with what the view has at hand), else from its `arguments`
-    (as the page cache renders it again alone).
+    `rendered_by()` if given (with what the view has at hand), else from its
+    `arguments` (as the page cache renders it again alone). The arguments are kept
+    with the page: plain values only (no class of ours), which any version of the
+    code can read back.
 
     While the page cache records the page (collecting()), the fragment's keys are
     kept apart from the page's and the HTML comes between two marks no reader's
     text can forge (a secret of this render); otherwise its keys are the page's."""
-    html, keys = render(name, arguments, now)
+    html, keys = render(name, arguments, rendered_by)
     placed = _placed.get()
     if placed is None:
         depends_on(*keys)

@@ -4,21 +4,22 @@ unchanged: a story page's link to another story (readers/story_links.py) is read
 from the database once a change to that story, not once for each of the hundreds of
 pages that link to it.
 
-A value is kept with the versions its keys (keys.py: what it shows) had before it
-was read (page_cache.versions_now), and given back only while each of them, and
-SITE, still has that version: a change to any of them makes it a miss on every
-server at once, as it makes a page stale, and so does a version the cache lost.
+Values are plain (tuples, strings, numbers, times: no class of ours), so that any
+version of the code can read them back. A value is kept with the versions its keys
+(keys.py: what it shows) had before it was read (page_cache.versions_now), and
+given back only while each of them, and SITE, still has that version: a change to
+any of them makes it a miss on every server at once, as it makes a page stale, and
+so does a version the cache lost.
 Nothing is kept while the cache cannot say the versions (Redis down).
 """
 
+from django.conf import settings
 from django.core.cache import cache
 
 from .keys import SITE
 from .page_cache import VERSION_PREFIX, versions_now
 
 PREFIX = "pages:kept:"
-# Kept for a day at most; a value unchanged for longer is read again.
-SECONDS = 24 * 3600
 
 
 def versions(keys):
@@ -49,4 +50,7 @@ def keep(name, value, keys, versions):
     keys had `versions` (versions() of these keys and perhaps others)."""
     if versions is not None:
         mine = {key: versions[key] for key in (SITE, *keys)}
-        cache.set(PREFIX + name, {"value": value, "versions": mine}, SECONDS)
+        # No longer than a page (a change made behind the signals' back, in a
+        # shell, reaches kept values as late as it reaches kept pages).
+        seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS or 600
+        cache.set(PREFIX + name, {"value": value, "versions": mine}, seconds)

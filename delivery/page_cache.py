@@ -601,9 +601,11 @@ def _setdefault_many(names, value, timeout):
     each (a first visit's page has a dozen keys never given a version)."""
     if hasattr(cache, "setdefault_many"):
         return cache.setdefault_many(names, value, timeout)
-    for name in names:
+    current = cache.get_many(names)
+    missing = [name for name in names if name not in current]
+    for name in missing:
         cache.add(name, value, timeout)
-    return cache.get_many(names)
+    return {**current, **cache.get_many(missing)} if missing else current
 
 
 class Layout(NamedTuple):

@@ -60,6 +60,8 @@ class PausingClient(DefaultClient):
         """{key: what it holds} for each of `keys`, after giving `value` to those
         that held nothing: add() and get_many() in one trip (a pipeline of SET NX,
         then MGET), where one add() each was a trip each."""
+        if not keys:
+            return {}
         client = self.get_client(write=True)
         try:
             pipeline = client.pipeline()

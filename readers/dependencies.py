@@ -96,16 +96,23 @@ def record_story_page(article, parts):
     )
 
 
+def link_keys(pk, section_id):
+    """What a link to story `pk`, filed in section `section_id` (or None), shows."""
+    return (card(pk), section(section_id)) if section_id else (card(pk),)
+
+
 def record_links(author_id, linked):
     """A story page's links block: "More from" the author `author_id` (or None),
-    and the stories it links to, so that a takedown leaves every link."""
+    and the stories it links to (StoryLinks), so that a takedown leaves every
+    link."""
     depends_on(
         author_id and author(author_id),
-        *(card(link.pk) for link in linked),
         *(
-            section(link.primary_category.pk)
+            key
             for link in linked
-            if link.primary_category
+            for key in link_keys(
+                link.pk, link.primary_category and link.primary_category.pk
+            )
         ),
     )
 

@@ -26,37 +26,47 @@ from delivery import kept_values
 from delivery.fragments import fragment, place
 
 from . import dependencies, story_page, story_sql
-from .story_page import StoryLink, story_link
+from .story_page import MORE_FROM_AUTHOR, story_link
+from .story_sql import BY_AUTHOR, IN_SECTION, SHARES_TAG
 
 NAME = "story-links"
-# How each chosen story is listed.
-MORE_FROM, SHARES_TAG, IN_SECTION = "more", "tag", "section"
 
 
 class Chosen(NamedTuple):
-    """A story the block lists, and what listed it there."""
+    """A story the block lists, and what listed it there; kept with the page as a
+    plain tuple (fragments.place())."""
 
     pk: int
-    listed: str  # MORE_FROM, SHARES_TAG or IN_SECTION
+    mark: str  # BY_AUTHOR ("More from"), SHARES_TAG or IN_SECTION (related)
     published_at: object  # a datetime: the lists' order
     section: int | None  # its section's id (a key of its link)
 
 
 class Linked(NamedTuple):
-    """A story as a links block shows it now, and what decides where it is listed."""
+    """A story as a links block shows it now, and what decides where it is listed;
+    kept in the cache as a plain tuple (kept_values.py)."""
 
-    link: StoryLink
+    headline: str
+    slug: str
+    published_at: object  # a datetime
+    section: tuple  # (id, name, slug), or (None, None, None)
     status: str
     expires_at: object  # a datetime or None
-    authors: frozenset
-    tags: frozenset
+    authors: tuple  # ids
+    tags: tuple  # ids
 
     def is_public(self, now):
+        """story_sql.PUBLIC, of the story as read."""
         return (
             self.status == Article.Status.PUBLISHED
-            and self.link.published_at <= now
+            and self.published_at <= now
             and (self.expires_at is None or self.expires_at > now)
         )
+
+    def link(self, pk):
+        """The StoryLink of story `pk`, as read."""
+        section = self.section
+        return story_link(pk, self.headline, self.slug, self.published_at, *section)
 
 
 def links_of(article, lead_author, tags):
@@ -73,20 +83,16 @@ def links_of(article, lead_author, tags):
         author=author and author[0],
         tags=tag_ids,
     )
+    marks = [BY_AUTHOR] * len(more) + [
+        SHARES_TAG if link.pk in sharing_tag else IN_SECTION for link in related
+    ]
     chosen = [
-        Chosen(link.pk, MORE_FROM, link.published_at, _section(link)) for link in more
-    ] + [
-        Chosen(
-            link.pk,
-            SHARES_TAG if link.pk in sharing_tag else IN_SECTION,
-            link.published_at,
-            _section(link),
-        )
-        for link in related
+        tuple(Chosen(link.pk, mark, link.published_at, _section(link)))
+        for link, mark in zip([*more, *related], marks, strict=True)
     ]
     return place(
         NAME,
-        now=lambda: _block(author, more, related),
+        rendered_by=lambda: _block(author, more, related),
         story=article.pk,
         section=article.primary_category_id,
         # Shown in the heading; a change to the author renders the page whole.
@@ -99,12 +105,13 @@ def links_of(article, lead_author, tags):
 @fragment(NAME)
 def render(*, story, section, author, tags, chosen=None):
     """The block rendered again alone: the stories `chosen` as they are now, or
-    chosen again if they would not all be listed where they are (or a page kept
-    before choices were kept with it says none)."""
-    shown = chosen and _as_chosen(chosen, author=author and author[0], tags=set(tags))
+    chosen again if they would not all be listed where they are (or the page was
+    kept by code that did not keep its choice)."""
+    author_id = author and author[0]
+    shown = chosen and _as_chosen(chosen, author=author_id, tags=set(tags))
     if not shown:
         shown = story_page.more_and_related(
-            story=story, section=section, author=author and author[0], tags=tags
+            story=story, section=section, author=author_id, tags=tags
         )
     return _block(author, *shown)
 
@@ -125,43 +132,57 @@ def _block(author, more, related):
 
 def _as_chosen(chosen, *, author, tags):
     """(more, related) StoryLinks of the `chosen` stories as they are now; None if
-    one of them is no longer public or no longer would be listed where it is."""
+    one of them is no longer public or would now be listed elsewhere."""
+    try:
+        chosen = [Chosen(*one) for one in chosen]
+    except TypeError:  # kept by a version of the code that kept it otherwise
+        return None
     found = _linked(chosen)
     now = timezone.now()
-    more, related = [], []
+    more = [one for one in chosen if one.mark == BY_AUTHOR]
+    # Hers, newer than the oldest "More from" lists (or it lists fewer than it
+    # may): it would be listed there now.
+    oldest_more = min(((one.published_at, one.pk) for one in more), default=None)
+    shown = {BY_AUTHOR: [], SHARES_TAG: [], IN_SECTION: []}
     for one in chosen:
         linked = found.get(one.pk)
         if (
             linked is None
             or not linked.is_public(now)
-            or linked.link.published_at != one.published_at
-            or _section(linked.link) != one.section
-            or (author in linked.authors) != (one.listed == MORE_FROM)
+            or linked.published_at != one.published_at
+            or linked.section[0] != one.section
         ):
             return None
-        if one.listed != MORE_FROM and bool(tags & linked.tags) != (
-            one.listed == SHARES_TAG
+        hers = author in linked.authors
+        if one.mark == BY_AUTHOR:
+            if not hers:
+                return None
+        elif bool(tags & set(linked.tags)) != (one.mark == SHARES_TAG) or (
+            hers
+            and (
+                len(more) < MORE_FROM_AUTHOR or (one.published_at, one.pk) > oldest_more
+            )
         ):
             return None
-        (more if one.listed == MORE_FROM else related).append(linked.link)
-    return more, related
+        shown[one.mark].append(linked.link(one.pk))
+    return shown[BY_AUTHOR], shown[SHARES_TAG] + shown[IN_SECTION]
 
 
 def _linked(chosen):
     """{id: Linked} of the `chosen` stories: kept, or read (and kept) now."""
-    sections = {one.pk: one.section for one in chosen}
-    keys = {pk: _keys(pk, section) for pk, section in sections.items()}
+    keys = {one.pk: dependencies.link_keys(one.pk, one.section) for one in chosen}
     kept = kept_values.get_many({_name(pk): shown for pk, shown in keys.items()})
-    found = {pk: kept[_name(pk)] for pk in keys if _name(pk) in kept}
+    found = {pk: Linked(*kept[_name(pk)]) for pk in keys if _name(pk) in kept}
     missing = [pk for pk in keys if pk not in found]
     if missing:
         # The versions before the read: a change meanwhile makes what is kept old.
         versions = kept_values.versions({key for pk in missing for key in keys[pk]})
         read = _read(missing)
-        for pk, linked in read.items():
+        for one in chosen:
+            linked = read.get(one.pk)
             # Kept under the keys of the section it was chosen in, if still in it.
-            if _section(linked.link) == sections[pk]:
-                kept_values.keep(_name(pk), linked, keys[pk], versions)
+            if linked is not None and linked.section[0] == one.section:
+                kept_values.keep(_name(one.pk), tuple(linked), keys[one.pk], versions)
         found.update(read)
     return found
 
@@ -173,16 +194,19 @@ def _read(ids):
         if kind == "author":
             rows[pk] = story
             if other is not None:
-                authors.setdefault(pk, set()).add(other)
+                authors.setdefault(pk, []).append(other)
         else:
-            tags.setdefault(pk, set()).add(other)
+            tags.setdefault(pk, []).append(other)
     return {
         pk: Linked(
-            story_link(pk, headline, slug, published_at, *section),
+            headline,
+            slug,
+            published_at,
+            tuple(section),
             status,
             expires_at,
-            frozenset(authors.get(pk, ())),
-            frozenset(tags.get(pk, ())),
+            tuple(authors.get(pk, ())),
+            tuple(tags.get(pk, ())),
         )
         for pk, (headline, slug, published_at, status, expires_at, *section) in (
             rows.items()
@@ -195,12 +219,6 @@ def _section(link):
     return link.primary_category and link.primary_category.pk
 
 
-def _keys(pk, section):
-    """The keys of what a story's link shows (record_links says the same)."""
-    if section is None:
-        return (dependencies.card(pk),)
-    return dependencies.card(pk), dependencies.section(section)
-
-
 def _name(pk):
-    return f"story-link:{pk}"
+    # Its Linked's fields in the name: a new layout is a new name, not a misread.
+    return f"story-link-{len(Linked._fields)}:{pk}"

@@ -168,11 +168,12 @@ def linked(ids):
     with db.cursor() as cursor:
         cursor.execute(sql, [*ids, *ids])
         rows = cursor.fetchall()
-    convert = converter(Article._meta.get_field("published_at"), db)
-    if convert is None:
-        return rows
+    published, expires = (
+        converter(Article._meta.get_field(name), db) or (lambda value: value)
+        for name in ("published_at", "expires_at")
+    )
     return [
-        (*row[:3], convert(row[3]), row[4], convert(row[5]), *row[6:]) for row in rows
+        (*row[:3], published(row[3]), row[4], expires(row[5]), *row[6:]) for row in rows
     ]
 
 

@@ -4,10 +4,13 @@ is kept, and what readers get is the page a whole render would give them."""
 
 from datetime import timedelta
 
+import lxml.html
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -101,6 +104,31 @@ def test_pages_linking_to_a_changed_story_read_it_once_between_them(
     for url in urls[1:]:
         with django_assert_num_queries(0):
             assert "harbor budget, 7 to 2<" in text(client, url)
+
+
+def test_her_older_stories_listed_as_related_are_kept_there(client, linked):
+    """More than three of hers: the older ones are related (same section), and a
+    new headline on one is rendered from the choice kept with the page."""
+    story, page = linked
+    maya = page.bylines.get().author
+    for minutes in (5, 10, 15):
+        make_article(
+            authors=[maya],
+            primary_category=page.primary_category,
+            published_at=page.published_at + timedelta(minutes=minutes),
+        )
+    url = page.get_absolute_url()
+    related = lxml.html.fromstring(text(client, url)).cssselect(
+        '[aria-labelledby="related-heading"] a'
+    )
+    assert story.headline in [a.text for a in related]
+
+    story.headline = "Council passes the harbor budget, 7-2"
+    story.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert "harbor budget, 7-2<" in text(client, url)
+    assert [query["sql"].count("linked.headline") for query in queries] == [1]
 
 
 def test_a_linked_story_no_longer_hers_leaves_more_from(client, linked):
