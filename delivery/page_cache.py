@@ -597,15 +597,18 @@ def versions_now(keys):
 
 def _setdefault_many(names, value, timeout):
     """{name: what the cache holds} for each of `names`, `value` added under those
-    it held nothing for: in one trip to Redis (redis_cache.py), and else an add()
-    each (a first visit's page has a dozen keys never given a version)."""
-    if hasattr(cache, "setdefault_many"):
-        return cache.setdefault_many(names, value, timeout)
+    it held nothing for: one trip when it holds them all (a page rendered again),
+    two when not (a first visit's page has a dozen keys never given a version: one
+    add() each was a trip each), through redis_cache.py; an add() each elsewhere."""
     current = cache.get_many(names)
     missing = [name for name in names if name not in current]
+    if not missing:
+        return current
+    if hasattr(cache, "setdefault_many"):
+        return {**current, **cache.setdefault_many(missing, value, timeout)}
     for name in missing:
         cache.add(name, value, timeout)
-    return {**current, **cache.get_many(missing)} if missing else current
+    return {**current, **cache.get_many(missing)}
 
 
 class Layout(NamedTuple):
