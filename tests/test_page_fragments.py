@@ -16,6 +16,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.workflow import transition
 from delivery import fragments, page_cache
+from readers import story_links
 
 from .factories import make_article, make_author, make_category
 
@@ -289,3 +290,26 @@ def test_a_fragment_shown_twice_leaves_the_others_where_they_are():
     assert [(one.name, cut[one.start : one.end]) for one in apart] == [
         ("b", b"<i>B</i>")
     ]
+
+
+def test_a_kept_link_is_public_exactly_when_the_orm_says_so():
+    """Linked.is_public, which decides whether a kept link is still shown, says
+    what Article.objects.published() says, at the edges of the times too."""
+    now = timezone.now()
+    edges = [now - timedelta(microseconds=1), now, now + timedelta(microseconds=1)]
+    ids = []
+    for status in Article.Status:
+        for published_at in edges:
+            # (The database refuses a take-down time before the publish time.)
+            for expires_at in [None, *(e for e in edges if e > published_at)]:
+                story = make_article(status=status, published_at=published_at)
+                Article.objects.filter(pk=story.pk).update(expires_at=expires_at)
+                ids.append(story.pk)
+
+    with time_machine.travel(now, tick=False):
+        public = set(
+            Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        linked = story_links._read(ids)
+        assert {pk for pk, one in linked.items() if one.is_public(now)} == public
+    assert public  # (some are)
