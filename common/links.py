@@ -41,7 +41,7 @@ def made_under():
 def links(name, args_list):
     """[link(name, *args) for args in args_list], asking for the URL configuration
     and the script prefix once (each is a lookup in a context-local variable)."""
-    urlconf, prefix = _urlconf(), get_script_prefix()
+    urlconf, prefix = made_under()
     return [_reverse(urlconf, prefix, name, args) for args in args_list]
 
 

@@ -107,13 +107,7 @@ def record_links(author_id, linked):
     link."""
     depends_on(
         author_id and author(author_id),
-        *(
-            key
-            for link in linked
-            for key in link_keys(
-                link.pk, link.primary_category and link.primary_category.pk
-            )
-        ),
+        *(key for link in linked for key in link_keys(link.pk, link.section_id)),
     )
 
 

@@ -87,7 +87,7 @@ def links_of(article, lead_author, tags):
         SHARES_TAG if link.pk in sharing_tag else IN_SECTION for link in related
     ]
     chosen = [
-        tuple(Chosen(link.pk, mark, link.published_at, _section(link)))
+        tuple(Chosen(link.pk, mark, link.published_at, link.section_id))
         for link, mark in zip([*more, *related], marks, strict=True)
     ]
     return place(
@@ -212,11 +212,6 @@ def _read(ids):
             rows.items()
         )
     }
-
-
-def _section(link):
-    """The id of the section of the StoryLink `link`, or None."""
-    return link.primary_category and link.primary_category.pk
 
 
 def _name(pk):

@@ -60,6 +60,10 @@ class StoryLink(NamedTuple):
     published_at: object  # a datetime
     primary_category: SectionLink | None
 
+    @property
+    def section_id(self):
+        return self.primary_category and self.primary_category.pk
+
     def get_absolute_url(self):
         return story_path(self.pk, self.slug, self.published_at)
 

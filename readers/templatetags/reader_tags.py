@@ -219,15 +219,14 @@ def _story_link_item(story, urlconf, script_prefix, zone):
     depends only on what its address is reversed under (`urlconf`,
     `script_prefix`: links.made_under()) and the time zone its time is printed in
     (`zone`), which are in the key with them."""
-    local = timezone.localtime(story.published_at)
     section = story.primary_category
     return format_html(
         STORY_LINK,
         section=format_html(STORY_LINK_SECTION, section.name) if section else "",
         url=story.get_absolute_url(),
         headline=story.headline,
-        iso=local.isoformat(timespec="seconds"),
-        shown=newsroom_time(local),
+        iso=iso_time(story.published_at),
+        shown=newsroom_time(story.published_at),
     )
 
 
