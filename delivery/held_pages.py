@@ -1,25 +1,34 @@
 """
 Fresh pages each app process holds in its memory, and the Redis channel that tells
-every process to let go of them when something changes.
+every process which of them to let go of when something changes.
 
 A page found fresh in the cache (page_cache.lookup) is held by the process that served
 it and served again from memory, with no trip to Redis: a hot page then costs a
 process a dictionary lookup, not a round trip (the trip cost more than Django's whole
 floor view: bench/STORY.md). Held only while the process *listens*: each raise of
-versions (page_cache.bump) is announced on a Redis channel once the site's state
-that goes with it is recorded (a few milliseconds after the versions), and every
-listening process lets go of all it holds as the message arrives, a fraction of a
-millisecond later; the process that made the change lets go at once, before it
-announces.
+versions (page_cache.bump) is announced on a Redis channel, with the keys it raised,
+once the site's state that goes with it is recorded (a few milliseconds after the
+versions), and every listening process lets go of the pages it holds that show one
+of those keys as the message arrives, a fraction of a millisecond later; the process
+that made the change lets go at once, before it announces. The other pages it holds
+are still fresh: a story's correction does not throw away every other story.
 
-Should an announcement be lost (Redis restarting, a connection that died without a
-word), a page is never held longer than NEWSROOM_PAGE_CACHE_LOCAL_SECONDS: the bound
-on how late a change can be in that case. A connection that went quiet is noticed:
-the listener pings Redis when it has heard nothing for HEALTH_SECONDS, and stops
-listening if no answer comes. Nothing is held while the process is not listening:
-before its subscription is confirmed, after its connection failed (it subscribes
-again a few seconds later), or with a cache other than Redis (local memory, where
-each process has a cache of its own anyway).
+**No raise goes unheard for long.** Each raise is also written down in Redis, before
+its versions are (RAISES: a sorted set of the sequences raised, pruned after
+RAISES_KEPT_SECONDS), and each process's listener reads the list every
+CHECK_SECONDS. A process is *caught up* as of a reading in which it had heard every
+raise listed; its held pages are served only while it was caught up within
+NEWSROOM_PAGE_CACHE_LOCAL_SECONDS. An announcement that never comes (its writer died
+after raising, the publish failed) is waited for that long, and then every held page
+is let go of. So a change is late by NEWSROOM_PAGE_CACHE_LOCAL_SECONDS at most,
+however long a page is held, and a page is held no longer than it is kept in the
+cache (which bounds how late a "related stories" block may be: page_cache.py).
+
+A connection that went quiet is noticed: the listener pings Redis when it has heard
+nothing for HEALTH_SECONDS, and stops listening if no answer comes. Nothing is held
+while the process is not listening: before its subscription is confirmed, after its
+connection failed (it subscribes again a few seconds later), or with a cache other
+than Redis (local memory, where each process has a cache of its own anyway).
 
 Nor is anything held behind an edge the site purges (NEWSROOM_PURGERS). There the
 edge asks for a page again right after its purge, and a process that missed the
@@ -28,50 +37,72 @@ would then keep for its s-maxage, not for a fraction of a second. The edge answe
 the hot pages there anyway.
 
 A reader that read the cache before an announcement, and would hold what it read
-after it, must not: it takes a *ticket* before reading (the number of times this
-process has let go so far, and the time, from which the page's hold is counted) and
-the hold is refused if the process has let go since.
+after it, must not if the announcement touched it: it takes a *ticket* before
+reading (how many times this process has let go so far, and the time), and the hold
+is refused if the process has since let go of everything, or of one of the page's
+keys, or if the ticket is older than NEWSROOM_PAGE_CACHE_LOCAL_SECONDS.
 Redis's own client-side caching does the same work, but redis-py's support for it
 needs Redis 7.4, newer than Debian's; the channel needs nothing past Redis 2.
 """
 
 import logging
+import math
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from typing import NamedTuple
 
+import redis
 from django.conf import settings
 from django.core.cache import cache, caches
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
 
+from .keys import SITE
+
 logger = logging.getLogger(__name__)
 
-# The channel, under the cache's key prefix (sites sharing a Redis keep apart).
+# The channel, and the raises written down, under the cache's key prefix (sites
+# sharing a Redis keep apart).
 CHANNEL = "pages:changed"
+RAISES = "pages:raises"
+# How long a raise stays written down: far longer than a listener takes to read it.
+RAISES_KEPT_SECONDS = 60
 ENTRIES = 300
-# How often the listener looks up from the channel (to stop, when told to), and how
-# long it leaves Redis alone after its connection failed.
-POLL_SECONDS = 0.5
+# How often the listener reads the raises written down (and looks up from the
+# channel, to stop when told to), and how long it leaves Redis alone after its
+# connection failed.
+CHECK_SECONDS = 0.1
 RETRY_SECONDS = 5
 # After this long without a word from Redis, the listener pings it; with no answer
 # within ANSWER_SECONDS more, the connection is taken for dead.
 HEALTH_SECONDS = 5
 ANSWER_SECONDS = 2
+# How many of its latest let-goes a process remembers, for the holds of readers who
+# read the cache before them (a ticket older than all of them is refused).
+LET_GO_KEPT = 64
 
-_held = OrderedDict()  # page key: (entry, state, when it was read from the cache)
+
+class Held(NamedTuple):
+    entry: dict
+    until: float  # time.monotonic() from which it is no longer served
+
+
+_held = OrderedDict()  # page key: Held
 _lock = threading.Lock()
-_let_go = 0  # how many times this process has let go of everything it held
+_let_go = 0  # how many times this process has let go of held pages
+_let_go_of = deque(maxlen=LET_GO_KEPT)  # (count after, keys let go of; None: all)
+# time.monotonic() as of which this process had heard every raise: none yet.
+_caught_up_at = -math.inf
 _listener = None  # (process id, the event that stops it) of this process's listener
 _listening = False
 
 
 class Ticket(NamedTuple):
     let_go: int  # how many times the process had let go when it was taken
-    taken_at: float  # time.monotonic() then: a held page's age counts from it
+    taken_at: float  # time.monotonic() then
 
 
 def ticket():
@@ -86,60 +117,122 @@ def ticket():
     return Ticket(_let_go, time.monotonic())
 
 
-def hold(key, entry, state, ticket):
-    """Hold the page cached under `key`, found fresh with the ticket `ticket`."""
+def hold(key, entry, ticket):
+    """Hold the page `entry` cached under `key`, found fresh with the ticket
+    `ticket`: as long as the cache keeps it (its `expires`, a timestamp), or for
+    NEWSROOM_PAGE_CACHE_LOCAL_SECONDS if it does not say."""
     if ticket is None:
         return
+    seconds = settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
+    now = time.monotonic()
+    if now - ticket.taken_at >= seconds:
+        return  # read so long ago that a raise it missed may have been given up on
+    expires = entry.get("expires")
+    until = now + (expires - time.time()) if expires else ticket.taken_at + seconds
     with _lock:
-        if ticket.let_go != _let_go:  # let go since the reader read it: perhaps stale
-            return
-        _held[key] = (entry, state, ticket.taken_at)
+        if _let_go_since(ticket.let_go, entry["deps"]):
+            return  # let go since the reader read it: perhaps stale
+        _held[key] = Held(entry, until)
         _held.move_to_end(key)
         while len(_held) > ENTRIES:
             _held.popitem(last=False)
 
 
+def _let_go_since(count, deps):
+    """Whether this process has let go, since it had let go `count` times, of
+    everything or of pages showing one of `deps` (names)."""
+    if count == _let_go:
+        return False
+    if not _let_go_of or _let_go_of[0][0] > count + 1:
+        return True  # not all remembered
+    return any(
+        keys is None or not keys.isdisjoint(deps)
+        for after, keys in _let_go_of
+        if after > count
+    )
+
+
 def held(key):
-    """The (entry, state) of the page this process holds under `key`, or None."""
+    """The entry of the page this process holds under `key`, or None."""
     if not _held:
         return None
     with _lock:
         found = _held.get(key)
-        seconds = settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
-        if found is None or time.monotonic() - found[2] >= seconds:
+        now = time.monotonic()
+        if (
+            found is None
+            or now >= found.until
+            or now - _caught_up_at >= settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
+        ):
             return None
         _held.move_to_end(key)
-    return found[0], found[1]
+    return found.entry
 
 
-def let_go():
-    """Forget every page this process holds, and refuse holds read before now."""
+def let_go(keys=None):
+    """Forget the pages this process holds that show one of `keys` (None, or the
+    site's key: every page), and refuse such holds read before now."""
     global _let_go
     with _lock:
         _let_go += 1
-        _held.clear()
+        if keys is None or SITE in keys:
+            _held.clear()
+            _let_go_of.append((_let_go, None))
+            return
+        keys = frozenset(keys)
+        for key in [
+            key for key, one in _held.items() if not keys.isdisjoint(one.entry["deps"])
+        ]:
+            del _held[key]
+        _let_go_of.append((_let_go, keys))
 
 
-def announce(sequence):
-    """Versions were raised (to `sequence`): let go here, and tell every process."""
-    let_go()
+def write_down(sequence):
+    """Write down a raise of versions to `sequence`, before they are raised (see the
+    module's docstring): True once written, or with a cache other than Redis (where
+    nothing is held); False if Redis could not be told, and the raise must not
+    happen."""
+    if not isinstance(caches["default"], RedisCache):
+        return True
+    name = cache.make_key(RAISES)
+    try:
+        pipeline = get_redis_connection("default").pipeline(transaction=False)
+        pipeline.zadd(name, {str(sequence): sequence})
+        pipeline.zremrangebyscore(
+            name, "-inf", sequence - RAISES_KEPT_SECONDS * 1_000_000
+        )
+        pipeline.execute()
+    except RedisError as error:
+        logger.warning("Could not write down a raise of versions: %s", error)
+        return False
+    return True
+
+
+def announce(sequence, keys):
+    """Versions of `keys` were raised (to `sequence`): let go here, and tell every
+    process."""
+    let_go(keys)
     if not isinstance(caches["default"], RedisCache):
         return
     try:
-        get_redis_connection("default").publish(cache.make_key(CHANNEL), sequence)
+        get_redis_connection("default").publish(
+            cache.make_key(CHANNEL), " ".join([str(sequence), *sorted(keys)])
+        )
     except RedisError as error:
-        # The versions are raised: other processes serve what they hold until it is
-        # NEWSROOM_PAGE_CACHE_LOCAL_SECONDS old, no longer.
+        # The versions are raised: other processes let go of everything they hold
+        # once they find the raise unannounced, within
+        # NEWSROOM_PAGE_CACHE_LOCAL_SECONDS.
         logger.warning("Could not announce a change to the app processes: %s", error)
 
 
 def stop():
     """Stop this process's listener (tests that change the cache's settings)."""
-    global _listener, _listening
+    global _listener, _listening, _caught_up_at
     if _listener is not None:
         _listener[1].set()
     _listener = None
     _listening = False
+    _caught_up_at = -math.inf
     let_go()
 
 
@@ -170,18 +263,96 @@ def _listen():
     return _listening
 
 
+class _Raises:
+    """The raises written down in Redis, against those this process has heard
+    announced: the listener's, read every CHECK_SECONDS."""
+
+    def __init__(self, connection):
+        # A connection of its own, with a timeout (the cache's may have none): a
+        # Redis that stopped answering stops the listener, not just its readings.
+        pool = connection.connection_pool
+        self.connection = redis.Redis(
+            connection_pool=redis.ConnectionPool(
+                connection_class=pool.connection_class,
+                **{**pool.connection_kwargs, "socket_timeout": ANSWER_SECONDS},
+            )
+        )
+        self.name = cache.make_key(RAISES)
+        # Read before subscribing: a raise after it is announced after the
+        # subscription, and heard, or is found unheard and waited for.
+        newest = connection.zrange(self.name, -1, -1, withscores=True)
+        self.since = int(newest[0][1]) if newest else 0
+        self.heard = set()
+        self.unheard_since = None
+        self.checked_at = None
+
+    def close(self):
+        self.connection.close()
+        self.connection.connection_pool.disconnect()
+
+    def heard_of(self, message):
+        """The keys the announcement `message` (bytes) says were raised, or None:
+        everything (an announcement this code cannot read)."""
+        sequence, *keys = message.decode(errors="replace").split()
+        if sequence.isdigit():
+            self.heard.add(int(sequence))
+        return frozenset(keys) or None
+
+    def check(self):
+        """Read the raises written down since the last reading: if every one was
+        heard, this process is caught up as of the reading; one unheard for
+        NEWSROOM_PAGE_CACHE_LOCAL_SECONDS is given up on, and every page let go of."""
+        global _caught_up_at
+        now = time.monotonic()
+        if self.checked_at is not None and now - self.checked_at < CHECK_SECONDS:
+            return
+        stalled = (
+            self.checked_at is not None
+            and now - self.checked_at >= RAISES_KEPT_SECONDS / 2
+        )
+        self.checked_at = now
+        listed = [
+            int(score)
+            for _name, score in self.connection.zrangebyscore(
+                self.name, f"({self.since}", "+inf", withscores=True
+            )
+        ]
+        unheard = [sequence for sequence in listed if sequence not in self.heard]
+        if unheard and not stalled:
+            self.unheard_since = self.unheard_since or now
+            if now - self.unheard_since < settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS:
+                return  # announced in a moment, most likely: not caught up yet
+        if unheard or stalled:
+            # (The listener stalled so long that raises may have been pruned
+            # unread.)
+            logger.warning(
+                "A change to the pages was never announced here: every page held "
+                "is let go of."
+            )
+            let_go()
+        self.unheard_since = None
+        if listed:
+            self.since = max(listed)
+            self.heard = {sequence for sequence in self.heard if sequence > self.since}
+        _caught_up_at = now
+
+
 def _listen_until(stopped):
-    """Let go of the held pages at each announcement, until `stopped` is set."""
-    global _listening
+    """Let go of the held pages each announcement names, until `stopped` is set."""
+    global _listening, _caught_up_at
     channel = cache.make_key(CHANNEL)
     while not stopped.is_set():
-        pubsub = None
+        pubsub = raises = None
         try:
-            pubsub = get_redis_connection("default").pubsub()
+            connection = get_redis_connection("default")
+            raises = _Raises(connection)
+            pubsub = connection.pubsub()
             pubsub.subscribe(channel)
             heard, pinged = time.monotonic(), False
             while not stopped.is_set():
-                message = pubsub.get_message(timeout=POLL_SECONDS)
+                if _listening:
+                    raises.check()
+                message = pubsub.get_message(timeout=CHECK_SECONDS)
                 if message is None:
                     # A connection dropped without a word (by a firewall, say) looks
                     # like a quiet channel: ask Redis after a while, and give up on
@@ -196,11 +367,15 @@ def _listen_until(stopped):
                 heard, pinged = time.monotonic(), False
                 if message["type"] == "pong":
                     continue
-                # Each other message lets go: a change, or a subscription confirmed
-                # (the first, or again after redis-py reconnected, missing what was
-                # said meanwhile).
+                if message["type"] == "message":
+                    let_go(raises.heard_of(message["data"]))
+                    continue
+                # A subscription confirmed (the first, or again after redis-py
+                # reconnected, missing what was said meanwhile): every page let
+                # go of; caught up as of now.
                 let_go()
                 if message["type"] == "subscribe" and not stopped.is_set():
+                    _caught_up_at = time.monotonic()
                     _listening = True
         except (RedisError, OSError) as error:
             logger.warning(
@@ -211,7 +386,10 @@ def _listen_until(stopped):
         finally:
             if not stopped.is_set():  # (stop() has seen to it, for a new listener)
                 _listening = False
+                _caught_up_at = -math.inf
                 let_go()
             if pubsub is not None:
                 pubsub.close()
+            if raises is not None:
+                raises.close()
         stopped.wait(RETRY_SECONDS)

@@ -36,10 +36,12 @@ what changes then (NEWSROOM_SCHEDULED_KEYS), once, and records the state again. 
 page, in the cache or in a browser or a CDN, outlives the next scheduled change.
 
 **Held in the process.** A page found fresh is held by the app process that served it
-and served again from its memory, without asking Redis, until a change is announced
-(held_pages.py: every process lets go of what it holds as the change reaches Redis),
-and never longer than NEWSROOM_PAGE_CACHE_LOCAL_SECONDS, in case an announcement is
-lost.
+and served again from its memory, without asking Redis, until a change to what it
+shows is announced (held_pages.py: every process lets go of the pages a change
+touches as the change reaches Redis), for as long as the cache keeps it; and only
+while the process has heard every change made up to NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
+ago, in case an announcement is lost. It is served with the site's state as the
+process last read it, which someone checks against the outbox each second.
 
 **Fragments.** A part of a page placed as a fragment (fragments.py: a story page's
 links to other stories) is kept with keys of its own; when only those moved, that
@@ -137,6 +139,9 @@ _outbox_unreachable_until = 0.0
 KNOWN_DEPS_ENTRIES = 5000
 _known_deps = OrderedDict()  # page key: [VERSION_PREFIX + key name, ...]
 _known_deps_lock = threading.Lock()
+# The site's state as this process last read it from the cache (or recorded it):
+# what the pages it holds are served with (held_pages.py).
+_state_seen = None
 # How many of the newest invalidations a check of the outbox compares with the
 # versions the cache has (see _verify).
 LATEST_CHECKED = 20
@@ -281,10 +286,10 @@ def _apply(pending):
         # Recorded again by the writer: the change may have scheduled a story.
         state = _record_state()
     finally:
-        # Announced once the state is recorded (a page held before then would be
-        # held with the old state, blind to a time the change scheduled), and
-        # whatever happened meanwhile: the versions are raised.
-        held_pages.announce(sequence)
+        # Announced once the state is recorded (a page read again before then
+        # would be served with the old state, blind to a time the change
+        # scheduled), and whatever happened meanwhile: the versions are raised.
+        held_pages.announce(sequence, keys)
     if time.monotonic() % 100 < 1:  # now and then
         prune_applied()
     return state
@@ -344,11 +349,13 @@ def bump(keys, *, announce=True):
     now = time.time_ns() // 1000
     if sequence < now:
         sequence = cache.incr(SEQUENCE_KEY, now - sequence)
+    if sequence is None or not held_pages.write_down(sequence):
+        return None
     versions = {VERSION_PREFIX + key: sequence for key in keys}
-    if sequence is None or cache.set_many(versions, VERSION_SECONDS):
+    if cache.set_many(versions, VERSION_SECONDS):
         return None  # (set_many answers the keys it failed to set)
     if announce:
-        held_pages.announce(sequence)
+        held_pages.announce(sequence, keys)
     return sequence
 
 
@@ -365,6 +372,7 @@ def _start_sequence():
 
 def _record_state():
     """Find out the site's state now, and make it the cache's."""
+    global _state_seen
     now = time_now()
     found = _next_change()
     state = SiteState(
@@ -373,6 +381,7 @@ def _record_state():
         verified_at=now,
     )
     cache.set(STATE_KEY, tuple(state), _state_seconds(STATE_SECONDS))
+    _state_seen = state
     return state
 
 
@@ -423,7 +432,8 @@ def _scheduled_change(state):
         try:
             return _record_state()
         finally:
-            held_pages.announce(sequence)  # (as in _apply)
+            if sequence:
+                held_pages.announce(sequence, soft | hard)  # (as in _apply)
     finally:
         cache.delete(LOCK_PREFIX + "schedule")
 
@@ -498,8 +508,9 @@ def lookup(key=None, *, database=True):
     database is asked only when the state must be recorded or verified again;
     `database=False`: None then, for the caller to go through Django's handler,
     which looks after the connections (see wsgi.py)."""
-    if key and (held := held_pages.held(key)):
-        entry, state = held
+    global _state_seen
+    if key and (entry := held_pages.held(key)):
+        state = _state_seen or CACHE_DOWN
         # Not once the outbox is due its check: a change the cache missed (its
         # writer could not reach Redis) is applied by that check, within a second.
         if state.is_current() and not state.needs_verifying():
@@ -534,6 +545,7 @@ def lookup(key=None, *, database=True):
             # The check raised keys after the sequence was read: read it again, or
             # the page this reader renders would count as overtaken by them.
             sequence = cache.get(SEQUENCE_KEY) or sequence
+    _state_seen = state
     entry = found.get(key) if key else None
     if entry is None:
         return Lookup(state, sequence, None, False)
@@ -555,7 +567,7 @@ def lookup(key=None, *, database=True):
         if current.get(VERSION_PREFIX + name) != version
     )
     if not moved:
-        held_pages.hold(key, entry, state, ticket)
+        held_pages.hold(key, entry, ticket)
     return Lookup(state, sequence, entry, not moved, moved)
 
 
@@ -669,6 +681,8 @@ def _store(key, response, versions, sequence, layout=None):
         # No longer than a page rendered whole then is kept: the rest of it (its
         # templates, its policies) is that old.
         seconds = max(1, math.ceil(seconds - (time_now() - layout.rendered_at)))
+    # Held by the processes that serve it no longer than it is kept (held_pages).
+    entry["expires"] = time_now() + seconds
     cache.set(key, entry, seconds)
 
 

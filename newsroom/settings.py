@@ -181,10 +181,11 @@ NEWSROOM_SHARED_CACHE_SECONDS = int(env("NEWSROOM_SHARED_CACHE_SECONDS", "600"))
 NEWSROOM_PAGE_CACHE_SECONDS = int(
     env("NEWSROOM_PAGE_CACHE_SECONDS", "600" if CACHE_URL else "0")
 )
-# Each app process holds the fresh pages it serves in its memory, letting go of them
-# when a change is announced (delivery/held_pages.py), and never for longer than this:
-# the longest a change takes to reach a page held by another process should its
-# announcement be lost. 0: every hit asks Redis.
+# Each app process holds the fresh pages it serves in its memory, letting go of those
+# a change touches when it is announced (delivery/held_pages.py). This is the longest
+# a change takes to reach a page held by another process should its announcement be
+# lost: a process serves nothing it holds unless it has heard every change made up to
+# this long ago. 0: every hit asks Redis.
 NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = float(
     env("NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", "0.5")
 )

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import redis
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -80,10 +80,12 @@ def listening(seconds=5):
 
 def changed_unannounced(story):
     """A change made as another process makes it, whose announcement is lost: the
-    story's version raised in Redis, and no word on the channel."""
+    story's version raised in Redis (the raise written down first, as bump() does),
+    and no word on the channel."""
     Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
-    key = page_cache.VERSION_PREFIX + dependencies.story(story.pk)
-    cache.set(key, cache.get(page_cache.SEQUENCE_KEY) + 1, None)
+    sequence = cache.incr(page_cache.SEQUENCE_KEY)
+    assert held_pages.write_down(sequence)
+    cache.set(page_cache.VERSION_PREFIX + dependencies.story(story.pk), sequence, None)
 
 
 def test_a_hot_page_is_served_from_memory_until_a_change_is_announced(
@@ -159,11 +161,9 @@ def test_a_page_read_before_a_change_is_not_held_after_it(redis_pages):
     assert listening()
     ticket = held_pages.ticket()
     held_pages.let_go()  # an announcement arrives meanwhile
-    held_pages.hold("pages:page3:x", {"deps": {}}, page_cache.CACHE_DOWN, ticket)
+    held_pages.hold("pages:page3:x", {"deps": {}}, ticket)
     assert held_pages.held("pages:page3:x") is None
-    held_pages.hold(
-        "pages:page3:x", {"deps": {}}, page_cache.CACHE_DOWN, held_pages.ticket()
-    )
+    held_pages.hold("pages:page3:x", {"deps": {}}, held_pages.ticket())
     assert held_pages.held("pages:page3:x") is not None
 
 
@@ -281,7 +281,7 @@ def test_a_page_is_held_for_the_ceiling_from_when_it_was_read(redis_pages, setti
     assert listening()
     ticket = held_pages.ticket()
     time.sleep(0.2)  # read, then held a while later
-    held_pages.hold("pages:page3:x", {"deps": {}}, page_cache.CACHE_DOWN, ticket)
+    held_pages.hold("pages:page3:x", {"deps": {}}, ticket)
     assert held_pages.held("pages:page3:x") is None
 
 
@@ -316,3 +316,86 @@ def test_a_change_is_announced_even_if_recording_its_state_fails(
     with pytest.raises(DatabaseError):
         page_cache._apply(pending)
     assert headline_shown(client, path)
+
+
+def counting_reads(monkeypatch):
+    """A list that gets one item per read of the cache this process makes."""
+    reads = []
+    backend = caches["default"]
+    get_many = backend.get_many
+
+    def counted(*args, **kwargs):
+        reads.append(args)
+        return get_many(*args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", counted)
+    return reads
+
+
+def test_a_change_lets_go_only_of_the_pages_that_show_it(
+    client, story, redis_pages, monkeypatch
+):
+    """A correction to one story does not send every other page held back to
+    Redis: each announcement names the keys it raised."""
+    other = make_article(headline="Ferry timetable", authors=story.authors.all())
+    path, other_path = story.get_absolute_url(), other.get_absolute_url()
+    assert listening()
+    for _ in range(2):  # rendered and cached, then found fresh and held
+        headline_shown(client, path)
+        client.get(other_path)
+    # Another process changes the first story, and says so.
+    Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
+    sequence = cache.incr(page_cache.SEQUENCE_KEY)
+    assert held_pages.write_down(sequence)
+    key = dependencies.story(story.pk)
+    cache.set(page_cache.VERSION_PREFIX + key, sequence, None)
+    redis.Redis.from_url(REDIS_URL).publish(
+        cache.make_key(held_pages.CHANNEL), f"{sequence} {key}"
+    )
+    assert comes_true(lambda: headline_shown(client, path), seconds=1)
+    reads = counting_reads(monkeypatch)
+    assert client.get(other_path).status_code == 200
+    assert reads == []  # still held: Redis not asked
+
+
+def test_a_page_is_held_past_the_ceiling_while_no_change_touches_it(
+    client, story, redis_pages, settings, monkeypatch
+):
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0.3
+    path = story.get_absolute_url()
+    assert listening()
+    headline_shown(client, path)
+    headline_shown(client, path)  # held
+    time.sleep(0.6)  # twice the ceiling, every raise heard meanwhile (none)
+    reads = counting_reads(monkeypatch)
+    assert client.get(path).status_code == 200
+    assert reads == []
+
+
+def test_a_hold_is_refused_only_if_a_let_go_since_its_ticket_touched_it(
+    redis_pages,
+):
+    assert listening()
+    ticket = held_pages.ticket()
+    held_pages.let_go({"story:1"})  # an announcement arrives meanwhile
+    held_pages.hold("pages:page3:one", {"deps": {"story:1": 5}}, ticket)
+    held_pages.hold("pages:page3:two", {"deps": {"story:2": 5}}, ticket)
+    assert held_pages.held("pages:page3:one") is None
+    assert held_pages.held("pages:page3:two") is not None
+
+
+def test_a_raise_never_announced_lets_go_of_every_page_within_the_ceiling(
+    client, story, redis_pages, settings
+):
+    """Its writer died after writing it down, or could not publish: the raise is
+    waited for, then given up on, and nothing held is served meanwhile past the
+    ceiling."""
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0.5
+    path = story.get_absolute_url()
+    assert listening()
+    headline_shown(client, path)
+    headline_shown(client, path)
+    key = next(iter(held_pages._held))
+    assert held_pages.write_down(cache.incr(page_cache.SEQUENCE_KEY))
+    assert comes_true(lambda: held_pages.held(key) is None, seconds=0.5 + 0.2)
+    assert comes_true(lambda: not held_pages._held, seconds=0.3)
