@@ -9,11 +9,14 @@ query), and kept with the fragment's arguments: rendered again alone, the block
 lists the same stories as they are now, each link read from the database once a
 change to its story and kept for every page that shows it
 (delivery/kept_values.py), so that a new headline on a story hundreds of pages link
-to costs one read, not hundreds of queries. The choice is made again when one of
-the stories is no longer public, or no longer would be listed where it is (its
-time, its authors, its tags or its section changed). Other stories the choice
-would now take in (a story published since) wait for the page's next whole render,
-within NEWSROOM_PAGE_CACHE_SECONDS, as they would without this.
+to costs one read, not hundreds of queries. A story no longer public (taken down,
+deleted) is left out at once; the choice is made again when one of the stories no
+longer would be listed where it is (its time, its authors, its tags or its section
+changed). Other stories the choice would now take in (a story published since, or
+one to take a taken-down story's place) wait for the page's next whole render,
+within NEWSROOM_PAGE_CACHE_SECONDS, as they would without this: a takedown of a
+story thousands of pages link to (the newest in its section is "related" on nearly
+every story of that section) costs those pages no query.
 """
 
 from typing import NamedTuple
@@ -104,9 +107,9 @@ def links_of(article, lead_author, tags):
 
 @fragment(NAME)
 def render(*, story, section, author, tags, chosen=None):
-    """The block rendered again alone: the stories `chosen` as they are now, or
-    chosen again if they would not all be listed where they are (or the page was
-    kept by code that did not keep its choice)."""
+    """The block rendered again alone: the stories `chosen` that are public, as
+    they are now, or chosen again if they would not all be listed where they are
+    (or the page was kept by code that did not keep its choice)."""
     author_id = author and author[0]
     shown = chosen and _as_chosen(chosen, author=author_id, tags=set(tags))
     if not shown:
@@ -131,8 +134,8 @@ def _block(author, more, related):
 
 
 def _as_chosen(chosen, *, author, tags):
-    """(more, related) StoryLinks of the `chosen` stories as they are now; None if
-    one of them is no longer public or would now be listed elsewhere."""
+    """(more, related) StoryLinks of the `chosen` stories that are public, as they
+    are now; None if one of them would now be listed elsewhere."""
     try:
         chosen = [Chosen(*one) for one in chosen]
     except TypeError:  # kept by a version of the code that kept it otherwise
@@ -146,12 +149,9 @@ def _as_chosen(chosen, *, author, tags):
     shown = {BY_AUTHOR: [], SHARES_TAG: [], IN_SECTION: []}
     for one in chosen:
         linked = found.get(one.pk)
-        if (
-            linked is None
-            or not linked.is_public(now)
-            or linked.published_at != one.published_at
-            or linked.section[0] != one.section
-        ):
+        if linked is None or not linked.is_public(now):
+            continue  # left out; the page's next whole render may fill its place
+        if linked.published_at != one.published_at or linked.section[0] != one.section:
             return None
         hers = author in linked.authors
         if one.mark == BY_AUTHOR:

@@ -188,6 +188,43 @@ def test_a_linked_story_taken_down_leaves_the_links_at_once(
     assert "Quietly changed" not in shown
 
 
+def test_pages_linking_to_a_story_taken_down_leave_it_out_without_choosing_again(
+    client, linked, people
+):
+    """The newest story of a section is linked from nearly every page of it: taken
+    down, it leaves each of them at once, for one read of its link between them,
+    and the others they list stay in their places (what would fill its place waits
+    for each page's next whole render)."""
+    story, page = linked
+    maya = page.bylines.get().author
+    others = [
+        make_article(
+            headline=f"Older harbor story {minutes}",
+            authors=[maya],
+            primary_category=page.primary_category,
+            published_at=story.published_at - timedelta(minutes=minutes),
+        )
+        for minutes in (5, 10)
+    ]
+    urls = [page.get_absolute_url(), others[0].get_absolute_url()]
+    for url in urls:
+        assert story.get_absolute_url() in text(client, url)
+
+    transition(
+        story, Article.Status.UNPUBLISHED, by=people["editor"], comment="Taken down."
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        shown = [text(client, url) for url in urls]
+    # The links not kept yet, read (its own once); no choice made again.
+    assert len(queries) <= len(urls)
+    assert not [query for query in queries if "part.mark" in query["sql"]]
+    for html in shown:
+        assert story.get_absolute_url() not in html
+    assert "Older harbor story 5<" in shown[0]
+    assert "Older harbor story 10<" in shown[0]
+
+
 def test_a_change_to_the_story_itself_renders_its_page_whole(client, linked):
     _story, page = linked
     url = page.get_absolute_url()
