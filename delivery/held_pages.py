@@ -13,16 +13,18 @@ of those keys as the message arrives, a fraction of a millisecond later; the pro
 that made the change lets go at once, before it announces. The other pages it holds
 are still fresh: a story's correction does not throw away every other story.
 
-**No raise goes unheard for long.** Each raise is also written down in Redis, before
-its versions are (RAISES: a sorted set of the sequences raised, pruned after
-RAISES_KEPT_SECONDS), and each process's listener reads the list every
-CHECK_SECONDS. A process is *caught up* as of a reading in which it had heard every
-raise listed; its held pages are served only while it was caught up within
-NEWSROOM_PAGE_CACHE_LOCAL_SECONDS. An announcement that never comes (its writer died
-after raising, the publish failed) is waited for that long, and then every held page
-is let go of. So a change is late by NEWSROOM_PAGE_CACHE_LOCAL_SECONDS at most,
-however long a page is held, and a page is held no longer than it is kept in the
-cache (which bounds how late a "related stories" block may be: page_cache.py).
+**No raise goes unheard for long.** Each raise is also written down in Redis, with
+its versions and in one step (page_cache.RAISE_SCRIPT; RAISES: a sorted set of the
+sequences raised, the newest RAISES_KEPT), and each process's listener reads the
+list every CHECK_SECONDS. A process is *caught up* as of a reading in which it had
+heard every raise listed; its held pages are served only while it was caught up
+within NEWSROOM_PAGE_CACHE_LOCAL_SECONDS. An announcement that never comes (its
+writer died after raising, the publish failed) is waited for that long, and then
+every held page is let go of; so is everything at once when the sequence has moved
+past the raises written down (a raise by code from before they were). So a change
+is late by NEWSROOM_PAGE_CACHE_LOCAL_SECONDS at most, however long a page is held,
+and a page is held no longer than it is kept in the cache (which bounds how late a
+"related stories" block may be: page_cache.py).
 
 A connection that went quiet is noticed: the listener pings Redis when it has heard
 nothing for HEALTH_SECONDS, and stops listening if no answer comes. Nothing is held
@@ -68,8 +70,10 @@ logger = logging.getLogger(__name__)
 # sharing a Redis keep apart).
 CHANNEL = "pages:changed"
 RAISES = "pages:raises"
-# How long a raise stays written down: far longer than a listener takes to read it.
-RAISES_KEPT_SECONDS = 60
+# How many raises stay written down: far more than are made while a listener reads
+# them (one that has not read them for STALLED_SECONDS lets go of everything).
+RAISES_KEPT = 1000
+STALLED_SECONDS = 30
 ENTRIES = 300
 # How often the listener reads the raises written down (and looks up from the
 # channel, to stop when told to): often enough that a process is caught up twice
@@ -89,6 +93,7 @@ LET_GO_KEPT = 64
 
 class Held(NamedTuple):
     entry: dict
+    state: object  # the site's state read with it (page_cache.SiteState)
     until: float  # time.monotonic() from which it is no longer served
 
 
@@ -119,22 +124,26 @@ def ticket():
     return Ticket(_let_go, time.monotonic())
 
 
-def hold(key, entry, ticket):
-    """Hold the page `entry` cached under `key`, found fresh with the ticket
-    `ticket`: as long as the cache keeps it (its `expires`, a timestamp), or for
-    NEWSROOM_PAGE_CACHE_LOCAL_SECONDS if it does not say."""
+def hold(key, entry, state, ticket):
+    """Hold the page `entry` cached under `key`, found fresh with the site's state
+    `state` and the ticket `ticket`: as long as the cache keeps it (its `expires`,
+    a timestamp; no longer than NEWSROOM_PAGE_CACHE_SECONDS, whatever the clock of
+    the process that kept it says), or for NEWSROOM_PAGE_CACHE_LOCAL_SECONDS if it
+    does not say."""
     if ticket is None:
         return
     seconds = settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
     now = time.monotonic()
     if now - ticket.taken_at >= seconds:
         return  # read so long ago that a raise it missed may have been given up on
-    expires = entry.get("expires")
-    until = now + (expires - time.time()) if expires else ticket.taken_at + seconds
+    until = ticket.taken_at + seconds
+    if expires := entry.get("expires"):
+        kept = min(expires - time.time(), settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        until = now + kept
     with _lock:
         if _let_go_since(ticket.let_go, entry["deps"]):
             return  # let go since the reader read it: perhaps stale
-        _held[key] = Held(entry, until)
+        _held[key] = Held(entry, state, until)
         _held.move_to_end(key)
         while len(_held) > ENTRIES:
             _held.popitem(last=False)
@@ -155,7 +164,7 @@ def _let_go_since(count, deps):
 
 
 def held(key):
-    """The entry of the page this process holds under `key`, or None."""
+    """The (entry, state) of the page this process holds under `key`, or None."""
     if not _held:
         return None
     with _lock:
@@ -168,7 +177,7 @@ def held(key):
         ):
             return None
         _held.move_to_end(key)
-    return found.entry
+    return found.entry, found.state
 
 
 def let_go(keys=None):
@@ -189,27 +198,6 @@ def let_go(keys=None):
         _let_go_of.append((_let_go, keys))
 
 
-def write_down(sequence):
-    """Write down a raise of versions to `sequence`, before they are raised (see the
-    module's docstring): True once written, or with a cache other than Redis (where
-    nothing is held); False if Redis could not be told, and the raise must not
-    happen."""
-    if not isinstance(caches["default"], RedisCache):
-        return True
-    name = cache.make_key(RAISES)
-    try:
-        pipeline = get_redis_connection("default").pipeline(transaction=False)
-        pipeline.zadd(name, {str(sequence): sequence})
-        pipeline.zremrangebyscore(
-            name, "-inf", sequence - RAISES_KEPT_SECONDS * 1_000_000
-        )
-        pipeline.execute()
-    except RedisError as error:
-        logger.warning("Could not write down a raise of versions: %s", error)
-        return False
-    return True
-
-
 def announce(sequence, keys):
     """Versions of `keys` were raised (to `sequence`): let go here, and tell every
     process."""
@@ -221,9 +209,9 @@ def announce(sequence, keys):
             cache.make_key(CHANNEL), " ".join([str(sequence), *sorted(keys)])
         )
     except RedisError as error:
-        # The versions are raised: other processes let go of everything they hold
-        # once they find the raise unannounced, within
-        # NEWSROOM_PAGE_CACHE_LOCAL_SECONDS.
+        # The versions are raised, and the raise written down: other processes
+        # serve nothing they hold once they find it unannounced, and let go of
+        # everything NEWSROOM_PAGE_CACHE_LOCAL_SECONDS later.
         logger.warning("Could not announce a change to the app processes: %s", error)
 
 
@@ -267,7 +255,9 @@ def _listen():
 
 class _Raises:
     """The raises written down in Redis, against those this process has heard
-    announced: the listener's, read every CHECK_SECONDS."""
+    announced: the listener's, read every CHECK_SECONDS once its subscription is
+    confirmed. (A raise is written down with its versions, in one step, in the
+    order of the sequence: page_cache.RAISE_SCRIPT.)"""
 
     def __init__(self, connection):
         # A connection of its own, with a timeout (the cache's may have none): a
@@ -279,11 +269,11 @@ class _Raises:
                 **{**pool.connection_kwargs, "socket_timeout": ANSWER_SECONDS},
             )
         )
+        from .page_cache import SEQUENCE_KEY  # (page_cache imports this module)
+
         self.name = cache.make_key(RAISES)
-        # Read before subscribing: a raise after it is announced after the
-        # subscription, and heard, or is found unheard and waited for.
-        newest = connection.zrange(self.name, -1, -1, withscores=True)
-        self.since = int(newest[0][1]) if newest else 0
+        self.sequence = cache.make_key(SEQUENCE_KEY)
+        self.since = None  # the newest raise accounted for
         self.heard = set()
         self.unheard_since = None
         self.checked_at = None
@@ -292,50 +282,63 @@ class _Raises:
         self.connection.close()
         self.connection.connection_pool.disconnect()
 
+    def start(self):
+        """Once subscribed: every raise written down by now is accounted for (a
+        reader reads what it raised, and whatever is announced later is heard)."""
+        self.since = self._read()[1]
+        self.heard.clear()
+        self.unheard_since = None
+        self.checked_at = time.monotonic()
+
     def heard_of(self, message):
-        """The keys the announcement `message` (bytes) says were raised, or None:
-        everything (an announcement this code cannot read)."""
-        sequence, *keys = message.decode(errors="replace").split()
-        if sequence.isdigit():
-            self.heard.add(int(sequence))
+        """The keys the announcement `message` says were raised, or None: every
+        page (an announcement this code cannot read)."""
+        if isinstance(message, bytes):
+            message = message.decode(errors="replace")
+        sequence, *keys = str(message).split() or [""]
+        if not sequence.isdigit():
+            return None
+        self.heard.add(int(sequence))
         return frozenset(keys) or None
+
+    def _read(self):
+        """(the raises written down since the last reading, the newest raise,
+        written down or not: the sequence), read together."""
+        pipeline = self.connection.pipeline(transaction=True)
+        pipeline.zrangebyscore(self.name, f"({self.since or 0}", "+inf")
+        pipeline.get(self.sequence)
+        listed, sequence = pipeline.execute()
+        return [int(one) for one in listed], int(sequence or 0)
 
     def check(self):
         """Read the raises written down since the last reading: if every one was
         heard, this process is caught up as of the reading; one unheard for
-        NEWSROOM_PAGE_CACHE_LOCAL_SECONDS is given up on, and every page let go of."""
+        NEWSROOM_PAGE_CACHE_LOCAL_SECONDS is given up on, and every page let go of.
+        So is a raise never written down (made by code from before raises were, in
+        a deploy), and everything, after the listener stalled long enough for
+        raises to be pruned unread."""
         global _caught_up_at
         now = time.monotonic()
-        if self.checked_at is not None and now - self.checked_at < CHECK_SECONDS:
+        if now - self.checked_at < CHECK_SECONDS:
             return
-        stalled = (
-            self.checked_at is not None
-            and now - self.checked_at >= RAISES_KEPT_SECONDS / 2
-        )
+        stalled = now - self.checked_at >= STALLED_SECONDS
         self.checked_at = now
-        listed = [
-            int(score)
-            for _name, score in self.connection.zrangebyscore(
-                self.name, f"({self.since}", "+inf", withscores=True
-            )
-        ]
-        unheard = [sequence for sequence in listed if sequence not in self.heard]
+        listed, sequence = self._read()
+        unheard = [one for one in listed if one not in self.heard]
         if unheard and not stalled:
             self.unheard_since = self.unheard_since or now
             if now - self.unheard_since < settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS:
                 return  # announced in a moment, most likely: not caught up yet
-        if unheard or stalled:
-            # (The listener stalled so long that raises may have been pruned
-            # unread.)
+        newest = max(listed, default=self.since)
+        if unheard or stalled or sequence > newest:
             logger.warning(
-                "A change to the pages was never announced here: every page held "
-                "is let go of."
+                "A change to the pages was not announced here, or not written "
+                "down: every page held is let go of."
             )
             let_go()
         self.unheard_since = None
-        if listed:
-            self.since = max(listed)
-            self.heard = {sequence for sequence in self.heard if sequence > self.since}
+        self.since = max(newest, sequence)
+        self.heard = {one for one in self.heard if one > self.since}
         _caught_up_at = now
 
 
@@ -377,6 +380,7 @@ def _listen_until(stopped):
                 # go of; caught up as of now.
                 let_go()
                 if message["type"] == "subscribe" and not stopped.is_set():
+                    raises.start()
                     _caught_up_at = time.monotonic()
                     _listening = True
         except (RedisError, OSError) as error:

@@ -40,8 +40,9 @@ and served again from its memory, without asking Redis, until a change to what i
 shows is announced (held_pages.py: every process lets go of the pages a change
 touches as the change reaches Redis), for as long as the cache keeps it; and only
 while the process has heard every change made up to NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
-ago, in case an announcement is lost. It is served with the site's state as the
-process last read it, which someone checks against the outbox each second.
+ago, in case an announcement is lost; and, as any page, only while the site's state
+it was read with is current and the state as the process last read it was checked
+against the outbox within the second.
 
 **Fragments.** A part of a page placed as a fragment (fragments.py: a story page's
 links to other stories) is kept with keys of its own; when only those moved, that
@@ -286,9 +287,9 @@ def _apply(pending):
         # Recorded again by the writer: the change may have scheduled a story.
         state = _record_state()
     finally:
-        # Announced once the state is recorded (a page read again before then
-        # would be served with the old state, blind to a time the change
-        # scheduled), and whatever happened meanwhile: the versions are raised.
+        # Announced once the state is recorded (a page held before then would be
+        # held with the old state, blind to a time the change scheduled), and
+        # whatever happened meanwhile: the versions are raised.
         held_pages.announce(sequence, keys)
     if time.monotonic() % 100 < 1:  # now and then
         prune_applied()
@@ -340,6 +341,43 @@ def bump(keys, *, announce=True):
 
     `announce`: have every process let go of the pages it holds (held_pages) now;
     else the caller announces the value once it has recorded what goes with it."""
+    if hasattr(cache, "run_script"):  # Redis (redis_cache.py)
+        sequence = cache.run_script(
+            RAISE_SCRIPT,
+            [SEQUENCE_KEY, held_pages.RAISES, *(VERSION_PREFIX + key for key in keys)],
+            [time.time_ns() // 1000, VERSION_SECONDS, held_pages.RAISES_KEPT],
+        )
+        sequence = sequence and int(sequence)
+    else:
+        sequence = _raise(keys)
+    if sequence is not None and announce:
+        held_pages.announce(sequence, keys)
+    return sequence
+
+
+# A raise, done by Redis in one step: the sequence moved on (to the time, if it lags
+# it), the new value written down among the raises that the processes holding pages
+# read (held_pages.RAISES, the newest RAISES_KEPT of them kept), and given to each
+# version. In one step, so that raises are written down in the order of their values
+# and none is written down before its versions are set: held_pages.py counts on
+# both. Values go through as Redis's strings (a Lua number prints 14 digits; a
+# sequence has 16).
+RAISE_SCRIPT = """
+if redis.call('INCR', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+local sequence = redis.call('GET', KEYS[1])
+redis.call('ZADD', KEYS[2], sequence, sequence)
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -1 - tonumber(ARGV[3]))
+for i = 3, #KEYS do
+  redis.call('SET', KEYS[i], sequence, 'EX', ARGV[2])
+end
+return sequence
+"""
+
+
+def _raise(keys):
+    """bump()'s raise in another cache (local memory: each process its own)."""
     try:
         sequence = cache.incr(SEQUENCE_KEY)  # None: the cache is down
     except ValueError:  # none stored (never read, or evicted)
@@ -349,13 +387,9 @@ def bump(keys, *, announce=True):
     now = time.time_ns() // 1000
     if sequence < now:
         sequence = cache.incr(SEQUENCE_KEY, now - sequence)
-    if sequence is None or not held_pages.write_down(sequence):
-        return None
     versions = {VERSION_PREFIX + key: sequence for key in keys}
-    if cache.set_many(versions, VERSION_SECONDS):
+    if sequence is None or cache.set_many(versions, VERSION_SECONDS):
         return None  # (set_many answers the keys it failed to set)
-    if announce:
-        held_pages.announce(sequence, keys)
     return sequence
 
 
@@ -509,11 +543,14 @@ def lookup(key=None, *, database=True):
     `database=False`: None then, for the caller to go through Django's handler,
     which looks after the connections (see wsgi.py)."""
     global _state_seen
-    if key and (entry := held_pages.held(key)):
-        state = _state_seen or CACHE_DOWN
-        # Not once the outbox is due its check: a change the cache missed (its
-        # writer could not reach Redis) is applied by that check, within a second.
-        if state.is_current() and not state.needs_verifying():
+    if key and (held := held_pages.held(key)):
+        entry, state = held
+        seen = _state_seen or CACHE_DOWN
+        # Not past a scheduled change the state it was read with knows of, nor one
+        # the state read since knows of; and not once the outbox is due its check
+        # (a change the cache missed, its writer unable to reach Redis, is applied
+        # by that check within a second).
+        if state.is_current() and seen.is_current() and not seen.needs_verifying():
             return Lookup(state, 0, entry, True)
     ticket = held_pages.ticket()
     known = _deps_known(key) if key else []
@@ -567,7 +604,7 @@ def lookup(key=None, *, database=True):
         if current.get(VERSION_PREFIX + name) != version
     )
     if not moved:
-        held_pages.hold(key, entry, ticket)
+        held_pages.hold(key, entry, state, ticket)
     return Lookup(state, sequence, entry, not moved, moved)
 
 

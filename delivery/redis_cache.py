@@ -77,6 +77,18 @@ class PausingClient(DefaultClient):
             if found is not None
         }
 
+    @paused_after_failure
+    def run_script(self, script, keys, args):
+        """What the Lua `script` answers, run by Redis in one step on `keys` (names
+        of this cache's, made into Redis's keys here) and `args`."""
+        client = self.get_client(write=True)
+        try:
+            return client.register_script(script)(
+                keys=[self.make_key(key) for key in keys], args=args
+            )
+        except (RedisError, OSError) as error:
+            raise ConnectionInterrupted(connection=client) from error
+
     get = paused_after_failure(DefaultClient.get)
     get_many = paused_after_failure(DefaultClient.get_many)
     set = paused_after_failure(DefaultClient.set)
@@ -106,3 +118,8 @@ class FailOpenRedisCache(RedisCache):
     def setdefault_many(self, keys, value, timeout=DEFAULT_TIMEOUT):
         """PausingClient.setdefault_many: {} while Redis is down."""
         return self.client.setdefault_many(keys, value, timeout)
+
+    @omit_exception(return_value=None)
+    def run_script(self, script, keys, args):
+        """PausingClient.run_script: None while Redis is down."""
+        return self.client.run_script(script, keys, args)

@@ -80,12 +80,9 @@ def listening(seconds=5):
 
 def changed_unannounced(story):
     """A change made as another process makes it, whose announcement is lost: the
-    story's version raised in Redis (the raise written down first, as bump() does),
-    and no word on the channel."""
+    story's version raised in Redis, and no word on the channel."""
     Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
-    sequence = cache.incr(page_cache.SEQUENCE_KEY)
-    assert held_pages.write_down(sequence)
-    cache.set(page_cache.VERSION_PREFIX + dependencies.story(story.pk), sequence, None)
+    assert page_cache.bump([dependencies.story(story.pk)], announce=False)
 
 
 def test_a_hot_page_is_served_from_memory_until_a_change_is_announced(
@@ -161,9 +158,11 @@ def test_a_page_read_before_a_change_is_not_held_after_it(redis_pages):
     assert listening()
     ticket = held_pages.ticket()
     held_pages.let_go()  # an announcement arrives meanwhile
-    held_pages.hold("pages:page3:x", {"deps": {}}, ticket)
+    held_pages.hold("pages:page3:x", {"deps": {}}, page_cache.CACHE_DOWN, ticket)
     assert held_pages.held("pages:page3:x") is None
-    held_pages.hold("pages:page3:x", {"deps": {}}, held_pages.ticket())
+    held_pages.hold(
+        "pages:page3:x", {"deps": {}}, page_cache.CACHE_DOWN, held_pages.ticket()
+    )
     assert held_pages.held("pages:page3:x") is not None
 
 
@@ -281,7 +280,7 @@ def test_a_page_is_held_for_the_ceiling_from_when_it_was_read(redis_pages, setti
     assert listening()
     ticket = held_pages.ticket()
     time.sleep(0.2)  # read, then held a while later
-    held_pages.hold("pages:page3:x", {"deps": {}}, ticket)
+    held_pages.hold("pages:page3:x", {"deps": {}}, page_cache.CACHE_DOWN, ticket)
     assert held_pages.held("pages:page3:x") is None
 
 
@@ -345,10 +344,8 @@ def test_a_change_lets_go_only_of_the_pages_that_show_it(
         client.get(other_path)
     # Another process changes the first story, and says so.
     Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
-    sequence = cache.incr(page_cache.SEQUENCE_KEY)
-    assert held_pages.write_down(sequence)
     key = dependencies.story(story.pk)
-    cache.set(page_cache.VERSION_PREFIX + key, sequence, None)
+    sequence = page_cache.bump([key], announce=False)
     redis.Redis.from_url(REDIS_URL).publish(
         cache.make_key(held_pages.CHANNEL), f"{sequence} {key}"
     )
@@ -378,8 +375,9 @@ def test_a_hold_is_refused_only_if_a_let_go_since_its_ticket_touched_it(
     assert listening()
     ticket = held_pages.ticket()
     held_pages.let_go({"story:1"})  # an announcement arrives meanwhile
-    held_pages.hold("pages:page3:one", {"deps": {"story:1": 5}}, ticket)
-    held_pages.hold("pages:page3:two", {"deps": {"story:2": 5}}, ticket)
+    state = page_cache.CACHE_DOWN
+    held_pages.hold("pages:page3:one", {"deps": {"story:1": 5}}, state, ticket)
+    held_pages.hold("pages:page3:two", {"deps": {"story:2": 5}}, state, ticket)
     assert held_pages.held("pages:page3:one") is None
     assert held_pages.held("pages:page3:two") is not None
 
@@ -396,10 +394,61 @@ def test_a_raise_never_announced_lets_go_of_every_page_within_the_ceiling(
     headline_shown(client, path)
     headline_shown(client, path)
     key = next(iter(held_pages._held))
-    assert held_pages.write_down(cache.incr(page_cache.SEQUENCE_KEY))
+    assert page_cache.bump(["nothing:1"], announce=False)
     # Not served past the ceiling from the last reading before the raise...
     check = held_pages.CHECK_SECONDS
     assert comes_true(lambda: held_pages.held(key) is None, seconds=0.5 + check)
     # ...and let go of once it has been unheard that long (found unheard at the
     # first reading after it, given up on at a reading).
     assert comes_true(lambda: not held_pages._held, seconds=2 * check + 0.1)
+
+
+def test_a_lost_announcement_is_found_out_though_a_later_one_is_heard(
+    client, story, redis_pages, settings
+):
+    """Raises are written down in the order of their values, with their versions:
+    a later raise, announced and heard, does not cover an earlier one whose
+    announcement was lost."""
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0.5
+    path = story.get_absolute_url()
+    assert listening()
+    headline_shown(client, path)
+    headline_shown(client, path)
+    changed_unannounced(story)
+    page_cache.bump(["nothing:2"])  # announced
+    assert not headline_shown(client, path)
+    assert comes_true(
+        lambda: headline_shown(client, path), seconds=0.5 + held_pages.CHECK_SECONDS
+    )
+
+
+def test_a_raise_not_written_down_lets_go_of_every_page(
+    client, story, redis_pages, settings
+):
+    """Code from before raises were written down (a deploy under way) raises a
+    version with nothing written down: the next reading finds the sequence past
+    the raises written down."""
+    path = story.get_absolute_url()
+    assert listening()
+    headline_shown(client, path)
+    headline_shown(client, path)
+    Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
+    sequence = cache.incr(page_cache.SEQUENCE_KEY)
+    cache.set(page_cache.VERSION_PREFIX + dependencies.story(story.pk), sequence, None)
+    assert comes_true(
+        lambda: headline_shown(client, path), seconds=2 * held_pages.CHECK_SECONDS
+    )
+
+
+@pytest.mark.parametrize("message", [b"", b"\xff\xfe garbled", b"site"])
+def test_an_announcement_this_code_cannot_read_lets_go_of_everything(
+    client, story, redis_pages, message
+):
+    path = story.get_absolute_url()
+    assert listening()
+    headline_shown(client, path)
+    headline_shown(client, path)
+    changed_unannounced(story)
+    redis.Redis.from_url(REDIS_URL).publish(cache.make_key(held_pages.CHANNEL), message)
+    assert comes_true(lambda: headline_shown(client, path), seconds=1)
+    assert held_pages.ticket() is not None  # still listening
