@@ -218,11 +218,12 @@ def announce(sequence, keys):
 def stop():
     """Stop this process's listener (tests that change the cache's settings)."""
     global _listener, _listening, _caught_up_at
-    if _listener is not None:
-        _listener[1].set()
-    _listener = None
-    _listening = False
-    _caught_up_at = -math.inf
+    with _lock:
+        if _listener is not None:
+            _listener[1].set()
+        _listener = None
+        _listening = False
+        _caught_up_at = -math.inf
     let_go()
 
 
@@ -260,6 +261,8 @@ class _Raises:
     order of the sequence: page_cache.RAISE_SCRIPT.)"""
 
     def __init__(self, connection):
+        from .page_cache import SEQUENCE_KEY  # (page_cache imports this module)
+
         # A connection of its own, with a timeout (the cache's may have none): a
         # Redis that stopped answering stops the listener, not just its readings.
         pool = connection.connection_pool
@@ -269,14 +272,13 @@ class _Raises:
                 **{**pool.connection_kwargs, "socket_timeout": ANSWER_SECONDS},
             )
         )
-        from .page_cache import SEQUENCE_KEY  # (page_cache imports this module)
-
         self.name = cache.make_key(RAISES)
         self.sequence = cache.make_key(SEQUENCE_KEY)
-        self.since = None  # the newest raise accounted for
+        self.since = 0  # the newest raise accounted for
         self.heard = set()
-        self.unheard_since = None
-        self.checked_at = None
+        # Raises found unheard: {sequence: (when first found so, the reading before)}
+        self.unheard = {}
+        self.checked_at = time.monotonic()
 
     def close(self):
         self.connection.close()
@@ -285,9 +287,9 @@ class _Raises:
     def start(self):
         """Once subscribed: every raise written down by now is accounted for (a
         reader reads what it raised, and whatever is announced later is heard)."""
-        self.since = self._read()[1]
+        *_, self.since = self._read()
         self.heard.clear()
-        self.unheard_since = None
+        self.unheard.clear()
         self.checked_at = time.monotonic()
 
     def heard_of(self, message):
@@ -296,50 +298,59 @@ class _Raises:
         if isinstance(message, bytes):
             message = message.decode(errors="replace")
         sequence, *keys = str(message).split() or [""]
-        if not sequence.isdigit():
+        try:
+            self.heard.add(int(sequence))
+        except ValueError:
             return None
-        self.heard.add(int(sequence))
         return frozenset(keys) or None
 
     def _read(self):
-        """(the raises written down since the last reading, the newest raise,
-        written down or not: the sequence), read together."""
+        """(the raises written down since the last reading, whether raises may have
+        been pruned unread, the sequence: the newest raise, written down or not),
+        read together."""
         pipeline = self.connection.pipeline(transaction=True)
-        pipeline.zrangebyscore(self.name, f"({self.since or 0}", "+inf")
+        pipeline.zrangebyscore(self.name, f"({self.since}", "+inf")
+        pipeline.zrange(self.name, 0, 0, withscores=True)
+        pipeline.zcard(self.name)
         pipeline.get(self.sequence)
-        listed, sequence = pipeline.execute()
-        return [int(one) for one in listed], int(sequence or 0)
+        listed, oldest, kept, sequence = pipeline.execute()
+        pruned = kept >= RAISES_KEPT and bool(oldest) and oldest[0][1] > self.since
+        return [int(one) for one in listed], pruned, int(sequence or 0)
 
     def check(self):
-        """Read the raises written down since the last reading: if every one was
-        heard, this process is caught up as of the reading; one unheard for
+        """Read the raises written down since the last reading. This process is
+        caught up as of the last reading before the oldest raise it has not heard
+        (as of this one, if none); a raise unheard for
         NEWSROOM_PAGE_CACHE_LOCAL_SECONDS is given up on, and every page let go of.
-        So is a raise never written down (made by code from before raises were, in
-        a deploy), and everything, after the listener stalled long enough for
-        raises to be pruned unread."""
+        So is everything when the sequence is not where the raises written down
+        say (moved by code from before raises were written down, in a deploy; or
+        started again), or raises may have been pruned unread (a listener stalled,
+        or a flood of them)."""
         global _caught_up_at
         now = time.monotonic()
         if now - self.checked_at < CHECK_SECONDS:
             return
-        stalled = now - self.checked_at >= STALLED_SECONDS
-        self.checked_at = now
-        listed, sequence = self._read()
-        unheard = [one for one in listed if one not in self.heard]
-        if unheard and not stalled:
-            self.unheard_since = self.unheard_since or now
-            if now - self.unheard_since < settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS:
-                return  # announced in a moment, most likely: not caught up yet
+        before, self.checked_at = self.checked_at, now
+        listed, pruned, sequence = self._read()
+        for one in listed:
+            self.unheard.setdefault(one, (now, before))
+        for one in self.heard & self.unheard.keys():
+            del self.unheard[one]
         newest = max(listed, default=self.since)
-        if unheard or stalled or sequence > newest:
+        given_up = any(
+            now - first >= settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
+            for first, _ in self.unheard.values()
+        )
+        if given_up or pruned or now - before >= STALLED_SECONDS or sequence != newest:
             logger.warning(
                 "A change to the pages was not announced here, or not written "
                 "down: every page held is let go of."
             )
             let_go()
-        self.unheard_since = None
-        self.since = max(newest, sequence)
+            self.unheard.clear()
+        self.since = sequence  # (the newest raise but in the cases above)
         self.heard = {one for one in self.heard if one > self.since}
-        _caught_up_at = now
+        _caught_up_at = min((was for _, was in self.unheard.values()), default=now)
 
 
 def _listen_until(stopped):
@@ -379,20 +390,25 @@ def _listen_until(stopped):
                 # reconnected, missing what was said meanwhile): every page let
                 # go of; caught up as of now.
                 let_go()
-                if message["type"] == "subscribe" and not stopped.is_set():
+                if message["type"] == "subscribe":
                     raises.start()
-                    _caught_up_at = time.monotonic()
-                    _listening = True
-        except (RedisError, OSError) as error:
+                    with _lock:
+                        if not stopped.is_set():  # (else a new listener's to say)
+                            _caught_up_at = time.monotonic()
+                            _listening = True
+        except Exception as error:  # Redis's, or a bug: tried again in a while
             logger.warning(
                 "Not listening for changes (%s): pages are not held for %s s.",
                 error,
                 RETRY_SECONDS,
             )
         finally:
-            if not stopped.is_set():  # (stop() has seen to it, for a new listener)
-                _listening = False
-                _caught_up_at = -math.inf
+            with _lock:
+                stopping = stopped.is_set()  # (then stop() has seen to it)
+                if not stopping:
+                    _listening = False
+                    _caught_up_at = -math.inf
+            if not stopping:
                 let_go()
             if pubsub is not None:
                 pubsub.close()

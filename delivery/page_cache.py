@@ -408,10 +408,13 @@ def _record_state():
     """Find out the site's state now, and make it the cache's."""
     global _state_seen
     now = time_now()
+    # The watermark first: a change committed after it is newer than the state
+    # says, so the next check of the outbox records the state again (_verify).
+    watermark = _newest_invalidation()
     found = _next_change()
     state = SiteState(
         next_change=found.timestamp() if found else 0,
-        watermark=_newest_invalidation(),
+        watermark=watermark,
         verified_at=now,
     )
     cache.set(STATE_KEY, tuple(state), _state_seconds(STATE_SECONDS))
@@ -505,6 +508,11 @@ def _verify(state):
         return _apply(pending) or CACHE_DOWN  # (nothing served if Redis is down)
     if _lost(applied) and bump([SITE]) is None:
         return CACHE_DOWN
+    if newest != state.watermark:
+        # Changed since `state` was recorded: its writer recorded a state of its
+        # own, perhaps with a time the change scheduled, which `state` does not know
+        # and must not be written over with (nor must a slower writer's, older).
+        return _record_state()
     verified = state._replace(watermark=newest, verified_at=time_now())
     cache.set(STATE_KEY, tuple(verified), _state_seconds(STATE_SECONDS))
     return verified
@@ -551,7 +559,9 @@ def lookup(key=None, *, database=True):
         # (a change the cache missed, its writer unable to reach Redis, is applied
         # by that check within a second).
         if state.is_current() and seen.is_current() and not seen.needs_verifying():
-            return Lookup(state, 0, entry, True)
+            # Answered as kept until the sooner of the two states' next changes.
+            sooner = min(state, seen, key=lambda one: one.next_change or math.inf)
+            return Lookup(sooner, 0, entry, True)
     ticket = held_pages.ticket()
     known = _deps_known(key) if key else []
     names = [STATE_KEY, SEQUENCE_KEY, key, *known] if key else [STATE_KEY, SEQUENCE_KEY]

@@ -435,8 +435,9 @@ def test_a_raise_not_written_down_lets_go_of_every_page(
     Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
     sequence = cache.incr(page_cache.SEQUENCE_KEY)
     cache.set(page_cache.VERSION_PREFIX + dependencies.story(story.pk), sequence, None)
+    # Found at a reading (one every CHECK_SECONDS), on a busy machine a little late.
     assert comes_true(
-        lambda: headline_shown(client, path), seconds=2 * held_pages.CHECK_SECONDS
+        lambda: headline_shown(client, path), seconds=3 * held_pages.CHECK_SECONDS
     )
 
 

@@ -253,3 +253,23 @@ def test_applied_invalidations_are_pruned_but_the_newest_is_kept(story):
     page_cache.prune_applied()
 
     assert list(Invalidation.objects.all()) == [newest]
+
+
+@pytest.mark.django_db
+def test_a_slow_check_does_not_write_a_scheduled_time_away(
+    client, story, django_capture_on_commit_callbacks
+):
+    """A reader checking the outbox with the state it read before a change was
+    applied would write that state back over the one the change recorded, and the
+    time the change scheduled (a story coming down) would never come."""
+    client.get(story.get_absolute_url())
+    before = page_cache.lookup().state  # a reader's, read now...
+    comes_down = timezone.now() + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        story.expires_at = comes_down
+        story.save()
+    page_cache._verify(before)  # ...checked after the change was applied
+
+    assert page_cache.lookup().state.next_change == comes_down.timestamp()
+    with time_machine.travel(comes_down + timedelta(seconds=1)):
+        assert client.get(story.get_absolute_url()).status_code == 404
