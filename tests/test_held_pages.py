@@ -78,6 +78,16 @@ def listening(seconds=5):
     return comes_true(lambda: held_pages.ticket() is not None, seconds)
 
 
+def held_page(client, story):
+    """The path of `story`'s page, once this process listens and holds the page:
+    rendered and cached, then found fresh in Redis and held."""
+    path = story.get_absolute_url()
+    assert listening()
+    headline_shown(client, path)
+    headline_shown(client, path)
+    return path
+
+
 def changed_unannounced(story):
     """A change made as another process makes it, whose announcement is lost: the
     story's version raised in Redis, and no word on the channel."""
@@ -103,10 +113,7 @@ def test_a_hot_page_is_served_from_memory_until_a_change_is_announced(
 def test_a_change_made_here_reaches_held_pages_at_once(
     client, story, redis_pages, monkeypatch
 ):
-    path = story.get_absolute_url()
-    assert listening()
-    headline_shown(client, path)
-    headline_shown(client, path)
+    path = held_page(client, story)
     # Its announcement is not heard back in time: this process lets go on its own.
     monkeypatch.setattr(held_pages, "CHANNEL", "pages:elsewhere")
     story.refresh_from_db()
@@ -119,10 +126,7 @@ def test_a_lost_announcement_is_late_by_the_ceiling_at_most(
     client, story, redis_pages, settings
 ):
     settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0.5
-    path = story.get_absolute_url()
-    assert listening()
-    headline_shown(client, path)
-    headline_shown(client, path)
+    path = held_page(client, story)
     changed_unannounced(story)
     assert not headline_shown(client, path)
     time.sleep(0.5)
@@ -301,10 +305,7 @@ def test_a_change_is_announced_even_if_recording_its_state_fails(
     client, story, redis_pages, monkeypatch
 ):
     """The versions are raised: whatever fails after, held pages are let go."""
-    path = story.get_absolute_url()
-    assert listening()
-    headline_shown(client, path)
-    headline_shown(client, path)  # held
+    path = held_page(client, story)
     Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
     pending = [Invalidation.objects.create(keys=dependencies.story(story.pk))]
 
@@ -359,10 +360,7 @@ def test_a_page_is_held_past_the_ceiling_while_no_change_touches_it(
     client, story, redis_pages, settings, monkeypatch
 ):
     settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0.3
-    path = story.get_absolute_url()
-    assert listening()
-    headline_shown(client, path)
-    headline_shown(client, path)  # held
+    path = held_page(client, story)
     time.sleep(0.6)  # twice the ceiling, every raise heard meanwhile (none)
     reads = counting_reads(monkeypatch)
     assert client.get(path).status_code == 200
@@ -389,10 +387,7 @@ def test_a_raise_never_announced_lets_go_of_every_page_within_the_ceiling(
     waited for, then given up on, and nothing held is served meanwhile past the
     ceiling."""
     settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0.5
-    path = story.get_absolute_url()
-    assert listening()
-    headline_shown(client, path)
-    headline_shown(client, path)
+    held_page(client, story)
     key = next(iter(held_pages._held))
     assert page_cache.bump(["nothing:1"], announce=False)
     # Not served past the ceiling from the last reading before the raise...
@@ -410,10 +405,7 @@ def test_a_lost_announcement_is_found_out_though_a_later_one_is_heard(
     a later raise, announced and heard, does not cover an earlier one whose
     announcement was lost."""
     settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 0.5
-    path = story.get_absolute_url()
-    assert listening()
-    headline_shown(client, path)
-    headline_shown(client, path)
+    path = held_page(client, story)
     changed_unannounced(story)
     page_cache.bump(["nothing:2"])  # announced
     assert not headline_shown(client, path)
@@ -428,10 +420,7 @@ def test_a_raise_not_written_down_lets_go_of_every_page(
     """Code from before raises were written down (a deploy under way) raises a
     version with nothing written down: the next reading finds the sequence past
     the raises written down."""
-    path = story.get_absolute_url()
-    assert listening()
-    headline_shown(client, path)
-    headline_shown(client, path)
+    path = held_page(client, story)
     Article.objects.filter(pk=story.pk).update(headline="Quietly changed")
     sequence = cache.incr(page_cache.SEQUENCE_KEY)
     cache.set(page_cache.VERSION_PREFIX + dependencies.story(story.pk), sequence, None)
@@ -445,10 +434,7 @@ def test_a_raise_not_written_down_lets_go_of_every_page(
 def test_an_announcement_this_code_cannot_read_lets_go_of_everything(
     client, story, redis_pages, message
 ):
-    path = story.get_absolute_url()
-    assert listening()
-    headline_shown(client, path)
-    headline_shown(client, path)
+    path = held_page(client, story)
     changed_unannounced(story)
     redis.Redis.from_url(REDIS_URL).publish(cache.make_key(held_pages.CHANNEL), message)
     assert comes_true(lambda: headline_shown(client, path), seconds=1)
