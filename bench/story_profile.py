@@ -59,9 +59,9 @@ PARTS = {
         "readers/story_page.py",
         "fetch_parts",
     ),
-    "more from the author and related (more_and_related)": (
+    "more from the author and related (choose_links)": (
         "readers/story_page.py",
-        "more_and_related",
+        "choose_links",
     ),
     "middleware and view (BaseHandler.get_response)": (
         "django/core/handlers/base.py",

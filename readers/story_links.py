@@ -113,7 +113,7 @@ def render(*, story, section, author, tags, chosen=None):
     author_id = author and author[0]
     shown = chosen and _as_chosen(chosen, author=author_id, tags=set(tags))
     if not shown:
-        shown = story_page.more_and_related(
+        *shown, _sharing_tag = story_page.choose_links(
             story=story, section=section, author=author_id, tags=tags
         )
     return _block(author, *shown)

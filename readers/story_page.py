@@ -137,19 +137,10 @@ def fetch_labels(article):
     return further, tag_list, sections
 
 
-def more_and_related(*, story, section, author, tags):
-    """("More from" the lead author, related stories) of the story with id `story`
-    filed in `section` (an id), led by `author` (an id) and tagged `tags` (ids), in
-    one query (choose_links)."""
-    more, related, _sharing_tag = choose_links(
-        story=story, section=section, author=author, tags=tags
-    )
-    return more, related
-
-
 def choose_links(*, story, section, author, tags):
-    """(more, related, sharing_tag): more_and_related's lists, and the ids of the
-    related stories that share one of the tags (listed first for that).
+    """("More from" the lead author, related stories, the ids of the related that
+    share one of the tags) of the story with id `story` filed in `section` (an id),
+    led by `author` (an id) and tagged `tags` (ids), in one query.
 
     "More from": the lead author's newest stories. Related: stories sharing a tag,
     newest first, then the newest others in the section, leaving out those already

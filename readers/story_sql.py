@@ -84,12 +84,7 @@ def candidates(
     section slug): the newest `more_from_author` public stories by `author`, the
     newest `sharing_tag` sharing one of `tags`, the newest `in_section` in `section`
     (each part left out when its author, tags or section is None or empty)."""
-    tables = {
-        "article": connection.ops.quote_name(Article._meta.db_table),
-        "byline": connection.ops.quote_name(Byline._meta.db_table),
-        "category": connection.ops.quote_name(Category._meta.db_table),
-        "tagged": connection.ops.quote_name(TaggedArticle._meta.db_table),
-    }
+    tables = _tables(connection.vendor)
     now = timezone.now()
     parts, params = [], []
 
@@ -155,16 +150,8 @@ def linked(ids):
     """Rows of (id, headline, slug, published_at, status, expires_at, section id,
     section name, section slug, "author" or "tag", an author's or a tag's id) of the
     stories `ids`: one for each byline (all but the last two None on tags' rows)."""
-    placeholders = ", ".join(["%s"] * len(ids))
     db = connections[DEFAULT_DB_ALIAS]
-    quote = db.ops.quote_name
-    sql = LINKED.format(
-        ids=placeholders,
-        article=quote(Article._meta.db_table),
-        category=quote(Category._meta.db_table),
-        byline=quote(Byline._meta.db_table),
-        tagged=quote(TaggedArticle._meta.db_table),
-    )
+    sql = LINKED.format(ids=", ".join(["%s"] * len(ids)), **_tables(db.vendor))
     with db.cursor() as cursor:
         cursor.execute(sql, [*ids, *ids])
         rows = cursor.fetchall()
@@ -205,13 +192,26 @@ def labels(*, story):
 
 @functools.cache
 def _labels_sql(vendor):
+    return LABELS.format(**_tables(vendor))
+
+
+@functools.cache
+def _tables(vendor):
+    """{name in this module's SQL: the table's name, quoted for `vendor`}."""
     quote = connection.ops.quote_name
-    return LABELS.format(
-        filed=quote(Article.categories.through._meta.db_table),
-        category=quote(Category._meta.db_table),
-        tagged=quote(TaggedArticle._meta.db_table),
-        tag=quote(Tag._meta.db_table),
-    )
+    models = {
+        "article": Article,
+        "author": Author,
+        "byline": Byline,
+        "category": Category,
+        "correction": Correction,
+        "filed": Article.categories.through,
+        "image": Image,
+        "live": LiveCoverage,
+        "tag": Tag,
+        "tagged": TaggedArticle,
+    }
+    return {name: quote(model._meta.db_table) for name, model in models.items()}
 
 
 def _public_params(now):
@@ -374,12 +374,6 @@ def _story_sql(vendor, public):
             for part in (STORY_PART, SECTION, LEAD, SOCIAL, BYLINE, AUTHOR)
             for field in part.fields
         ),
-        article=quote(Article._meta.db_table),
-        category=quote(Category._meta.db_table),
-        image=quote(Image._meta.db_table),
-        live=quote(LiveCoverage._meta.db_table),
-        byline=quote(Byline._meta.db_table),
-        author=quote(Author._meta.db_table),
-        correction=quote(Correction._meta.db_table),
         public=f"AND {PUBLIC}" if public else "",
+        **_tables(vendor),
     )

@@ -29,3 +29,15 @@ def test_stale_copies_are_given_their_story_time_again(client):
 
     assert out.getvalue() == "Bylines given their story's publish time: 1.\n"
     assert more_from(client, page) == ["Credited by old code"]
+
+
+def test_a_story_given_no_time_takes_its_bylines_copy_with_it():
+    story = make_article(authors=[make_author()])
+    story.status, story.published_at = story.Status.DRAFT, None
+    story.save()
+    assert list(Byline.objects.filter(article=story).values_list("published_at")) == [
+        (None,)
+    ]
+    story.published_at = when = timezone.now() - timedelta(hours=1)
+    story.save()
+    assert Byline.objects.get(article=story).published_at == when

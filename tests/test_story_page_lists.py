@@ -67,7 +67,7 @@ def test_the_lists_match_their_definitions(seed):
         article, bylines = story_sql.story_row(article.pk, public=False)
         parts = story_page.fetch_parts(article, bylines)
         lead = parts.author_bylines()[0].author
-        more, related = story_page.more_and_related(
+        more, related, _sharing_tag = story_page.choose_links(
             story=article.pk,
             section=article.primary_category_id,
             author=lead.pk,

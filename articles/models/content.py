@@ -576,13 +576,9 @@ class Article(models.Model):
 class BylineQuerySet(models.QuerySet):
     def set_publish_time(self, published_at):
         """Give these bylines their story's publish time, `published_at`
-        (Byline.published_at); those that have it already are left alone."""
-        stale = (
-            self.filter(published_at__isnull=False)
-            if published_at is None
-            else self.exclude(published_at=published_at)
-        )
-        return stale.update(published_at=published_at)
+        (Byline.published_at); those that have it already are left alone (None
+        included: exclude() reads a comparison with None as IS NULL)."""
+        return self.exclude(published_at=published_at).update(published_at=published_at)
 
     def copy_publish_times(self):
         """Give these bylines each its own story's publish time, as it is in the
