@@ -37,9 +37,8 @@ from . import dependencies as keys
 PUBLISHED = Article.Status.PUBLISHED
 # What, in a story's own row, decides which lists it is in and where.
 LISTED_BY = ("status", "published_at", "expires_at", "primary_category_id")
-# What, in its row, its cards and links show (templates/includes/story_card.html and
-# reader_tags.story_link_list): their bylines and Live label have receivers of their
-# own.
+# What, in its row, its cards and links show (reader_tags.story_card and
+# story_link_list): their bylines and Live label have receivers of their own.
 ON_CARDS = (*LISTED_BY, "headline", "dek", "slug", "lead_image_id")
 
 

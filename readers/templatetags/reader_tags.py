@@ -230,6 +230,75 @@ def _story_link_item(story, urlconf, script_prefix, zone):
     )
 
 
+STORY_CARD = """<article class="story-card{modifier}">
+  {image}<div class="story-card__text">
+    {live}{section}<h{level} class="story-card__headline">\
+<a href="{url}">{headline}</a></h{level}>
+    {dek}<p class="story-card__meta">
+      <span class="byline">{byline}</span>
+      <time datetime="{iso}">{shown}</time>
+    </p>
+  </div>
+</article>"""
+STORY_CARD_IMAGE = (
+    '<a class="story-card__image" href="{}" tabindex="-1" aria-hidden="true">\n'
+    "{}\n  </a>\n  "
+)
+# The picture's width in each layout (static/css: .story-list, .front).
+LEAD_CARD_SIZES = (
+    "(min-width: 72rem) 42rem, (min-width: 48rem) 58vw, calc(100vw - 2rem)"
+)
+CARD_SIZES = (
+    "(min-width: 72rem) 22rem, (min-width: 64rem) 30vw, (min-width: 48rem) 45vw, 30vw"
+)
+
+
+@register.simple_tag(takes_context=True)
+def story_card(context, story, lead=False, heading=2):
+    """One story in a list (a river, a front, search results): its picture, "Live"
+    while its coverage is open, its section, headline, dek, bylines and time.
+    `lead` draws it large; `heading` is its headline's level. Built here rather
+    than by an included template, as PICTURE is: a list page shows twenty."""
+    url = story.get_absolute_url()
+    section = story.primary_category
+    image = ""
+    if story.lead_image:
+        if lead:
+            shown = picture(
+                context, story.lead_image, "lead", LEAD_CARD_SIZES, alt="", eager=True
+            )
+        else:
+            shown = picture(context, story.lead_image, "card", CARD_SIZES, alt="")
+        image = format_html(STORY_CARD_IMAGE, url, shown)
+    return format_html(
+        STORY_CARD,
+        modifier=" story-card--lead" if lead else "",
+        image=image,
+        live=format_html(
+            '<p class="story-card__live"><span class="live-label">{}</span></p>\n    ',
+            _("Live"),
+        )
+        if getattr(story, "is_live", False)
+        else "",
+        section=format_html(
+            '<p class="story-card__section"><a href="{}">{}</a></p>\n    ',
+            section.get_absolute_url(),
+            section.name,
+        )
+        if section
+        else "",
+        level=int(heading),
+        url=url,
+        headline=story.headline,
+        dek=format_html('<p class="story-card__dek">{}</p>\n    ', story.dek)
+        if story.dek
+        else "",
+        byline=byline_links(story.author_bylines()),
+        iso=iso_time(story.published_at),
+        shown=newsroom_time(story.published_at),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def section_links(context):
     """The navigation's list of sections, the one shown marked as the current page:
