@@ -298,8 +298,9 @@ def write(path, figures):
         "rendered again into the kept page with a query (the candidates, or the "
         "links of stories chosen before, read once a change: *links rendered "
         "alone*) counts as a miss, and one made from links kept in the cache "
-        "(readers/story_links.py) as a hit; search pages are never cached by the app "
-        "(1% of requests). *First visits left out*: without the requests that were "
+        "(readers/story_links.py) as a hit; a search page (1% of requests) is kept "
+        "from a query's second asking in today's design (page_cache.asked_again), "
+        "never in the old one. *First visits left out*: without the requests that were "
         "the first for their URL since the app started, which no invalidation "
         "design can answer from a cache. At the edge, Varnish's X-Cache (HIT or "
         "HIT-STALE against MISS and PASS).",

@@ -110,6 +110,7 @@ SEQUENCE_KEY = "pages:sequence"
 PAGE_PREFIX = "pages:page3:"
 VERSION_PREFIX = "pages:v:"
 LOCK_PREFIX = "pages:lock:"
+ASKED_PREFIX = "pages:asked:"
 # Where a request's lookup is left for public_page, by whoever made it first: in
 # request.META, which under WSGI is the environ that wsgi.py and Django share.
 LOOKUP_META = "newsroom.page_lookup"
@@ -132,6 +133,9 @@ VERIFY_SECONDS = 1.0
 RENDER_LOCK_SECONDS = 5
 RENDER_WAIT_SECONDS = 1.0
 RENDER_POLL_SECONDS = 0.01
+# A page kept only once asked for again (public_page's `cached=asked_again`) must be
+# asked for again within this long.
+ASKED_SECONDS = 600
 # After the outbox could not be read (the database is down), how long this process
 # serves the state as it is before asking again.
 _outbox_unreachable_until = 0.0
@@ -787,7 +791,7 @@ def public_page(view=None, *, cached=True):
     """Serve the decorated view as a public page (see the module's docstring).
 
     `cached=False` gives the page its HTTP headers (and its keys) without caching it
-    server side.
+    server side; a function of the request says for each request (asked_again).
     """
     if view is None:
         return functools.partial(public_page, cached=cached)
@@ -801,7 +805,8 @@ def public_page(view=None, *, cached=True):
 
         key = (
             page_key(request)
-            if cached and settings.NEWSROOM_PAGE_CACHE_SECONDS
+            if settings.NEWSROOM_PAGE_CACHE_SECONDS
+            and (cached(request) if callable(cached) else cached)
             else None
         )
         # ServeCachedPages has already asked the cache, and found no fresh page.
@@ -836,6 +841,15 @@ def public_page(view=None, *, cached=True):
                 cache.delete(LOCK_PREFIX + key)
 
     return wrapper
+
+
+def asked_again(request):
+    """Whether the page at `request`'s address was asked for in the last
+    ASKED_SECONDS: for pages most of whose addresses are asked for once (searches),
+    which, kept at the first asking, would only push out pages asked for all day.
+    Each address asked for once costs the cache a few bytes instead of a page."""
+    asked = ASKED_PREFIX + page_key(request).removeprefix(PAGE_PREFIX)
+    return not cache.add(asked, 1, ASKED_SECONDS)
 
 
 def _render(request, view, args, kwargs, key, found):

@@ -15,7 +15,7 @@ from taggit.models import Tag
 from articles import pending_changes, previews, search
 from articles.models import Article, Author, Category
 from delivery.keys import depends_on
-from delivery.page_cache import GoneForEveryone, public_page
+from delivery.page_cache import GoneForEveryone, asked_again, public_page
 
 from . import dependencies, live_page, story_links, story_page, story_sql
 from .fronts import BYLINES, arranged_front, record_front
@@ -196,9 +196,10 @@ class SearchView(StoryListMixin, ListView):
     """Search results; an empty or wordless query gets advice instead of an error."""
 
     template_name = "articles/search.html"
-    # Most queries are asked once: cached, they would only push out pages that are asked
-    # for again and again. Browsers and a CDN may still keep them a little while.
-    cached_on_server = False
+    # Most queries are asked once: kept at once, they would push out pages asked for
+    # all day. A query's page is kept from its second asking: the news's names and
+    # places are asked for again and again.
+    cached_on_server = staticmethod(asked_again)
 
     def list_keys(self):
         return [dependencies.EVERYTHING]

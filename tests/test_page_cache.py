@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -77,6 +78,26 @@ def test_a_cached_page_costs_no_queries(client, story, django_assert_num_queries
         first = text(client, path)
         with django_assert_num_queries(0):
             assert text(client, path) == first
+
+
+def test_a_search_is_kept_from_its_second_asking_until_a_change(
+    client, story, django_assert_num_queries
+):
+    once = "/search/?q=ferry+timetable"
+    assert "No stories matched" in text(client, once)
+    path = "/search/?q=harbor"
+    first = text(client, path)
+    assert "Council passes the harbor budget" in first
+    # Asked for again: rendered again, and kept from now on.
+    assert text(client, path) == first
+    with django_assert_num_queries(0):
+        assert text(client, path) == first
+    # A query asked once was not kept: its second asking renders it.
+    with CaptureQueriesContext(connection) as rendered:
+        text(client, once)
+    assert rendered.captured_queries
+    make_article(headline="Harbor ferries return", tags=["harbor"])
+    assert "Harbor ferries return" in text(client, path)
 
 
 def test_staff_always_get_a_fresh_page(client, story):
