@@ -4,9 +4,13 @@ from datetime import timedelta
 
 import lxml.html
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import Article, Author, Category
+from live.models import LiveCoverage
+from photos.models import Image
+from readers.templatetags import reader_tags
 
 from .factories import (
     fetch_picture,
@@ -39,6 +43,53 @@ def test_home_lists_public_stories_newest_first(client):
     make_article(headline="Draft", status=Article.Status.DRAFT)
     make_article(headline="Scheduled", published_at=now + timedelta(hours=1))
     assert headlines(client.get("/")) == [newer.headline, older.headline]
+
+
+def test_a_card_made_before_shows_every_change_to_what_it_shows(client):
+    """A process makes each card once for what it shows (reader_tags.story_card):
+    whatever of that changes, the next list shows it, as a card made afresh."""
+    author = make_author(name="Maya Okafor", slug="maya-okafor")
+    story = make_article(
+        headline="Harbor vote",
+        dek="What the vote means.",
+        authors=[author],
+        lead_image=make_image(),
+        tags=["harbor"],
+    )
+    stories = Article.objects.filter(pk=story.pk)
+
+    def card(path):
+        return lxml.html.tostring(cards(client.get(path))[0])
+
+    changes = {
+        "headline": lambda: stories.update(headline="Harbor vote, again"),
+        "dek": lambda: stories.update(dek="What it means now."),
+        "address": lambda: stories.update(slug="harbor-vote-again"),
+        "time": lambda: stories.update(published_at=F("published_at") - timedelta(1)),
+        "section": lambda: Category.objects.filter(pk=story.primary_category_id).update(
+            name="Harbor and Bay"
+        ),
+        "author's name": lambda: Author.objects.filter(pk=author.pk).update(
+            name="Maya Okafor-Reyes"
+        ),
+        "author's page": lambda: Author.objects.filter(pk=author.pk).update(
+            slug="maya-okafor-reyes"
+        ),
+        "crop": lambda: Image.objects.filter(pk=story.lead_image_id).update(
+            focal_x=0.2
+        ),
+        "picture": lambda: stories.update(lead_image=make_image()),
+        "live": lambda: LiveCoverage.objects.create(article=story),
+    }
+    for path in ("/", "/tags/harbor/"):
+        card(path)  # made, and kept
+    for change, make in changes.items():
+        before = card("/")
+        make()
+        kept = card("/"), card("/tags/harbor/")
+        reader_tags.forget_chrome()
+        assert kept == (card("/"), card("/tags/harbor/")), change
+        assert kept[0] != before, change
 
 
 def test_home_card_shows_headline_dek_byline_time_and_image(client):

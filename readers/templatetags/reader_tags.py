@@ -1,5 +1,8 @@
 import functools
 import json
+import threading
+from collections import OrderedDict
+from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
 from django import template
@@ -253,12 +256,82 @@ CARD_SIZES = (
 )
 
 
+# Cards made, by what they show (CardFacts) and how: most of the stories a list page
+# shows are on other lists too (the home, their section, their authors' and tags'
+# pages). About 2 KB each.
+KEPT_CARDS = 2000
+_kept_cards = OrderedDict()
+_kept_cards_lock = threading.Lock()
+
+
+class CardFacts(NamedTuple):
+    """All a story card shows of its story, as values: what its HTML is kept by."""
+
+    # id, slug, publish time, headline, dek, and whether its coverage is live
+    story: tuple
+    section: SectionLink | None
+    # id, file, size and focal point of the lead picture: its renditions' URLs
+    picture: tuple | None
+    authors: tuple  # (slug, name) of each author credited, in byline order
+
+    @classmethod
+    def of(cls, story):
+        section, image = story.primary_category, story.lead_image
+        return cls(
+            (
+                story.pk,
+                story.slug,
+                story.published_at,
+                story.headline,
+                story.dek,
+                bool(getattr(story, "is_live", False)),
+            ),
+            section and SectionLink(section.pk, section.name, section.slug),
+            image
+            and (
+                image.pk,
+                image.file.name,
+                image.width,
+                image.height,
+                image.focal_x,
+                image.focal_y,
+            ),
+            tuple((b.author.slug, b.author.name) for b in story.author_bylines()),
+        )
+
+
 @register.simple_tag(takes_context=True)
 def story_card(context, story, lead=False, heading=2):
     """One story in a list (a river, a front, search results): its picture, "Live"
     while its coverage is open, its section, headline, dek, bylines and time.
     `lead` draws it large; `heading` is its headline's level. Built here rather
-    than by an included template, as PICTURE is: a list page shows twenty."""
+    than by an included template, as PICTURE is: a list page shows twenty; and
+    made once a process for the same facts, made under the same URLs, time zone and
+    language (but on a preview, whose pictures carry its token)."""
+    if context.get("preview_token"):
+        return _story_card(context, story, lead, heading)
+    key = (
+        CardFacts.of(story),
+        bool(lead),
+        int(heading),
+        *links.made_under(),
+        timezone.get_current_timezone_name(),
+        get_language(),
+    )
+    with _kept_cards_lock:
+        made = _kept_cards.get(key)
+        if made is not None:
+            _kept_cards.move_to_end(key)
+            return made
+    made = _story_card(context, story, lead, heading)
+    with _kept_cards_lock:
+        _kept_cards[key] = made
+        while len(_kept_cards) > KEPT_CARDS:
+            _kept_cards.popitem(last=False)
+    return made
+
+
+def _story_card(context, story, lead, heading):
     url = story.get_absolute_url()
     section = story.primary_category
     image = ""
@@ -375,5 +448,8 @@ def _kept_chrome(*shown_in_language):
 
 @receiver(setting_changed, dispatch_uid="reader_chrome_forgotten")
 def forget_chrome(**kwargs):
-    # Tests change the settings the chrome is made with (its URLs, static files).
+    # Tests change the settings the chrome and the cards are made with (their URLs,
+    # static files).
     _kept_chrome.cache_clear()
+    with _kept_cards_lock:
+        _kept_cards.clear()
