@@ -18,8 +18,12 @@ function init(args)
   counts = {}
 end
 
+-- Accept-Encoding as every browser sends it: Varnish keeps pages gzipped
+-- (deploy/varnish.vcl) and would otherwise unzip each one it delivers.
+local headers = { ["Accept-Encoding"] = "gzip" }
+
 function request()
-  return wrk.format("GET", paths[math.random(#paths)])
+  return wrk.format("GET", paths[math.random(#paths)], headers)
 end
 
 function response(status, headers, body)
