@@ -308,12 +308,13 @@ def story_card(context, story, lead=False, heading=2):
     than by an included template, as PICTURE is: a list page shows twenty; and
     made once a process for the same facts, made under the same URLs, time zone and
     language (but on a preview, whose pictures carry its token)."""
+    lead, heading = bool(lead), int(heading or 2)
     if context.get("preview_token"):
         return _story_card(context, story, lead, heading)
     key = (
         CardFacts.of(story),
-        bool(lead),
-        int(heading),
+        lead,
+        heading,
         *links.made_under(),
         timezone.get_current_timezone_name(),
         get_language(),
@@ -360,7 +361,7 @@ def _story_card(context, story, lead, heading):
         )
         if section
         else "",
-        level=int(heading),
+        level=heading,
         url=url,
         headline=story.headline,
         dek=format_html('<p class="story-card__dek">{}</p>\n    ', story.dek)
