@@ -205,6 +205,32 @@ def test_author_page_shows_profile_and_stories(client):
     )
 
 
+def test_an_authors_page_lists_her_stories_newest_first_as_their_times_change(
+    client,
+):
+    """Her river is read through her bylines, which keep their story's time: a story
+    moved to another time moves in her river, and another author's are not in it."""
+    author = make_author(slug="priya")
+    now = timezone.now()
+    older, middle, newer = (
+        make_article(authors=[author], published_at=now - timedelta(hours=hours))
+        for hours in (30, 20, 10)
+    )
+    make_article(authors=[make_author()], published_at=now - timedelta(hours=15))
+    assert headlines(client.get("/authors/priya/")) == [
+        newer.headline,
+        middle.headline,
+        older.headline,
+    ]
+    older.published_at = now - timedelta(hours=1)
+    older.save()
+    assert headlines(client.get("/authors/priya/")) == [
+        older.headline,
+        newer.headline,
+        middle.headline,
+    ]
+
+
 def test_an_authors_profile_links_are_web_links_only(client):
     """The form takes web addresses only; a row written around it (an import) still
     puts no javascript: or data: link on the page."""
