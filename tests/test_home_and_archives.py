@@ -36,6 +36,17 @@ def headlines(response):
     ]
 
 
+def harbor_vote(**fields):
+    """A story with all a card shows: a dek, a byline and a picture."""
+    return make_article(
+        headline="Harbor vote",
+        dek="What the vote means.",
+        authors=[make_author(name="Maya Okafor", slug="maya-okafor")],
+        lead_image=make_image(),
+        **fields,
+    )
+
+
 def test_home_lists_public_stories_newest_first(client):
     now = timezone.now()
     older = make_article(headline="Older", published_at=now - timedelta(days=2))
@@ -48,14 +59,8 @@ def test_home_lists_public_stories_newest_first(client):
 def test_a_card_made_before_shows_every_change_to_what_it_shows(client):
     """A process makes each card once for what it shows (reader_tags.story_card):
     whatever of that changes, the next list shows it, as a card made afresh."""
-    author = make_author(name="Maya Okafor", slug="maya-okafor")
-    story = make_article(
-        headline="Harbor vote",
-        dek="What the vote means.",
-        authors=[author],
-        lead_image=make_image(),
-        tags=["harbor"],
-    )
+    story = harbor_vote(tags=["harbor"])
+    author = story.authors.get()
     stories = Article.objects.filter(pk=story.pk)
 
     def card(path):
@@ -93,13 +98,7 @@ def test_a_card_made_before_shows_every_change_to_what_it_shows(client):
 
 
 def test_home_card_shows_headline_dek_byline_time_and_image(client):
-    author = make_author(name="Maya Okafor", slug="maya-okafor")
-    article = make_article(
-        headline="Harbor vote",
-        dek="What the vote means.",
-        authors=[author],
-        lead_image=make_image(),
-    )
+    article = harbor_vote()
     card = cards(client.get("/"))[0]
     link = card.cssselect(".story-card__headline a")[0]
     assert link.get("href") == article.get_absolute_url()
