@@ -844,10 +844,12 @@ def public_page(view=None, *, cached=True):
 
 
 def asked_again(request):
-    """Whether the page at `request`'s address was asked for in the last
-    ASKED_SECONDS: for pages most of whose addresses are asked for once (searches),
-    which, kept at the first asking, would only push out pages asked for all day.
-    Each address asked for once costs the cache a few bytes instead of a page."""
+    """Whether the page at `request`'s address was asked for before, within
+    ASKED_SECONDS of its first asking (the mark is not renewed: once it lapses, the
+    next asking starts again): for pages most of whose addresses are asked for once
+    (searches), which, kept at the first asking, would only push out pages asked
+    for all day. Each address asked for once costs the cache a few bytes instead of
+    a page."""
     asked = ASKED_PREFIX + page_key(request).removeprefix(PAGE_PREFIX)
     return not cache.add(asked, 1, ASKED_SECONDS)
 
