@@ -74,9 +74,7 @@ import functools
 import hashlib
 import logging
 import math
-import threading
 import time
-from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -95,6 +93,8 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.module_loading import import_string
 from django.views.defaults import page_not_found
+
+from common.kept import Kept
 
 from . import fragments, held_pages
 from .keys import SITE, header, recording
@@ -141,9 +141,7 @@ ASKED_SECONDS = 600
 _outbox_unreachable_until = 0.0
 # The names of the keys each page last depended on, as this process last saw it:
 # asked for with the page, so that a hit is one trip to the cache, not two.
-KNOWN_DEPS_ENTRIES = 5000
-_known_deps = OrderedDict()  # page key: [VERSION_PREFIX + key name, ...]
-_known_deps_lock = threading.Lock()
+_known_deps = Kept(5000)  # page key: [VERSION_PREFIX + key name, ...]
 # The site's state as this process last read it from the cache (or recorded it):
 # what the pages it holds are served with (held_pages.py).
 _state_seen = None
@@ -531,19 +529,6 @@ def page_key(request):
     return PAGE_PREFIX + hashlib.md5(url, usedforsecurity=False).hexdigest()
 
 
-def _deps_known(key):
-    with _known_deps_lock:
-        return _known_deps.get(key, [])
-
-
-def _remember_deps(key, names):
-    with _known_deps_lock:
-        _known_deps[key] = names
-        _known_deps.move_to_end(key)
-        while len(_known_deps) > KNOWN_DEPS_ENTRIES:
-            _known_deps.popitem(last=False)
-
-
 def lookup(key=None, *, database=True):
     """What the cache has of the page cached under `key` (None: only the state):
     held by this process a moment ago, or else from the cache: the state, the
@@ -567,7 +552,7 @@ def lookup(key=None, *, database=True):
             sooner = min(state, seen, key=lambda one: one.next_change or math.inf)
             return Lookup(sooner, 0, entry, True)
     ticket = held_pages.ticket()
-    known = _deps_known(key) if key else []
+    known = _known_deps.get(key, []) if key else []
     names = [STATE_KEY, SEQUENCE_KEY, key, *known] if key else [STATE_KEY, SEQUENCE_KEY]
     found = cache.get_many(names)
     sequence = found.get(SEQUENCE_KEY) or _start_sequence()
@@ -611,7 +596,7 @@ def lookup(key=None, *, database=True):
         if missing:
             current.update(cache.get_many(missing))
     if wanted != known:
-        _remember_deps(key, wanted)
+        _known_deps.put(key, wanted)
     moved = frozenset(
         name
         for name, version in deps.items()

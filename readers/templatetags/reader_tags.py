@@ -1,7 +1,5 @@
 import functools
 import json
-import threading
-from collections import OrderedDict
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from articles.models import Byline
 from articles.sanitize import xml_text
 from common import links, times
+from common.kept import Kept
 from photos import renditions
 from readers.story_blocks import render_body
 from readers.story_page import SectionLink
@@ -259,9 +258,7 @@ CARD_SIZES = (
 # Cards made, by what they show (CardFacts) and how: most of the stories a list page
 # shows are on other lists too (the home, their section, their authors' and tags'
 # pages). About 2 KB each.
-KEPT_CARDS = 2000
-_kept_cards = OrderedDict()
-_kept_cards_lock = threading.Lock()
+_kept_cards = Kept(2000)
 
 
 class CardFacts(NamedTuple):
@@ -319,16 +316,10 @@ def story_card(context, story, lead=False, heading=2):
         timezone.get_current_timezone_name(),
         get_language(),
     )
-    with _kept_cards_lock:
-        made = _kept_cards.get(key)
-        if made is not None:
-            _kept_cards.move_to_end(key)
-            return made
-    made = _story_card(context, story, lead, heading)
-    with _kept_cards_lock:
-        _kept_cards[key] = made
-        while len(_kept_cards) > KEPT_CARDS:
-            _kept_cards.popitem(last=False)
+    made = _kept_cards.get(key)
+    if made is None:
+        made = _story_card(context, story, lead, heading)
+        _kept_cards.put(key, made)
     return made
 
 
@@ -452,5 +443,4 @@ def forget_chrome(**kwargs):
     # Tests change the settings the chrome and the cards are made with (their URLs,
     # static files).
     _kept_chrome.cache_clear()
-    with _kept_cards_lock:
-        _kept_cards.clear()
+    _kept_cards.clear()
