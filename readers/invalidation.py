@@ -9,7 +9,8 @@ to it cached); and when it joins or leaves a list (published, unpublished, delet
 moved to another section, time or byline) the lists it is or was in. Taking one down
 (unpublishing, deleting) is a *hard* change: no page showing it is served stale.
 What stories show around them (authors, sections, pictures, tags, bylines,
-corrections) touches its own key. A front's arrangement, saved or scheduled, touches
+corrections) touches its own key; tags and bylines, which searches match, the list
+of every public story too. A front's arrangement, saved or scheduled, touches
 the front's key. Changes to drafts alone touch nothing, nor new pictures and authors
 nobody reads yet, so that writers saving as they go and the photo desk's uploads
 cost readers nothing.
@@ -109,6 +110,7 @@ def byline_changed(sender, instance, raw=False, **kwargs):
                 keys.story(instance.article_id),
                 keys.card(instance.article_id),  # cards print bylines
                 keys.author_list(instance.author_id),
+                keys.EVERYTHING,  # searches match authors' names
             }
         )
 
@@ -151,6 +153,7 @@ def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
                 keys.story(instance.pk),
                 keys.card(instance.pk),
                 *(keys.tag_list(pk) for pk in pk_set or ()),
+                keys.EVERYTHING,  # searches match tags' names
             }
         )
 
@@ -224,13 +227,23 @@ def section_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Tag, dispatch_uid="pages_tag_saved")
 def tag_saved(sender, instance, created, raw=False, **kwargs):
-    if not (created or raw):
-        content_changed({keys.tag(instance.pk)})
+    # Searches match tags' names; a tag on drafts alone is nowhere yet.
+    if not (created or raw) and _public_tag(instance.pk):
+        content_changed({keys.tag(instance.pk), keys.EVERYTHING})
 
 
-@receiver(post_delete, sender=Tag, dispatch_uid="pages_tag_deleted")
-def tag_deleted(sender, instance, **kwargs):
-    content_changed({keys.tag(instance.pk), keys.tag_list(instance.pk)}, hard=True)
+@receiver(pre_delete, sender=Tag, dispatch_uid="pages_tag_deleting")
+def tag_deleting(sender, instance, **kwargs):
+    # Asked while its stories still carry it.
+    if _public_tag(instance.pk):
+        content_changed(
+            {keys.tag(instance.pk), keys.tag_list(instance.pk), keys.EVERYTHING},
+            hard=True,
+        )
+
+
+def _public_tag(tag_id):
+    return Article.objects.published().tags().filter(pk=tag_id).exists()
 
 
 def _front_key(**arrangement_or_front):

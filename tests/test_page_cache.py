@@ -100,6 +100,54 @@ def test_a_search_is_kept_from_its_second_asking_until_a_change(
     assert "Harbor ferries return" in text(client, path)
 
 
+def kept(client, path):
+    """The page at `path`, asked for until the page cache keeps it (a search's
+    page is kept from its second asking)."""
+    first = text(client, path)
+    assert text(client, path) == first
+    return first
+
+
+@pytest.mark.parametrize(
+    "change, query, shown",
+    [
+        ("tagged", "quayside", True),
+        ("untagged", "quayside", False),
+        ("tag renamed", "waterfront", True),
+        ("tag deleted", "quayside", False),
+        ("byline added", "Okonkwo", True),
+        ("byline removed", "Okafor", False),
+    ],
+)
+def test_a_kept_search_shows_a_change_to_the_tags_and_bylines_it_matches(
+    client, story, change, query, shown
+):
+    # Searches match tags and authors' names, not only what the story's row holds.
+    if change in {"untagged", "tag deleted"}:
+        story.tags.add("quayside")
+    path = f"/search/?q={query}"
+    before = kept(client, path)
+    if change == "tagged":
+        story.tags.add("quayside")
+    elif change == "untagged":
+        story.tags.remove(Tag.objects.get(name="quayside"))
+    elif change == "tag renamed":
+        tag = Tag.objects.get(name="harbor")
+        tag.name = "waterfront"
+        tag.save()
+    elif change == "tag deleted":
+        Tag.objects.get(name="quayside").delete()
+    elif change == "byline added":
+        Byline.objects.create(
+            article=story, author=make_author(name="Ada Okonkwo"), position=2
+        )
+    elif change == "byline removed":
+        story.bylines.get(author__name="Maya Okafor").delete()
+    after = text(client, path)
+    assert ("Council passes the harbor budget" in after) == shown, change
+    assert after != before, change
+
+
 def test_staff_always_get_a_fresh_page(client, story):
     warm(client, pages_of(story))
     # A change that bypasses every signal: readers keep seeing the cached page...
