@@ -33,6 +33,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from .page_cache import (
     LOOKUP_META,
     answer_kept,
+    as_taken,
     fresh_page,
     headers_kept,
     is_conditional,
@@ -75,8 +76,9 @@ class CachedPagesFirst:
             return response.status_code, list(response.items()), response.content
         # Most requests: sent as kept, without building a response (whose headers
         # would be checked again, as they were when the page was kept).
+        kept = as_taken(request, found.entry)
         return (
             found.entry.get("status", 200),
-            headers_kept(found),
-            found.entry["content"],
+            headers_kept(kept, found),
+            kept["content"],
         )

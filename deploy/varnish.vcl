@@ -131,6 +131,7 @@ sub vcl_backend_response {
         set beresp.grace = 1m;
     }
     # Text is stored gzipped and unzipped for the rare reader who does not take gzip.
+    # (Pages the app keeps come gzipped already, and are stored as they come.)
     if (beresp.http.Content-Type ~ "^(text/|application/(rss\+xml|atom\+xml|xml|json|javascript)|image/svg\+xml)") {
         set beresp.do_gzip = true;
     }

@@ -1,6 +1,7 @@
 """Cached pages answered before Django's handler (delivery/wsgi.py): the same answer
 a reader would get from Django, sent without it; everything else goes through it."""
 
+import gzip
 import io
 import sys
 from datetime import timedelta
@@ -104,9 +105,36 @@ def test_a_cached_page_is_answered_before_djangos_handler(
     ):
         assert headers[name] == rendered[name], name
     assert headers["Cache-Control"].startswith("public")
-    assert headers["Vary"] == "Cookie"
+    assert headers["Vary"] == "Cookie, Accept-Encoding"
     assert int(headers["Content-Length"]) == len(content)
     assert "Set-Cookie" not in headers
+
+
+@pytest.mark.parametrize("before_django", [True, False])
+def test_a_reader_who_takes_gzip_gets_the_kept_page_gzipped(
+    client, story, before_django
+):
+    url = story.get_absolute_url()
+    rendered = client.get(url)  # rendered and kept
+    takes_gzip = {"HTTP_ACCEPT_ENCODING": "br, gzip;q=0.9"}
+    if before_django:
+        status, headers, content = wsgi(url, **takes_gzip)
+    else:
+        response = client.get(url, **takes_gzip)
+        status, headers, content = response.status_code, response, response.content
+
+    assert str(status).startswith("200")
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(content) == rendered.content
+    assert int(headers["Content-Length"]) == len(content) < len(rendered.content) / 3
+    assert headers["ETag"] == "W/" + rendered["ETag"]
+    assert headers["Vary"] == rendered["Vary"] == "Cookie, Accept-Encoding"
+    # Asked again with the copy it has: not sent again.
+    again = client.get(url, HTTP_IF_NONE_MATCH=headers["ETag"], **takes_gzip)
+    assert again.status_code == 304
+    # A reader who does not take it gets the page as it was rendered.
+    assert client.get(url).content == rendered.content
+    assert "Content-Encoding" not in client.get(url)
 
 
 def test_it_sends_what_the_first_render_sent(client, story):

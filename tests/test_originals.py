@@ -2,6 +2,7 @@
 readers never get them (pages show renditions, made without them), staff who may view
 images do, from the app or from nginx in front of it by the app's X-Accel-Redirect."""
 
+import gzip
 import io
 import json
 import os
@@ -169,6 +170,7 @@ print(json.dumps({
     "unpublished": [draft.lead_image.file.url, draft.lead_image.file.name],
     "public": [public.lead_image.file.url, public.lead_image.file.name],
     "rendition": public.lead_image.get_rendition_url(SPECS["lead"], 480),
+    "story": public.get_absolute_url(),
     "session": session.session_key,
 }))
 """
@@ -256,6 +258,8 @@ def production_site(tmp_path):
         "PORT": str(app_port),
         "WEB_CONCURRENCY": "1",
         "LOG_LEVEL": "WARNING",
+        # Pages kept, in the one worker's memory: kept pages go out gzipped.
+        "NEWSROOM_PAGE_CACHE_SECONDS": "600",
     }
 
     def manage(*args):
@@ -311,8 +315,8 @@ def production_site(tmp_path):
             server.wait(timeout=20)
 
 
-def fetch(url, cookie=None):
-    request = urllib.request.Request(url)
+def fetch(url, cookie=None, **headers):
+    request = urllib.request.Request(url, headers=headers)
     if cookie:
         request.add_header("Cookie", cookie)
     try:
@@ -351,3 +355,25 @@ def test_through_nginx_originals_reach_only_staff(production_site, tmp_path):
     for path in stored:
         relative = path.relative_to(tmp_path / "media")
         assert fetch(f"{nginx}/media/{relative}")[0] == 404
+
+
+def test_through_nginx_a_kept_page_reaches_readers_who_take_gzip_and_who_do_not(
+    production_site,
+):
+    """The app keeps pages gzipped and nginx asks for them so, and unzips them for a
+    reader who does not take gzip."""
+    nginx, seeded = production_site
+    url = nginx + seeded["story"]
+    takes_gzip = {"Accept-Encoding": "gzip"}
+    status, headers, zipped = fetch(url, **takes_gzip)  # rendered and kept
+    assert (status, headers["Content-Encoding"]) == (200, "gzip")
+    page = gzip.decompress(zipped)
+    assert b"</html>" in page
+    # Not in nginx's cache for a reader without gzip: the app sends it gzipped.
+    status, headers, plain = fetch(url)
+    assert (status, headers["X-Cache-Status"]) == (200, "MISS")
+    assert "Content-Encoding" not in headers
+    assert plain == page
+    status, headers, zipped = fetch(url, **takes_gzip)
+    assert (headers["X-Cache-Status"], headers["Content-Encoding"]) == ("HIT", "gzip")
+    assert gzip.decompress(zipped) == page
