@@ -4,6 +4,7 @@ and Cloudflare, and by path from CloudFront (their purge APIs played by stand-in
 loopback); a purge that fails is logged and sent again later, and never fails or
 holds up the editor's save."""
 
+import gzip
 import http.client
 import io
 import json
@@ -827,9 +828,18 @@ def test_varnish_caches_what_readers_share_and_passes_staff(edge):
     def cache(path, **headers):
         return fetch(edge.varnish.url + path, headers)[1]["X-Cache"]
 
+    # Kept by the app first: it goes to Varnish gzipped, and Varnish unzips it for
+    # a reader who does not take gzip, as for one who does it sends it as it is.
+    varnish_host = edge.varnish.url.removeprefix("http://")
+    _, _, page = fetch(edge.two + path, {"Host": varnish_host})
     assert cache(path) == "MISS"
-    status, headers, _ = fetch(edge.varnish.url + path)
+    status, headers, body = fetch(edge.varnish.url + path)
     assert (status, headers["X-Cache"]) == (200, "HIT")
+    assert "Content-Encoding" not in headers
+    assert body == page
+    _, headers, body = fetch(edge.varnish.url + path, {"Accept-Encoding": "gzip"})
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == page
     assert "s-maxage=600" in headers["Cache-Control"]
     assert not {"xkey", "surrogate-key"} & {name.lower() for name in headers}
     # ...which the app did send, for Varnish to index the page by.
