@@ -279,8 +279,9 @@ def write(path, figures):
         "the 500 paths readers ask for most fetched once each (the caches of a site "
         f"serving all day hold them), then {figures['warmup']} s of readers. Each "
         "request, with `Accept-Encoding: gzip` as every browser sends it (Varnish "
-        "keeps pages gzipped, and unzips them only for clients that do not), a "
-        "path drawn from 200,000 written in these shares:",
+        "keeps pages gzipped, and unzips them only for clients that do not; "
+        "today's design sends the pages it keeps gzipped, the old one sends every "
+        "page whole), a path drawn from 200,000 written in these shares:",
         *shares_text(),
         f"- **Desk**, at the same time, in the design's own code: {schedule_text()}; "
         "publishing and taking down through articles/workflow.py's transition(), "
