@@ -75,7 +75,6 @@ import gzip
 import hashlib
 import logging
 import math
-import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -181,7 +180,6 @@ CACHED_HEADERS = (
 # a fifth of the bytes to write. (No secret is ever in a kept page, so compressing
 # it beside what a reader typed, a search, tells nothing: BREACH needs a secret.)
 GZIP_LEVEL = 6
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Every public page's answer varies with these request headers.
 VARY = "Cookie, Accept-Encoding"
 # Request headers that may make the answer a 304 or a 412; without any, the page is
@@ -1042,9 +1040,25 @@ def as_taken(request, entry):
     """The kept page `entry` as `request` takes it ({"content", "headers"}):
     gzipped if it accepts gzip and the page was kept so (see GZIP_LEVEL)."""
     zipped = entry.get("gzipped")
-    if zipped and ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+    if zipped and takes_gzip(request.META.get("HTTP_ACCEPT_ENCODING", "")):
         return zipped
     return entry
+
+
+def takes_gzip(accept_encoding):
+    """Whether an Accept-Encoding header takes gzip: it names it, with a weight
+    above 0 or none (RFC 9110, 12.5.3: "gzip;q=0" refuses it)."""
+    for coding in accept_encoding.split(","):
+        name, _, parameters = coding.partition(";")
+        if name.strip().lower() == "gzip":
+            key, _, weight = parameters.partition("=")
+            if key.strip().lower() != "q":
+                return True
+            try:
+                return float(weight) > 0
+            except ValueError:
+                return False  # a weight that is none: the page whole, which any takes
+    return False
 
 
 def weak(etag):

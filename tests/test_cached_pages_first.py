@@ -137,6 +137,32 @@ def test_a_reader_who_takes_gzip_gets_the_kept_page_gzipped(
     assert "Content-Encoding" not in client.get(url)
 
 
+@pytest.mark.parametrize(
+    "accept_encoding, gzipped",
+    [
+        ("gzip, deflate, br, zstd", True),
+        ("GZIP", True),
+        ("br;q=1.0, gzip;q=0.2", True),
+        ("gzip;q=0", False),
+        ("identity, gzip; q=0.000", False),
+        ("gzip;q=lots", False),
+        ("deflate, br", False),
+        ("x-gzip-ish", False),
+    ],
+)
+def test_a_kept_page_goes_gzipped_only_where_gzip_is_taken(
+    client, story, accept_encoding, gzipped
+):
+    url = story.get_absolute_url()
+    rendered = client.get(url).content  # rendered and kept
+    # Before Django's handler, and through it.
+    _, before_django, sent = wsgi(url, HTTP_ACCEPT_ENCODING=accept_encoding)
+    response = client.get(url, HTTP_ACCEPT_ENCODING=accept_encoding)
+    for headers, content in [(before_django, sent), (response, response.content)]:
+        assert (headers.get("Content-Encoding") == "gzip") == gzipped
+        assert (gzip.decompress(content) if gzipped else content) == rendered
+
+
 def test_it_sends_what_the_first_render_sent(client, story):
     """The page from before the handler, and the page as Django's whole stack
     rendered it: one answer, every header the middleware gave it included."""
