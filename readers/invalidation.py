@@ -126,7 +126,9 @@ def story_part_changed(sender, instance, raw=False, **kwargs):
 
 @receiver(m2m_changed, sender=Article.categories.through, dispatch_uid="pages_filed")
 def filing_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
+    if action == "pre_clear" and not reverse:
+        pk_set = set(instance.categories.values_list("pk", flat=True))
+    elif not _is_done(action, from_story=not reverse):
         return
     if reverse:  # from a section's side: any of its stories may have moved
         content_changed({keys.section_list(instance.pk), keys.EVERYTHING})
@@ -142,9 +144,12 @@ def filing_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 @receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="pages_tagged")
 def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
+    from_story = isinstance(instance, Article) and not reverse
+    if action == "pre_clear" and from_story:
+        pk_set = set(instance.tags.values_list("pk", flat=True))
+    elif not _is_done(action, from_story=from_story):
         return
-    if reverse or not isinstance(instance, Article):
+    if not from_story:
         content_changed({keys.tag_list(instance.pk), keys.EVERYTHING})
     elif instance.status == PUBLISHED:
         # Tags decide which stories are related: the pages linking to it too.
@@ -156,6 +161,13 @@ def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
                 keys.EVERYTHING,  # searches match tags' names
             }
         )
+
+
+def _is_done(action, *, from_story):
+    """Whether an m2m_changed `action` is one to answer: done (post_), but for a
+    clear from a story's side, answered before (pre_clear), while the story can
+    still say what it takes off."""
+    return action.startswith("post_") and not (from_story and action == "post_clear")
 
 
 @receiver(post_save, sender=Image, dispatch_uid="pages_image_saved")

@@ -148,6 +148,27 @@ def test_a_kept_search_shows_a_change_to_the_tags_and_bylines_it_matches(
     assert after != before, change
 
 
+@pytest.mark.parametrize("cleared", ["tags", "categories"])
+def test_a_story_whose_tags_or_sections_are_cleared_leaves_their_lists(
+    client, story, cleared, settings
+):
+    # Even the pages of a list that do not show it: they move up one.
+    settings.NEWSROOM_STORIES_PER_PAGE = 1
+    culture = make_category(name="Culture", slug="culture")
+    older = make_article(
+        headline="Ferry timetable changes",
+        tags=["harbor"],
+        published_at=story.published_at - timedelta(hours=1),
+    )
+    for one in (story, older):
+        one.categories.add(culture)
+    path = "/tags/harbor/" if cleared == "tags" else "/sections/culture/"
+    assert older.headline in text(client, f"{path}?page=2")
+    getattr(story, cleared).clear()
+    assert client.get(f"{path}?page=2").status_code == 404
+    assert older.headline in text(client, path)
+
+
 def test_staff_always_get_a_fresh_page(client, story):
     warm(client, pages_of(story))
     # A change that bypasses every signal: readers keep seeing the cached page...
