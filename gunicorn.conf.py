@@ -14,11 +14,15 @@ wsgi_app = "newsroom.wsgi:application"
 # machine. HOST=0.0.0.0 exposes it, e.g. in a container behind a load balancer.
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
-# Synchronous workers, two per core plus one (gunicorn's own rule of thumb): a request
-# spends most of its time on the CPU rendering templates, so one worker per core keeps
-# the cores busy, and the second one per core takes over while the first waits on
-# PostgreSQL or Redis. WEB_CONCURRENCY overrides it where memory is tighter.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Synchronous workers, one per core plus one: a request spends nearly all its time on
+# the CPU (a page held in memory, or a render whose few queries are prepared), so one
+# worker per core keeps the cores busy, and the one more takes over while another
+# waits on PostgreSQL or Redis. gunicorn's rule of thumb, two per core plus one, is
+# for apps that wait more: on the news day's two cores (bench/NEWSDAY.md), five
+# workers answered 6-12% fewer requests than three, with a p99 of 73 ms against
+# 50 ms, their renders taking turns on the cores with each other. More workers (or
+# WEB_CONCURRENCY) where PostgreSQL is far away; fewer where memory is tight.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "sync"
 
 # A page renders in milliseconds; a request still running after 30 s is stuck, and the

@@ -13,7 +13,8 @@ the invalidation outbox, which its code would not fill), so its copy is migrated
 back to delivery 0001 first; nothing else differs.
 
 Each phase: gunicorn (gunicorn.conf.py, production settings, the pages cached in
-Redis) runs that design's code from its own folder (today's: this clone; the old:
+Redis; both designs with WORKERS, today's default, so that the two differ in their
+code alone) runs that design's code from its own folder (today's: this clone; the old:
 a git worktree of OLD_COMMIT), its WSGI application wrapped by news_day_wsgi.py to
 say whether each answer was rendered; Varnish, in the edge phases, in front. wrk
 warms the caches for --warmup seconds, then 16 connections read for --seconds
@@ -27,6 +28,7 @@ import concurrent.futures
 import json
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -52,6 +54,9 @@ BASE_DATABASE = os.environ.get("NEWS_DAY_DATABASE", "newsday_base")
 REDIS_URL = os.environ.get("NEWS_DAY_REDIS_URL", "redis://127.0.0.1:6379/12")
 BENCH = ROOT / "bench"
 READERS = 16
+# gunicorn's workers in both designs: today's gunicorn.conf.py's default (the old
+# design's file said two per core plus one).
+WORKERS = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
 # gunicorn's access log, one line a request: status, rendered or not, user agent
 # (the desk's pollers say who they are) and the request line.
 ACCESS_FORMAT = "%(s)s|%({x-bench-render}o)s|%(a)s|%(r)s"
@@ -134,6 +139,7 @@ def site_environment(*, database, workdir, prefix):
         "STATIC_ROOT": str(workdir / f"static-{prefix}"),
         "MEDIA_ROOT": str(ROOT / "media" / "newsday"),
         "LOG_LEVEL": "WARNING",
+        "WEB_CONCURRENCY": str(WORKERS),
     }
 
 
@@ -444,6 +450,7 @@ def main():
         "seconds": args.seconds,
         "warmup": args.warmup,
         "readers": READERS,
+        "workers": WORKERS,
         "phases": phases,
     }
     (BENCH / "NEWSDAY.json").write_text(json.dumps(figures, indent=1))

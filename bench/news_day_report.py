@@ -270,7 +270,8 @@ def write(path, figures):
         f"- **Machine**: {figures['machine']}, shared with other work: the load "
         "average in each phase is in the table.",
         "- **Site**: 100,000 stories (demo/bench_seed.py), gunicorn "
-        "(gunicorn.conf.py, 5 sync workers) with production settings (`DEBUG` off, "
+        f"(gunicorn.conf.py, {figures.get('workers', 5)} sync workers in both "
+        "designs) with production settings (`DEBUG` off, "
         "PostgreSQL, `CONN_MAX_AGE`, pages cached in Redis); behind Varnish: "
         "deploy/varnish.vcl in varnishd 7 with xkey, purged by the app (today's "
         "design; the old one cannot purge, and its pages say `s-maxage=600`).",
