@@ -71,6 +71,23 @@ def test_change_page_loads(admin_client, story, model):
     assert admin_client.get(admin_url(model, "change", instance.pk)).status_code == 200
 
 
+def test_admin_pages_name_the_sites_icon(client, admin_client, story):
+    """A browser asks for /favicon.ico, a 404, on a page that names no icon: the
+    admin's sign-in, index, lists and forms name the reader site's."""
+    pages = [
+        (client, reverse("admin:login")),
+        (admin_client, reverse("admin:index")),
+        (admin_client, admin_url(Article, "changelist")),
+        (admin_client, admin_url(Article, "change", story.pk)),
+    ]
+    for asker, url in pages:
+        page = lxml.html.fromstring(asker.get(url).content)
+        icons = page.cssselect('head link[rel="icon"]')
+        assert [icon.get("href").rsplit("/", 1)[-1] for icon in icons] == [
+            "favicon.svg"
+        ], url
+
+
 def test_article_list_shows_status_time_section_and_byline(admin_client, story):
     make_article(headline="Tomorrow", published_at=timezone.now() + timedelta(days=1))
     page = lxml.html.fromstring(
