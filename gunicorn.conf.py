@@ -18,9 +18,9 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # the CPU (a page held in memory, or a render whose few queries are prepared), so one
 # worker per core keeps the cores busy, and the one more takes over while another
 # waits on PostgreSQL or Redis. gunicorn's rule of thumb, two per core plus one, is
-# for apps that wait more: on the news day's two cores (bench/NEWSDAY.md), five
-# workers answered 6-12% fewer requests than three, with a p99 of 73 ms against
-# 50 ms, their renders taking turns on the cores with each other. More workers (or
+# for apps that wait more: on the news day's two cores (bench/NEWSDAY.md), three
+# workers answered 5-12% more requests than five, with a p99 of 50 ms against
+# 73 ms: five took turns on the cores with each other. More workers (or
 # WEB_CONCURRENCY) where PostgreSQL is far away; fewer where memory is tight.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "sync"

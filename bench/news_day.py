@@ -28,7 +28,6 @@ import concurrent.futures
 import json
 import os
 import re
-import runpy
 import secrets
 import shutil
 import signal
@@ -43,7 +42,7 @@ from pathlib import Path
 import news_day_report
 import psycopg2
 from psycopg2 import sql
-from results import machine
+from results import gunicorn_workers, machine
 from servers import ROOT, Processes, fetch, free_port
 
 OLD_COMMIT = "cd88ce2"
@@ -56,7 +55,7 @@ BENCH = ROOT / "bench"
 READERS = 16
 # gunicorn's workers in both designs: today's gunicorn.conf.py's default (the old
 # design's file said two per core plus one).
-WORKERS = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
+WORKERS = gunicorn_workers()
 # gunicorn's access log, one line a request: status, rendered or not, user agent
 # (the desk's pollers say who they are) and the request line.
 ACCESS_FORMAT = "%(s)s|%({x-bench-render}o)s|%(a)s|%(r)s"

@@ -270,7 +270,7 @@ def write(path, figures):
         f"- **Machine**: {figures['machine']}, shared with other work: the load "
         "average in each phase is in the table.",
         "- **Site**: 100,000 stories (demo/bench_seed.py), gunicorn "
-        f"(gunicorn.conf.py, {figures.get('workers', 5)} sync workers in both "
+        f"(gunicorn.conf.py, {figures['workers']} sync workers in both "
         "designs) with production settings (`DEBUG` off, "
         "PostgreSQL, `CONN_MAX_AGE`, pages cached in Redis); behind Varnish: "
         "deploy/varnish.vcl in varnishd 7 with xkey, purged by the app (today's "

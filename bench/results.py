@@ -45,8 +45,14 @@ def machine():
     )
 
 
+def gunicorn_workers():
+    """How many workers gunicorn.conf.py gives gunicorn here (WEB_CONCURRENCY, or
+    its default for this machine's cores)."""
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
+
+
 def software(postgres):
-    workers = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
+    workers = gunicorn_workers()
     commit = command_output("git", "rev-parse", "--short", "HEAD")
     if command_output("git", "status", "--porcelain", "--untracked-files=no"):
         commit += " with uncommitted changes"
