@@ -654,18 +654,14 @@ def versions_now(keys):
 
 def _setdefault_many(names, value, timeout):
     """{name: what the cache holds} for each of `names`, `value` added under those
-    it held nothing for: one trip when it holds them all (a page rendered again),
-    two when not (a first visit's page has a dozen keys never given a version: one
-    add() each was a trip each), through redis_cache.py; an add() each elsewhere."""
-    current = cache.get_many(names)
-    missing = [name for name in names if name not in current]
-    if not missing:
-        return current
+    it held nothing for: one trip to Redis (redis_cache.py), whether a first
+    visit's page has a dozen keys never given a version or a page rendered again
+    has them all; an add() each elsewhere."""
     if hasattr(cache, "setdefault_many"):
-        return {**current, **cache.setdefault_many(missing, value, timeout)}
-    for name in missing:
+        return cache.setdefault_many(names, value, timeout)
+    for name in names:
         cache.add(name, value, timeout)
-    return {**current, **cache.get_many(missing)}
+    return cache.get_many(names)
 
 
 class Layout(NamedTuple):

@@ -52,25 +52,40 @@ def paused_after_failure(method):
     return wrapper
 
 
+# Each key given ARGV[1] if it holds nothing (for ARGV[2] milliseconds; 0: for
+# good), then what every key holds.
+SETDEFAULT_SCRIPT = """
+local held = redis.call('MGET', unpack(KEYS))
+for i, found in ipairs(held) do
+  if not found then
+    if ARGV[2] == '0' then
+      redis.call('SET', KEYS[i], ARGV[1])
+    else
+      redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2])
+    end
+    held[i] = ARGV[1]
+  end
+end
+return held
+"""
+
+
 class PausingClient(DefaultClient):
     """django-redis's client, leaving Redis alone for a few seconds after it failed."""
 
-    @paused_after_failure
     def setdefault_many(self, keys, value, timeout=DEFAULT_TIMEOUT):
         """{key: what it holds} for each of `keys`, after giving `value` to those
-        that held nothing: add() and get_many() in one trip (a pipeline of SET NX,
-        then MGET), where one add() each was a trip each."""
+        that held nothing: in one trip and one step (SETDEFAULT_SCRIPT), where an
+        add() each and a get_many() were a trip each, and a pipeline of them cost a
+        page's render more Python than the trip."""
         if not keys:
             return {}
-        client = self.get_client(write=True)
-        try:
-            pipeline = client.pipeline()
-            for key in keys:
-                self.set(key, value, timeout, client=pipeline, nx=True)
-            pipeline.mget([self.make_key(key) for key in keys])
-            *_, held = pipeline.execute()
-        except (RedisError, OSError) as error:
-            raise ConnectionInterrupted(connection=client) from error
+        if timeout is DEFAULT_TIMEOUT:
+            timeout = self._backend.default_timeout
+        milliseconds = 0 if timeout is None else max(1, int(timeout * 1000))
+        held = self.run_script(
+            SETDEFAULT_SCRIPT, keys, [self.encode(value), milliseconds]
+        )
         return {
             key: self.decode(found)
             for key, found in zip(keys, held, strict=True)

@@ -917,6 +917,11 @@ def test_setdefault_many_gives_a_value_only_to_keys_that_held_none(redis_backend
     assert 0 < redis_backend.ttl("new") <= 60
 
 
+def test_setdefault_many_keeps_for_good_without_a_timeout(redis_backend):
+    assert redis_backend.setdefault_many(["always"], 7, None) == {"always": 7}
+    assert redis_backend.ttl("always") is None
+
+
 def test_setdefault_many_answers_nothing_while_redis_is_down(monkeypatch):
     monkeypatch.setattr(redis_cache, "_down_until", 0.0)
     backend = redis_cache.FailOpenRedisCache(
