@@ -637,7 +637,8 @@ def _versions(keys, sequence):
     if the cache could not say."""
     names = [VERSION_PREFIX + name for name in keys]
     # Those never given a version, or forgotten: as of the sequence read before
-    # rendering, unless a change gives them one meanwhile (then add() fails).
+    # rendering. Only keys holding nothing are set, so a version a change gave one
+    # meanwhile is kept (and marks the page overtaken).
     current = _setdefault_many(names, sequence, VERSION_SECONDS)
     if len(current) < len(names):
         return None
