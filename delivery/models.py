@@ -28,6 +28,10 @@ class Invalidation(models.Model):
     keys = models.TextField(default="site")
     # Taken down (unpublished, deleted): pages showing it are never served stale.
     hard = models.BooleanField(default=False)
+    # What changed, for the keys no one can name before the change is applied: the
+    # function NEWSROOM_MATCHED_KEYS names turns it into keys then (the searches kept
+    # at that moment that find a changed story), and they join `keys` above.
+    changed = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     applied_at = models.DateTimeField(null=True, blank=True)
     # The cache's sequence once the keys were raised (page_cache.bump): a cache

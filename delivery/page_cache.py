@@ -241,18 +241,23 @@ class Lookup(NamedTuple):
 # Changes: written down with the change, applied once it commits.
 
 
-def content_changed(keys=(SITE,), *, hard=False):
+def content_changed(keys=(SITE,), *, hard=False, changed=None):
     """What `keys` name has changed: forget the cached pages that show it.
 
     `hard`: it was taken down (unpublished, deleted): the edge purges the pages
     showing it outright, rather than serving its copy while it fetches a new one.
+
+    `changed`: what changed, as JSON, for the keys that can only be named when the
+    change is applied (NEWSROOM_MATCHED_KEYS: the searches kept then that find it).
 
     Written down in the outbox first, in the caller's transaction, so that the
     invalidation commits with the change or not at all; applied to the cache and
     purged at the edge once the transaction commits. If the cache cannot be told
     then, the next reader to verify the state applies it (see lookup).
     """
-    Invalidation.objects.create(keys=" ".join(sorted(set(keys))), hard=hard)
+    Invalidation.objects.create(
+        keys=" ".join(sorted(set(keys))), hard=hard, changed=changed
+    )
     transaction.on_commit(apply_pending, robust=True)
 
 
@@ -282,7 +287,8 @@ def _apply(pending):
     """Raise the versions of the keys of `pending` (invalidations) and mark them
     applied: the state recorded then, or None if the cache could not be told (they
     stay pending)."""
-    keys = {key for row in pending for key in row.keys.split()}
+    matched = _matched_keys([row.changed for row in pending if row.changed])
+    keys = {key for row in pending for key in row.keys.split()} | matched
     sequence = bump(keys, announce=False)
     if sequence is None:
         logger.warning(
@@ -292,9 +298,14 @@ def _apply(pending):
         )
         return None
     try:
-        Invalidation.objects.filter(pk__in=[row.pk for row in pending]).update(
-            applied_at=timezone.now(), applied_sequence=sequence
-        )
+        applied = {"applied_at": timezone.now(), "applied_sequence": sequence}
+        for row in pending:
+            if row.changed:  # its keys as applied, for the edge (purge.py)
+                every = " ".join(sorted({*row.keys.split(), *matched}))
+                Invalidation.objects.filter(pk=row.pk).update(keys=every, **applied)
+        Invalidation.objects.filter(
+            pk__in=[row.pk for row in pending if not row.changed]
+        ).update(**applied)
         # Recorded again by the writer: the change may have scheduled a story.
         state = _record_state()
     finally:
@@ -305,6 +316,20 @@ def _apply(pending):
     if time.monotonic() % 100 < 1:  # now and then
         prune_applied()
     return state
+
+
+def _matched_keys(changes):
+    """The keys that the function NEWSROOM_MATCHED_KEYS names gives `changes` (the
+    `changed` of invalidations being applied). Should it fail, every page is
+    forgotten: a change is never lost to a fault in naming what it touches."""
+    path = getattr(settings, "NEWSROOM_MATCHED_KEYS", "")
+    if not (changes and path):
+        return set()
+    try:
+        return set(import_string(path)(changes))
+    except Exception:
+        logger.exception("Could not name the pages %s change(s) touch.", len(changes))
+        return {SITE}
 
 
 def prune_applied():
