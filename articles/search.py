@@ -48,7 +48,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -114,6 +114,40 @@ def refresh_search_vectors(articles):
     if not isinstance(articles, Article.objects._queryset_class):
         articles = Article.objects.filter(pk__in=list(articles))
     articles.update(search_vector=search_document(), search_summary=summary_document())
+
+
+def stored_document():
+    """A story's stored search document as text, to match searches against after it
+    has changed (queries_matching); None on other databases."""
+    if not uses_postgres():
+        return Value(None, output_field=TextField())
+    return Cast("search_vector", output_field=TextField())
+
+
+def queries_matching(queries, stories=(), documents=()):
+    """Those of `queries` whose search finds one of `stories` (ids) as stored now or
+    one of `documents` (stored_document() as it was), in one query; None on other
+    databases, which cannot tell."""
+    if not uses_postgres():
+        return None
+    # The search's own test (RankedMatches): the stored document against the query
+    # as websearch_to_tsquery reads it.
+    quote = connection.ops.quote_name
+    sql = f"""
+        SELECT query
+        FROM unnest(%s::text[]) AS query,
+            LATERAL websearch_to_tsquery(%s::regconfig, query) AS wanted
+        WHERE EXISTS (
+            SELECT 1 FROM {quote(Article._meta.db_table)}
+            WHERE {quote(Article._meta.pk.column)} = ANY(%s)
+                AND search_vector @@ wanted
+        ) OR EXISTS (
+            SELECT 1 FROM unnest(%s::tsvector[]) AS document WHERE document @@ wanted
+        )
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(queries), CONFIG, list(stories), list(documents)])
+        return [query for (query,) in cursor.fetchall()]
 
 
 def normalise_query(raw):

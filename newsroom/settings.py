@@ -284,10 +284,11 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 ]
 
 # The page cache asks the reader site when the next story or front arrangement is
-# scheduled to go public, and what a scheduled change then touches
-# (delivery/page_cache.py).
+# scheduled to go public, what a scheduled change then touches, and which kept
+# searches a change to stories touches once it is applied (delivery/page_cache.py).
 NEWSROOM_NEXT_PUBLICATION = "readers.dependencies.next_scheduled_change"
 NEWSROOM_SCHEDULED_KEYS = "readers.dependencies.scheduled_keys"
+NEWSROOM_MATCHED_KEYS = "readers.search_pages.matched_keys"
 # Purges at the edge (delivery/purge.py, delivery/purgers.py), sent by a thread of
 # each app process: to each Varnish running deploy/varnish.vcl, and to the CDN whose
 # account is given (the API addresses change only for a stand-in, as in the tests).

@@ -8,17 +8,22 @@ a feed's items), `card:<id>` for each story it shows a card of or links to (what
 card shows: headline, dek, address, time, section, picture, bylines, the Live label,
 and that the story is public at all), `author:<id>`, `section:<id>`, `tag:<id>` and
 `image:<id>` for what it shows of those, `list:<...>` for each list it draws (whose
-membership or order a publication can change), `front:<...>` for the arranged slots
-above a river (fronts/), and `nav` for the site's navigation.
+membership or order a publication can change), `search:<...>` for the stories a
+search finds (search_pages.py), `front:<...>` for the arranged slots above a river
+(fronts/), and `nav` for the site's navigation.
 readers/invalidation.py gives a change the keys of what it touches.
 """
 
+import hashlib
 from datetime import timedelta
 
 from delivery.keys import depends_on
 
 HOME = "list:home"  # the home page's river and the site's feeds
-EVERYTHING = "list:all"  # every public story at once: sitemaps, search
+EVERYTHING = "list:all"  # every public story at once: the sitemaps
+# Every search at once: raised by a change whose searches cannot be told (a tag or an
+# author renamed, or on a site without PostgreSQL and Redis: search_pages.py).
+SEARCHES = "list:searches"
 NAVIGATION = "nav"
 
 
@@ -65,6 +70,11 @@ def author_list(pk):
 
 def tag_list(pk):
     return f"list:tag:{pk}"
+
+
+def search(query):
+    """The stories a search for `query` (as searched: normalised) finds."""
+    return "search:" + hashlib.blake2b(query.encode(), digest_size=10).hexdigest()
 
 
 def front(section_id=None):
@@ -125,7 +135,8 @@ def record_live_entries(entries, images):
 
 def story_list_keys(article):
     """The lists `article`, as it is saved now, belongs in: the home page's, its
-    sections', its authors', its tags', and the lists of every public story."""
+    sections', its authors', its tags', and the sitemaps' list of every public
+    story (searches are matched: search_pages.py)."""
     from articles.models import Byline
 
     sections = {
@@ -170,9 +181,13 @@ def scheduled_keys(at):
     # A second's margin: the time comes back from a timestamp.
     since, now = at - timedelta(seconds=1), timezone.now()
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    # Searches too, every one: these are asked for by a reader, who should not wait
+    # for the searches kept to be matched.
     for article in published.filter(published_at__gt=since, published_at__lte=now):
         soft |= {story(article.pk), card(article.pk), *story_list_keys(article)}
+        soft.add(SEARCHES)
     for article in published.filter(expires_at__gt=since, expires_at__lte=now):
         hard |= {story(article.pk), card(article.pk), *story_list_keys(article)}
+        hard.add(SEARCHES)
     soft |= {front(page.section_id) for page in fronts_gone_live(at)}
     return soft - hard, hard

@@ -9,13 +9,15 @@ to it cached); and when it joins or leaves a list (published, unpublished, delet
 moved to another section, time or byline) the lists it is or was in. Taking one down
 (unpublishing, deleting) is a *hard* change: no page showing it is served stale.
 What stories show around them (authors, sections, pictures, tags, bylines,
-corrections) touches its own key; tags and bylines, which searches match, the list
-of every public story too. A front's arrangement, saved or scheduled, touches
+corrections) touches its own key; tags and bylines, which searches match, every
+search too. A story's own change touches the searches that find it, as it was or as
+it is (search_pages.py). A front's arrangement, saved or scheduled, touches
 the front's key. Changes to drafts alone touch nothing, nor new pictures and authors
 nobody reads yet, so that writers saving as they go and the photo desk's uploads
 cost readers nothing.
 """
 
+from django.db.models import Case, When
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -26,6 +28,7 @@ from django.db.models.signals import (
 from django.dispatch import receiver
 from taggit.models import Tag
 
+from articles import search
 from articles.models import Article, Author, Byline, Category, Correction, InlineImage
 from delivery.page_cache import content_changed
 from embeds import body as embed_markup
@@ -34,6 +37,7 @@ from fronts.models import Arrangement, Front, Slot
 from photos.models import Image
 
 from . import dependencies as keys
+from . import search_pages
 
 PUBLISHED = Article.Status.PUBLISHED
 # What, in a story's own row, decides which lists it is in and where.
@@ -46,8 +50,14 @@ ON_CARDS = (*LISTED_BY, "headline", "dek", "slug", "lead_image_id")
 @receiver(pre_save, sender=Article, dispatch_uid="pages_story_before_save")
 def story_saving(sender, instance, raw=False, **kwargs):
     # The story as it was: unpublishing one changes pages as much as publishing it.
+    # Its search document only if it was public: searches found it then.
     instance._before = (
-        Article.objects.filter(pk=instance.pk).values(*ON_CARDS).first()
+        Article.objects.filter(pk=instance.pk)
+        .values(
+            *ON_CARDS,
+            document=Case(When(status=PUBLISHED, then=search.stored_document())),
+        )
+        .first()
         if instance.pk and not raw
         else None
     )
@@ -61,7 +71,7 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
     was_public = before.get("status") == PUBLISHED
     if instance.status != PUBLISHED and not was_public:
         return  # a draft: nothing public changed
-    # The sitemaps and search list every public story, by address and time.
+    # The sitemaps list every public story, by address and time.
     touched = {keys.story(instance.pk), keys.EVERYTHING}
     if created or _changed(before, instance, ON_CARDS):
         touched.add(keys.card(instance.pk))
@@ -69,7 +79,11 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
         touched |= keys.story_list_keys(instance)
         if before.get("primary_category_id"):
             touched.add(keys.section_list(before["primary_category_id"]))
-    content_changed(touched, hard=was_public and not _is_up(instance))
+    content_changed(
+        touched,
+        hard=was_public and not _is_up(instance),
+        changed=search_pages.story_changed(instance.pk, before.get("document")),
+    )
 
 
 def _changed(before, article, fields):
@@ -86,6 +100,11 @@ def _is_up(article):
 def story_deleting(sender, instance, **kwargs):
     # Its lists, while its bylines, tags and categories are still there to say.
     if instance.status == PUBLISHED:
+        document = (
+            Article.objects.filter(pk=instance.pk)
+            .values_list(search.stored_document(), flat=True)
+            .first()
+        )
         content_changed(
             {
                 keys.story(instance.pk),
@@ -93,6 +112,7 @@ def story_deleting(sender, instance, **kwargs):
                 *keys.story_list_keys(instance),
             },
             hard=True,
+            changed=search_pages.story_removed(document),
         )
 
 
@@ -102,15 +122,18 @@ def _public_story(article_id):
 
 @receiver(post_save, sender=Byline, dispatch_uid="pages_byline_saved")
 @receiver(post_delete, sender=Byline, dispatch_uid="pages_byline_deleted")
-def byline_changed(sender, instance, raw=False, **kwargs):
+def byline_changed(sender, instance, raw=False, origin=None, **kwargs):
     # A story deleted with its bylines has already said so (story_deleting).
+    if isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+        return
     if not raw and _public_story(instance.article_id):
         content_changed(
             {
                 keys.story(instance.article_id),
                 keys.card(instance.article_id),  # cards print bylines
                 keys.author_list(instance.author_id),
-                keys.EVERYTHING,  # searches match authors' names
+                keys.EVERYTHING,  # the authors' sitemap
+                keys.SEARCHES,  # searches match authors' names
             }
         )
 
@@ -147,10 +170,10 @@ def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
     from_story = isinstance(instance, Article) and not reverse
     if action == "pre_clear" and from_story:
         pk_set = set(instance.tags.values_list("pk", flat=True))
-    elif not _is_done(action, from_story=from_story):
+    elif not _is_done(action, from_story=from_story) or _nothing_done(action, pk_set):
         return
     if not from_story:
-        content_changed({keys.tag_list(instance.pk), keys.EVERYTHING})
+        content_changed({keys.tag_list(instance.pk), keys.SEARCHES})
     elif instance.status == PUBLISHED:
         # Tags decide which stories are related: the pages linking to it too.
         content_changed(
@@ -158,9 +181,15 @@ def tagging_changed(sender, instance, action, reverse, pk_set, **kwargs):
                 keys.story(instance.pk),
                 keys.card(instance.pk),
                 *(keys.tag_list(pk) for pk in pk_set or ()),
-                keys.EVERYTHING,  # searches match tags' names
+                keys.SEARCHES,  # searches match tags' names
             }
         )
+
+
+def _nothing_done(action, pk_set):
+    """Whether an add or remove changed nothing: the story form sets a story's tags
+    at every save, and django-taggit says so even when they are the ones it had."""
+    return action in ("post_add", "post_remove") and not pk_set
 
 
 def _is_done(action, *, from_story):
@@ -205,12 +234,14 @@ def author_saved(sender, instance, created, raw=False, **kwargs):
         not (created or raw)
         and Author.objects.with_public_stories().filter(pk=instance.pk).exists()
     ):
-        content_changed({keys.author(instance.pk), keys.EVERYTHING})
+        content_changed({keys.author(instance.pk), keys.EVERYTHING, keys.SEARCHES})
 
 
 @receiver(post_delete, sender=Author, dispatch_uid="pages_author_deleted")
 def author_deleted(sender, instance, **kwargs):
-    content_changed({keys.author(instance.pk), keys.EVERYTHING}, hard=True)
+    content_changed(
+        {keys.author(instance.pk), keys.EVERYTHING, keys.SEARCHES}, hard=True
+    )
 
 
 @receiver(pre_save, sender=Category, dispatch_uid="pages_section_before_save")
@@ -241,7 +272,7 @@ def section_deleted(sender, instance, **kwargs):
 def tag_saved(sender, instance, created, raw=False, **kwargs):
     # Searches match tags' names; a tag on drafts alone is nowhere yet.
     if not (created or raw) and _public_tag(instance.pk):
-        content_changed({keys.tag(instance.pk), keys.EVERYTHING})
+        content_changed({keys.tag(instance.pk), keys.SEARCHES})
 
 
 @receiver(pre_delete, sender=Tag, dispatch_uid="pages_tag_deleting")
@@ -249,7 +280,7 @@ def tag_deleting(sender, instance, **kwargs):
     # Asked while its stories still carry it.
     if _public_tag(instance.pk):
         content_changed(
-            {keys.tag(instance.pk), keys.tag_list(instance.pk), keys.EVERYTHING},
+            {keys.tag(instance.pk), keys.tag_list(instance.pk), keys.SEARCHES},
             hard=True,
         )
 

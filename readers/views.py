@@ -15,9 +15,16 @@ from taggit.models import Tag
 from articles import pending_changes, previews, search
 from articles.models import Article, Author, Category
 from delivery.keys import depends_on
-from delivery.page_cache import GoneForEveryone, asked_again, public_page
+from delivery.page_cache import GoneForEveryone, asked_again, private, public_page
 
-from . import dependencies, live_page, story_links, story_page, story_sql
+from . import (
+    dependencies,
+    live_page,
+    search_pages,
+    story_links,
+    story_page,
+    story_sql,
+)
 from .fronts import BYLINES, arranged_front, record_front
 from .pagination import RiverPaginator
 from .sitemaps import SITEMAPS
@@ -202,7 +209,7 @@ class SearchView(StoryListMixin, ListView):
     cached_on_server = staticmethod(asked_again)
 
     def list_keys(self):
-        return [dependencies.EVERYTHING]
+        return [dependencies.SEARCHES, dependencies.search(self.query)]
 
     def get_paginate_by(self, queryset):
         # Each result is a story card with a snippet, and readers seldom look past
@@ -212,7 +219,11 @@ class SearchView(StoryListMixin, ListView):
     def get(self, request, *args, **kwargs):
         self.query, self.query_was_cut = search.normalise_query(request.GET.get("q"))
         self.has_words = bool(search.query_words(self.query))
-        return super().get(request, *args, **kwargs)
+        # Before the stories are read (search_pages.py); if it cannot be, the page
+        # is kept nowhere, since no change could say it touches it.
+        if search_pages.register(self.query):
+            return super().get(request, *args, **kwargs)
+        return private(super().get(request, *args, **kwargs))
 
     def get_queryset(self):
         if not self.has_words:

@@ -1,0 +1,127 @@
+"""
+Kept searches forgotten by what they find: a change to a story touches the pages of
+the searches that find it, as it was or as it is, and no other search's.
+
+A search's page depends on `search:<digest of its query>` (dependencies.search) and
+on `list:searches`. Before its stories are read, the query is written down in the
+*register* of searches kept (a sorted set in Redis, by the time of its latest
+render), for as long as a cache may keep its page. A change to a public story is
+written down in the outbox with the story's id and its search document as it was
+(invalidation.py); when the change is applied, after it commits, matched_keys asks
+PostgreSQL which of the searches in the register then find the story, as it was or
+as it is now, and their keys are raised with the change's own (and purged at the
+edge with them).
+
+None is missed: a search written down before the register is read is matched; one
+written down after that read its stories after the change committed, so it shows
+the change. A page rendered from stories read before the change, and kept, is one
+whose key the change raises, and the raise passes it by.
+
+Where that cannot be told, every search is forgotten (`list:searches`): on other
+databases, with a cache other than Redis, when the register is lost (Redis emptied
+or restarted: a mark that is always there is gone), when the database fails, and for
+what changes many stories' documents at once (a tag or an author renamed:
+invalidation.py). A page whose query could not be written down (Redis failing) is
+kept by no cache.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+
+from articles import search
+
+from . import dependencies
+
+logger = logging.getLogger(__name__)
+
+REGISTER = "pages:searches"
+# Always in the register (with the score +inf): where it is missing, the register
+# was lost, and the searches written down in it with it.
+MARK = ""
+# Longer than any cache keeps a page, by a margin for the clocks of other servers.
+MARGIN_SECONDS = 60
+# More searches kept than this: every one is forgotten rather than each matched, as
+# the editor's save waits for the match (at 100,000 stories, one story against 1,000
+# searches took 14 ms of PostgreSQL; against 10,000, 130 ms).
+MAX_MATCHED = 5_000
+
+WRITE_SCRIPT = """
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+return 1
+"""
+
+# The searches written down since ARGV[1], those before forgotten; nil where the
+# mark is missing, which is put back.
+READ_SCRIPT = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then
+  redis.call('ZADD', KEYS[1], 'inf', ARGV[2])
+  return false
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
+return redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+"""
+
+
+def _matched_here():
+    """Whether searches can be matched one by one: PostgreSQL matches them, and
+    Redis keeps the register."""
+    return search.uses_postgres() and hasattr(cache, "run_script")
+
+
+def register(query):
+    """Write `query` (as searched) down among the searches kept, before its stories
+    are read. False if it could not be: its page must not be kept."""
+    if not (_matched_here() and search.query_terms(query)[0]):
+        # Forgotten with every search, or a search that finds nothing, ever.
+        return True
+    written = cache.run_script(WRITE_SCRIPT, [REGISTER], [time.time(), query])
+    return written is not None
+
+
+def story_changed(pk, document=None):
+    """What the outbox keeps of a change to story `pk` for matched_keys: its id,
+    and its stored document as it was (search.stored_document()), if it was public."""
+    return {"stories": [pk], "documents": [document] if document else []}
+
+
+def story_removed(document):
+    """What the outbox keeps of a public story deleted: its document as it was."""
+    return {"stories": [], "documents": [document] if document else []}
+
+
+def matched_keys(changes):
+    """The keys of the searches kept that find a story `changes` (story_changed's)
+    name, as it was or as it is (NEWSROOM_MATCHED_KEYS names this function)."""
+    if not _matched_here():
+        return {dependencies.SEARCHES}
+    queries = _kept_queries()
+    if queries is None or len(queries) > MAX_MATCHED:
+        return {dependencies.SEARCHES}
+    if not queries:
+        return set()
+    stories = sorted({pk for change in changes for pk in change.get("stories", ())})
+    documents = [one for change in changes for one in change.get("documents", ())]
+    try:
+        found = search.queries_matching(queries, stories, documents)
+    except DatabaseError:
+        logger.warning("Could not match the searches kept.", exc_info=True)
+        return {dependencies.SEARCHES}
+    return {dependencies.search(query) for query in found}
+
+
+def _kept_queries():
+    """The queries of the searches a cache may keep a page of, or None if the
+    register cannot be read or was lost."""
+    kept = max(
+        settings.NEWSROOM_PAGE_CACHE_SECONDS, settings.NEWSROOM_SHARED_CACHE_SECONDS
+    )
+    since = time.time() - kept - MARGIN_SECONDS
+    found = cache.run_script(READ_SCRIPT, [REGISTER], [since, MARK])
+    if found is None:
+        return None
+    queries = (query.decode() for query in found)
+    return [query for query in queries if query != MARK]

@@ -1,0 +1,193 @@
+"""Kept searches forgotten by what they find (readers/search_pages.py): on PostgreSQL
+with Redis, a change to a story reaches the kept searches that find it, as it was or
+as it is, and leaves every other kept search as it was; on other databases, every
+kept search."""
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article
+from delivery import page_cache, redis_cache
+from delivery.models import Invalidation
+from readers import dependencies, search_pages
+
+from .factories import make_article
+from .services import RedisServer
+from .test_page_cache import closed_port, text
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
+
+HARBOR, FERRY = "/search/?q=harbor", "/search/?q=ferry"
+
+
+def matched_one_by_one():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def redis_server(tmp_path, settings, monkeypatch):
+    """Pages cached in a Redis of the test's own, as in production."""
+    server = RedisServer(tmp_path).start()
+    monkeypatch.setattr(redis_cache, "_down_until", 0.0)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
+            "LOCATION": server.url,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def harbor():
+    return make_article(headline="Council passes the harbor budget")
+
+
+@pytest.fixture
+def ferry():
+    return make_article(headline="Ferry timetable changes")
+
+
+def kept(client, path):
+    """The page at `path`, asked for until the page cache keeps it (a search's page
+    is kept from its second asking)."""
+    first = text(client, path)
+    assert text(client, path) == first
+    return first
+
+
+def quietly_retitle(story, headline):
+    """A change no signal tells the cache of: a page rendered again shows it, a
+    page kept does not."""
+    Article.objects.filter(pk=story.pk).update(headline=headline)
+
+
+def kept_still(client, path):
+    """Whether the page at `path` is still the one kept before a story was quietly
+    retitled (quietly_retitle)."""
+    return "Quietly retitled" not in text(client, path)
+
+
+def test_a_new_headline_reaches_the_searches_finding_it_and_no_other(
+    client, redis_server, harbor, ferry
+):
+    kept(client, HARBOR), kept(client, FERRY)
+    quietly_retitle(harbor, "Quietly retitled harbor budget")
+    ferry.headline = "Ferry timetable changes again"
+    ferry.save()
+    assert "Ferry timetable changes again" in text(client, FERRY)
+    assert kept_still(client, HARBOR) == matched_one_by_one()
+
+
+def test_a_story_that_no_longer_matches_leaves_the_search(client, redis_server):
+    # Found by its body alone, which no card shows: only the story as it was (its
+    # old document) finds the search.
+    story = make_article(
+        headline="Council agrees a budget",
+        body="<p>The harbor dues rise by a tenth.</p>",
+    )
+    assert "Council agrees a budget" in kept(client, HARBOR)
+    story.body = "<p>The quayside dues rise by a tenth.</p>"
+    story.save()
+    assert "No stories matched" in text(client, HARBOR)
+
+
+def test_a_snippet_follows_the_body_it_is_cut_from(client, redis_server):
+    story = make_article(
+        headline="Council agrees a budget",
+        body="<p>The harbor dues rise by a tenth.</p>",
+    )
+    assert "rise by a tenth" in kept(client, HARBOR)
+    story.body = "<p>The harbor dues rise by a fifth.</p>"
+    story.save()
+    assert "rise by a fifth" in text(client, HARBOR)
+
+
+@pytest.mark.parametrize("how", ["published", "unpublished", "deleted"])
+def test_a_story_published_or_taken_down_reaches_the_searches_finding_it(
+    client, redis_server, harbor, ferry, how
+):
+    draft = make_article(headline="Harbor cranes return", status=Article.Status.DRAFT)
+    kept(client, HARBOR), kept(client, FERRY)
+    quietly_retitle(ferry, "Quietly retitled ferry timetable")
+    if how == "published":
+        draft.status = Article.Status.PUBLISHED
+        draft.published_at = timezone.now()
+        draft.save()
+        assert "Harbor cranes return" in text(client, HARBOR)
+    elif how == "unpublished":
+        harbor.status = Article.Status.UNPUBLISHED
+        harbor.save()
+        assert "No stories matched" in text(client, HARBOR)
+    else:
+        harbor.delete()
+        assert "No stories matched" in text(client, HARBOR)
+    # None of it is found by "ferry": its kept page stays.
+    assert kept_still(client, FERRY) == matched_one_by_one()
+
+
+def test_tags_set_again_as_they_were_reach_no_search(
+    client, redis_server, harbor, ferry
+):
+    # As the story form does at every save.
+    ferry.tags.set(["ferries"])
+    kept(client, HARBOR), kept(client, FERRY)
+    quietly_retitle(harbor, "Quietly retitled harbor budget")
+    ferry.tags.set(["ferries"])
+    assert kept_still(client, HARBOR)
+
+
+def test_the_edge_is_told_the_searches_a_change_reaches(
+    client, redis_server, harbor, ferry
+):
+    kept(client, HARBOR), kept(client, FERRY)
+    response = client.get(FERRY)
+    assert dependencies.search("ferry") in response["Surrogate-Key"].split()
+    ferry.headline = "Ferry timetable changes again"
+    ferry.save()
+    purged = Invalidation.objects.filter(changed__isnull=False).latest("pk").keys
+    purged = purged.split()
+    if matched_one_by_one():
+        assert dependencies.search("ferry") in purged
+        assert dependencies.search("harbor") not in purged
+        assert dependencies.SEARCHES not in purged
+    else:
+        assert dependencies.SEARCHES in purged
+
+
+def test_a_register_lost_with_redis_forgets_every_search(
+    client, redis_server, harbor, ferry
+):
+    kept(client, HARBOR), kept(client, FERRY)
+    quietly_retitle(harbor, "Quietly retitled harbor budget")
+    # Redis emptied takes the pages with it: here the register alone goes.
+    redis_server.client().delete(page_cache.cache.make_key(search_pages.REGISTER))
+    ferry.headline = "Ferry timetable changes again"
+    ferry.save()
+    assert not kept_still(client, HARBOR)
+    # The register is begun again: the next change is matched one by one again.
+    kept(client, HARBOR)
+    quietly_retitle(harbor, "Council passes the harbor budget twice")
+    ferry.headline = "Ferry timetable changes once more"
+    ferry.save()
+    assert ("twice" in text(client, HARBOR)) != matched_one_by_one()
+
+
+def test_a_search_that_cannot_be_written_down_is_kept_by_no_cache(
+    client, settings, monkeypatch, harbor
+):
+    monkeypatch.setattr(redis_cache, "_down_until", 0.0)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    response = client.get(HARBOR)
+    assert "Council passes the harbor budget" in response.content.decode()
+    # Elsewhere every search is forgotten with any change: no need to write it down.
+    assert ("private" in response["Cache-Control"]) == matched_one_by_one()
