@@ -13,16 +13,19 @@ as it is now, and their keys are raised with the change's own (and purged at the
 edge with them).
 
 None is missed: a search written down before the register is read is matched; one
-written down after that read its stories after the change committed, so it shows
-the change. A page rendered from stories read before the change, and kept, is one
-whose key the change raises, and the raise passes it by.
+written down after that runs its query after the change committed, and finds the
+change. A matched search whose page was being rendered from the stories as they were
+has its key raised past the version it was rendered under: the page cache neither
+keeps nor serves it.
 
 Where that cannot be told, every search is forgotten (`list:searches`): on other
 databases, with a cache other than Redis, when the register is lost (Redis emptied
-or restarted: a mark that is always there is gone), when the database fails, and for
-what changes many stories' documents at once (a tag or an author renamed:
-invalidation.py). A page whose query could not be written down (Redis failing) is
-kept by no cache.
+or restarted: a mark that is always there is gone), when the database fails, when
+more than MAX_MATCHED searches are kept, for a change to what many stories'
+documents share (a tag or an author renamed) or to a story's tags or bylines
+(invalidation.py), and at a scheduled publication or take-down, which a reader's
+request applies (dependencies.scheduled_keys). A page whose query could not be
+written down (Redis failing) is kept by no cache.
 """
 
 import logging
