@@ -16,7 +16,7 @@ from delivery import page_cache, redis_cache
 from delivery.models import Invalidation
 
 from .factories import make_article, make_author, make_category
-from .services import RedisServer
+from .services import RedisServer, redis_caches
 
 pytestmark = pytest.mark.usefixtures("pages_cached")
 
@@ -35,13 +35,7 @@ def redis_pages(settings, redis_server, monkeypatch):
     """Pages cached in a Redis of the test's own, as in production."""
     monkeypatch.setattr(redis_cache, "_down_until", 0.0)
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
-            "LOCATION": redis_server.url,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
-    }
+    settings.CACHES = redis_caches(redis_server.url)
     return redis_server
 
 

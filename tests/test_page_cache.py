@@ -27,6 +27,7 @@ from delivery.models import Invalidation
 from readers import dependencies
 
 from .factories import make_article, make_author, make_category, make_image
+from .services import redis_caches
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
@@ -343,13 +344,7 @@ def test_pages_are_served_and_the_failure_logged_while_redis_is_down(
     client, settings, story, caplog, monkeypatch
 ):
     monkeypatch.setattr(redis_cache, "_down_until", 0.0)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
-    }
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")
     with caplog.at_level(logging.WARNING, logger="delivery.redis_cache"):
         for path in pages_of(story):
             page = client.get(path)

@@ -18,7 +18,7 @@ from articles.models import Article, Author, Byline, Category, Correction
 from delivery import redis_cache
 
 from .factories import make_article, make_author, make_category, make_image
-from .services import RedisServer
+from .services import RedisServer, redis_caches
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
@@ -179,12 +179,7 @@ def cache_kind(request, settings, tmp_path, monkeypatch):
         server = RedisServer(tmp_path).start()
         request.addfinalizer(server.stop)
         monkeypatch.setattr(redis_cache, "_down_until", 0.0)
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
-                "LOCATION": server.url,
-            }
-        }
+        settings.CACHES = redis_caches(server.url)
     return request.param
 
 

@@ -13,7 +13,7 @@ from delivery.models import Invalidation
 from readers import dependencies, search_pages
 
 from .factories import make_article
-from .services import RedisServer
+from .services import RedisServer, redis_caches
 from .test_page_cache import closed_port, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
@@ -30,13 +30,7 @@ def redis_server(tmp_path, settings, monkeypatch):
     """Pages cached in a Redis of the test's own, as in production."""
     server = RedisServer(tmp_path).start()
     monkeypatch.setattr(redis_cache, "_down_until", 0.0)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
-            "LOCATION": server.url,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
-    }
+    settings.CACHES = redis_caches(server.url)
     yield server
     server.stop()
 
@@ -82,28 +76,25 @@ def test_a_new_headline_reaches_the_searches_finding_it_and_no_other(
     assert kept_still(client, HARBOR) == matched_one_by_one()
 
 
-def test_a_story_that_no_longer_matches_leaves_the_search(client, redis_server):
-    # Found by its body alone, which no card shows: only the story as it was (its
-    # old document) finds the search.
-    story = make_article(
-        headline="Council agrees a budget",
-        body="<p>The harbor dues rise by a tenth.</p>",
-    )
-    assert "Council agrees a budget" in kept(client, HARBOR)
-    story.body = "<p>The quayside dues rise by a tenth.</p>"
-    story.save()
-    assert "No stories matched" in text(client, HARBOR)
-
-
-def test_a_snippet_follows_the_body_it_is_cut_from(client, redis_server):
+@pytest.mark.parametrize(
+    "body, shown",
+    [
+        # Found by its body alone, which no card shows: only the story as it was
+        # (its old document) finds the search.
+        ("The quayside dues rise by a tenth.", "No stories matched"),
+        # Still found: its snippet is cut from the body as it is now.
+        ("The harbor dues rise by a fifth.", "rise by a fifth"),
+    ],
+)
+def test_a_new_body_reaches_the_searches_finding_it(client, redis_server, body, shown):
     story = make_article(
         headline="Council agrees a budget",
         body="<p>The harbor dues rise by a tenth.</p>",
     )
     assert "rise by a tenth" in kept(client, HARBOR)
-    story.body = "<p>The harbor dues rise by a fifth.</p>"
+    story.body = f"<p>{body}</p>"
     story.save()
-    assert "rise by a fifth" in text(client, HARBOR)
+    assert shown in text(client, HARBOR)
 
 
 @pytest.mark.parametrize("how", ["published", "unpublished", "deleted"])
@@ -180,13 +171,7 @@ def test_a_search_that_cannot_be_written_down_is_kept_by_no_cache(
     client, settings, monkeypatch, harbor
 ):
     monkeypatch.setattr(redis_cache, "_down_until", 0.0)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "delivery.redis_cache.FailOpenRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        }
-    }
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")
     response = client.get(HARBOR)
     assert "Council passes the harbor budget" in response.content.decode()
     # Elsewhere every search is forgotten with any change: no need to write it down.
