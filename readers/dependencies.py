@@ -21,8 +21,8 @@ from delivery.keys import depends_on
 
 HOME = "list:home"  # the home page's river and the site's feeds
 EVERYTHING = "list:all"  # every public story at once: the sitemaps
-# Every search at once: raised by a change whose searches cannot be told (a tag or an
-# author renamed, or on a site without PostgreSQL and Redis: search_pages.py).
+# Every search at once: raised by a change whose searches are not matched one by one
+# (search_pages.py lists when).
 SEARCHES = "list:searches"
 NAVIGATION = "nav"
 

@@ -20,8 +20,8 @@ keeps nor serves it.
 
 Where that cannot be told, every search is forgotten (`list:searches`): on other
 databases, with a cache other than Redis, when the register is lost (Redis emptied
-or restarted: a mark that is always there is gone), when the database fails, when
-more than MAX_MATCHED searches are kept, for a change to what many stories'
+or restarted: a mark that is always there is gone), when the database fails, while
+the register is full (MAX_MATCHED searches), for a change to what many stories'
 documents share (a tag or an author renamed) or to a story's tags or bylines
 (invalidation.py), and at a scheduled publication or take-down, which a reader's
 request applies (dependencies.scheduled_keys). A page whose query could not be
@@ -42,26 +42,46 @@ from . import dependencies
 logger = logging.getLogger(__name__)
 
 REGISTER = "pages:searches"
+# Set while a search could not be written down in a full register, for as long as a
+# cache may keep its page: every search is forgotten meanwhile.
+FULL = "pages:searches:full"
 # Always in the register (with the score +inf): where it is missing, the register
 # was lost, and the searches written down in it with it.
 MARK = ""
 # Longer than any cache keeps a page, by a margin for the clocks of other servers.
 MARGIN_SECONDS = 60
-# More searches kept than this: every one is forgotten rather than each matched, as
-# the editor's save waits for the match (at 100,000 stories, one story against 1,000
-# searches took 14 ms of PostgreSQL; against 10,000, 130 ms).
+# The most searches the register holds. Past it, every search is forgotten rather
+# than each matched: the editor's save waits for the match (at 100,000 stories, one
+# story against 1,000 searches took 14 ms of PostgreSQL; against 10,000, 130 ms),
+# and a flood of made-up queries must not fill Redis.
 MAX_MATCHED = 5_000
 
+# ARGV: the time, the query, MAX_MATCHED, how long a page may be kept. A query
+# already written down is written down again, at its new time; another is not
+# written down in a full register (what has lapsed is forgotten first), which is
+# then marked full for as long as its page may be kept.
 WRITE_SCRIPT = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[2])
+    and redis.call('ZCARD', KEYS[1]) > tonumber(ARGV[3]) then
+  local since = tonumber(ARGV[1]) - tonumber(ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. since)
+  if redis.call('ZCARD', KEYS[1]) > tonumber(ARGV[3]) then
+    redis.call('SET', KEYS[2], 1, 'EX', math.ceil(tonumber(ARGV[4])))
+    return 1
+  end
+end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 return 1
 """
 
 # The searches written down since ARGV[1], those before forgotten; nil where the
-# mark is missing, which is put back.
+# mark is missing, which is put back, or the register was full.
 READ_SCRIPT = """
 if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then
   redis.call('ZADD', KEYS[1], 'inf', ARGV[2])
+  return false
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then
   return false
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
@@ -81,7 +101,9 @@ def register(query):
     if not (_matched_here() and search.query_terms(query)[0]):
         # Forgotten with every search, or a search that finds nothing, ever.
         return True
-    written = cache.run_script(WRITE_SCRIPT, [REGISTER], [time.time(), query])
+    written = cache.run_script(
+        WRITE_SCRIPT, [REGISTER, FULL], [time.time(), query, MAX_MATCHED, _kept()]
+    )
     return written is not None
 
 
@@ -102,7 +124,7 @@ def matched_keys(changes):
     if not _matched_here():
         return {dependencies.SEARCHES}
     queries = _kept_queries()
-    if queries is None or len(queries) > MAX_MATCHED:
+    if queries is None:
         return {dependencies.SEARCHES}
     if not queries:
         return set()
@@ -116,14 +138,18 @@ def matched_keys(changes):
     return {dependencies.search(query) for query in found}
 
 
+def _kept():
+    """How long after its render a page may still be kept, in seconds."""
+    return MARGIN_SECONDS + max(
+        settings.NEWSROOM_PAGE_CACHE_SECONDS, settings.NEWSROOM_SHARED_CACHE_SECONDS
+    )
+
+
 def _kept_queries():
     """The queries of the searches a cache may keep a page of, or None if the
     register cannot be read or was lost."""
-    kept = max(
-        settings.NEWSROOM_PAGE_CACHE_SECONDS, settings.NEWSROOM_SHARED_CACHE_SECONDS
-    )
-    since = time.time() - kept - MARGIN_SECONDS
-    found = cache.run_script(READ_SCRIPT, [REGISTER], [since, MARK])
+    since = time.time() - _kept()
+    found = cache.run_script(READ_SCRIPT, [REGISTER, FULL], [since, MARK])
     if found is None:
         return None
     queries = (query.decode() for query in found)

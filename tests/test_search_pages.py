@@ -167,6 +167,22 @@ def test_a_register_lost_with_redis_forgets_every_search(
     assert ("twice" in text(client, HARBOR)) != matched_one_by_one()
 
 
+def test_a_full_register_forgets_every_search(
+    client, redis_server, monkeypatch, harbor, ferry
+):
+    monkeypatch.setattr(search_pages, "MAX_MATCHED", 1)
+    kept(client, HARBOR)
+    kept(client, FERRY)  # not written down: the register is full
+    quietly_retitle(harbor, "Quietly retitled harbor budget")
+    ferry.headline = "Ferry timetable changes again"
+    ferry.save()
+    assert "Ferry timetable changes again" in text(client, FERRY)
+    assert not kept_still(client, HARBOR)
+    if matched_one_by_one():  # the mark and one search, however many are asked
+        register = page_cache.cache.make_key(search_pages.REGISTER)
+        assert redis_server.client().zcard(register) == 2
+
+
 def test_a_search_that_cannot_be_written_down_is_kept_by_no_cache(
     client, settings, monkeypatch, harbor
 ):
