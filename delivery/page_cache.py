@@ -83,6 +83,8 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
@@ -299,13 +301,13 @@ def _apply(pending):
         return None
     try:
         applied = {"applied_at": timezone.now(), "applied_sequence": sequence}
-        for row in pending:
-            if row.changed:  # its keys as applied, for the edge (purge.py)
-                every = " ".join(sorted({*row.keys.split(), *matched}))
-                Invalidation.objects.filter(pk=row.pk).update(keys=every, **applied)
-        Invalidation.objects.filter(
-            pk__in=[row.pk for row in pending if not row.changed]
-        ).update(**applied)
+        if matched:  # their keys as applied, for the edge (purge.py)
+            Invalidation.objects.filter(
+                pk__in=[row.pk for row in pending if row.changed]
+            ).update(keys=Concat("keys", Value(" " + " ".join(sorted(matched)))))
+        Invalidation.objects.filter(pk__in=[row.pk for row in pending]).update(
+            **applied
+        )
         # Recorded again by the writer: the change may have scheduled a story.
         state = _record_state()
     finally:

@@ -112,7 +112,7 @@ def story_deleting(sender, instance, **kwargs):
                 *keys.story_list_keys(instance),
             },
             hard=True,
-            changed=search_pages.story_removed(document),
+            changed=search_pages.story_changed(instance.pk, document),
         )
 
 

@@ -108,14 +108,10 @@ def register(query):
 
 
 def story_changed(pk, document=None):
-    """What the outbox keeps of a change to story `pk` for matched_keys: its id,
-    and its stored document as it was (search.stored_document()), if it was public."""
+    """What the outbox keeps of a change to story `pk` for matched_keys: its id
+    (the story as it is when the change is applied, if it still is), and its stored
+    document as it was (search.stored_document()), if it was public."""
     return {"stories": [pk], "documents": [document] if document else []}
-
-
-def story_removed(document):
-    """What the outbox keeps of a public story deleted: its document as it was."""
-    return {"stories": [], "documents": [document] if document else []}
 
 
 def matched_keys(changes):
