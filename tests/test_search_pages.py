@@ -3,6 +3,8 @@ with Redis, a change to a story reaches the kept searches that find it, as it wa
 as it is, and leaves every other kept search as it was; on other databases, every
 kept search."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -129,6 +131,23 @@ def test_tags_set_again_as_they_were_reach_no_search(
     quietly_retitle(harbor, "Quietly retitled harbor budget")
     ferry.tags.set(["ferries"])
     assert kept_still(client, HARBOR)
+
+
+def test_hostile_queries_written_down_leave_the_matching_sound(
+    client, redis_server, harbor, ferry
+):
+    # Each goes to Redis as it is, and to PostgreSQL as a parameter of the match.
+    for query in ["'); DROP TABLE x; --", 'a & b | !c "open', "::* <-> (((", "日本 \\"]:
+        path = f"/search/?{urlencode({'q': query})}"
+        assert client.get(path).status_code == 200
+        assert client.get(path).status_code == 200
+    kept(client, HARBOR), kept(client, FERRY)
+    quietly_retitle(harbor, "Quietly retitled harbor budget")
+    ferry.headline = "Ferry timetable changes again"
+    ferry.save()
+    assert "Ferry timetable changes again" in text(client, FERRY)
+    # Matched one by one still: no query made the match fail over to every search.
+    assert kept_still(client, HARBOR) == matched_one_by_one()
 
 
 def test_the_edge_is_told_the_searches_a_change_reaches(
