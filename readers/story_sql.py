@@ -10,8 +10,7 @@ three sliced parts some 3 ms, about ten times what running the query costs; the
 labels' union about 1 ms. Here each is a string with parameters, and the story's
 rows are made into model instances with Model.from_db(), as the ORM makes them
 (their values converted as the ORM converts them: common/orm_values.py).
-PUBLIC says what Article.objects.published() says, in SQL: published, the publish
-time has passed, and the take-down time (if any) has not.
+PUBLIC (sql_rows.py) says what Article.objects.published() says, in SQL.
 tests/test_story_page_lists.py and tests/test_story_sql.py hold these to the ORM's
 definitions, drafts, scheduled and taken-down stories included.
 
@@ -23,31 +22,21 @@ a UNION.
 """
 
 import functools
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
-from taggit.models import Tag
 
-from articles.models import (
-    Article,
-    Author,
-    Byline,
-    Category,
-    Correction,
-    TaggedArticle,
-)
+from articles.models import Article, Author, Byline, Category
 from articles.models.content import BULKY_FIELDS
 from common import prepared
 from common.orm_values import converter
-from live.models import LiveCoverage
 from photos.models import Image
+
+from .sql_rows import PUBLIC, parts, public_params, tables
 
 BY_AUTHOR, SHARES_TAG, IN_SECTION = "author", "tag", "section"
 
-PUBLIC = """story.status = %s AND story.published_at <= %s
-      AND (story.expires_at IS NULL OR story.expires_at > %s)"""
 OTHER_PUBLIC = f"""
     SELECT %s AS mark, story.id AS id FROM {{article}} story
     WHERE {PUBLIC} AND story.id <> %s
@@ -84,17 +73,17 @@ def candidates(
     section slug): the newest `more_from_author` public stories by `author`, the
     newest `sharing_tag` sharing one of `tags`, the newest `in_section` in `section`
     (each part left out when its author, tags or section is None or empty)."""
-    tables = _tables(connection.vendor)
+    names = tables(connection.vendor)
     now = timezone.now()
-    parts, params = [], []
+    selects, params = [], []
 
     def part(mark, condition, condition_params, limit):
-        sql = f"{OTHER_PUBLIC} {condition} {NEWEST}".format(**tables)
-        parts.append(f"SELECT * FROM ({sql}) {mark}_part")
+        sql = f"{OTHER_PUBLIC} {condition} {NEWEST}".format(**names)
+        selects.append(f"SELECT * FROM ({sql}) {mark}_part")
         params.extend(
             [
                 mark,
-                *_public_params(now),
+                *public_params(now),
                 story,
                 *condition_params,
                 limit,
@@ -102,19 +91,19 @@ def candidates(
         )
 
     if author:
-        sql = BY_AUTHOR_PART.format(**tables)
-        parts.append(f"SELECT * FROM ({sql}) {BY_AUTHOR}_part")
+        sql = BY_AUTHOR_PART.format(**names)
+        selects.append(f"SELECT * FROM ({sql}) {BY_AUTHOR}_part")
         params.extend(
-            [BY_AUTHOR, author, now, *_public_params(now), story, more_from_author]
+            [BY_AUTHOR, author, now, *public_params(now), story, more_from_author]
         )
     if tags:
         condition = SHARING_TAG_SQL.replace("{tags}", ", ".join(["%s"] * len(tags)))
         part(SHARES_TAG, condition, tags, sharing_tag)
     if section:
         part(IN_SECTION, IN_SECTION_SQL, [section], in_section)
-    if not parts:
+    if not selects:
         return []
-    sql = LINKS.format(parts=" UNION ALL ".join(parts), **tables)
+    sql = LINKS.format(parts=" UNION ALL ".join(selects), **names)
     db = connections[DEFAULT_DB_ALIAS]
     # One statement for each shape the query takes: the parts present, and how
     # many tags are asked for.
@@ -151,7 +140,7 @@ def linked(ids):
     section name, section slug, "author" or "tag", an author's or a tag's id) of the
     stories `ids`: one for each byline (all but the last two None on tags' rows)."""
     db = connections[DEFAULT_DB_ALIAS]
-    sql = LINKED.format(ids=", ".join(["%s"] * len(ids)), **_tables(db.vendor))
+    sql = LINKED.format(ids=", ".join(["%s"] * len(ids)), **tables(db.vendor))
     with db.cursor() as cursor:
         cursor.execute(sql, [*ids, *ids])
         rows = cursor.fetchall()
@@ -192,31 +181,7 @@ def labels(*, story):
 
 @functools.cache
 def _labels_sql(vendor):
-    return LABELS.format(**_tables(vendor))
-
-
-@functools.cache
-def _tables(vendor):
-    """{name in this module's SQL: the table's name, quoted for `vendor`}."""
-    quote = connection.ops.quote_name
-    models = {
-        "article": Article,
-        "author": Author,
-        "byline": Byline,
-        "category": Category,
-        "correction": Correction,
-        "filed": Article.categories.through,
-        "image": Image,
-        "live": LiveCoverage,
-        "tag": Tag,
-        "tagged": TaggedArticle,
-    }
-    return {name: quote(model._meta.db_table) for name, model in models.items()}
-
-
-def _public_params(now):
-    """PUBLIC's parameters at the time `now`."""
-    return [Article.Status.PUBLISHED.value, now, now]
+    return LABELS.format(**tables(vendor))
 
 
 # The story's own row leaves out its bulk but the body (Article.without_bulk).
@@ -250,57 +215,7 @@ STORY = """
 """
 
 
-@dataclass
-class Part:
-    """A model read in STORY: its alias there, its fields, and where they start in
-    the row."""
-
-    alias: str
-    model: type
-    fields: tuple
-    start: int
-
-    def __post_init__(self):
-        self.attnames = [field.attname for field in self.fields]
-        # vendor: the indexes of the fields whose values the ORM converts there (a
-        # few: times and flags on SQLite, for one).
-        self.converted = {}
-
-    def converters(self, db):
-        """(index, converter) of the fields whose values the ORM converts on the
-        database `db`."""
-        if db.vendor not in self.converted:
-            self.converted[db.vendor] = [
-                index
-                for index, field in enumerate(self.fields)
-                if converter(field, db) is not None
-            ]
-        return [
-            (index, converter(self.fields[index], db))
-            for index in self.converted[db.vendor]
-        ]
-
-    def instance(self, row, db):
-        """The `model` instance in `row`, as the ORM makes one from the database
-        `db`; None where the join found no row."""
-        values = list(row[self.start : self.start + len(self.fields)])
-        if values[0] is None:  # the id
-            return None
-        for index, convert in self.converters(db):
-            values[index] = convert(values[index])
-        return self.model.from_db(db.alias, self.attnames, values)
-
-
-def _parts(*read):
-    """Parts of the (alias, model, fields) `read`, one after another in the row."""
-    parts, start = [], 0
-    for alias, model, fields in read:
-        parts.append(Part(alias, model, tuple(fields), start))
-        start += len(fields)
-    return parts
-
-
-STORY_PART, SECTION, LEAD, SOCIAL, BYLINE, AUTHOR = _parts(
+STORY_PART, SECTION, LEAD, SOCIAL, BYLINE, AUTHOR = parts(
     ("story", Article, STORY_FIELDS),
     ("section", Category, Category._meta.concrete_fields),
     ("lead", Image, Image._meta.concrete_fields),
@@ -325,7 +240,7 @@ def story_row(pk, *, public=True):
     # An id out of the column's range (a tampered address) would fail the query.
     if not isinstance(pk, int) or not 0 < pk <= MAX_ID:
         return None
-    params = [pk, *(_public_params(timezone.now()) if public else [])]
+    params = [pk, *(public_params(timezone.now()) if public else [])]
     # Asked for once: each attribute of django.db.connection is a lookup of it.
     db = connections[DEFAULT_DB_ALIAS]
     with db.cursor() as cursor:
@@ -375,5 +290,5 @@ def _story_sql(vendor, public):
             for field in part.fields
         ),
         public=f"AND {PUBLIC}" if public else "",
-        **_tables(vendor),
+        **tables(vendor),
     )
