@@ -89,7 +89,7 @@ def record_cards(stories):
             card(shown.pk),
             shown.primary_category_id and section(shown.primary_category_id),
             shown.lead_image_id and image(shown.lead_image_id),
-            *(author(byline.author_id) for byline in shown.bylines.all()),
+            *(author(byline.author_id) for byline in shown.shown_bylines()),
         )
 
 

@@ -20,6 +20,7 @@ from delivery.page_cache import GoneForEveryone, asked_again, private, public_pa
 from . import (
     dependencies,
     live_page,
+    river_sql,
     search_pages,
     story_links,
     story_page,
@@ -168,8 +169,8 @@ class AuthorDetailView(ArchiveView):
         # An author seen only on drafts could give away an unannounced story.
         return Author.objects.with_public_stories().select_related("headshot")
 
-    def get_stories(self):
-        return Article.objects.by_author(self.object)
+    def get_queryset(self):
+        return river_sql.River.by_author(self.object)
 
     def list_keys(self):
         pk = self.object.pk
@@ -192,8 +193,8 @@ class TagDetailView(ArchiveView):
         # A tag used only on drafts could name an embargoed story: 404 until public.
         return Article.objects.published().tags()
 
-    def get_stories(self):
-        return Article.objects.tagged(self.object)
+    def get_queryset(self):
+        return river_sql.River.tagged(self.object)
 
     def list_keys(self):
         return [dependencies.tag(self.object.pk), dependencies.tag_list(self.object.pk)]

@@ -249,8 +249,10 @@ class ArticleQuerySet(models.QuerySet):
         bylines newest first (each keeps its story's publish time, Byline.published_at,
         in byline_author_newest_idx), a page of them costs a few index entries
         however many stories she has, rather than all of them found and sorted."""
+        # The story's id by its column: "-bylines__article" would order by the
+        # Article's own ordering, reversed (oldest first where times are equal).
         return self.filter(bylines__author=author).order_by(
-            "-bylines__published_at", "-bylines__article"
+            "-bylines__published_at", "-bylines__article_id"
         )
 
     def tagged(self, tag):
@@ -436,6 +438,11 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # The story's bylines, their authors attached, in the editor's order, where a
+    # listing read them with the story in its own query (readers/river_sql.py);
+    # None: they are read through `bylines` (or its prefetch).
+    listed_bylines = None
+
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
@@ -579,10 +586,17 @@ class Article(models.Model):
         further = [c for c in self.categories.all() if c.pk != self.primary_category_id]
         return [self.primary_category, *further] if self.primary_category else further
 
+    def shown_bylines(self):
+        """Every byline, in the editor's order: as a listing read them, or through
+        `bylines`."""
+        if self.listed_bylines is None:
+            return self.bylines.all()
+        return self.listed_bylines
+
     def author_bylines(self):
         """Bylines credited as authors, in the editor's order (the story page prints
         every byline, whatever its role, in that order)."""
-        return Byline.authors_of(self.bylines.all())
+        return Byline.authors_of(self.shown_bylines())
 
 
 class BylineQuerySet(models.QuerySet):
