@@ -1,5 +1,6 @@
 """Keep derived data in step: each article's search document and placed pictures,
-and its bylines' copy of its publish time (Byline.published_at)."""
+and its bylines' and tags' copies of its publish time (Byline.published_at,
+TaggedArticle.published_at)."""
 
 import hashlib
 
@@ -16,7 +17,7 @@ from taggit.models import Tag
 from photos.models import Image
 
 from .inline_images import body_image_ids
-from .models import Article, Author, Byline, InlineImage
+from .models import Article, Author, Byline, InlineImage, TaggedArticle
 from .search import refresh_search_vectors
 
 
@@ -46,13 +47,16 @@ def article_publish_time(sender, instance, raw=False, update_fields=None, **kwar
     # Raw saves too: a story loaded from a fixture or restored, with its time.
     if raw or update_fields is None or "published_at" in update_fields:
         instance.bylines.set_publish_time(instance.published_at)
+        instance.tagged_items.set_publish_time(instance.published_at)
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="byline_publish_time")
-def byline_publish_time(sender, instance, **kwargs):
+@receiver(post_save, sender=TaggedArticle, dispatch_uid="tagged_publish_time")
+def credit_publish_time(sender, instance, **kwargs):
     # As the database has it (not as the story in memory may say), raw saves too:
-    # a byline loaded before its story gets its time when the story is saved.
-    Byline.objects.filter(pk=instance.pk).copy_publish_times()
+    # a byline or a tag loaded before its story gets its time when the story is
+    # saved. taggit saves each tag it puts on a story (get_or_create).
+    sender.objects.filter(pk=instance.pk).copy_publish_times()
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="byline_search_on_save")

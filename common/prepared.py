@@ -21,6 +21,14 @@ That is why statements are used outside transactions only (a public page's
 queries): inside one, the refusal would abort the transaction. There (a preview,
 a test in a transaction) the query is sent as it is.
 
+Each is planned once, generically (plan_cache_mode, set for the session with its
+first statement): the statements here read indexes made for them, newest first, so
+that which story, author or tag they are run for does not change the best plan.
+Left to choose, PostgreSQL planned the story page's links and a tag's or an
+author's river again at every run, weighing the parameters (about a millisecond
+each, more than running them: bench/NEWSDAY.md). Django's own queries are not
+prepared (psycopg2 sends them whole) and are not affected.
+
 A pooler that passes one session's statements to another (PgBouncer in transaction
 mode, before its protocol-level support) cannot run SQL-level PREPARE: set
 NEWSROOM_PREPARED_QUERIES=false behind one.
@@ -48,7 +56,11 @@ def execute(cursor, db, name, sql, params):
     ):
         cursor.execute(sql, params)
         return
-    held = _prepared.setdefault(db.connection, set())
+    held = _prepared.get(db.connection)
+    if held is None:
+        with db.connection.cursor() as setting:
+            setting.execute("SET plan_cache_mode = force_generic_plan")
+        held = _prepared[db.connection] = set()
     if name not in held:
         _prepare(db, name, sql, len(params))
         held.add(name)

@@ -288,7 +288,11 @@ class StoryPlan:
         for article in articles:
             count = self.rng.randint(2, 5)
             for tag in self.pick(self.tags, self.tag_weights, count):
-                yield TaggedArticle(content_object=article, tag=tag)
+                yield TaggedArticle(
+                    content_object=article,
+                    tag=tag,
+                    published_at=article.published_at,  # no signal from bulk_create
+                )
 
     def pick(self, items, cum_weights, count):
         """`count` or fewer distinct items, common ones more often."""

@@ -33,20 +33,25 @@ from .sql_rows import PUBLIC, parts, public_params, tables
 TAGGED, BY_AUTHOR = "tagged", "by_author"
 
 # The page's stories, with what they are ordered by (`at`), as the querysets order
-# them: a tag's by the stories' publish times, an author's by her bylines' copies of
-# them, which one index holds for her, newest first (Byline.published_at).
+# them: by the stories' publish times, read from the tag's (her bylines') copies of
+# them, which one index holds for it, newest first (TaggedArticle.published_at,
+# Byline.published_at). PostgreSQL plans such a page once, whatever the tag: from the
+# stories' own times, a common tag's page was found by walking the archive's newest
+# stories and a rare tag's by sorting all of its own, and it planned each page again
+# to choose.
 PAGES = {
     TAGGED: f"""
-        SELECT story.id AS id, story.published_at AS at
+        SELECT story.id AS id, tagged.published_at AS at
         FROM {{tagged}} tagged JOIN {{article}} story
           ON story.id = tagged.content_object_id
-        WHERE tagged.tag_id = %s AND {PUBLIC}
-        ORDER BY story.published_at DESC, story.id DESC LIMIT %s OFFSET %s
+        WHERE tagged.tag_id = %s AND tagged.published_at <= %s AND {PUBLIC}
+        ORDER BY tagged.published_at DESC, tagged.content_object_id DESC
+        LIMIT %s OFFSET %s
     """,
     BY_AUTHOR: f"""
         SELECT story.id AS id, byline.published_at AS at
         FROM {{byline}} byline JOIN {{article}} story ON story.id = byline.article_id
-        WHERE byline.author_id = %s AND {PUBLIC}
+        WHERE byline.author_id = %s AND byline.published_at <= %s AND {PUBLIC}
         ORDER BY byline.published_at DESC, byline.article_id DESC LIMIT %s OFFSET %s
     """,
 }
@@ -82,7 +87,8 @@ def cards(river, subject, *, offset, limit):
     the author with that id), newest first, `limit` of them from `offset`: each
     Article with its section and lead picture attached, `is_live` set, and its
     bylines, their authors attached, as `listed_bylines`."""
-    params = [subject, *public_params(timezone.now()), limit, offset]
+    now = timezone.now()
+    params = [subject, now, *public_params(now), limit, offset]
     # Asked for once: each attribute of django.db.connection is a lookup of it.
     db = connections[DEFAULT_DB_ALIAS]
     with db.cursor() as cursor:

@@ -15,8 +15,9 @@ tests/test_story_page_lists.py and tests/test_story_sql.py hold these to the ORM
 definitions, drafts, scheduled and taken-down stories included.
 
 Each candidates part is the newest few public stories (other than the page's own) by
-the lead author, sharing one of its tags, or in its section, marked with the part's
-name; an index answers each, so the cost does not grow with the archive. Parts are
+the lead author, with one of its tags (a part for each), or in its section, marked
+with the part's name; an index answers each, so the cost does not grow with the
+archive, nor with how common a tag is. Parts are
 wrapped in a sub-select so that both PostgreSQL and SQLite accept their LIMIT inside
 a UNION.
 """
@@ -42,20 +43,26 @@ OTHER_PUBLIC = f"""
     WHERE {PUBLIC} AND story.id <> %s
 """
 NEWEST = "ORDER BY story.published_at DESC, story.id DESC LIMIT %s"
-# An author's newest stories, read from her bylines newest first (the bylines keep
-# their story's publish time: Byline.published_at), not from the archive's newest
-# probed for her byline: a few index entries, rather than some 1,400 stories for an
-# author with 220 in 100,000 (bench/EXPLAIN.md). PUBLIC still decides what is shown.
-BY_AUTHOR_PART = f"""
-    SELECT %s AS mark, story.id AS id FROM {{byline}} byline
-    JOIN {{article}} story ON story.id = byline.article_id
-    WHERE byline.author_id = %s AND byline.published_at <= %s
-      AND {PUBLIC} AND story.id <> %s
-    ORDER BY byline.published_at DESC, byline.article_id DESC LIMIT %s
-"""
-SHARING_TAG_SQL = """AND story.id IN (
-    SELECT content_object_id FROM {tagged} WHERE tag_id IN ({tags})
-)"""
+
+
+def newest_linked(table, subject, story):
+    """The part of an author's (a tag's) newest stories: read from her bylines (its
+    tags on stories) newest first, which keep their story's publish time
+    (Byline.published_at, TaggedArticle.published_at) in one index, not from the
+    archive's newest probed for her byline: a few index entries, rather than some
+    1,400 stories for an author with 220 in 100,000 (bench/EXPLAIN.md), or all of a
+    rare tag's stories sorted. PUBLIC still decides what is shown."""
+    return f"""
+        SELECT %s AS mark, story.id AS id FROM {{{table}}} link
+        JOIN {{article}} story ON story.id = link.{story}
+        WHERE link.{subject} = %s AND link.published_at <= %s
+          AND {PUBLIC} AND story.id <> %s
+        ORDER BY link.published_at DESC, link.{story} DESC LIMIT %s
+    """
+
+
+BY_AUTHOR_PART = newest_linked("byline", "author_id", "article_id")
+SHARING_TAG_PART = newest_linked("tagged", "tag_id", "content_object_id")
 IN_SECTION_SQL = "AND story.primary_category_id = %s"
 LINKS = """
     SELECT part.mark, story.id, story.headline, story.slug, story.published_at,
@@ -71,36 +78,26 @@ def candidates(
 ):
     """Rows of (mark, id, headline, slug, published_at, section id, section name,
     section slug): the newest `more_from_author` public stories by `author`, the
-    newest `sharing_tag` sharing one of `tags`, the newest `in_section` in `section`
-    (each part left out when its author, tags or section is None or empty)."""
+    newest `sharing_tag` with each of `tags` (a story with two of them comes twice;
+    among them are the newest `sharing_tag` sharing one), the newest `in_section`
+    in `section` (each part left out when its author, tags or section is None or
+    empty)."""
     names = tables(connection.vendor)
     now = timezone.now()
     selects, params = [], []
 
-    def part(mark, condition, condition_params, limit):
-        sql = f"{OTHER_PUBLIC} {condition} {NEWEST}".format(**names)
-        selects.append(f"SELECT * FROM ({sql}) {mark}_part")
-        params.extend(
-            [
-                mark,
-                *public_params(now),
-                story,
-                *condition_params,
-                limit,
-            ]
-        )
+    def linked(mark, sql, subject, limit):
+        selects.append(f"SELECT * FROM ({sql.format(**names)}) {mark}_part")
+        params.extend([mark, subject, now, *public_params(now), story, limit])
 
     if author:
-        sql = BY_AUTHOR_PART.format(**names)
-        selects.append(f"SELECT * FROM ({sql}) {BY_AUTHOR}_part")
-        params.extend(
-            [BY_AUTHOR, author, now, *public_params(now), story, more_from_author]
-        )
-    if tags:
-        condition = SHARING_TAG_SQL.replace("{tags}", ", ".join(["%s"] * len(tags)))
-        part(SHARES_TAG, condition, tags, sharing_tag)
+        linked(BY_AUTHOR, BY_AUTHOR_PART, author, more_from_author)
+    for tag in tags or ():
+        linked(SHARES_TAG, SHARING_TAG_PART, tag, sharing_tag)
     if section:
-        part(IN_SECTION, IN_SECTION_SQL, [section], in_section)
+        sql = f"{OTHER_PUBLIC} {IN_SECTION_SQL} {NEWEST}".format(**names)
+        selects.append(f"SELECT * FROM ({sql}) {IN_SECTION}_part")
+        params.extend([IN_SECTION, *public_params(now), story, section, in_section])
     if not selects:
         return []
     sql = LINKS.format(parts=" UNION ALL ".join(selects), **names)

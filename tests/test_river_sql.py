@@ -167,3 +167,27 @@ def test_an_older_page_follows_the_first(client, settings):
     assert seen == expected
     assert client.get("/tags/harbor/?page=4").status_code == 404
     assert client.get(f"/tags/harbor/?page={2**62}").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_river_is_planned_once_whatever_its_tag_or_author(client):
+    writer = make_author()
+    for tag in ("harbor", "ferry"):
+        make_article(authors=[writer], tags=[tag], headline=f"On the {tag}")
+    for url, headline in [
+        ("/tags/harbor/", "On the harbor"),
+        ("/tags/ferry/", "On the ferry"),
+        (writer.get_absolute_url(), "On the ferry"),
+    ]:
+        page, _ = headlines_on(client, url)
+        assert f">{headline}</a>" in page, url
+    if connection.vendor == "postgresql":
+        # The same plan for every tag, made once (PREPAREd, planned generically),
+        # not again for each tag, as PostgreSQL does when left to weigh them.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements"
+            )
+            plans = {name: (generic, custom) for name, generic, custom in cursor}
+        assert plans["river_tagged"] == (2, 0)
+        assert plans["river_by_author"] == (1, 0)

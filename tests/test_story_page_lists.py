@@ -11,7 +11,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import revisions, workflow
-from articles.models import Article, Byline
+from articles.models import Article, Byline, TaggedArticle
 from readers import story_page, story_sql
 
 from .admin_forms import complete_story
@@ -90,6 +90,61 @@ def more_from(client, story):
     return re.findall(r'<a href="[^"]+">([^<]+)</a>', found[1]) if found else []
 
 
+RELATED = re.compile(
+    r'aria-labelledby="related-heading">.*?<ul class="story-links">(.*?)</ul>', re.S
+)
+
+
+def related(client, story):
+    """The headlines "Related stories" lists on `story`'s page."""
+    page = client.get(story.get_absolute_url()).content.decode()
+    found = RELATED.search(page)
+    return re.findall(r'<a href="[^"]+">([^<]+)</a>', found[1]) if found else []
+
+
+def test_related_follows_the_desk_moving_times_and_tags(client, people):
+    """Tags on stories keep a copy of their story's publish time, which "Related"
+    reads: each way the desk moves a time or a tag reaches the list."""
+    now = timezone.now()
+    page = make_article(tags=["harbor"], published_at=now - timedelta(days=30))
+    older = [
+        make_article(
+            tags=["harbor"],
+            headline=f"Older {days}",
+            published_at=now - timedelta(days=days),
+        )
+        for days in (5, 6, 7, 8, 9)
+    ]
+    assert related(client, page) == ["Older 5", "Older 6", "Older 7", "Older 8"]
+
+    # Its time brought forward, as the story form saves it.
+    older[4].published_at = now - timedelta(days=1)
+    older[4].save()
+    assert related(client, page) == ["Older 9", "Older 5", "Older 6", "Older 7"]
+
+    # A draft published now, through the publishing path.
+    draft = complete_story(
+        tags=["harbor"], headline="Just out", status="ready", published_at=None
+    )
+    assert related(client, page)[0] == "Older 9"
+    workflow.transition(
+        draft, Article.Status.PUBLISHED, by=people["editor"], comment=""
+    )
+    assert related(client, page) == ["Just out", "Older 9", "Older 5", "Older 6"]
+
+    # The tag put on a published story, then taken off it.
+    shared = make_article(headline="Shared", published_at=now - timedelta(hours=1))
+    shared.tags.add("harbor")
+    assert related(client, page) == ["Just out", "Shared", "Older 9", "Older 5"]
+    shared.tags.remove("harbor")
+    assert related(client, page) == ["Just out", "Older 9", "Older 5", "Older 6"]
+
+    # Taken back to an earlier version: its tags are put on anew, still there.
+    first = Version.objects.get_for_object(draft).last()
+    revisions.restore(story=draft, version=first, by=people["editor"])
+    assert related(client, page) == ["Just out", "Older 9", "Older 5", "Older 6"]
+
+
 def test_more_from_follows_the_desk_moving_times_and_bylines(client, people):
     """Bylines keep a copy of their story's publish time, which "More from" reads:
     each way the desk moves a time or a byline reaches the list."""
@@ -152,3 +207,17 @@ def test_bylines_loaded_from_a_fixture_get_their_story_time(client):
     for loaded in serializers.deserialize("json", dumped):
         loaded.save()
     assert more_from(client, page) == ["From the fixture"]
+
+
+def test_tags_loaded_from_a_fixture_get_their_story_time(client):
+    page = make_article(tags=["harbor"], published_at=timezone.now() - timedelta(9))
+    story = make_article(
+        tags=["harbor"], headline="From the fixture", published_at=timezone.now()
+    )
+    tagged = TaggedArticle.objects.filter(content_object=story)
+    dumped = serializers.serialize("json", [story, *tagged])
+    story.delete()
+    assert related(client, page) == []
+    for loaded in serializers.deserialize("json", dumped):
+        loaded.save()
+    assert related(client, page) == ["From the fixture"]

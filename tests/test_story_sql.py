@@ -143,9 +143,13 @@ def test_the_stories_queries_are_prepared_once_a_session_on_postgresql(
         assert {f"EXECUTE {name}" for name in names} <= {
             " ".join(sql.split()[:2]) for sql in queries
         }
+        # Planned once, generically, not again for each story (custom plans).
         with connection.cursor() as cursor:
-            cursor.execute("SELECT name FROM pg_prepared_statements")
-            assert names <= {name for (name,) in cursor.fetchall()}
+            cursor.execute(
+                "SELECT name, generic_plans, custom_plans FROM pg_prepared_statements"
+            )
+            plans = {name: (generic, custom) for name, generic, custom in cursor}
+        assert {name: plans.get(name) for name in names} == dict.fromkeys(names, (1, 0))
     else:
         assert "EXECUTE" not in ran
     # A new session (CONN_MAX_AGE, a failed health check) prepares its own.

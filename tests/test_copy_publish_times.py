@@ -1,0 +1,69 @@
+"""Bylines' and tags' copies of their story's publish time: kept in step by saves
+and taggit, and given again by manage.py copy_publish_times where they went stale
+behind the models' back (old code running after the migration), so that "More
+from", "Related" and a tag's page list those stories."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Byline, TaggedArticle
+
+from .factories import make_article, make_author
+from .test_story_page_lists import more_from, related
+
+pytestmark = pytest.mark.django_db
+
+
+def test_stale_copies_are_given_their_story_time_again(client):
+    writer = make_author()
+    page = make_article(
+        authors=[writer], tags=["harbor"], published_at=timezone.now() - timedelta(9)
+    )
+    story = make_article(authors=[writer], headline="Credited by old code")
+    tagged = make_article(tags=["harbor"], headline="Tagged by old code")
+    Byline.objects.filter(article=story).update(published_at=None)
+    TaggedArticle.objects.filter(content_object=tagged).update(published_at=None)
+    assert more_from(client, page) == []
+    assert "Tagged by old code" not in related(client, page)
+
+    out = StringIO()
+    call_command("copy_publish_times", stdout=out)
+
+    assert out.getvalue() == (
+        "Bylines given their story's publish time: 1.\n"
+        "Tags on stories given their story's publish time: 1.\n"
+    )
+    assert more_from(client, page) == ["Credited by old code"]
+    assert "Tagged by old code" in related(client, page)
+
+
+def copies(story):
+    return {
+        *Byline.objects.filter(article=story).values_list("published_at", flat=True),
+        *TaggedArticle.objects.filter(content_object=story).values_list(
+            "published_at", flat=True
+        ),
+    }
+
+
+def test_the_copies_follow_the_story_time():
+    story = make_article(authors=[make_author()], tags=["harbor", "ferry"])
+    assert copies(story) == {story.published_at}
+    story.status, story.published_at = story.Status.DRAFT, None
+    story.save()
+    assert copies(story) == {None}
+    story.published_at = when = timezone.now() - timedelta(hours=1)
+    story.save()
+    assert copies(story) == {when}
+
+
+def test_tags_put_on_a_published_story_take_its_time():
+    story = make_article(published_at=timezone.now() - timedelta(days=2))
+    story.tags.add("late")
+    story.tags.set(["late", "later"])
+    assert copies(story) == {story.published_at}
+    assert TaggedArticle.objects.filter(content_object=story).count() == 2
