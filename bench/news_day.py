@@ -57,8 +57,9 @@ READERS = 16
 # design's file said two per core plus one).
 WORKERS = gunicorn_workers()
 # gunicorn's access log, one line a request: status, rendered or not, user agent
-# (the desk's pollers say who they are) and the request line.
-ACCESS_FORMAT = "%(s)s|%({x-bench-render}o)s|%(a)s|%(r)s"
+# (the desk's pollers say who they are) and the request line, written by the
+# benchmark's own logger class (news_day_wsgi.AccessLog), the same for both designs.
+ACCESS_LOGGER = "news_day_wsgi.AccessLog"
 # Paths readers ask for most, fetched once before each phase (see warm()).
 WARM = 500
 PAGE_KINDS = [
@@ -333,7 +334,7 @@ def run_phase(design_name, front, design, workdir, args, processes, paths_file):
     env = dict(design["env"])
     log = workdir / f"{name}-access.log"
     env["GUNICORN_ACCESS_LOG"] = str(log)
-    env["GUNICORN_CMD_ARGS"] = f"--access-logformat '{ACCESS_FORMAT}'"
+    env["GUNICORN_CMD_ARGS"] = f"--logger-class {ACCESS_LOGGER}"
     env["CACHE_KEY_PREFIX"] += f"-{front}"
     app_port = free_port()
     varnish = None
