@@ -78,28 +78,22 @@ def test_the_lists_match_their_definitions(seed):
         assert [s.pk for s in related] == [s.pk for s in plain_related]
 
 
-MORE_FROM = re.compile(
-    r'aria-labelledby="more-from-heading">.*?<ul class="story-links">(.*?)</ul>', re.S
-)
+def listed(client, story, heading):
+    """The headlines the block headed `heading` (its id) lists on `story`'s page."""
+    page = client.get(story.get_absolute_url()).content.decode()
+    block = rf'aria-labelledby="{heading}">.*?<ul class="story-links">(.*?)</ul>'
+    found = re.search(block, page, re.S)
+    return re.findall(r'<a href="[^"]+">([^<]+)</a>', found[1]) if found else []
 
 
 def more_from(client, story):
     """The headlines "More from" its lead author lists on `story`'s page."""
-    page = client.get(story.get_absolute_url()).content.decode()
-    found = MORE_FROM.search(page)
-    return re.findall(r'<a href="[^"]+">([^<]+)</a>', found[1]) if found else []
-
-
-RELATED = re.compile(
-    r'aria-labelledby="related-heading">.*?<ul class="story-links">(.*?)</ul>', re.S
-)
+    return listed(client, story, "more-from-heading")
 
 
 def related(client, story):
     """The headlines "Related stories" lists on `story`'s page."""
-    page = client.get(story.get_absolute_url()).content.decode()
-    found = RELATED.search(page)
-    return re.findall(r'<a href="[^"]+">([^<]+)</a>', found[1]) if found else []
+    return listed(client, story, "related-heading")
 
 
 def test_related_follows_the_desk_moving_times_and_tags(client, people):
