@@ -25,6 +25,8 @@ def test_stale_copies_are_given_their_story_time_again(client):
     )
     story = make_article(authors=[writer], headline="Credited by old code")
     tagged = make_article(tags=["harbor"], headline="Tagged by old code")
+    # A draft's bylines and tags hold no time, as it has none: nothing to give.
+    make_article(authors=[writer], tags=["harbor"], status="draft")
     Byline.objects.filter(article=story).update(published_at=None)
     TaggedArticle.objects.filter(content_object=tagged).update(published_at=None)
     assert more_from(client, page) == []

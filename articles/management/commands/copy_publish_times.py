@@ -20,6 +20,9 @@ class Command(BaseCommand):
             (Byline, "article", "Bylines"),
             (TaggedArticle, "content_object", "Tags on stories"),
         ):
-            stale = model.objects.exclude(published_at=F(f"{story}__published_at"))
+            # Rows of stories with no time (drafts) hold none: not stale.
+            stale = model.objects.exclude(
+                published_at=F(f"{story}__published_at")
+            ).exclude(published_at=None, **{f"{story}__published_at": None})
             count = stale.copy_publish_times()
             self.stdout.write(f"{name} given their story's publish time: {count}.")
