@@ -20,6 +20,13 @@ say whether each answer was rendered; Varnish, in the edge phases, in front. wrk
 warms the caches for --warmup seconds, then 16 connections read for --seconds
 while the desk (news_day_desk.py, run in that design's code) changes stories and
 polls the pages each change affects.
+
+The warm-up lasts as long as the app keeps a page (NEWSROOM_PAGE_CACHE_SECONDS,
+600 s, as long as the edge does: s-maxage), so that the readers meet the caches of
+a site that has served all day: what they hold no longer depends on when the app
+started, pages asked less often than that have expired and are rendered again, as
+they would be in the afternoon. (A shorter warm-up measures the first minutes after
+a cold start, most of whose renders are first visits: the report says which.)
 """
 
 import argparse
@@ -41,6 +48,7 @@ from pathlib import Path
 
 import news_day_report
 import psycopg2
+from news_day_desk import KEPT_SECONDS
 from psycopg2 import sql
 from results import gunicorn_workers, machine
 from servers import ROOT, Processes, fetch, free_port
@@ -397,7 +405,7 @@ def run_phase(design_name, front, design, workdir, args, processes, paths_file):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=120)
-    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=KEPT_SECONDS)
     args = parser.parse_args()
     started = datetime.now(UTC)
     stamp = f"{started:%H%M%S}"

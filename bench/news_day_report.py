@@ -2,7 +2,7 @@
 
 import math
 
-from news_day_desk import GIVE_UP, SCHEDULE, SHARES, ZIPF
+from news_day_desk import GIVE_UP, KEPT_SECONDS, SCHEDULE, SHARES, ZIPF
 
 NOTES_MARKER = "<!-- Notes below are written by hand; each run keeps them. -->"
 KINDS = ["publish", "update", "correction", "unpublish"]
@@ -245,6 +245,21 @@ def shares_text():
     return [f"- {share}%: {names[name]}" for name, share in SHARES.items()]
 
 
+def warmup_text(seconds):
+    if seconds >= KEPT_SECONDS:
+        return (
+            f" (at least the {KEPT_SECONDS} s both designs keep a page, in the app's "
+            "cache and at the edge: the caches then hold what those of a site that "
+            "has served all day hold, and a page asked less often than that has "
+            "expired and is rendered again)"
+        )
+    return (
+        f" (shorter than the {KEPT_SECONDS} s a page is kept: the figures include a "
+        "cold start's first visits, which a site that has served all day has "
+        "behind it)"
+    )
+
+
 def schedule_text():
     return ", ".join(
         f"{kind} every {period} s (first at {first} s)"
@@ -277,8 +292,8 @@ def write(path, figures):
         "design; the old one cannot purge, and its pages say `s-maxage=600`).",
         f"- **Readers**: wrk, {figures['readers']} connections, "
         f"{figures['seconds']} s per phase after a warm-up (figures thrown away): "
-        "the 500 paths readers ask for most fetched once each (the caches of a site "
-        f"serving all day hold them), then {figures['warmup']} s of readers. Each "
+        "the 500 paths readers ask for most fetched once each, then "
+        f"{figures['warmup']} s of readers{warmup_text(figures['warmup'])}. Each "
         "request, with `Accept-Encoding: gzip` as every browser sends it (Varnish "
         "keeps pages gzipped, and unzips them only for clients that do not; "
         "today's design sends the pages it keeps gzipped, the old one sends every "
