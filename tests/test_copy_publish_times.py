@@ -43,6 +43,19 @@ def test_stale_copies_are_given_their_story_time_again(client):
     assert "Tagged by old code" in related(client, page)
 
 
+def test_the_former_name_still_gives_the_copies(client):
+    writer = make_author()
+    page = make_article(authors=[writer], published_at=timezone.now() - timedelta(9))
+    story = make_article(authors=[writer], headline="Credited by old code")
+    Byline.objects.filter(article=story).update(published_at=None)
+
+    out = StringIO()
+    call_command("copy_byline_times", stdout=out)
+
+    assert "Bylines given their story's publish time: 1." in out.getvalue()
+    assert more_from(client, page) == ["Credited by old code"]
+
+
 def copies(story):
     return {
         *Byline.objects.filter(article=story).values_list("published_at", flat=True),
