@@ -38,11 +38,11 @@ from .sql_rows import PUBLIC, parts, public_params, tables
 
 BY_AUTHOR, SHARES_TAG, IN_SECTION = "author", "tag", "section"
 
-OTHER_PUBLIC = f"""
+IN_SECTION_PART = f"""
     SELECT %s AS mark, story.id AS id FROM {{article}} story
-    WHERE {PUBLIC} AND story.id <> %s
+    WHERE {PUBLIC} AND story.id <> %s AND story.primary_category_id = %s
+    ORDER BY story.published_at DESC, story.id DESC LIMIT %s
 """
-NEWEST = "ORDER BY story.published_at DESC, story.id DESC LIMIT %s"
 
 
 def newest_linked(table, subject, story):
@@ -63,7 +63,6 @@ def newest_linked(table, subject, story):
 
 BY_AUTHOR_PART = newest_linked("byline", "author_id", "article_id")
 SHARING_TAG_PART = newest_linked("tagged", "tag_id", "content_object_id")
-IN_SECTION_SQL = "AND story.primary_category_id = %s"
 LINKS = """
     SELECT part.mark, story.id, story.headline, story.slug, story.published_at,
            section.id, section.name, section.slug
@@ -95,7 +94,7 @@ def candidates(
     for tag in tags or ():
         linked(SHARES_TAG, SHARING_TAG_PART, tag, sharing_tag)
     if section:
-        sql = f"{OTHER_PUBLIC} {IN_SECTION_SQL} {NEWEST}".format(**names)
+        sql = IN_SECTION_PART.format(**names)
         selects.append(f"SELECT * FROM ({sql}) {IN_SECTION}_part")
         params.extend([IN_SECTION, *public_params(now), story, section, in_section])
     if not selects:
