@@ -67,7 +67,8 @@ Only anonymous GET and HEAD requests are answered from the cache; staff (anyone 
 in) always get a freshly rendered page marked `private, no-store`. Every public page
 carries an ETag and a Last-Modified, answers conditional requests with 304, and allows
 browsers (`max-age`) and shared caches such as a CDN (`s-maxage`) to keep it a little
-while, never past the next scheduled change.
+while, never past the next scheduled change, nor, for a page with a fragment whose
+choice lags (a story page's links), past its next whole render.
 """
 
 import functools
@@ -804,7 +805,7 @@ def _for_one_reader(response):
     return response
 
 
-def _public_cache_control(state, *, overtaken=False):
+def _public_cache_control(state, *, overtaken=False, kept_until=None):
     if overtaken:
         # Perhaps older than a change whose purge has passed the edge already: no
         # shared cache may keep it.
@@ -812,10 +813,23 @@ def _public_cache_control(state, *, overtaken=False):
     browser = settings.NEWSROOM_BROWSER_CACHE_SECONDS
     shared = settings.NEWSROOM_SHARED_CACHE_SECONDS
     left = state.seconds_to_next_change()
+    if kept_until is not None:
+        kept_left = max(0, math.ceil(kept_until - time_now()))
+        left = kept_left if left is None else min(left, kept_left)
     if left is not None:
-        # Nobody may keep the page past the moment a scheduled change reaches it.
+        # Nobody may keep the page past the moment a scheduled change reaches it,
+        # nor past its whole render's time (kept_until).
         browser, shared = min(browser, left), min(shared, left)
     return f"public, max-age={browser}, s-maxage={shared}"
+
+
+def _kept_until(entry):
+    """When the kept page `entry` is next rendered whole, if it has a fragment whose
+    choice lags (a story page's links: story_links.py): no cache downstream may keep
+    it longer, so that the stories its links would now list (one published since)
+    reach it within NEWSROOM_PAGE_CACHE_SECONDS at the edge too, not that plus the
+    edge's own s-maxage. None for other pages, which every change reaches."""
+    return entry.get("expires") if entry.get("layout") else None
 
 
 def public_page(view=None, *, cached=True):
@@ -919,7 +933,10 @@ def _render(request, view, args, kwargs, key, found):
         # Perhaps rendered from data a change has since replaced, and perhaps after
         # that change's purge reached the edge: no cache may keep it.
         return answer(request, response, found.state, overtaken=True)
+    kept_until = None
     if key and versions:
+        if layout is not None:
+            kept_until = layout.rendered_at + settings.NEWSROOM_PAGE_CACHE_SECONDS
         if getattr(request, "pages_kept_on_the_way_out", False):
             # ServeCachedPages keeps it on its way out, with the headers the
             # middleware between it and the view adds (the security policies),
@@ -927,7 +944,7 @@ def _render(request, view, args, kwargs, key, found):
             request.page_to_keep = (key, response, versions, found.sequence, layout)
         else:
             _store(key, response, versions, found.sequence, layout)
-    return answer(request, response, found.state)
+    return answer(request, response, found.state, kept_until=kept_until)
 
 
 def _render_fragments(request, key, found):
@@ -979,7 +996,8 @@ def _render_fragments(request, key, found):
             response[name] = value
     _label(response, keys, versions)
     _store(key, response, versions, found.sequence, renewed)
-    return answer(request, response, found.state)
+    kept_until = renewed.rendered_at + settings.NEWSROOM_PAGE_CACHE_SECONDS
+    return answer(request, response, found.state, kept_until=kept_until)
 
 
 def _label(response, keys, versions):
@@ -1002,10 +1020,12 @@ def _overtaken(versions, sequence):
     return any(version > sequence for version in versions.values())
 
 
-def answer(request, response, state, *, overtaken=False):
+def answer(request, response, state, *, overtaken=False, kept_until=None):
     """A public page's headers for anonymous readers, or 304 if they have it."""
     # Set, not patched: a shareable page has no Cache-Control of its own.
-    response["Cache-Control"] = _public_cache_control(state, overtaken=overtaken)
+    response["Cache-Control"] = _public_cache_control(
+        state, overtaken=overtaken, kept_until=kept_until
+    )
     # Logged-in readers get other headers, and kept pages go gzipped to those who
     # take it: a shared cache must tell them apart.
     patch_vary_headers(response, VARY.split(", "))
@@ -1057,7 +1077,7 @@ def answer_kept(request, found):
     response = HttpResponse(
         kept["content"], headers=kept["headers"], status=found.entry.get("status", 200)
     )
-    return answer(request, response, found.state)
+    return answer(request, response, found.state, kept_until=_kept_until(found.entry))
 
 
 def as_taken(request, entry):
@@ -1099,7 +1119,10 @@ def headers_kept(kept, found):
     response: what it was kept with, and what answer() adds."""
     return [
         *kept["headers"].items(),
-        ("Cache-Control", _public_cache_control(found.state)),
+        (
+            "Cache-Control",
+            _public_cache_control(found.state, kept_until=_kept_until(found.entry)),
+        ),
         ("Vary", VARY),
     ]
 

@@ -19,6 +19,7 @@ from delivery import fragments, page_cache
 from readers import story_links
 
 from .factories import make_article, make_author, make_category
+from .test_cached_pages_first import wsgi
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
@@ -263,6 +264,41 @@ def test_a_page_kept_as_long_as_a_page_may_be_is_rendered_whole(
         shown = text(client, url)
     assert "7 to 2" in shown
     assert "Quietly changed" in shown
+
+
+def kept_for(response):
+    """(max-age, s-maxage) of a page's Cache-Control."""
+    control = dict(
+        part.strip().split("=") for part in response["Cache-Control"].split(",")[1:]
+    )
+    return int(control["max-age"]), int(control["s-maxage"])
+
+
+def test_no_cache_keeps_a_story_page_past_its_next_whole_render(
+    client, linked, settings
+):
+    """A story published since a page was rendered whole reaches its links at the
+    next whole render: browsers and the edge are told to keep the page no longer
+    than that, so that it lags behind the archive no more there than in the app."""
+    story, page = linked
+    url = page.get_absolute_url()
+    seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert kept_for(client.get(url)) == (60, 600)
+        client.get("/")
+    with time_machine.travel(start + timedelta(seconds=seconds - 100), tick=False):
+        page_cache._record_state()  # as Redis keeps it all day
+        assert kept_for(client.get(url)) == (60, 100)
+        assert kept_for(wsgi(url)[1]) == (60, 100)  # answered before Django's handler
+        # A page every change reaches is kept as long as ever.
+        assert kept_for(client.get("/")) == (60, 600)
+        story.headline = "Council passes the harbor budget, 7-2"
+        story.save()
+        assert kept_for(client.get(url)) == (60, 100)  # the links alone
+    with time_machine.travel(start + timedelta(seconds=seconds - 40), tick=False):
+        page_cache._record_state()
+        assert kept_for(client.get(url)) == (40, 40)
 
 
 def test_staff_and_previews_get_the_links_without_marks(client, linked, people):
