@@ -246,17 +246,16 @@ def shares_text():
 
 
 def warmup_text(seconds):
-    if seconds >= KEPT_SECONDS:
+    if seconds < KEPT_SECONDS:
         return (
-            f" (at least the {KEPT_SECONDS} s both designs keep a page, in the app's "
-            "cache and at the edge: the caches then hold what those of a site that "
-            "has served all day hold, and a page asked less often than that has "
-            "expired and is rendered again)"
+            f" (shorter than the {KEPT_SECONDS} s a page is kept: the figures include "
+            "a cold start's first visits, which a site that has served all day has "
+            "behind it)"
         )
     return (
-        f" (shorter than the {KEPT_SECONDS} s a page is kept: the figures include a "
-        "cold start's first visits, which a site that has served all day has "
-        "behind it)"
+        f" (at least the {KEPT_SECONDS} s a page is kept: the pages first asked in "
+        "the warm-up's first minutes expire at the app and at the edge together, "
+        "at the start of the phase, unlike a day's, which expire spread out)"
     )
 
 
