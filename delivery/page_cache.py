@@ -814,7 +814,9 @@ def _public_cache_control(state, *, overtaken=False, kept_until=None):
     shared = settings.NEWSROOM_SHARED_CACHE_SECONDS
     left = state.seconds_to_next_change()
     if kept_until is not None:
-        kept_left = max(0, math.ceil(kept_until - time_now()))
+        # At least a second: s-maxage=0 would tell the edge not to keep it at all
+        # (Varnish would pass every request for it to the app for two minutes).
+        kept_left = max(1, math.ceil(kept_until - time_now()))
         left = kept_left if left is None else min(left, kept_left)
     if left is not None:
         # Nobody may keep the page past the moment a scheduled change reaches it,
