@@ -76,6 +76,7 @@ import gzip
 import hashlib
 import logging
 import math
+import random
 import time
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -695,12 +696,12 @@ def _setdefault_many(names, value, timeout):
 
 class Layout(NamedTuple):
     """What of a page can be rendered again alone (fragments.py): the keys of the
-    rest of it (the shell), the fragments placed in it, and when the shell was
-    rendered."""
+    rest of it (the shell), the fragments placed in it, and when the whole page is
+    to be rendered again (a timestamp: see lifetime())."""
 
     shell: frozenset
     fragments: list  # fragments.Placed, where they sit in the page
-    rendered_at: float
+    renew_at: float
 
     def kept(self):
         """The layout as it is kept with the page: plain values only, so that a
@@ -711,14 +712,18 @@ class Layout(NamedTuple):
                 (one.name, one.arguments, sorted(one.keys), one.start, one.end)
                 for one in self.fragments
             ],
-            "rendered_at": self.rendered_at,
+            "renew_at": self.renew_at,
         }
 
     @classmethod
     def of(cls, entry):
         """The layout of the kept page `entry`, or None: it has no fragment."""
         kept = entry.get("layout")
-        if not kept or not all(fragments.is_known(one[0]) for one in kept["fragments"]):
+        if (
+            not kept
+            or "renew_at" not in kept  # kept by an earlier version: rendered whole
+            or not all(fragments.is_known(one[0]) for one in kept["fragments"])
+        ):
             return None
         return cls(
             frozenset(kept["shell"]),
@@ -726,8 +731,20 @@ class Layout(NamedTuple):
                 fragments.Placed(name, arguments, frozenset(keys), "", start, end)
                 for name, arguments, keys, start, end in kept["fragments"]
             ],
-            kept["rendered_at"],
+            kept["renew_at"],
         )
+
+
+def lifetime():
+    """How long to keep a page rendered whole now, in seconds: at random between
+    (1 - NEWSROOM_PAGE_CACHE_SPREAD) and all of NEWSROOM_PAGE_CACHE_SECONDS, so
+    that pages first asked in the same minute (after a cold start: Redis emptied,
+    a new edge) do not all expire, and all wait for a render, in the same minute
+    ten minutes later, and again ten minutes after that. Behind Varnish such a
+    wave of expired pages became as many background fetches queued at the app,
+    and a change took up to 30 s to reach readers (bench/NEWSDAY.md's notes)."""
+    seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    return seconds * (1 - random.uniform(0, settings.NEWSROOM_PAGE_CACHE_SPREAD))
 
 
 def _store(key, response, versions, sequence, layout=None):
@@ -758,12 +775,14 @@ def _store(key, response, versions, sequence, layout=None):
                 "ETag": weak(cached_headers["ETag"]),
             },
         }
-    seconds = settings.NEWSROOM_PAGE_CACHE_SECONDS
-    if layout is not None:
+    if layout is None:
+        seconds = math.ceil(lifetime())
+    else:
         entry["layout"] = layout.kept()
-        # No longer than a page rendered whole then is kept: the rest of it (its
-        # templates, its policies) is that old.
-        seconds = max(1, math.ceil(seconds - (time_now() - layout.rendered_at)))
+        # Kept no longer than its whole render's lifetime, even if parts of it were
+        # rendered since: the rest of it (its templates, its policies, the choice of
+        # its links) is that old.
+        seconds = max(1, math.ceil(layout.renew_at - time_now()))
     # Held by the processes that serve it no longer than it is kept (held_pages).
     entry["expires"] = time_now() + seconds
     cache.set(key, entry, seconds)
@@ -924,7 +943,7 @@ def _render(request, view, args, kwargs, key, found):
         )
         keys = shell.union(*(one.keys for one in apart))
         if apart:
-            layout = Layout(shell, apart, time_now())
+            layout = Layout(shell, apart, time_now() + lifetime())
     if not _is_shareable(request, response, statuses=shareable):
         if key:
             cache.delete(key)  # gone (a 404 now, say)
@@ -938,7 +957,7 @@ def _render(request, view, args, kwargs, key, found):
     kept_until = None
     if key and versions:
         if layout is not None:
-            kept_until = layout.rendered_at + settings.NEWSROOM_PAGE_CACHE_SECONDS
+            kept_until = layout.renew_at
         if getattr(request, "pages_kept_on_the_way_out", False):
             # ServeCachedPages keeps it on its way out, with the headers the
             # middleware between it and the view adds (the security policies),
@@ -961,7 +980,7 @@ def _render_fragments(request, key, found):
         layout is None
         or not found.moved
         or found.moved & layout.shell
-        or time_now() - layout.rendered_at >= settings.NEWSROOM_PAGE_CACHE_SECONDS
+        or time_now() >= layout.renew_at
     ):
         return None
     content, pieces, placed, position, done = entry["content"], [], [], 0, 0
@@ -998,8 +1017,7 @@ def _render_fragments(request, key, found):
             response[name] = value
     _label(response, keys, versions)
     _store(key, response, versions, found.sequence, renewed)
-    kept_until = renewed.rendered_at + settings.NEWSROOM_PAGE_CACHE_SECONDS
-    return answer(request, response, found.state, kept_until=kept_until)
+    return answer(request, response, found.state, kept_until=renewed.renew_at)
 
 
 def _label(response, keys, versions):

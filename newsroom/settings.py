@@ -181,6 +181,9 @@ NEWSROOM_SHARED_CACHE_SECONDS = int(env("NEWSROOM_SHARED_CACHE_SECONDS", "600"))
 NEWSROOM_PAGE_CACHE_SECONDS = int(
     env("NEWSROOM_PAGE_CACHE_SECONDS", "600" if CACHE_URL else "0")
 )
+# Each page is kept a little less at random, up to this share of that time, so that
+# pages first asked together do not all expire together (delivery.page_cache.lifetime).
+NEWSROOM_PAGE_CACHE_SPREAD = float(env("NEWSROOM_PAGE_CACHE_SPREAD", "0.2"))
 # Each app process holds the fresh pages it serves in its memory, letting go of those
 # a change touches when it is announced (delivery/held_pages.py). This is the longest
 # a change takes to reach a page held by another process should its announcement be

@@ -29,6 +29,13 @@ def no_pages_held_in_memory(settings):
     held_pages.stop()
 
 
+@pytest.fixture(autouse=True)
+def pages_kept_their_whole_time(settings):
+    """Each kept page kept for NEWSROOM_PAGE_CACHE_SECONDS exactly, as the tests that
+    count the seconds expect (the spread is tested on its own)."""
+    settings.NEWSROOM_PAGE_CACHE_SPREAD = 0
+
+
 @pytest.fixture
 def pages_cached(settings):
     """Public pages through the page cache, as readers get them (off in the tests'

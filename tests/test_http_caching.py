@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.http import http_date
 from articles.models import Article
 from articles.previews import preview_path
 from delivery.middleware import PrivateByDefault
+from delivery.page_cache import page_key
 
 from .factories import make_article, make_author, make_category
 
@@ -149,3 +151,33 @@ def test_a_response_that_sets_a_cookie_is_never_shared():
 
     response = PrivateByDefault(view)(RequestFactory().get("/"))
     assert directives(response) == {"private", "no-store"}
+
+
+def test_pages_first_asked_together_are_kept_for_different_times(
+    client, story, settings
+):
+    """After a cold start, the pages readers first ask in the same minute are kept
+    for between 80% and all of the cache's time, at random, so that they are not all
+    rendered again in the same minute later (page_cache.lifetime); a story page tells
+    the edge to keep it as long as the app does, no longer."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    settings.NEWSROOM_PAGE_CACHE_SPREAD = 0.2
+    stories = [make_article(headline=f"Ferry timetable {n}") for n in range(8)]
+    paths = [*PUBLIC_PAGES[:4], *(one.get_absolute_url() for one in stories)]
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        edge = {
+            path: int(client.get(path)["Cache-Control"].split("s-maxage=")[1])
+            for path in paths
+        }
+        kept = {
+            path: cache.get(page_key(RequestFactory().get(path)))["expires"]
+            - now.timestamp()
+            for path in paths
+        }
+    assert all(480 <= seconds <= 600 for seconds in kept.values()), kept
+    assert len(set(kept.values())) > 1, kept
+    for one in stories:
+        path = one.get_absolute_url()
+        assert edge[path] == kept[path], path
+    assert edge["/"] == 600  # every change to what it shows reaches it anyway
