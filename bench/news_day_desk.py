@@ -53,7 +53,8 @@ SHARES = {
 # Stories drawn by rank of recency r (1: the newest) with weight 1 / r ** ZIPF.
 ZIPF = 1.2
 # How long both designs keep a page in the app's cache and at the edge
-# (NEWSROOM_PAGE_CACHE_SECONDS, NEWSROOM_SHARED_CACHE_SECONDS): the readers' warm-up.
+# (NEWSROOM_PAGE_CACHE_SECONDS, NEWSROOM_SHARED_CACHE_SECONDS): a warm-up shorter
+# than this measures a cold start (news_day_report.warmup_text).
 KEPT_SECONDS = 600
 LINES = 200_000
 
