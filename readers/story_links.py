@@ -14,8 +14,9 @@ deleted) is left out at once; the choice is made again when one of the stories n
 longer would be listed where it is (its time, its authors, its tags or its section
 changed). Other stories the choice would now take in (a story published since, or
 one to take a taken-down story's place) wait for the page's next whole render,
-within NEWSROOM_PAGE_CACHE_SECONDS (at the edge too: the kept page's s-maxage ends
-then), as they would without this: a takedown of a
+within NEWSROOM_PAGE_CACHE_SECONDS (at the edge too, but for the time it takes to
+fetch the page again: the kept page's s-maxage ends then), as they would without
+this: a takedown of a
 story thousands of pages link to (the newest in its section is "related" on nearly
 every story of that section) costs those pages no query.
 """

@@ -5,6 +5,8 @@ import uuid
 import pytest
 import redis
 from django.contrib.auth.models import Group
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_started
 from django.db import transaction
 
 from .oembed_provider import OEmbedProvider, providers_for
@@ -34,6 +36,20 @@ def pages_kept_their_whole_time(settings):
     """Each kept page kept for NEWSROOM_PAGE_CACHE_SECONDS exactly, as the tests that
     count the seconds expect (the spread is tested on its own)."""
     settings.NEWSROOM_PAGE_CACHE_SPREAD = 0
+
+
+@pytest.fixture
+def handler_runs():
+    """The requests Django's WSGI handler started (not the test client's)."""
+    started = []
+
+    def count(sender, **kwargs):
+        if sender is WSGIHandler:
+            started.append(kwargs["environ"]["PATH_INFO"])
+
+    request_started.connect(count)
+    yield started
+    request_started.disconnect(count)
 
 
 @pytest.fixture

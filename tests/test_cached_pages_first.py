@@ -10,7 +10,6 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import AsyncRequestFactory
@@ -33,20 +32,6 @@ def story():
         headline="Harbor ferries run late",
         published_at=timezone.now() - timedelta(hours=1),
     )
-
-
-@pytest.fixture
-def handler_runs():
-    """The requests Django's WSGI handler started (not the test client's)."""
-    started = []
-
-    def count(sender, **kwargs):
-        if sender is WSGIHandler:
-            started.append(kwargs["environ"]["PATH_INFO"])
-
-    request_started.connect(count)
-    yield started
-    request_started.disconnect(count)
 
 
 def wsgi(path, method="GET", **headers):
