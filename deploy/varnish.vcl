@@ -4,7 +4,8 @@ vcl 4.1;
 # For Varnish 7 with vmod xkey from varnish-modules (Debian: `apt-get install varnish
 # varnish-modules`). Load it with `varnishd -f /etc/varnish/newsroom.vcl` (on Debian,
 # copy it to /etc/varnish/default.vcl, or point varnish.service's -f at it). The values
-# to change are the backend's address and the purgers ACL; start the app with
+# to change are the backends' address (three backends, one app: see below), the
+# probe's Host (one of the app's ALLOWED_HOSTS) and the purgers ACL; start the app with
 # NEWSROOM_VARNISH_PURGE_URLS=http://<this Varnish>:6081/ (one URL per Varnish) and
 # NEWSROOM_TRUSTED_PROXIES=1 (2 with nginx or a TLS terminator in front of Varnish).
 # tests/test_edge.py runs a varnishd of its own with this very file, its addresses
@@ -25,7 +26,18 @@ vcl 4.1;
 # request fetches a page that is not in the cache, the others for it wait for that
 # answer (the waiting list) rather than all going to the app; while an expired or
 # soft-purged page is fetched again in the background, readers get the copy in grace.
+#
+# Waves: pages first asked together (after a cold start, say) expire together. Each
+# reader who meets one in grace is answered at once while Varnish fetches it again in
+# the background, so nothing the readers do bounds those fetches: on the news day
+# (bench/NEWSDAY.md) hundreds queued at the app's workers, and a change's pages,
+# fetched the same way, waited up to 30 s behind them. So background fetches go to
+# the app at most two at a time (newsroom_renewals), one over that is given up and
+# tried again by the next reader, and while the app answers a page is served no more
+# than a second past its time: after that its readers wait for it to be fetched, as
+# for a page not in the cache, and a wave slows readers rather than going stale.
 
+import std;
 import xkey;
 
 backend newsroom_app {
@@ -35,6 +47,37 @@ backend newsroom_app {
     .connect_timeout = 2s;
     .first_byte_timeout = 30s;
     .between_bytes_timeout = 10s;
+}
+
+# The same app, for fetches in the background (a page renewed while its copy in grace
+# is served), at most two at a time: below the app's workers (gunicorn.conf.py), so
+# that one is always left for readers' pages and changes. Raise it with the workers.
+backend newsroom_renewals {
+    .host = "127.0.0.1";
+    .port = "8000";
+    .connect_timeout = 2s;
+    .first_byte_timeout = 30s;
+    .between_bytes_timeout = 10s;
+    .max_connections = 2;
+}
+
+# The same app again, only asked whether it answers (never sent a reader's request):
+# while it does, pages are served at most a second past their time; while it does
+# not, for the whole grace. The probe's Host must be one the app accepts
+# (ALLOWED_HOSTS): one it refuses makes the app look down, which only keeps pages in
+# grace longer, as before this probe.
+backend newsroom_health {
+    .host = "127.0.0.1";
+    .port = "8000";
+    .host_header = "localhost";
+    .probe = {
+        .url = "/robots.txt";
+        .interval = 2s;
+        .timeout = 2s;
+        .window = 3;
+        .threshold = 2;
+        .initial = 2;
+    }
 }
 
 # Who may purge: the app servers (their address as Varnish sees it). Anyone else
@@ -66,6 +109,11 @@ sub vcl_recv {
 
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
+    }
+    # A page past its time is served while it is fetched again, but while the app
+    # answers only for a second (see Waves above); past that, readers wait for it.
+    if (std.healthy(newsroom_health)) {
+        set req.grace = 1s;
     }
     # Staff (Django's session cookie) and the admin: every answer is their own.
     if (req.url ~ "^/admin(/|$)" || req.http.Cookie ~ "(^|;)\s*sessionid=") {
@@ -102,6 +150,9 @@ sub vcl_pass {
 }
 
 sub vcl_backend_fetch {
+    if (bereq.is_bgfetch) {
+        set bereq.backend = newsroom_renewals;
+    }
     unset bereq.http.X-Cache;
     unset bereq.http.n-gone;
 }
@@ -124,9 +175,10 @@ sub vcl_backend_response {
     # Lifetimes are the app's (s-maxage before max-age). A page it marked
     # `s-maxage=0` (a copy served while it is rendered again) or `private` is never
     # cached, nor kept in grace: the built-in rules make it a hit-for-miss.
-    # Grace: how long a page expired or softly purged may still be served while one
-    # request fetches it again. Readers get the old copy only during that fetch,
-    # milliseconds as a rule; grace matters when the app is slow, failing or down.
+    # Grace: how long a page expired or softly purged may be kept to be served while
+    # one request fetches it again. Readers get the old copy only during that fetch,
+    # milliseconds as a rule, and while the app answers for a second at most
+    # (vcl_recv); the whole minute matters when the app is failing or down.
     if (beresp.ttl > 0s) {
         set beresp.grace = 1m;
     }
@@ -134,6 +186,14 @@ sub vcl_backend_response {
     # (Pages the app keeps come gzipped already, and are stored as they come.)
     if (beresp.http.Content-Type ~ "^(text/|application/(rss\+xml|atom\+xml|xml|json|javascript)|image/svg\+xml)") {
         set beresp.do_gzip = true;
+    }
+}
+
+sub vcl_backend_error {
+    # A fetch in the background that could not be made (the app down, or two such
+    # fetches already under way) keeps the copy in grace; a later reader tries again.
+    if (bereq.is_bgfetch) {
+        return (abandon);
     }
 }
 

@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
@@ -967,3 +968,120 @@ def test_with_varnish_down_saves_succeed_and_purges_wait_in_the_outbox(edge):
     assert "Council passes the harbor budget, 7-2" in headlines(
         varnish.url, a.get_absolute_url()
     )
+
+
+# A wave of expired pages: Varnish in front of an app that takes its time. A stand-in
+# for the app, since what is measured is what Varnish sends it and when: a real app
+# renders too fast for two fetches at once to be told from eight.
+
+
+class SlowApp:
+    """An app on loopback that takes `seconds` over each page and lets it be kept
+    for 1 s (`s-maxage=1`); the page says how many times it was asked for. Counts
+    the most pages it was asked for at once since `most_at_once` was last reset.
+    /robots.txt (Varnish's probe) is answered at once."""
+
+    def __init__(self, seconds):
+        self.asked = {}
+        self.at_once = self.most_at_once = 0
+        lock = threading.Lock()
+        app = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path != "/robots.txt":
+                    with lock:
+                        app.asked[self.path] = app.asked.get(self.path, 0) + 1
+                        app.at_once += 1
+                        app.most_at_once = max(app.most_at_once, app.at_once)
+                        body = f"{self.path} #{app.asked[self.path]}".encode()
+                    time.sleep(seconds)
+                    with lock:
+                        app.at_once -= 1
+                else:
+                    body = b"User-agent: *\n"
+                self.send_response(200)
+                self.send_header("Cache-Control", "max-age=0, s-maxage=1")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 64  # all the connections of a wave
+            daemon_threads = True
+            block_on_close = False
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.address = f"127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def slow_edge(tmp_path):
+    """deploy/varnish.vcl in a varnishd of the test's own, in front of a SlowApp."""
+    app = SlowApp(seconds=0.3)
+    varnish = Varnish(tmp_path, app.address, free_port())
+    try:
+        varnish.start()
+        yield app, varnish
+    finally:
+        varnish.stop()
+        app.stop()
+
+
+def test_varnish_renews_a_wave_of_expired_pages_two_at_a_time(slow_edge):
+    """Pages asked together expire together: their readers are answered at once
+    from grace, while the app is asked for them again no more than two at a time
+    (not once for each page at the same moment, which queued hundreds at the app
+    on the news day and held changes up behind them)."""
+    app, varnish = slow_edge
+    paths = [f"/page-{number}/" for number in range(8)]
+
+    def ask_all():
+        with ThreadPoolExecutor(len(paths)) as readers:
+            return list(readers.map(lambda path: fetch(varnish.url + path), paths))
+
+    ask_all()
+    assert app.most_at_once == len(paths)  # first asked together, kept 1 s
+    time.sleep(1.3)
+    app.most_at_once = 0
+
+    answers = ask_all()
+    assert [status for status, _, _ in answers] == [200] * len(paths)
+    assert {headers["X-Cache"] for _, headers, _ in answers} == {"HIT-STALE"}
+    assert [body.decode() for _, _, body in answers] == [f"{p} #1" for p in paths]
+    time.sleep(0.5)  # the renewals under way end
+    assert app.most_at_once == 2
+
+
+def test_varnish_serves_a_page_past_its_time_for_a_second_while_the_app_answers(
+    slow_edge,
+):
+    """While the app answers, a page is served from grace for a second past its
+    time at most: a reader after that waits for it to be fetched again (so a change
+    held up in a wave still reaches readers within the second). Once the app stops
+    answering, Varnish serves pages from grace for the whole minute."""
+    app, varnish = slow_edge
+    fetch(varnish.url + "/late/")
+    fetch(varnish.url + "/kept/")
+    time.sleep(2.5)  # 1.5 s past their time
+
+    status, headers, body = fetch(varnish.url + "/late/")
+    assert (status, headers["X-Cache"], body) == (200, "MISS", b"/late/ #2")
+
+    app.stop()
+
+    def served_from_grace():
+        status, headers, body = fetch(varnish.url + "/kept/")
+        cached = headers.get("X-Cache")
+        assert (status, cached, body) == (200, "HIT-STALE", b"/kept/ #1")
+
+    # The probe finds the app gone within two of its tries, 2 s apart.
+    within(8.0, served_from_grace)
