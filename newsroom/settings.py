@@ -184,6 +184,9 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(
 # Each page is kept a little less at random, up to this share of that time, so that
 # pages first asked together do not all expire together (delivery.page_cache.lifetime).
 NEWSROOM_PAGE_CACHE_SPREAD = float(env("NEWSROOM_PAGE_CACHE_SPREAD", "0.2"))
+if not 0 <= NEWSROOM_PAGE_CACHE_SPREAD < 1:
+    # A share of 1 or more could keep a page for no time, or less than none.
+    raise ImproperlyConfigured("NEWSROOM_PAGE_CACHE_SPREAD is from 0 to under 1.")
 # Each app process holds the fresh pages it serves in its memory, letting go of those
 # a change touches when it is announced (delivery/held_pages.py). This is the longest
 # a change takes to reach a page held by another process should its announcement be

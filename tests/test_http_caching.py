@@ -2,12 +2,15 @@
 little while and revalidate them cheaply; nobody may keep what staff, previews or the
 admin see, or anything that sets a cookie."""
 
+import runpy
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
@@ -20,6 +23,8 @@ from delivery.middleware import PrivateByDefault
 from delivery.page_cache import page_key
 
 from .factories import make_article, make_author, make_category
+
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "newsroom" / "settings.py"
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +186,16 @@ def test_pages_first_asked_together_are_kept_for_different_times(
         path = one.get_absolute_url()
         assert edge[path] == kept[path], path
     assert edge["/"] == 600  # every change to what it shows reaches it anyway
+
+
+@pytest.mark.parametrize("share", ["1", "1.5", "-0.2"])
+def test_a_spread_that_could_keep_pages_no_time_stops_the_site_starting(
+    monkeypatch, share
+):
+    """A share of the cache's time of 1 or more could keep a page for no time at
+    all, or less than none; below 0, longer than the cache's time."""
+    monkeypatch.setenv("NEWSROOM_PAGE_CACHE_SPREAD", share)
+    with pytest.raises(ImproperlyConfigured, match="SPREAD is from 0 to under 1"):
+        runpy.run_path(str(SETTINGS_FILE))
+    monkeypatch.setenv("NEWSROOM_PAGE_CACHE_SPREAD", "0.5")
+    assert runpy.run_path(str(SETTINGS_FILE))["NEWSROOM_PAGE_CACHE_SPREAD"] == 0.5
