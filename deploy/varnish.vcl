@@ -31,11 +31,13 @@ vcl 4.1;
 # reader who meets one in grace is answered at once while Varnish fetches it again in
 # the background, so nothing the readers do bounds those fetches: on the news day
 # (bench/NEWSDAY.md) hundreds queued at the app's workers, and a change's pages,
-# fetched the same way, waited up to 30 s behind them. So background fetches go to
-# the app at most two at a time (newsroom_renewals), one over that is given up and
-# tried again by the next reader, and while the app answers a page is served no more
-# than a second past its time: after that its readers wait for it to be fetched, as
-# for a page not in the cache, and a wave slows readers rather than going stale.
+# fetched the same way, waited up to 30 s behind them. So pages that merely expired
+# are fetched again at most two at a time (newsroom_renewals), one over that given up
+# and tried again by the next reader; a page a purge expired (a change) is fetched at
+# once, as before; and while the app answers a page is served no more than a second
+# past its time: after that its readers wait for it to be fetched, as for a page not
+# in the cache, so that a wave slows readers rather than going stale, and a change
+# reaches a page that had already expired (which a soft purge leaves as it is).
 
 import std;
 import xkey;
@@ -49,9 +51,10 @@ backend newsroom_app {
     .between_bytes_timeout = 10s;
 }
 
-# The same app, for fetches in the background (a page renewed while its copy in grace
-# is served), at most two at a time: below the app's workers (gunicorn.conf.py), so
-# that one is always left for readers' pages and changes. Raise it with the workers.
+# The same app, for renewing pages that merely expired (fetched in the background
+# while their copy in grace is served), at most two at a time: below the app's
+# workers (gunicorn.conf.py), so that one is always left for readers' pages and
+# changes. Raise it with the workers.
 backend newsroom_renewals {
     .host = "127.0.0.1";
     .port = "8000";
@@ -138,6 +141,11 @@ sub vcl_hit {
     } else {
         # In grace: this copy is served while a fetch in the background renews it.
         set req.http.X-Cache = "HIT-STALE";
+        # A copy that was kept its whole time merely expired; one a purge cut short
+        # shows something that changed, and is fetched at once (vcl_backend_fetch).
+        if (obj.ttl + obj.age < std.duration(obj.http.X-Kept-For, 0s) - 1s) {
+            set req.http.X-Purged = "yes";
+        }
     }
 }
 
@@ -150,9 +158,10 @@ sub vcl_pass {
 }
 
 sub vcl_backend_fetch {
-    if (bereq.is_bgfetch) {
+    if (bereq.is_bgfetch && !bereq.http.X-Purged) {
         set bereq.backend = newsroom_renewals;
     }
+    unset bereq.http.X-Purged;
     unset bereq.http.X-Cache;
     unset bereq.http.n-gone;
 }
@@ -182,6 +191,10 @@ sub vcl_backend_response {
     if (beresp.ttl > 0s) {
         set beresp.grace = 1m;
     }
+    # How long the copy is to be kept in all (its age now and the time left), for
+    # vcl_hit to tell a copy that expired from one a purge expired early: a purge
+    # shortens the time, and obj.age + obj.ttl is the time as it now stands.
+    set beresp.http.X-Kept-For = beresp.age + beresp.ttl + "s";
     # Text is stored gzipped and unzipped for the rare reader who does not take gzip.
     # (Pages the app keeps come gzipped already, and are stored as they come.)
     if (beresp.http.Content-Type ~ "^(text/|application/(rss\+xml|atom\+xml|xml|json|javascript)|image/svg\+xml)") {
@@ -190,8 +203,8 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    # A fetch in the background that could not be made (the app down, or two such
-    # fetches already under way) keeps the copy in grace; a later reader tries again.
+    # A fetch in the background that could not be made (the app down, or two
+    # renewals already under way) keeps the copy in grace; a later reader tries again.
     if (bereq.is_bgfetch) {
         return (abandon);
     }
@@ -203,6 +216,7 @@ sub vcl_deliver {
     # and drops, Cache-Tag itself.
     unset resp.http.xkey;
     unset resp.http.Surrogate-Key;
+    unset resp.http.X-Kept-For;
     # HIT, HIT-STALE, MISS or PASS: what the cache did, for debugging and the tests.
     set resp.http.X-Cache = req.http.X-Cache;
 }

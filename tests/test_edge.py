@@ -977,9 +977,10 @@ def test_with_varnish_down_saves_succeed_and_purges_wait_in_the_outbox(edge):
 
 class SlowApp:
     """An app on loopback that takes `seconds` over each page and lets it be kept
-    for 1 s (`s-maxage=1`); the page says how many times it was asked for. Counts
-    the most pages it was asked for at once since `most_at_once` was last reset.
-    /robots.txt (Varnish's probe) is answered at once."""
+    for 1 s (`s-maxage=1`; 60 s under /fresh/), with the key `page:<path>`; the
+    page says how many times it was asked for. Counts the most pages it was asked
+    for at once since `most_at_once` was last reset. /robots.txt (Varnish's probe)
+    is answered at once."""
 
     def __init__(self, seconds):
         self.asked = {}
@@ -1000,8 +1001,10 @@ class SlowApp:
                         app.at_once -= 1
                 else:
                     body = b"User-agent: *\n"
+                kept = 60 if self.path.startswith("/fresh/") else 1
                 self.send_response(200)
-                self.send_header("Cache-Control", "max-age=0, s-maxage=1")
+                self.send_header("Cache-Control", f"max-age=0, s-maxage={kept}")
+                self.send_header("xkey", f"page:{self.path}")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -1059,6 +1062,30 @@ def test_varnish_renews_a_wave_of_expired_pages_two_at_a_time(slow_edge):
     assert [body.decode() for _, _, body in answers] == [f"{p} #1" for p in paths]
     time.sleep(0.5)  # the renewals under way end
     assert app.most_at_once == 2
+
+
+def test_a_changed_page_is_fetched_at_once_in_a_wave(slow_edge):
+    """While expired pages are renewed two at a time, a page a change purged
+    (softly, so that its readers get the old copy meanwhile) is not held up behind
+    them: it is fetched again at once."""
+    app, varnish = slow_edge
+    paths = [f"/page-{number}/" for number in range(8)]
+    fetch(varnish.url + "/fresh/story/")
+    with ThreadPoolExecutor(len(paths)) as readers:
+        list(readers.map(lambda path: fetch(varnish.url + path), paths))
+    time.sleep(1.3)
+    with ThreadPoolExecutor(len(paths)) as readers:  # two renewals under way
+        list(readers.map(lambda path: fetch(varnish.url + path), paths))
+    connection = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=5)
+    connection.request("PURGE", "/", headers={"xkey-softpurge": "page:/fresh/story/"})
+    assert connection.getresponse().status == 200
+    connection.close()
+
+    status, headers, body = fetch(varnish.url + "/fresh/story/")
+    assert (status, headers["X-Cache"], body) == (200, "HIT-STALE", b"/fresh/story/ #1")
+    assert "X-Kept-For" not in headers  # Varnish's own, as the keys are
+    time.sleep(0.35)  # one fetch's time: well before a renewal could have begun
+    assert fetch(varnish.url + "/fresh/story/")[2] == b"/fresh/story/ #2"
 
 
 def test_varnish_serves_a_page_past_its_time_for_a_second_while_the_app_answers(
