@@ -32,7 +32,7 @@ vcl 4.1;
 # the background, so nothing the readers do bounds those fetches: on the news day
 # (bench/NEWSDAY.md) hundreds queued at the app's workers, and a change's pages,
 # fetched the same way, waited up to 30 s behind them. So pages that merely expired
-# are fetched again at most two at a time (newsroom_renewals), one over that given up
+# are fetched again two at a time (newsroom_renewals), one over that given up
 # and tried again by the next reader; a page a purge expired (a change) is fetched at
 # once, as before; and while the app answers a page is served no more than a second
 # past its time: after that its readers wait for it to be fetched, as for a page not
@@ -52,9 +52,10 @@ backend newsroom_app {
 }
 
 # The same app, for renewing pages that merely expired (fetched in the background
-# while their copy in grace is served), at most two at a time: below the app's
-# workers (gunicorn.conf.py), so that one is always left for readers' pages and
-# changes. Raise it with the workers.
+# while their copy in grace is served), two at a time (Varnish counts a connection
+# once it is made, so one or two more starting in the same instant can slip by):
+# below the app's workers (gunicorn.conf.py), so that one is left for readers' pages
+# and changes. Raise it with the workers.
 backend newsroom_renewals {
     .host = "127.0.0.1";
     .port = "8000";
@@ -91,8 +92,11 @@ acl purgers {
 }
 
 sub vcl_recv {
-    # What the cache did, for the X-Cache header: never the reader's own.
+    # What the cache did, for the X-Cache header, and whether a page in grace was
+    # purged (vcl_hit): never the reader's own, or anyone could lift the bound on
+    # renewals.
     unset req.http.X-Cache;
+    unset req.http.X-Purged;
 
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
