@@ -5,7 +5,8 @@ vcl 4.1;
 # varnish-modules`). Load it with `varnishd -f /etc/varnish/newsroom.vcl` (on Debian,
 # copy it to /etc/varnish/default.vcl, or point varnish.service's -f at it). The values
 # to change are the backends' address (three backends, one app: see below), the
-# probe's Host (one of the app's ALLOWED_HOSTS) and the purgers ACL; start the app with
+# probe's Host (one of the app's ALLOWED_HOSTS) and X-Forwarded-Proto (as the TLS proxy
+# in front sends it), and the purgers ACL; start the app with
 # NEWSROOM_VARNISH_PURGE_URLS=http://<this Varnish>:6081/ (one URL per Varnish) and
 # NEWSROOM_TRUSTED_PROXIES=1 (2 with nginx or a TLS terminator in front of Varnish).
 # tests/test_edge.py runs a varnishd of its own with this very file, its addresses
@@ -36,8 +37,9 @@ vcl 4.1;
 # and tried again by the next reader; a page a purge expired (a change) is fetched at
 # once, as before; and while the app answers a page is served no more than a second
 # past its time: after that its readers wait for it to be fetched, as for a page not
-# in the cache, so that a wave slows readers rather than going stale, and a change
-# reaches a page that had already expired (which a soft purge leaves as it is).
+# in the cache, so that a wave slows readers rather than going stale (it then reaches
+# the app as fast as readers ask, which the app may still not keep up with), and a
+# change reaches a page that had already expired (which a soft purge leaves as it is).
 
 import std;
 import xkey;
@@ -53,9 +55,9 @@ backend newsroom_app {
 
 # The same app, for renewing pages that merely expired (fetched in the background
 # while their copy in grace is served), two at a time (Varnish counts a connection
-# once it is made, so one or two more starting in the same instant can slip by):
-# below the app's workers (gunicorn.conf.py), so that one is left for readers' pages
-# and changes. Raise it with the workers.
+# once it is made, so more starting in the same instant can slip by): below the
+# app's workers (gunicorn.conf.py; three on two cores), so that one is left for
+# readers' pages and changes. Raise it with the workers.
 backend newsroom_renewals {
     .host = "127.0.0.1";
     .port = "8000";
@@ -67,15 +69,20 @@ backend newsroom_renewals {
 
 # The same app again, only asked whether it answers (never sent a reader's request):
 # while it does, pages are served at most a second past their time; while it does
-# not, for the whole grace. The probe's Host must be one the app accepts
-# (ALLOWED_HOSTS): one it refuses makes the app look down, which only keeps pages in
-# grace longer, as before this probe.
+# not, for the whole grace. The probe must get a 200: its Host one of the app's
+# ALLOWED_HOSTS, and X-Forwarded-Proto as the TLS proxy in front sets it for readers
+# (without it the app redirects plain http: SECURE_SSL_REDIRECT). One the app
+# refuses makes the app look down: pages are then kept in grace for the minute, and
+# a wave of them renewed two at a time can be up to a minute old.
 backend newsroom_health {
     .host = "127.0.0.1";
     .port = "8000";
-    .host_header = "localhost";
     .probe = {
-        .url = "/robots.txt";
+        .request =
+            "GET /robots.txt HTTP/1.1"
+            "Host: localhost"
+            "X-Forwarded-Proto: https"
+            "Connection: close";
         .interval = 2s;
         .timeout = 2s;
         .window = 3;
@@ -119,8 +126,12 @@ sub vcl_recv {
     }
     # A page past its time is served while it is fetched again, but while the app
     # answers only for a second (see Waves above); past that, readers wait for it.
-    if (std.healthy(newsroom_health)) {
+    # Should that fetch fail, the request starts again (vcl_synth) with the page's
+    # whole grace, for the copy kept.
+    if (req.restarts == 0 && std.healthy(newsroom_health)) {
         set req.grace = 1s;
+    } else {
+        set req.grace = 1h;  # no limit short of each page's own (a minute)
     }
     # Staff (Django's session cookie) and the admin: every answer is their own.
     if (req.url ~ "^/admin(/|$)" || req.http.Cookie ~ "(^|;)\s*sessionid=") {
@@ -147,7 +158,7 @@ sub vcl_hit {
         set req.http.X-Cache = "HIT-STALE";
         # A copy that was kept its whole time merely expired; one a purge cut short
         # shows something that changed, and is fetched at once (vcl_backend_fetch).
-        if (obj.ttl + obj.age < std.duration(obj.http.X-Kept-For, 0s) - 1s) {
+        if (obj.ttl + obj.age < std.duration(obj.http.X-Kept-For, 0s) - 0.01s) {
             set req.http.X-Purged = "yes";
         }
     }
@@ -180,10 +191,10 @@ sub vcl_backend_response {
             set beresp.http.xkey = regsuball(beresp.http.Cache-Tag, ",", " ");
         }
     }
-    # A renewal in the background that fails (the app erring or down) keeps the copy
-    # in grace rather than putting the error in its place.
-    if (bereq.is_bgfetch && beresp.status >= 500) {
-        return (abandon);
+    # A fetch that fails (the app erring) keeps the copy in grace rather than putting
+    # the error in its place: see vcl_backend_error.
+    if (beresp.status >= 500) {
+        call keep_the_old_copy;
     }
     # Lifetimes are the app's (s-maxage before max-age). A page it marked
     # `s-maxage=0` (a copy served while it is rendered again) or `private` is never
@@ -207,10 +218,27 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    # A fetch in the background that could not be made (the app down, or two
-    # renewals already under way) keeps the copy in grace; a later reader tries again.
-    if (bereq.is_bgfetch) {
+    # A fetch that could not be made (the app down, or two renewals already under
+    # way) keeps the copy in grace.
+    call keep_the_old_copy;
+}
+
+sub keep_the_old_copy {
+    # A renewal in the background is given up: the copy stays in grace, and a later
+    # reader tries again. So is a reader's fetch of a page of which a copy is kept
+    # (Varnish then asks the app If-None-Match or If-Modified-Since; a reader's own
+    # are not sent on a fetch, only on a pass): her request starts again with the
+    # whole grace and gets that copy (vcl_synth), rather than the error.
+    if (bereq.is_bgfetch || (!bereq.uncacheable && (bereq.http.If-None-Match || bereq.http.If-Modified-Since))) {
         return (abandon);
+    }
+}
+
+sub vcl_synth {
+    # A reader's fetch given up above (Varnish answers 503): once more, with the
+    # whole grace (vcl_recv), for the copy kept.
+    if (resp.status == 503 && req.restarts == 0 && req.method != "PURGE") {
+        return (restart);
     }
 }
 
