@@ -92,15 +92,28 @@ class StandIn:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.server.block_on_close = False
+        self.server = serve(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
+
+
+class LoopbackServer(ThreadingHTTPServer):
+    request_queue_size = 64  # a wave's connections all at once (SlowApp)
+    daemon_threads = True
+    block_on_close = False
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+
+def serve(handler):
+    """An HTTP server of `handler`'s on a free loopback port, serving in a thread."""
+    server = LoopbackServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 @pytest.fixture
@@ -1022,18 +1035,11 @@ class SlowApp:
             def log_message(self, *args):
                 pass
 
-        class Server(ThreadingHTTPServer):
-            request_queue_size = 64  # all the connections of a wave
-            daemon_threads = True
-            block_on_close = False
-
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler)
         self.address = f"127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
 
 @pytest.fixture
