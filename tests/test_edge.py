@@ -69,7 +69,7 @@ class StandIn:
         self.usual = usual
         stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def handle_one(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 stand_in.requests.append(
@@ -89,14 +89,16 @@ class StandIn:
 
             do_POST = do_PURGE = handle_one
 
-            def log_message(self, *args):
-                pass
-
         self.server = serve(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def close(self):
         self.server.stop()
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass  # no line on standard error for each request
 
 
 class LoopbackServer(ThreadingHTTPServer):
@@ -1005,41 +1007,51 @@ class SlowApp:
         lock = threading.Lock()
         app = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
-                if self.path != "/robots.txt":
-                    with lock:
-                        app.asked[self.path] = app.asked.get(self.path, 0) + 1
-                        app.at_once += 1
-                        app.company[self.path] = app.at_once
-                        app.most_at_once = max(app.most_at_once, app.at_once)
-                        body = f"{self.path} #{app.asked[self.path]}".encode()
-                    time.sleep(seconds)
-                    with lock:
-                        app.at_once -= 1
-                else:
-                    body = b"User-agent: *\n"
+                if self.path == "/robots.txt":
+                    return self.answer(200, b"User-agent: *\n")
+                with lock:
+                    app.asked[self.path] = app.asked.get(self.path, 0) + 1
+                    app.at_once += 1
+                    app.company[self.path] = app.at_once
+                    app.most_at_once = max(app.most_at_once, app.at_once)
+                    body = f"{self.path} #{app.asked[self.path]}".encode()
+                time.sleep(seconds)
+                with lock:
+                    app.at_once -= 1
+                if app.failing:
+                    return self.answer(500, b"Server Error")
                 kept = 60 if self.path.startswith("/fresh/") else 1
-                if app.failing and self.path != "/robots.txt":
-                    body = b"Server Error"
-                    self.send_response(500)
-                else:
-                    self.send_response(200)
-                    self.send_header("Cache-Control", f"max-age=0, s-maxage={kept}")
-                    self.send_header("ETag", f'"{len(body)}-{hash(body)}"')
-                self.send_header("xkey", f"page:{self.path}")
+                self.answer(
+                    200,
+                    body,
+                    {
+                        "Cache-Control": f"max-age=0, s-maxage={kept}",
+                        "ETag": f'"{hash(body)}"',
+                        "xkey": f"page:{self.path}",
+                    },
+                )
+
+            def answer(self, status, body, headers=()):
+                self.send_response(status)
+                for name, value in dict(headers).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
 
         self.server = serve(Handler)
         self.address = f"127.0.0.1:{self.server.server_address[1]}"
 
     def stop(self):
         self.server.stop()
+
+
+def ask_together(varnish, paths, headers=None):
+    """(status, headers, body) for each of `paths`, asked of `varnish` at once."""
+    with ThreadPoolExecutor(len(paths)) as readers:
+        return list(readers.map(lambda path: fetch(varnish.url + path, headers), paths))
 
 
 @pytest.fixture
@@ -1064,18 +1076,11 @@ def test_varnish_renews_a_wave_of_expired_pages_two_at_a_time(slow_edge):
     app, varnish = slow_edge
     paths = [f"/page-{number}/" for number in range(8)]
     marked = {"X-Purged": "yes"}
-
-    def ask_all():
-        with ThreadPoolExecutor(len(paths)) as readers:
-            return list(
-                readers.map(lambda path: fetch(varnish.url + path, marked), paths)
-            )
-
-    ask_all()  # first asked together, kept 1 s
+    ask_together(varnish, paths, marked)  # kept 1 s
     time.sleep(1.3)
     app.most_at_once = 0
 
-    answers = ask_all()
+    answers = ask_together(varnish, paths, marked)
     assert [status for status, _, _ in answers] == [200] * len(paths)
     assert {headers["X-Cache"] for _, headers, _ in answers} == {"HIT-STALE"}
     assert [body.decode() for _, _, body in answers] == [f"{p} #1" for p in paths]
@@ -1092,12 +1097,9 @@ def test_a_changed_page_is_fetched_at_once_in_a_wave(slow_edge):
     app, varnish = slow_edge
     paths = [f"/page-{number}/" for number in range(8)]
     fetch(varnish.url + "/fresh/story/")
-    with ThreadPoolExecutor(len(paths)) as readers:
-        list(readers.map(lambda path: fetch(varnish.url + path), paths))
+    ask_together(varnish, paths)  # kept 1 s
     time.sleep(1.3)
-    app.most_at_once = 0
-    with ThreadPoolExecutor(len(paths)) as readers:  # two renewals under way
-        list(readers.map(lambda path: fetch(varnish.url + path), paths))
+    ask_together(varnish, paths)  # two renewals under way
     connection = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=5)
     connection.request("PURGE", "/", headers={"xkey-softpurge": "page:/fresh/story/"})
     assert connection.getresponse().status == 200
