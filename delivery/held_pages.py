@@ -11,7 +11,9 @@ once the site's state that goes with it is recorded (a few milliseconds after th
 versions), and every listening process lets go of the pages it holds that show one
 of those keys as the message arrives, a fraction of a millisecond later; the process
 that made the change lets go at once, before it announces. The other pages it holds
-are still fresh: a story's correction does not throw away every other story.
+are still fresh: a story's correction does not throw away every other story. A
+process holds up to NEWSROOM_PAGE_CACHE_LOCAL_PAGES pages, and lets go of the one it
+served longest ago to hold another.
 
 **No raise goes unheard for long.** Each raise is also written down in Redis, with
 its versions and in one step (page_cache.RAISE_SCRIPT; RAISES: a sorted set of the
@@ -74,7 +76,6 @@ RAISES = "pages:raises"
 # them (one that has not read them for STALLED_SECONDS lets go of everything).
 RAISES_KEPT = 1000
 STALLED_SECONDS = 30
-ENTRIES = 300
 # How often the listener reads the raises written down (and looks up from the
 # channel, to stop when told to): often enough that a process is caught up twice
 # within the default NEWSROOM_PAGE_CACHE_LOCAL_SECONDS; each wake costs it about half
@@ -117,6 +118,7 @@ def ticket():
     None if nothing may be held now."""
     if (
         not settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
+        or not settings.NEWSROOM_PAGE_CACHE_LOCAL_PAGES
         or settings.NEWSROOM_PURGERS
         or not _listen()
     ):
@@ -145,7 +147,7 @@ def hold(key, entry, state, ticket):
             return  # let go since the reader read it: perhaps stale
         _held[key] = Held(entry, state, until)
         _held.move_to_end(key)
-        while len(_held) > ENTRIES:
+        while len(_held) > settings.NEWSROOM_PAGE_CACHE_LOCAL_PAGES:
             _held.popitem(last=False)
 
 

@@ -195,6 +195,16 @@ if not 0 <= NEWSROOM_PAGE_CACHE_SPREAD < 1:
 NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = float(
     env("NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", "0.5")
 )
+# How many pages each app process holds at most, the one served longest ago let go
+# first. A story page takes some 30 KB: 2,000 pages, 60 MB a process. Readers' story
+# pages follow a Zipf law over the archive, and the 300 a process held before left
+# much of it to a trip to Redis a hit: on the news day (bench/NEWSDAY.md), the app
+# alone, 2,000 answered 5-13% more requests a second than 300 (1,691 against 1,615
+# and 1,923 against 1,694, each pair side by side), 5,000 hardly more (1,949).
+# 0: none held.
+NEWSROOM_PAGE_CACHE_LOCAL_PAGES = int(env("NEWSROOM_PAGE_CACHE_LOCAL_PAGES", "2000"))
+if NEWSROOM_PAGE_CACHE_LOCAL_PAGES < 0:
+    raise ImproperlyConfigured("NEWSROOM_PAGE_CACHE_LOCAL_PAGES is 0 or more.")
 
 # django-axes first: it refuses a locked-out sign-in before a password is checked.
 AUTHENTICATION_BACKENDS = [

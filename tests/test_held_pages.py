@@ -2,6 +2,7 @@
 until a change is announced on Redis's channel, never past their ceiling, and never
 while the process is not listening."""
 
+import runpy
 import threading
 import time
 from datetime import timedelta
@@ -10,6 +11,7 @@ import pytest
 import redis
 import time_machine
 from django.core.cache import cache, caches
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from readers import dependencies
 
 from .factories import make_article, make_author, make_category
 from .services import RedisServer
+from .test_http_caching import SETTINGS_FILE
 from .test_page_cache_servers import REDIS_URL
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
@@ -439,3 +442,39 @@ def test_an_announcement_this_code_cannot_read_lets_go_of_everything(
     redis.Redis.from_url(REDIS_URL).publish(cache.make_key(held_pages.CHANNEL), message)
     assert comes_true(lambda: headline_shown(client, path), seconds=1)
     assert held_pages.ticket() is not None  # still listening
+
+
+def test_a_process_holds_so_many_pages_and_lets_go_of_the_one_served_longest_ago(
+    client, redis_pages, settings, monkeypatch
+):
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_PAGES = 2
+    paths = [make_article().get_absolute_url() for _ in range(3)]
+    assert listening()
+    for path in paths + paths:  # rendered and cached, then found fresh and held
+        assert client.get(path).status_code == 200
+    reads = counting_reads(monkeypatch)
+    assert client.get(paths[2]).status_code == 200
+    assert client.get(paths[1]).status_code == 200
+    assert reads == []  # the two served last: held
+    assert client.get(paths[0]).status_code == 200
+    assert len(reads) == 1  # let go of to hold the third: Redis asked
+
+
+def test_no_page_is_held_when_a_process_may_hold_none(
+    client, story, redis_pages, settings, monkeypatch
+):
+    path = story.get_absolute_url()
+    assert listening()
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_PAGES = 0
+    for _ in range(2):
+        headline_shown(client, path)
+    changed_unannounced(story)
+    assert headline_shown(client, path)  # Redis asked: the change seen at once
+
+
+def test_a_negative_number_of_pages_held_stops_the_site_starting(monkeypatch):
+    monkeypatch.setenv("NEWSROOM_PAGE_CACHE_LOCAL_PAGES", "-1")
+    with pytest.raises(ImproperlyConfigured, match="LOCAL_PAGES is 0 or more"):
+        runpy.run_path(str(SETTINGS_FILE))
+    monkeypatch.setenv("NEWSROOM_PAGE_CACHE_LOCAL_PAGES", "0")
+    assert runpy.run_path(str(SETTINGS_FILE))["NEWSROOM_PAGE_CACHE_LOCAL_PAGES"] == 0
