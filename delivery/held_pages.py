@@ -96,6 +96,9 @@ class Held(NamedTuple):
     entry: dict
     state: object  # the site's state read with it (page_cache.SiteState)
     until: float  # time.monotonic() from which it is no longer served
+    # The names of its keys, a set: an announcement's few keys are looked up in it,
+    # not each of the page's dozens in them, for every page held.
+    deps: frozenset
 
 
 _held = OrderedDict()  # page key: Held
@@ -145,7 +148,7 @@ def hold(key, entry, state, ticket):
     with _lock:
         if _let_go_since(ticket.let_go, entry["deps"]):
             return  # let go since the reader read it: perhaps stale
-        _held[key] = Held(entry, state, until)
+        _held[key] = Held(entry, state, until, frozenset(entry["deps"]))
         _held.move_to_end(key)
         while len(_held) > settings.NEWSROOM_PAGE_CACHE_LOCAL_PAGES:
             _held.popitem(last=False)
@@ -193,9 +196,7 @@ def let_go(keys=None):
             _let_go_of.append((_let_go, None))
             return
         keys = frozenset(keys)
-        for key in [
-            key for key, one in _held.items() if not keys.isdisjoint(one.entry["deps"])
-        ]:
+        for key in [key for key, one in _held.items() if not keys.isdisjoint(one.deps)]:
             del _held[key]
         _let_go_of.append((_let_go, keys))
 

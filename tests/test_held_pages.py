@@ -448,16 +448,19 @@ def test_a_process_holds_so_many_pages_and_lets_go_of_the_one_served_longest_ago
     client, redis_pages, settings, monkeypatch
 ):
     settings.NEWSROOM_PAGE_CACHE_LOCAL_PAGES = 2
-    paths = [make_article().get_absolute_url() for _ in range(3)]
+    first, second, third = [make_article().get_absolute_url() for _ in range(3)]
     assert listening()
-    for path in paths + paths:  # rendered and cached, then found fresh and held
+    for path in (first, second, third):  # rendered and cached
         assert client.get(path).status_code == 200
+    for path in (first, second, first):  # found fresh and held; then served held
+        assert client.get(path).status_code == 200
+    assert client.get(third).status_code == 200  # held: the second let go of
     reads = counting_reads(monkeypatch)
-    assert client.get(paths[2]).status_code == 200
-    assert client.get(paths[1]).status_code == 200
-    assert reads == []  # the two served last: held
-    assert client.get(paths[0]).status_code == 200
-    assert len(reads) == 1  # let go of to hold the third: Redis asked
+    assert client.get(first).status_code == 200
+    assert client.get(third).status_code == 200
+    assert reads == []  # held
+    assert client.get(second).status_code == 200
+    assert len(reads) == 1  # served longest ago, though held after the first
 
 
 def test_no_page_is_held_when_a_process_may_hold_none(
@@ -466,6 +469,7 @@ def test_no_page_is_held_when_a_process_may_hold_none(
     path = story.get_absolute_url()
     assert listening()
     settings.NEWSROOM_PAGE_CACHE_LOCAL_PAGES = 0
+    assert held_pages.ticket() is None
     for _ in range(2):
         headline_shown(client, path)
     changed_unannounced(story)
