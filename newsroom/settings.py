@@ -196,12 +196,11 @@ NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = float(
     env("NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", "0.5")
 )
 # How many pages each app process holds at most, the one served longest ago let go
-# first. A story page takes some 30 KB: 2,000 pages, 60 MB a process. Readers' story
-# pages follow a Zipf law over the archive, and the 300 a process held before left
-# much of it to a trip to Redis a hit: on the news day (bench/NEWSDAY.md), the app
-# alone, 2,000 answered 5-13% more requests a second than 300 (1,691 against 1,615
-# and 1,923 against 1,694, each pair side by side), 5,000 hardly more (1,949).
-# 0: none held.
+# first. Readers' story pages follow a Zipf law over the archive: drawn as the news
+# day draws them, 300 a process left a fifth of requests to a trip to Redis, 2,000 a
+# twelfth (bench/NEWSDAY.md's notes, with the throughput measured). The limit counts
+# pages, not bytes: some 30 KB a story page, so about 60 MB a worker if they are
+# story pages; larger ones (a feed) count the same. 0: none held.
 NEWSROOM_PAGE_CACHE_LOCAL_PAGES = int(env("NEWSROOM_PAGE_CACHE_LOCAL_PAGES", "2000"))
 if NEWSROOM_PAGE_CACHE_LOCAL_PAGES < 0:
     raise ImproperlyConfigured("NEWSROOM_PAGE_CACHE_LOCAL_PAGES is 0 or more.")
