@@ -15,11 +15,11 @@ GET /thumb/<name>         a thumbnail: picture.jpg (a photo with a GPS position 
 import contextlib
 import io
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from .services import QuietHandler, serve
 
 ANSWERS = Path(__file__).parent / "oembed_answers"
 
@@ -40,10 +40,7 @@ class OEmbedProvider:
         self.thumbnail_requests = []  # the thumbnails' paths asked for
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 parts = urlsplit(self.path)
                 if parts.path.startswith("/oembed/"):
@@ -99,9 +96,8 @@ class OEmbedProvider:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.handler = Handler
+        self.server = None
 
     @property
     def origin(self):
@@ -117,12 +113,11 @@ class OEmbedProvider:
         self.answers[url] = (status, body, delay)
 
     def start(self):
-        self.thread.start()
+        self.server = serve(self.handler)
         return self
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.server.stop()
 
 
 def providers_for(server):

@@ -6,7 +6,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import redis
 
@@ -96,3 +98,25 @@ class RedisServer:
         if self.process and self.process.poll() is None:
             self.thaw()
             self.kill()
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass  # no line on standard error for each request
+
+
+class LoopbackServer(ThreadingHTTPServer):
+    request_queue_size = 64  # a wave's connections all at once (test_edge.SlowApp)
+    daemon_threads = True
+    block_on_close = False
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+
+def serve(handler):
+    """An HTTP server of `handler`'s on a free loopback port, serving in a thread."""
+    server = LoopbackServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

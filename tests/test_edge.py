@@ -19,7 +19,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -44,6 +43,7 @@ from delivery.purgers import (
 from readers.edge_paths import paths_for
 
 from .factories import make_article, make_author, make_category, make_image
+from .services import QuietHandler, serve
 from .test_page_cache_servers import (
     REDIS_URL,
     Browser,
@@ -94,28 +94,6 @@ class StandIn:
 
     def close(self):
         self.server.stop()
-
-
-class QuietHandler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass  # no line on standard error for each request
-
-
-class LoopbackServer(ThreadingHTTPServer):
-    request_queue_size = 64  # a wave's connections all at once (SlowApp)
-    daemon_threads = True
-    block_on_close = False
-
-    def stop(self):
-        self.shutdown()
-        self.server_close()
-
-
-def serve(handler):
-    """An HTTP server of `handler`'s on a free loopback port, serving in a thread."""
-    server = LoopbackServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 @pytest.fixture
