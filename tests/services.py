@@ -8,6 +8,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import redis
@@ -29,6 +30,24 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_until_serving(base, process, *, log=None, seconds=30):
+    """Return once the app server `process` answers `base`/robots.txt; fail with
+    what it said (its `log` file, or else its stderr pipe) if it stops first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            said = log.read_text() if log else process.stderr.read().decode()
+            raise AssertionError(f"the app server stopped: {said}")
+        try:
+            with urllib.request.urlopen(f"{base}/robots.txt", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:  # refused, reset, or an HTTPError while it starts
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"the app server at {base} did not start in {seconds} s")
 
 
 class RedisServer:

@@ -43,13 +43,8 @@ from delivery.purgers import (
 from readers.edge_paths import paths_for
 
 from .factories import make_article, make_author, make_category, make_image
-from .services import QuietHandler, serve
-from .test_page_cache_servers import (
-    REDIS_URL,
-    Browser,
-    database_url,
-    free_port,
-)
+from .services import QuietHandler, free_port, serve, wait_until_serving
+from .test_page_cache_servers import REDIS_URL, Browser, database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
@@ -612,19 +607,6 @@ def fetch(url, headers=None):
         return error.code, error.headers, error.read()
 
 
-def wait_until_serving(base, process, log, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"gunicorn stopped: {log.read_text()}"
-        try:
-            if fetch(base + "/robots.txt")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"gunicorn at {base} did not start in {seconds} s")
-
-
 class Edge:
     """Two app servers (gunicorn, each its own process, sharing the test database
     and a Redis prefix), purging the Varnish that stands in front of the second."""
@@ -681,7 +663,7 @@ def edge(transactional_db, shared_redis, media_root, tmp_path, settings):  # noq
                     )
                 )
         for (base, process), log in zip(servers, logs, strict=True):
-            wait_until_serving(base, process, log)
+            wait_until_serving(base, process, log=log)
         (tmp_path / "varnish").mkdir()
         two = servers[1][0].removeprefix("http://")
         varnish = Varnish(tmp_path / "varnish", two, varnish_port)

@@ -24,6 +24,7 @@ from photos.renditions import FORMATS, SPECS
 
 from . import pictures
 from .factories import make_article, make_image
+from .services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PRIVATE = [b"SERIAL-0042-SECRET", b"Jane Q. Owner", b"PhoneMaker"]
@@ -195,12 +196,6 @@ http {{
     include {dir}/site.conf;
 }}
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port, process):

@@ -2,7 +2,6 @@
 could notice reaches every page that shows it on the next request."""
 
 import logging
-import socket
 import threading
 import uuid
 import warnings
@@ -27,7 +26,7 @@ from delivery.models import Invalidation
 from readers import dependencies
 
 from .factories import make_article, make_author, make_category, make_image
-from .services import redis_caches
+from .services import free_port, redis_caches
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
@@ -334,17 +333,11 @@ def test_previews_and_staff_pages_are_never_cached(client, story):
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
-def closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_pages_are_served_and_the_failure_logged_while_redis_is_down(
     client, settings, story, caplog, monkeypatch
 ):
     monkeypatch.setattr(redis_cache, "_down_until", 0.0)
-    settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{free_port()}/0")
     with caplog.at_level(logging.WARNING, logger="delivery.redis_cache"):
         for path in pages_of(story):
             page = client.get(path)
@@ -920,7 +913,7 @@ def test_setdefault_many_keeps_for_good_without_a_timeout(redis_backend):
 def test_setdefault_many_answers_nothing_while_redis_is_down(monkeypatch):
     monkeypatch.setattr(redis_cache, "_down_until", 0.0)
     backend = redis_cache.FailOpenRedisCache(
-        f"redis://127.0.0.1:{closed_port()}/0",
+        f"redis://127.0.0.1:{free_port()}/0",
         {"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}},
     )
     assert backend.setdefault_many(["a", "b"], 7, 60) == {}

@@ -3,10 +3,8 @@ the test database; an editor's save through one shows through the other at once.
 
 import http.cookiejar
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,15 +19,10 @@ from django.db import connection
 from articles.models import Article
 
 from .factories import make_article, make_author, make_category, make_image
+from .services import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6379/7")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def database_url():
@@ -99,19 +92,6 @@ def servers(transactional_db, shared_redis, media_root, settings):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def wait_until_serving(base, process, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped: {process.stderr.read().decode()}")
-        try:
-            with urllib.request.urlopen(f"{base}/robots.txt", timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn at {base} did not start in {seconds} s")
 
 
 def headline(base, path):

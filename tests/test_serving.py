@@ -5,7 +5,6 @@ import os
 import re
 import secrets
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+
+from .services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TEN_YEARS = 10 * 365 * 24 * 60 * 60
@@ -54,12 +55,6 @@ def manage(env, *args):
         text=True,
         timeout=300,
     )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_make_serve_runs_with_debug_off_and_only_https_relaxed():
