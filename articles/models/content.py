@@ -3,7 +3,7 @@
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -195,6 +195,15 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED,
             published_at__lte=now,
         )
+
+    def hold(self):
+        """Lock these stories' rows until the transaction ends (SELECT ... FOR
+        UPDATE): a save that moves a story's time waits for the holder, and the
+        holder for it. Where the database has no such lock (SQLite, which lets one
+        writer in at a time anyway) or no transaction is open (each statement is its
+        own, and a lock would end with it), nothing is held."""
+        if connections[self.db].in_atomic_block:
+            list(self.select_for_update().values_list("pk", flat=True))
 
     def scheduled(self):
         """Published stories whose publish time has not come yet."""
