@@ -38,6 +38,7 @@ import re
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -336,8 +337,23 @@ def read_access_log(path, offset):
     return counts
 
 
+def machine_check():
+    """Milliseconds this machine takes for a fixed piece of Python work, run before
+    a phase while nothing of the benchmark's runs (the median of five): steady on a
+    steady machine, longer when it is slowed (its host throttling it, other work on
+    it). The phases run one after another, so the designs compare fairly only on a
+    machine as fast through both their phases; this says whether it was."""
+    times = []
+    for _ in range(5):
+        began = time.perf_counter()
+        sum(i * i for i in range(200_000))
+        times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1000
+
+
 def run_phase(design_name, front, design, workdir, args, processes, paths_file):
     name = f"{design_name}-{front}"
+    check = machine_check()
     env = dict(design["env"])
     log = workdir / f"{name}-access.log"
     env["GUNICORN_ACCESS_LOG"] = str(log)
@@ -389,7 +405,8 @@ def run_phase(design_name, front, design, workdir, args, processes, paths_file):
     say(
         f"{name}: {readers['rps']:.0f} requests/s, p99 {readers['p99_ms']:.0f} ms, "
         f"{app_log['rendered']:,} of {app_log['requests']:,} reaching the app "
-        f"rendered; load {max(load, default=0):.1f} at most"
+        f"rendered; load {max(load, default=0):.1f} at most; the fixed task "
+        f"before it {check:.1f} ms"
     )
     return {
         "design": design_name,
@@ -398,6 +415,7 @@ def run_phase(design_name, front, design, workdir, args, processes, paths_file):
         "app": app_log,
         "changes": desk_figures["changes"],
         "load": load,
+        "machine_check_ms": check,
     }
 
 

@@ -102,6 +102,12 @@ def load(phase):
     return f"{sum(samples) / len(samples):.1f} (max {max(samples):.1f})"
 
 
+def machine_check(phase):
+    # Runs from before the check was made have none.
+    check = phase.get("machine_check_ms")
+    return "–" if check is None else f"{check:.1f}"
+
+
 def phase_name(phase):
     return f"{DESIGNS[phase['design']]}, {FRONTS[phase['front']]}"
 
@@ -118,9 +124,9 @@ def readers_table(figures):
         "| design, front | requests/s | p50 ms | p99 ms | max ms "
         "| app hit ratio | app hit ratio, first visits left out "
         "| renders | links rendered alone | edge hit ratio | statuses "
-        "| load average (1 min) |",
+        "| load average (1 min) | a fixed task before it, ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        "| --- | --- |",
+        "| --- | --- | ---: |",
     ]
     for phase in figures["phases"]:
         readers, app = phase["readers"], phase["app"]
@@ -131,7 +137,8 @@ def readers_table(figures):
             f"| {percent(warm_hit_ratio(phase))} "
             f"| {app['rendered']:,} of {app['requests']:,} "
             f"| {app.get('links_alone', 0):,} "
-            f"| {percent(edge_ratio(phase))} | {statuses(phase)} | {load(phase)} |"
+            f"| {percent(edge_ratio(phase))} | {statuses(phase)} | {load(phase)} "
+            f"| {machine_check(phase)} |"
         )
     return rows
 
@@ -282,7 +289,11 @@ def write(path, figures):
         f"{figures['old_commit']}).",
         "",
         f"- **Machine**: {figures['machine']}, shared with other work: the load "
-        "average in each phase is in the table.",
+        "average in each phase is in the table, and how long a fixed piece of "
+        "Python work took just before it, alone (bench/news_day.py's "
+        "machine_check(): the same on a steady machine; more if it was slowed "
+        "between phases, which the phases, run one after another, then differ "
+        "by too).",
         "- **Site**: 100,000 stories (demo/bench_seed.py), gunicorn "
         f"(gunicorn.conf.py, {figures['workers']} sync workers in both "
         "designs) with production settings (`DEBUG` off, "
