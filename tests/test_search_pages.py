@@ -15,8 +15,8 @@ from delivery.models import Invalidation
 from readers import dependencies, search_pages
 
 from .factories import make_article
-from .services import RedisServer, redis_caches
-from .test_page_cache import closed_port, text
+from .services import RedisServer, free_port, redis_caches
+from .test_page_cache import text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
@@ -206,7 +206,7 @@ def test_a_search_that_cannot_be_written_down_is_kept_by_no_cache(
     client, settings, monkeypatch, harbor
 ):
     monkeypatch.setattr(redis_cache, "_down_until", 0.0)
-    settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{free_port()}/0")
     response = client.get(HARBOR)
     assert "Council passes the harbor budget" in response.content.decode()
     # Elsewhere every search is forgotten with any change: no need to write it down.
