@@ -52,15 +52,18 @@ def article_publish_time(sender, instance, raw=False, update_fields=None, **kwar
 
 @receiver(pre_save, sender=Byline, dispatch_uid="byline_holds_its_story")
 @receiver(pre_save, sender=TaggedArticle, dispatch_uid="tag_holds_its_story")
-def hold_story(sender, instance, **kwargs):
+def hold_story(sender, instance, using, **kwargs):
     # A new byline or tag takes its story's time as committed (below). A save that
     # moves that time meanwhile, in a transaction of its own, gives the new time to
     # the rows it can see, not to this one, uncommitted: without the lock, whichever
     # commits last, this row could keep the old time until the story's next save.
     # Taken before the row is written, so that both wait in the same order (the
-    # story, then its rows), never each for the other.
+    # story, then its rows), never each for the other. A row saved again needs no
+    # lock: that save waits for the other's, or the other for it, on the row itself.
+    if not instance._state.adding:
+        return
     story = instance.article_id if sender is Byline else instance.content_object_id
-    Article.objects.filter(pk=story).hold()
+    Article.objects.db_manager(using).filter(pk=story).hold()
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="byline_publish_time")

@@ -8,10 +8,13 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+import reversion
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
+from reversion.models import Version
 
+from articles import revisions
 from articles.models import Article, Byline, TaggedArticle
 
 from .factories import make_article, make_author
@@ -86,25 +89,33 @@ def test_tags_put_on_a_published_story_take_its_time():
     assert TaggedArticle.objects.filter(content_object=story).count() == 2
 
 
-def in_a_transaction_of_its_own(work, *, then=None):
-    """Run `work()` in a transaction on a connection of its own (another editor's
-    request), in a thread; `then`, an Event, holds the transaction open until it is
-    set. Returns the thread and an Event set once `work()` is done."""
-    done = threading.Event()
+class Editor(threading.Thread):
+    """Another editor's request: `work()` in a transaction on a connection of its
+    own. `then`, an Event, holds the transaction open until it is set; `done` is set
+    once `work()` is; what it raised is kept in `error`, for the test to see."""
 
-    def run():
+    def __init__(self, work, *, then=None):
+        super().__init__()
+        self.work, self.then = work, then
+        self.done, self.error = threading.Event(), None
+        self.start()
+
+    def run(self):
         try:
             with transaction.atomic():
-                work()
-                done.set()
-                if then is not None:
-                    then.wait(10)
+                self.work()
+                self.done.set()
+                if self.then is not None:
+                    self.then.wait(10)
+        except Exception as error:  # noqa: BLE001 (the test's to judge)
+            self.error = error
         finally:
             connection.close()
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, done
+    def finish(self):
+        self.join(10)
+        assert not self.is_alive()
+        assert self.error is None, self.error
 
 
 def tag(story_id):
@@ -122,6 +133,12 @@ def rows_of(story):
     )
 
 
+def move_time(story_id, to):
+    mine = Article.objects.get(pk=story_id)
+    mine.published_at = to
+    mine.save(update_fields=["published_at"])
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("put_on", [tag, credit])
 def test_a_tag_or_byline_put_on_while_the_time_moves_takes_the_new_time(put_on):
@@ -131,22 +148,62 @@ def test_a_tag_or_byline_put_on_while_the_time_moves_takes_the_new_time(put_on):
     lets one writer in at a time)."""
     story = make_article(published_at=timezone.now() - timedelta(days=2))
     moved = timezone.now() - timedelta(hours=1)
-    commit = threading.Event()
-
-    def move_time():
-        mine = Article.objects.get(pk=story.pk)
-        mine.published_at = moved
-        mine.save()
-
     rows = rows_of(story)
-    mover, moved_uncommitted = in_a_transaction_of_its_own(move_time, then=commit)
-    assert moved_uncommitted.wait(10)
-    putter, put = in_a_transaction_of_its_own(lambda: put_on(story.pk))
-    # Without the lock the row is put on long before this, with the old time.
-    put.wait(0.5)
-    commit.set()
-    for thread in (mover, putter):
-        thread.join(10)
-        assert not thread.is_alive()
+    commit = threading.Event()
+    try:
+        mover = Editor(lambda: move_time(story.pk, moved), then=commit)
+        assert mover.done.wait(10)
+        putter = Editor(lambda: put_on(story.pk))
+        # Without the lock the row is written at once, with the old time (the
+        # putter then waits for the story's row only to refresh its search
+        # words); with it, the putter waits before writing it.
+        putter.done.wait(0.5)
+    finally:
+        commit.set()
+    mover.finish()
+    putter.finish()
     assert rows_of(story) == rows + 1
+    assert copies(story) == {moved}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_and_a_save_moving_the_time_wait_for_each_other(django_user_model):
+    """A restore deletes the story's bylines and tags and puts them on again; a save
+    moving the time meanwhile updates them. Each locks the story before its rows, so
+    one waits for the other rather than each for the other (PostgreSQL would end
+    such a deadlock by failing one of the saves)."""
+    story = make_article(
+        tags=["harbor"], published_at=timezone.now() - timedelta(days=2)
+    )
+    with reversion.create_revision():
+        story.save()
+    version = Version.objects.get_for_object(story).first()
+    editor = django_user_model.objects.create_user("editor")
+    moved = timezone.now() - timedelta(hours=1)
+    bylines_gone, carry_on = threading.Event(), threading.Event()
+    delete_bylines = f'DELETE FROM "{Byline._meta.db_table}"'
+
+    def pause_once_deleted(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith(delete_bylines) and not bylines_gone.is_set():
+            bylines_gone.set()
+            carry_on.wait(10)
+        return result
+
+    def restore():
+        with connection.execute_wrapper(pause_once_deleted):
+            revisions.restore(
+                story=Article.objects.get(pk=story.pk), version=version, by=editor
+            )
+
+    try:
+        restorer = Editor(restore)
+        assert bylines_gone.wait(10)
+        mover = Editor(lambda: move_time(story.pk, moved))
+        mover.done.wait(0.5)  # it waits, for the story (or, without the lock, rows)
+    finally:
+        carry_on.set()
+    restorer.finish()
+    mover.finish()
+    assert rows_of(story) == 2  # the byline and the tag, put on again
     assert copies(story) == {moved}

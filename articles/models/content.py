@@ -197,13 +197,17 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def hold(self):
-        """Lock these stories' rows until the transaction ends (SELECT ... FOR
-        UPDATE): a save that moves a story's time waits for the holder, and the
-        holder for it. Where the database has no such lock (SQLite, which lets one
-        writer in at a time anyway) or no transaction is open (each statement is its
-        own, and a lock would end with it), nothing is held."""
-        if connections[self.db].in_atomic_block:
-            list(self.select_for_update().values_list("pk", flat=True))
+        """Lock these stories' rows until the transaction ends, as a save of them
+        would (SELECT ... FOR NO KEY UPDATE): a save that moves a story's time waits
+        for the holder, and the holder for it; rows pointing at the story (a note,
+        an autosave) may still be written. Where the database has no such lock
+        (SQLite, which lets one writer in at a time anyway) or no transaction is
+        open (each statement is its own, and a lock would end with it), nothing is
+        held."""
+        locking = self.select_for_update(no_key=True)
+        connection = connections[locking.db]
+        if connection.features.has_select_for_update and connection.in_atomic_block:
+            list(locking.values_list("pk", flat=True))
 
     def scheduled(self):
         """Published stories whose publish time has not come yet."""
