@@ -34,11 +34,15 @@ def free_port():
 
 def wait_until_serving(base, process, *, log=None, seconds=30):
     """Return once the app server `process` answers `base`/robots.txt; fail with
-    what it said (its `log` file, or else its stderr pipe) if it stops first."""
+    what it said (its `log` file, or else its stderr pipe, if it has one) if it
+    stops first."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            said = log.read_text() if log else process.stderr.read().decode()
+            if log:
+                said = log.read_text()
+            else:
+                said = process.stderr.read().decode() if process.stderr else "–"
             raise AssertionError(f"the app server stopped: {said}")
         try:
             with urllib.request.urlopen(f"{base}/robots.txt", timeout=2) as answer:

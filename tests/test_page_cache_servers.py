@@ -5,7 +5,6 @@ import http.cookiejar
 import os
 import subprocess
 import sys
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path

@@ -7,14 +7,13 @@ import secrets
 import shlex
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import lxml.html
 import pytest
 
-from .services import free_port
+from .services import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 TEN_YEARS = 10 * 365 * 24 * 60 * 60
@@ -94,13 +93,7 @@ def production_server(tmp_path):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(url + "/robots.txt", timeout=2)
-                break
-            except OSError:
-                assert server.poll() is None, "gunicorn exited"
-                time.sleep(0.1)
+        wait_until_serving(url, server)
         yield url
     finally:
         server.terminate()
