@@ -340,9 +340,12 @@ def read_access_log(path, offset):
 def machine_check():
     """Milliseconds this machine takes for a fixed piece of Python work, run before
     a phase while nothing of the benchmark's runs (the median of five): steady on a
-    steady machine, longer when it is slowed (its host throttling it, other work on
-    it). The phases run one after another, so the designs compare fairly only on a
-    machine as fast through both their phases; this says whether it was."""
+    steady machine, longer on one already slowed when the phase starts (its host
+    throttling it, other work on it). A tenth of a second on one core, it misses a
+    machine that lets such a burst through at full speed and slows only sustained
+    work: on 2026-12-06 it read 18.6 ms before a phase that ran at a third of an
+    earlier run's speed. The phases run one after another, so the designs compare
+    fairly only on a machine as fast through both their phases."""
     times = []
     for _ in range(5):
         began = time.perf_counter()

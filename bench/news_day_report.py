@@ -291,9 +291,10 @@ def write(path, figures):
         f"- **Machine**: {figures['machine']}, shared with other work: the load "
         "average in each phase is in the table, and how long a fixed piece of "
         "Python work took just before it, alone (bench/news_day.py's "
-        "machine_check(): the same on a steady machine; more if it was slowed "
-        "between phases, which the phases, run one after another, then differ "
-        "by too).",
+        "machine_check(): the same on a steady machine, more on one already "
+        "slowed as the phase starts; a short burst on one core, it can miss a "
+        "machine that slows only under sustained load). The phases run one "
+        "after another: a machine that slows between them slows the later ones.",
         "- **Site**: 100,000 stories (demo/bench_seed.py), gunicorn "
         f"(gunicorn.conf.py, {figures['workers']} sync workers in both "
         "designs) with production settings (`DEBUG` off, "
