@@ -120,10 +120,14 @@ def tag_saved(sender, instance, raw=False, **kwargs):
 
 
 @receiver(pre_delete, sender=Tag, dispatch_uid="tag_search_before_delete")
-def tag_deleting(sender, instance, **kwargs):
-    instance._tagged_article_ids = list(
-        Article.objects.tagged(instance).values_list("pk", flat=True)
-    )
+def tag_deleting(sender, instance, using, **kwargs):
+    tagged = Article.objects.db_manager(using).tagged(instance)
+    # Deleting a tag deletes its rows on its stories, then refreshes their search
+    # words (below); a save moving one of the stories' time locks the story, then its
+    # rows. Held first, in one query, so that both wait in the same order: the save
+    # for the deletion, or the deletion for the save, never each for the other.
+    tagged.hold()
+    instance._tagged_article_ids = list(tagged.values_list("pk", flat=True))
 
 
 @receiver(post_delete, sender=Tag, dispatch_uid="tag_search_on_delete")

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from reversion.models import Version
+from taggit.models import Tag
 
 from articles import revisions
 from articles.models import Article, Byline, TaggedArticle
@@ -166,6 +167,21 @@ def test_a_tag_or_byline_put_on_while_the_time_moves_takes_the_new_time(put_on):
     assert copies(story) == {moved}
 
 
+def pause_after(statement, reached, carry_on):
+    """A wrapper of the connection's queries (connection.execute_wrapper) that, once
+    a query starting with `statement` has run, sets `reached` and waits for
+    `carry_on` before going on (once only)."""
+
+    def pause(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith(statement) and not reached.is_set():
+            reached.set()
+            carry_on.wait(10)
+        return result
+
+    return pause
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_and_a_save_moving_the_time_wait_for_each_other(django_user_model):
     """A restore deletes the story's bylines and tags and puts them on again; a save
@@ -181,17 +197,12 @@ def test_a_restore_and_a_save_moving_the_time_wait_for_each_other(django_user_mo
     editor = django_user_model.objects.create_user("editor")
     moved = timezone.now() - timedelta(hours=1)
     bylines_gone, carry_on = threading.Event(), threading.Event()
-    delete_bylines = f'DELETE FROM "{Byline._meta.db_table}"'
-
-    def pause_once_deleted(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
-        if sql.startswith(delete_bylines) and not bylines_gone.is_set():
-            bylines_gone.set()
-            carry_on.wait(10)
-        return result
+    pause = pause_after(
+        f'DELETE FROM "{Byline._meta.db_table}"', bylines_gone, carry_on
+    )
 
     def restore():
-        with connection.execute_wrapper(pause_once_deleted):
+        with connection.execute_wrapper(pause):
             revisions.restore(
                 story=Article.objects.get(pk=story.pk), version=version, by=editor
             )
@@ -206,4 +217,37 @@ def test_a_restore_and_a_save_moving_the_time_wait_for_each_other(django_user_mo
     restorer.finish()
     mover.finish()
     assert rows_of(story) == 2  # the byline and the tag, put on again
+    assert copies(story) == {moved}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_tag_and_a_save_moving_the_time_wait_for_each_other():
+    """Deleting a tag deletes its rows on its stories, then refreshes their search
+    words; a save moving one of those stories' time meanwhile updates the story, then
+    its rows. Each locks the story first, so one waits for the other rather than
+    each for the other (PostgreSQL would end such a deadlock by failing one)."""
+    story = make_article(
+        tags=["harbor", "ferry"], published_at=timezone.now() - timedelta(days=2)
+    )
+    moved = timezone.now() - timedelta(hours=1)
+    rows_gone, carry_on = threading.Event(), threading.Event()
+    pause = pause_after(
+        f'DELETE FROM "{TaggedArticle._meta.db_table}"', rows_gone, carry_on
+    )
+
+    def delete_tag():
+        with connection.execute_wrapper(pause):
+            Tag.objects.get(name="harbor").delete()
+
+    try:
+        deleter = Editor(delete_tag)
+        assert rows_gone.wait(10)
+        mover = Editor(lambda: move_time(story.pk, moved))
+        mover.done.wait(0.5)  # it waits, for the story (or, without the lock, rows)
+    finally:
+        carry_on.set()
+    deleter.finish()
+    mover.finish()
+    assert not Tag.objects.filter(name="harbor").exists()
+    assert list(story.tags.names()) == ["ferry"]
     assert copies(story) == {moved}
