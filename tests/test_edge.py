@@ -1076,6 +1076,36 @@ def test_a_changed_page_is_fetched_at_once_in_a_wave(slow_edge):
     assert app.company["/fresh/story/"] >= 3  # alongside the renewals, not after
 
 
+def test_pages_a_change_purged_are_fetched_again_four_at_a_time(slow_edge):
+    """A change to one of the newest stories purges every page whose links show
+    its headline, thousands. Their readers get the old copies while those pages are
+    fetched again no more than four at a time (all at once, on the news day, held
+    the app and Varnish's threads for seconds), and within the second of grace and
+    a fetch each reader gets the change."""
+    app, varnish = slow_edge
+    paths = [f"/fresh/page-{number}/" for number in range(12)]
+    ask_together(varnish, paths)  # kept a minute
+    keys = " ".join(f"page:{path}" for path in paths)
+    connection = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=5)
+    connection.request("PURGE", "/", headers={"xkey-softpurge": keys})
+    assert connection.getresponse().status == 200
+    connection.close()
+    app.most_at_once = 0
+
+    answers = ask_together(varnish, paths)
+    assert {headers["X-Cache"] for _, headers, _ in answers} == {"HIT-STALE"}
+    assert [body.decode() for _, _, body in answers] == [f"{p} #1" for p in paths]
+    time.sleep(0.3)  # the fetches those readers set off are under way
+    # Four; now and then more, let through in the same instant (as for renewals).
+    assert 4 <= app.most_at_once < len(paths)
+
+    def all_fetched_again():
+        bodies = [body.decode() for _, _, body in ask_together(varnish, paths)]
+        assert bodies == [f"{p} #2" for p in paths]
+
+    within(2.5, all_fetched_again)
+
+
 def test_varnish_serves_a_page_past_its_time_for_a_second_while_the_app_answers(
     slow_edge,
 ):
