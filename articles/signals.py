@@ -66,6 +66,15 @@ def hold_story(sender, instance, using, **kwargs):
     Article.objects.db_manager(using).filter(pk=story).hold()
 
 
+@receiver(pre_delete, sender=Article, dispatch_uid="deleted_story_holds_itself")
+def hold_deleted_story(sender, instance, using, **kwargs):
+    # Deleting a story deletes its bylines and tags, refreshing its search words on
+    # the way (its own row); deleting one of its tags locks the story, then deletes
+    # the tag's rows. Held first, before any row goes, as every other writer of its
+    # rows holds it, so that each waits for the other, never each for the other.
+    Article.objects.db_manager(using).filter(pk=instance.pk).hold()
+
+
 @receiver(post_save, sender=Byline, dispatch_uid="byline_publish_time")
 @receiver(post_save, sender=TaggedArticle, dispatch_uid="tagged_publish_time")
 def credit_publish_time(sender, instance, **kwargs):

@@ -243,7 +243,7 @@ def test_deleting_a_tag_and_a_save_moving_the_time_wait_for_each_other():
         deleter = Editor(delete_tag)
         assert rows_gone.wait(10)
         mover = Editor(lambda: move_time(story.pk, moved))
-        mover.done.wait(0.5)  # it waits, for the story (or, without the lock, rows)
+        assert not mover.done.wait(0.5)  # for the story (without the lock, rows)
     finally:
         carry_on.set()
     deleter.finish()
@@ -251,3 +251,32 @@ def test_deleting_a_tag_and_a_save_moving_the_time_wait_for_each_other():
     assert not Tag.objects.filter(name="harbor").exists()
     assert list(story.tags.names()) == ["ferry"]
     assert copies(story) == {moved}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_story_and_one_of_its_tags_wait_for_each_other():
+    """Deleting a story deletes its tags' rows and its bylines, refreshing its search
+    words on the way (its own row); deleting one of its tags locks the story, then
+    deletes its rows. The story's deletion locks the story first too, so one waits
+    for the other rather than each for the other."""
+    story = make_article(tags=["harbor"])
+    rows_gone, carry_on = threading.Event(), threading.Event()
+    pause = pause_after(
+        f'DELETE FROM "{TaggedArticle._meta.db_table}"', rows_gone, carry_on
+    )
+
+    def delete_story():
+        with connection.execute_wrapper(pause):
+            Article.objects.get(pk=story.pk).delete()
+
+    try:
+        story_deleter = Editor(delete_story)
+        assert rows_gone.wait(10)
+        tag_deleter = Editor(lambda: Tag.objects.get(name="harbor").delete())
+        assert not tag_deleter.done.wait(0.5)  # it waits for the story
+    finally:
+        carry_on.set()
+    story_deleter.finish()
+    tag_deleter.finish()
+    assert not Article.objects.filter(pk=story.pk).exists()
+    assert not Tag.objects.filter(name="harbor").exists()

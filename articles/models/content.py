@@ -203,9 +203,11 @@ class ArticleQuerySet(models.QuerySet):
         an autosave) may still be written. Where the database has no such lock
         (SQLite, which lets one writer in at a time anyway) or no transaction is
         open (each statement is its own, and a lock would end with it), nothing is
-        held. Only the stories' own rows are locked, in the order of their ids
-        (two holders of some of the same stories wait for each other, never each
-        for the other), whatever tables the filter joins."""
+        held. Only the stories' own rows are locked, whatever tables the filter
+        joins, in the order of their ids: two calls holding some of the same
+        stories wait for each other, never each for the other (a transaction that
+        holds stories in several calls, as a deletion of several tags does, one
+        call a tag, may not)."""
         locking = self.select_for_update(no_key=True, of=("self",)).order_by("pk")
         connection = connections[locking.db]
         if connection.features.has_select_for_update and connection.in_atomic_block:
