@@ -4,7 +4,7 @@ vcl 4.1;
 # For Varnish 7 with vmod xkey from varnish-modules (Debian: `apt-get install varnish
 # varnish-modules`). Load it with `varnishd -f /etc/varnish/newsroom.vcl` (on Debian,
 # copy it to /etc/varnish/default.vcl, or point varnish.service's -f at it). The values
-# to change are the backends' address (three backends, one app: see below), the
+# to change are the backends' address (four backends, one app: see below), the
 # probe's Host (one of the app's ALLOWED_HOSTS) and X-Forwarded-Proto (as the TLS proxy
 # in front sends it), and the purgers ACL; start the app with
 # NEWSROOM_VARNISH_PURGE_URLS=http://<this Varnish>:6081/ (one URL per Varnish) and
@@ -57,8 +57,8 @@ backend newsroom_app {
 # The same app, for renewing pages that merely expired (fetched in the background
 # while their copy in grace is served), two at a time (Varnish counts a connection
 # once it is made, so more starting in the same instant can slip by): below the
-# app's workers (gunicorn.conf.py; three on two cores), so that one is left for
-# readers' pages and changes. Raise it with the workers.
+# app's workers (gunicorn.conf.py; three on two cores), so that renewals alone never
+# take them all from readers' pages and changes. Raise it with the workers.
 backend newsroom_renewals {
     .host = "127.0.0.1";
     .port = "8000";
@@ -74,10 +74,13 @@ backend newsroom_renewals {
 # every page whose links show its headline, thousands of them; readers asking for
 # them within the second of grace set off as many fetches in the background, and
 # on the news day (bench/NEWSDAY.md's notes, 2026-12-06) 2,039 went to the app in
-# one second, took up to 3.3 s to be answered, and held 2,000 of Varnish's threads,
-# so that readers' connections waited for a thread; readers of any page then waited
-# up to seconds. Over four, the copy stays in grace for the next reader, and past
-# that second its readers wait for the page as for one not cached.
+# one second, took up to 3.3 s to be answered, and held some 2,000 of Varnish's
+# threads, so that readers' connections waited for a thread; readers of any page
+# then waited up to seconds. Over four, the copy stays in grace for the next reader,
+# and past that second its readers fetch the page as one not cached (on
+# newsroom_app, as many as ask). Four, more than the renewals' two though gunicorn
+# has three workers: these fetches are mostly answered from the app's own cache
+# (the links block rendered again from kept values), a millisecond or two each.
 backend newsroom_changes {
     .host = "127.0.0.1";
     .port = "8000";
@@ -120,8 +123,8 @@ acl purgers {
 
 sub vcl_recv {
     # What the cache did, for the X-Cache header, and whether a page in grace was
-    # purged (vcl_hit): never the reader's own, or anyone could lift the bound on
-    # renewals.
+    # purged (vcl_hit): never the reader's own, or anyone could move renewals onto
+    # the changes' fetches.
     unset req.http.X-Cache;
     unset req.http.X-Purged;
 
@@ -241,14 +244,14 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    # A fetch that could not be made (the app down, or two renewals already under
-    # way) keeps the copy in grace.
+    # A fetch that could not be made (the app down, or two renewals, or four
+    # changes' fetches, already under way) keeps the copy in grace.
     call keep_the_old_copy;
 }
 
 sub keep_the_old_copy {
-    # A renewal in the background is given up: the copy stays in grace, and a later
-    # reader tries again. So is a reader's fetch of a page of which a copy is kept
+    # A fetch in the background (a renewal, or a purged page's) is given up: the copy
+    # stays in grace, and a later reader tries again. So is a reader's fetch of a page of which a copy is kept
     # (Varnish then asks the app If-None-Match or If-Modified-Since; a reader's own
     # are not sent on a fetch, only on a pass): her request starts again with the
     # whole grace and gets that copy (vcl_synth), rather than the error.

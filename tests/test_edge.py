@@ -1050,7 +1050,7 @@ def test_varnish_renews_a_wave_of_expired_pages_two_at_a_time(slow_edge):
     assert 2 <= app.most_at_once < len(paths)
 
 
-def test_a_changed_page_is_fetched_at_once_in_a_wave(slow_edge):
+def test_a_changed_page_is_not_held_up_behind_renewals_in_a_wave(slow_edge):
     """While expired pages are renewed two at a time, a page a change purged
     (softly, so that its readers get the old copy meanwhile) is not held up behind
     them: it is fetched again at once."""
@@ -1083,7 +1083,7 @@ def test_pages_a_change_purged_are_fetched_again_four_at_a_time(slow_edge):
     the app and Varnish's threads for seconds), and within the second of grace and
     a fetch each reader gets the change."""
     app, varnish = slow_edge
-    paths = [f"/fresh/page-{number}/" for number in range(12)]
+    paths = [f"/fresh/page-{number}/" for number in range(24)]
     ask_together(varnish, paths)  # kept a minute
     keys = " ".join(f"page:{path}" for path in paths)
     connection = http.client.HTTPConnection("127.0.0.1", varnish.port, timeout=5)
@@ -1096,14 +1096,15 @@ def test_pages_a_change_purged_are_fetched_again_four_at_a_time(slow_edge):
     assert {headers["X-Cache"] for _, headers, _ in answers} == {"HIT-STALE"}
     assert [body.decode() for _, _, body in answers] == [f"{p} #1" for p in paths]
     time.sleep(0.3)  # the fetches those readers set off are under way
-    # Four; now and then more, let through in the same instant (as for renewals).
-    assert 4 <= app.most_at_once < len(paths)
+    # Four; now and then one or two more, let through in the same instant (as for
+    # renewals), never all.
+    assert 4 <= app.most_at_once <= 6
 
     def all_fetched_again():
         bodies = [body.decode() for _, _, body in ask_together(varnish, paths)]
         assert bodies == [f"{p} #2" for p in paths]
 
-    within(2.5, all_fetched_again)
+    within(3.0, all_fetched_again)
 
 
 def test_varnish_serves_a_page_past_its_time_for_a_second_while_the_app_answers(
