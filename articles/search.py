@@ -111,7 +111,12 @@ def refresh_search_vectors(articles):
     """Rebuild the stored search documents of `articles` (a queryset or ids)."""
     if not uses_postgres():
         return
-    if not isinstance(articles, Article.objects._queryset_class):
+    if isinstance(articles, Article.objects._queryset_class):
+        # Many stories at once (an author's or a tag's, renamed): held first, in
+        # the order of their ids, as every writer of several stories holds them
+        # (ArticleQuerySet.hold), so that two never wait each for the other.
+        articles.hold()
+    else:
         articles = Article.objects.filter(pk__in=list(articles))
     articles.update(search_vector=search_document(), search_summary=summary_document())
 

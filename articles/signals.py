@@ -4,6 +4,7 @@ TaggedArticle.published_at)."""
 
 import hashlib
 
+from django.db.models import QuerySet
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -129,14 +130,23 @@ def tag_saved(sender, instance, raw=False, **kwargs):
 
 
 @receiver(pre_delete, sender=Tag, dispatch_uid="tag_search_before_delete")
-def tag_deleting(sender, instance, using, **kwargs):
-    tagged = Article.objects.db_manager(using).tagged(instance)
+def tag_deleting(sender, instance, using, origin=None, **kwargs):
+    stories = Article.objects.db_manager(using)
     # Deleting a tag deletes its rows on its stories, then refreshes their search
     # words (below); a save moving one of the stories' time locks the story, then its
     # rows. Held first, in one query, so that both wait in the same order: the save
-    # for the deletion, or the deletion for the save, never each for the other.
-    tagged.hold()
-    instance._tagged_article_ids = list(tagged.values_list("pk", flat=True))
+    # for the deletion, or the deletion for the save, never each for the other. The
+    # stories of every tag deleted at once (the admin's "Delete selected tags"
+    # deletes a queryset, `origin`) are held together, as one tag's are: held a tag
+    # at a time, two such deletions could each hold a story the other waits for.
+    deleted = origin if isinstance(origin, QuerySet) and origin.model is Tag else None
+    if deleted is None:
+        stories.tagged(instance).hold()
+    else:
+        stories.filter(tags__in=deleted).hold()
+    instance._tagged_article_ids = list(
+        stories.tagged(instance).values_list("pk", flat=True)
+    )
 
 
 @receiver(post_delete, sender=Tag, dispatch_uid="tag_search_on_delete")

@@ -206,8 +206,7 @@ class ArticleQuerySet(models.QuerySet):
         held. Only the stories' own rows are locked, whatever tables the filter
         joins, in the order of their ids: two calls holding some of the same
         stories wait for each other, never each for the other (a transaction that
-        holds stories in several calls, as a deletion of several tags does, one
-        call a tag, may not)."""
+        holds stories in several calls may not: hold together all it will write)."""
         locking = self.select_for_update(no_key=True, of=("self",)).order_by("pk")
         connection = connections[locking.db]
         if connection.features.has_select_for_update and connection.in_atomic_block:
