@@ -101,7 +101,7 @@ from django.views.defaults import page_not_found
 
 from common.kept import Kept
 
-from . import esi, fragments, held_pages
+from . import fragments, held_pages
 from .keys import SITE, header, recording
 from .models import Invalidation
 
@@ -176,7 +176,6 @@ CACHED_HEADERS = (
     "X-Robots-Tag",
     "ETag",
     "Last-Modified",
-    "Surrogate-Control",  # a page of includes, for the edge to put together (esi.py)
     *POLICY_HEADERS,
 )
 # A kept page is also kept gzipped, at this level, and sent so to readers whose
@@ -188,10 +187,8 @@ CACHED_HEADERS = (
 # render. (No secret is ever in a kept page, so compressing it beside what a
 # reader typed, a search, tells nothing: BREACH needs a secret.)
 GZIP_LEVEL = 3
-# Every public page's answer varies with these request headers (and, where the edge
-# is sent pages of includes, with whether it says it puts them together: vary()).
+# Every public page's answer varies with these request headers.
 VARY = "Cookie, Accept-Encoding"
-VARY_AT_AN_ESI_EDGE = VARY + ", Surrogate-Capability"
 # Request headers that may make the answer a 304 or a 412; without any, the page is
 # sent as it is.
 CONDITIONAL_HEADERS = (
@@ -568,17 +565,9 @@ def _verify(state):
 
 
 def page_key(request):
-    # Scheme and host included: pages carry absolute URLs (canonical, feeds). The
-    # page of includes that an edge puts together is another page (esi.py).
-    url = request.build_absolute_uri()
-    if esi.takes_includes(request):
-        url += " esi"  # (no address has a space)
-    return PAGE_PREFIX + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-
-
-def vary():
-    """The request headers every public page's answer varies with."""
-    return VARY_AT_AN_ESI_EDGE if settings.NEWSROOM_EDGE_ESI else VARY
+    # Scheme and host included: pages carry absolute URLs (canonical, feeds).
+    url = request.build_absolute_uri().encode()
+    return PAGE_PREFIX + hashlib.md5(url, usedforsecurity=False).hexdigest()
 
 
 def lookup(key=None, *, database=True):
@@ -860,8 +849,7 @@ def _public_cache_control(state, *, overtaken=False, kept_until=None):
 
 def _kept_until(entry):
     """When the kept page `entry` is next rendered whole, if it has a fragment whose
-    choice lags (a story page's links: story_links.py), or includes chosen as such
-    a fragment's would be (esi.py): no cache downstream may keep
+    choice lags (a story page's links: story_links.py): no cache downstream may keep
     it longer, so that the stories its links would now list (one published since)
     reach it within NEWSROOM_PAGE_CACHE_SECONDS at the edge too, not that plus the
     edge's own s-maxage. None for other pages, which every change reaches."""
@@ -939,11 +927,7 @@ def _render(request, view, args, kwargs, key, found):
     """Render the page, recording its keys; cache it under `key` if it is one every
     anonymous reader may get (else forget what was cached under `key`)."""
     shareable = (200,)
-    with (
-        recording() as keys,
-        fragments.collecting() as placed,
-        esi.collecting() as included,
-    ):
+    with recording() as keys, fragments.collecting() as placed:
         try:
             response = view(request, *args, **kwargs)
         except GoneForEveryone as gone:
@@ -963,12 +947,6 @@ def _render(request, view, args, kwargs, key, found):
         keys = shell.union(*(one.keys for one in apart))
         if apart:
             layout = Layout(shell, apart, time_now() + lifetime())
-    if included:
-        # For the edge to put together: what the includes show is theirs, and what
-        # the view chose to include lags as a fragment's choice does, so such a page
-        # is kept, here and at the edge, until its next whole render and no longer.
-        response["Surrogate-Control"] = esi.SURROGATE_CONTROL
-        layout = layout or Layout(frozenset(keys), [], time_now() + lifetime())
     if not _is_shareable(request, response, statuses=shareable):
         if key:
             cache.delete(key)  # gone (a 404 now, say)
@@ -1073,7 +1051,7 @@ def answer(request, response, state, *, overtaken=False, kept_until=None):
     )
     # Logged-in readers get other headers, and kept pages go gzipped to those who
     # take it: a shared cache must tell them apart.
-    patch_vary_headers(response, vary().split(", "))
+    patch_vary_headers(response, VARY.split(", "))
     if not is_conditional(request):
         return response  # nothing to compare it with: most requests
     conditional = get_conditional_response(
@@ -1168,7 +1146,7 @@ def headers_kept(kept, found):
             "Cache-Control",
             _public_cache_control(found.state, kept_until=_kept_until(found.entry)),
         ),
-        ("Vary", vary()),
+        ("Vary", VARY),
     ]
 
 

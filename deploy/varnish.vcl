@@ -41,15 +41,6 @@ vcl 4.1;
 # in the cache, so that a wave slows readers rather than going stale (it then reaches
 # the app as fast as readers ask, which the app may still not keep up with), and a
 # change reaches a page that had already expired (which a soft purge leaves as it is).
-#
-# Includes: the app is told that this Varnish puts Edge Side Includes together
-# (Surrogate-Capability), and sends a story page with an include of each of its
-# links to other stories in its place (delivery/esi.py), marked for Varnish with
-# Surrogate-Control; each link is a page of its own, with that story's keys. A new
-# headline on a story thousands of pages link to is then one small page purged and
-# fetched again, not thousands of pages; every page showing it is put together
-# with the new one as it is served. (The app does so only with NEWSROOM_EDGE_ESI,
-# on by default with NEWSROOM_VARNISH_PURGE_URLS.)
 
 import std;
 import xkey;
@@ -136,8 +127,6 @@ sub vcl_recv {
     # the changes' fetches.
     unset req.http.X-Cache;
     unset req.http.X-Purged;
-    # Said by this Varnish, for the app (never the reader's: see Includes above).
-    set req.http.Surrogate-Capability = {"varnish="ESI/1.0""};
 
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
@@ -227,16 +216,6 @@ sub vcl_backend_response {
         } else if (beresp.http.Cache-Tag) {
             set beresp.http.xkey = regsuball(beresp.http.Cache-Tag, ",", " ");
         }
-    }
-    # A page of includes (Surrogate-Control, from the app): put together as it is
-    # served. Its ETag and Last-Modified are of the page without its includes, not
-    # of what readers get: a browser asking If-None-Match must get the page again,
-    # the links in it perhaps new.
-    if (beresp.http.Surrogate-Control ~ {"content="ESI/1.0""}) {
-        unset beresp.http.Surrogate-Control;
-        unset beresp.http.ETag;
-        unset beresp.http.Last-Modified;
-        set beresp.do_esi = true;
     }
     # A fetch that fails (the app erring) keeps the copy in grace rather than putting
     # the error in its place: see vcl_backend_error.

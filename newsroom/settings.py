@@ -363,11 +363,6 @@ if distribution := env("NEWSROOM_CLOUDFRONT_DISTRIBUTION_ID"):
             },
         }
     )
-# Behind deploy/varnish.vcl, a story page's links to other stories go to Varnish as
-# includes it puts in the page (delivery/esi.py), so that a new headline is fetched
-# once, not with every page linking to it. On by default with Varnish to purge;
-# never behind a cache that keeps what the app sends without putting it together.
-NEWSROOM_EDGE_ESI = env_bool("NEWSROOM_EDGE_ESI", bool(urls))
 # CloudFront purges by path: the reader site says which pages a key names.
 NEWSROOM_PURGE_PATHS = "readers.edge_paths.paths_for"
 # The header telling the edge what a public page shows (delivery/keys.py):

@@ -19,12 +19,6 @@ fetch the page again: the kept page's s-maxage ends then), as they would without
 this: a takedown of a
 story thousands of pages link to (the newest in its section is "related" on nearly
 every story of that section) costs those pages no query.
-
-To an edge that puts includes together (delivery/esi.py), the block goes with an
-include of each link in its place (link_of(): the story_link view), and the page
-shows none of the linked stories' keys: a new headline or a takedown changes one
-link, kept once at the edge, not the thousands of pages showing it. The choice of
-links lags then as it does here, until the page's next whole render.
 """
 
 from typing import NamedTuple
@@ -35,12 +29,10 @@ from django.utils import timezone
 from articles.models import Article
 from delivery import kept_values
 from delivery.fragments import fragment, place
-from delivery.keys import depends_on
 
 from . import dependencies, story_page, story_sql
 from .story_page import MORE_FROM_AUTHOR, story_link
 from .story_sql import BY_AUTHOR, IN_SECTION, SHARES_TAG
-from .templatetags.reader_tags import story_link_item
 
 NAME = "story-links"
 
@@ -82,9 +74,8 @@ class Linked(NamedTuple):
         return story_link(pk, self.headline, self.slug, self.published_at, *section)
 
 
-def links_of(article, lead_author, tags, *, includes=False):
-    """The block's HTML for `article`'s page, placed as a fragment of it; or, with
-    `includes`, with an include of each link, for the edge (see above)."""
+def links_of(article, lead_author, tags):
+    """The block's HTML for `article`'s page, placed as a fragment of it."""
     author = lead_author and (
         lead_author.pk,
         lead_author.name,
@@ -97,8 +88,6 @@ def links_of(article, lead_author, tags, *, includes=False):
         author=author and author[0],
         tags=tag_ids,
     )
-    if includes:
-        return _block(author, more, related, includes=True)
     marks = [BY_AUTHOR] * len(more) + [
         SHARES_TAG if link.pk in sharing_tag else IN_SECTION for link in related
     ]
@@ -132,10 +121,9 @@ def render(*, story, section, author, tags, chosen=None):
     return _block(author, *shown)
 
 
-def _block(author, more, related, *, includes=False):
+def _block(author, more, related):
     author_id, author_name, author_url = author or (None, "", "")
-    # The links' keys are the includes' own.
-    dependencies.record_links(author_id, [] if includes else [*more, *related])
+    dependencies.record_links(author_id, [*more, *related])
     return render_to_string(
         "includes/story_extras.html",
         {
@@ -143,23 +131,8 @@ def _block(author, more, related, *, includes=False):
             "related_stories": related,
             "author_name": author_name,
             "author_url": author_url,
-            "as_includes": includes,
         },
     )
-
-
-def link_of(pk):
-    """The HTML of a links block's item linking to story `pk` as it is now (what
-    an include of it brings: see above), or "" if the story is not public (or
-    there is none)."""
-    linked = _read([pk]).get(pk)
-    if linked is None or not linked.is_public(timezone.now()):
-        # Its card's key is raised by the story's publication.
-        depends_on(dependencies.card(pk))
-        return ""
-    link = linked.link(pk)
-    dependencies.record_links(None, [link])
-    return story_link_item(link)
 
 
 def _as_chosen(chosen, *, author, tags):

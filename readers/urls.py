@@ -12,8 +12,6 @@ urlpatterns = [
         views.ArticleDetailView.as_view(),
         name="detail",
     ),
-    # One story's link in the links block of story pages sent to the edge as includes.
-    path("links/<int:pk>/", views.story_link, name="link"),
     path("sections/<slug:slug>/", views.CategoryDetailView.as_view(), name="section"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
     # taggit keeps accented letters in slugs ("café-culture"), so not <slug:>.

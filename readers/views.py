@@ -14,7 +14,6 @@ from taggit.models import Tag
 
 from articles import pending_changes, previews, search
 from articles.models import Article, Author, Category
-from delivery.esi import takes_includes
 from delivery.keys import depends_on
 from delivery.page_cache import GoneForEveryone, asked_again, private, public_page
 
@@ -254,8 +253,6 @@ class StoryPageView(DetailView):
     """The story page: the id finds the story; a wrong date or slug redirects."""
 
     context_object_name = "article"
-    # Whether the links block goes with an include of each link (story_links.py).
-    links_as_includes = False
 
     def get_object(self, queryset=None):
         # Read by hand, in one query (story_sql.py); its bylines are kept for
@@ -300,9 +297,7 @@ class StoryPageView(DetailView):
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
             story=parts,
             navigation_sections=parts.navigation,
-            story_links=story_links.links_of(
-                article, lead_author, parts.tags, includes=self.links_as_includes
-            ),
+            story_links=story_links.links_of(article, lead_author, parts.tags),
             social_image=article.card_image
             and social_image(article.card_image, self.request),
             live=live,
@@ -313,13 +308,6 @@ class StoryPageView(DetailView):
 
 class ArticleDetailView(PublicPageMixin, StoryPageView):
     """The story page of a public story."""
-
-    @property
-    def links_as_includes(self):
-        # To an edge that puts them together (delivery/esi.py), for the page it
-        # keeps for readers; staff, passed through it, get their own page whole.
-        request = self.request
-        return takes_includes(request) and not request.user.is_authenticated
 
     def get_object(self, queryset=None):
         try:
@@ -358,19 +346,6 @@ class ArticlePreviewView(StoryPageView):
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-@require_GET
-@public_page
-def story_link(request, pk):
-    """A story page's link to story `pk`, alone: what an include in the page brings
-    (story_links.py); empty if the story is not public, as for a draft's id or one
-    no story has, which tell nothing apart."""
-    if not 0 < pk <= story_sql.MAX_ID:
-        raise Http404("No such story.")  # (a tampered address: not cached)
-    response = HttpResponse(story_links.link_of(pk))
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 @public_page

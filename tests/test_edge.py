@@ -909,50 +909,6 @@ def test_a_takedown_is_gone_at_once_from_every_page_through_varnish(edge):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_change_to_a_linked_story_reaches_the_pages_linking_to_it_unpurged(edge):
-    """Varnish puts a story page's links together from one include a link
-    (delivery/esi.py): a new headline, or a takedown, of a story other pages link
-    to purges its link alone, and those pages, still cached, show the change."""
-    a, b, _ = newsroom()
-    varnish = edge.varnish.url
-    linking = b.get_absolute_url()
-    fetch(varnish + linking)
-    status, headers, body = fetch(varnish + linking)
-    assert (status, headers["X-Cache"]) == (200, "HIT")
-    assert "Council passes the harbor budget" in related(varnish, linking)
-    editor = editor_at(edge.one)
-    before = newest_change()
-
-    save_headline(editor, a, "Council passes the harbor budget, 7-2")
-
-    def fresh():
-        cached, shown = page(varnish, linking)
-        links = shown.cssselect("section[aria-labelledby=related-heading] a")
-        assert [link.text_content() for link in links] == [
-            "Council passes the harbor budget, 7-2"
-        ]
-        assert cached == "HIT"  # the page itself not purged, nor fetched again
-
-    within(1.0, fresh)
-    purged(after=before)
-    before = newest_change()
-
-    unpublish(editor, a)
-
-    within(1.0, lambda: purged(after=before))
-    cached, shown = page(varnish, linking)
-    assert cached == "HIT"
-    assert not shown.cssselect("section[aria-labelledby=related-heading] a")
-    assert "Ferry fares rise in spring" in shown.findtext(".//h1")
-    # Put together by Varnish: the app's validators are of the page without its
-    # links, and what the app tells Varnish stays with Varnish.
-    assert b"<esi:" not in body
-    assert not {"etag", "last-modified", "surrogate-control"} & {
-        name.lower() for name in headers
-    }
-
-
-@pytest.mark.django_db(transaction=True)
 def test_with_varnish_down_saves_succeed_and_purges_wait_in_the_outbox(edge):
     """Varnish stopped: the editor's save succeeds at once and readers of the app
     servers see it; the purge is logged as failed and waits in the outbox; once

@@ -19,7 +19,6 @@ from articles.models import Byline
 from articles.sanitize import xml_text
 from common import links, times
 from common.kept import Kept
-from delivery import esi
 from photos import renditions
 from readers.story_blocks import render_body
 from readers.story_page import SectionLink
@@ -204,33 +203,14 @@ STORY_LINK_SECTION = '<span class="story-links__section">{}</span>\n    '
 
 
 @register.simple_tag
-def story_link_list(stories, includes=False):
+def story_link_list(stories):
     """A compact list of stories (StoryLinks): section, headline, time. Built here
-    rather than by an included template, as PICTURE is: a story page shows seven.
-    With `includes`, each item is an include of the story's link, for the edge to
-    put in its place (delivery/esi.py; the link: readers.views.story_link)."""
-    if includes:
-        # Each link comes as it would be here: the page put together is the page.
-        items = format_html_join(
-            "", "{}", ((esi.include(link_address(story.pk)),) for story in stories)
-        )
-    else:
-        made_under = (*links.made_under(), timezone.get_current_timezone_name())
-        items = format_html_join(
-            "", "{}", ((_story_link_item(story, *made_under),) for story in stories)
-        )
-    return format_html('<ul class="story-links">{}\n</ul>', items)
-
-
-def link_address(pk):
-    """The address of the link to story `pk` alone (readers.views.story_link)."""
-    return links.link("articles:link", pk)
-
-
-def story_link_item(story):
-    """The list item of the StoryLink `story` in a story_link_list."""
+    rather than by an included template, as PICTURE is: a story page shows seven."""
     made_under = (*links.made_under(), timezone.get_current_timezone_name())
-    return _story_link_item(story, *made_under)
+    items = format_html_join(
+        "", "{}", ((_story_link_item(story, *made_under),) for story in stories)
+    )
+    return format_html('<ul class="story-links">{}\n</ul>', items)
 
 
 @functools.lru_cache(maxsize=4096)
