@@ -167,10 +167,12 @@ def test_a_tag_or_byline_put_on_while_the_time_moves_takes_the_new_time(put_on):
     assert copies(story) == {moved}
 
 
-def pause_after(statement, reached, carry_on):
-    """A wrapper of the connection's queries (connection.execute_wrapper) that, once
-    a query with `statement` in it has run, sets `reached` and waits for
-    `carry_on` before going on (once only)."""
+def race(first, statement, second):
+    """Run `first` in a transaction of its own until it has run a query with
+    `statement` in it, and hold it there while `second` starts in another: whether
+    `second` was done within half a second (False: it waited for `first`), once
+    both have finished without error."""
+    reached, carry_on = threading.Event(), threading.Event()
 
     def pause(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
@@ -179,7 +181,20 @@ def pause_after(statement, reached, carry_on):
             carry_on.wait(10)
         return result
 
-    return pause
+    def paused():
+        with connection.execute_wrapper(pause):
+            first()
+
+    try:
+        one = Editor(paused)
+        assert reached.wait(10), f"{first.__name__} never ran {statement!r}"
+        two = Editor(second)
+        done_at_once = two.done.wait(0.5)
+    finally:
+        carry_on.set()
+    one.finish()
+    two.finish()
+    return done_at_once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -196,26 +211,18 @@ def test_a_restore_and_a_save_moving_the_time_wait_for_each_other(django_user_mo
     version = Version.objects.get_for_object(story).first()
     editor = django_user_model.objects.create_user("editor")
     moved = timezone.now() - timedelta(hours=1)
-    bylines_gone, carry_on = threading.Event(), threading.Event()
-    pause = pause_after(
-        f'DELETE FROM "{Byline._meta.db_table}"', bylines_gone, carry_on
-    )
 
     def restore():
-        with connection.execute_wrapper(pause):
-            revisions.restore(
-                story=Article.objects.get(pk=story.pk), version=version, by=editor
-            )
+        revisions.restore(
+            story=Article.objects.get(pk=story.pk), version=version, by=editor
+        )
 
-    try:
-        restorer = Editor(restore)
-        assert bylines_gone.wait(10)
-        mover = Editor(lambda: move_time(story.pk, moved))
-        mover.done.wait(0.5)  # it waits, for the story (or, without the lock, rows)
-    finally:
-        carry_on.set()
-    restorer.finish()
-    mover.finish()
+    # The mover waits, for the story (or, without the lock, its rows).
+    race(
+        restore,
+        f'DELETE FROM "{Byline._meta.db_table}"',
+        lambda: move_time(story.pk, moved),
+    )
     assert rows_of(story) == 2  # the byline and the tag, put on again
     assert copies(story) == {moved}
 
@@ -230,24 +237,16 @@ def test_deleting_a_tag_and_a_save_moving_the_time_wait_for_each_other():
         tags=["harbor", "ferry"], published_at=timezone.now() - timedelta(days=2)
     )
     moved = timezone.now() - timedelta(hours=1)
-    rows_gone, carry_on = threading.Event(), threading.Event()
-    pause = pause_after(
-        f'DELETE FROM "{TaggedArticle._meta.db_table}"', rows_gone, carry_on
-    )
 
     def delete_tag():
-        with connection.execute_wrapper(pause):
-            Tag.objects.get(name="harbor").delete()
+        Tag.objects.get(name="harbor").delete()
 
-    try:
-        deleter = Editor(delete_tag)
-        assert rows_gone.wait(10)
-        mover = Editor(lambda: move_time(story.pk, moved))
-        assert not mover.done.wait(0.5)  # for the story (without the lock, rows)
-    finally:
-        carry_on.set()
-    deleter.finish()
-    mover.finish()
+    # The mover waits for the story (without the lock, for its rows).
+    assert not race(
+        delete_tag,
+        f'DELETE FROM "{TaggedArticle._meta.db_table}"',
+        lambda: move_time(story.pk, moved),
+    )
     assert not Tag.objects.filter(name="harbor").exists()
     assert list(story.tags.names()) == ["ferry"]
     assert copies(story) == {moved}
@@ -260,24 +259,17 @@ def test_deleting_a_story_and_one_of_its_tags_wait_for_each_other():
     deletes its rows. The story's deletion locks the story first too, so one waits
     for the other rather than each for the other."""
     story = make_article(tags=["harbor"])
-    rows_gone, carry_on = threading.Event(), threading.Event()
-    pause = pause_after(
-        f'DELETE FROM "{TaggedArticle._meta.db_table}"', rows_gone, carry_on
-    )
 
     def delete_story():
-        with connection.execute_wrapper(pause):
-            Article.objects.get(pk=story.pk).delete()
+        Article.objects.get(pk=story.pk).delete()
 
-    try:
-        story_deleter = Editor(delete_story)
-        assert rows_gone.wait(10)
-        tag_deleter = Editor(lambda: Tag.objects.get(name="harbor").delete())
-        assert not tag_deleter.done.wait(0.5)  # it waits for the story
-    finally:
-        carry_on.set()
-    story_deleter.finish()
-    tag_deleter.finish()
+    def delete_tag():
+        Tag.objects.get(name="harbor").delete()
+
+    # The tag's deletion waits for the story.
+    assert not race(
+        delete_story, f'DELETE FROM "{TaggedArticle._meta.db_table}"', delete_tag
+    )
     assert not Article.objects.filter(pk=story.pk).exists()
     assert not Tag.objects.filter(name="harbor").exists()
 
@@ -299,24 +291,16 @@ def test_deleting_tags_at_once_and_another_tag_wait_for_each_other():
     first, second = make_article(tags=["coast"]), make_article(tags=["coast"])
     second.tags.add("harbor")  # deleted first (its tag's id is the lower), then
     first.tags.add("ferry")  # this, whose story's id is the lower
-    held, carry_on = threading.Event(), threading.Event()
-    pause = pause_after(
-        held_or(f'DELETE FROM "{TaggedArticle._meta.db_table}"'), held, carry_on
-    )
 
     def delete_two():
-        with connection.execute_wrapper(pause):
-            Tag.objects.filter(name__in=["harbor", "ferry"]).delete()
+        Tag.objects.filter(name__in=["harbor", "ferry"]).delete()
 
-    try:
-        deleter = Editor(delete_two)
-        assert held.wait(10)
-        other = Editor(lambda: Tag.objects.get(name="coast").delete())
-        assert not other.done.wait(0.5)  # it waits for the first story
-    finally:
-        carry_on.set()
-    deleter.finish()
-    other.finish()
+    def delete_coast():
+        Tag.objects.get(name="coast").delete()
+
+    # The other deletion waits for the first story.
+    written = f'DELETE FROM "{TaggedArticle._meta.db_table}"'
+    assert not race(delete_two, held_or(written), delete_coast)
     assert not Tag.objects.exists()
 
 
@@ -330,22 +314,15 @@ def test_renaming_a_tag_and_deleting_another_wait_for_each_other():
     first, second = make_article(tags=["coast"]), make_article(tags=["coast"])
     for story in (first, second):
         story.tags.add("harbor")
-    held, carry_on = threading.Event(), threading.Event()
-    pause = pause_after(held_or('UPDATE "taggit_tag"'), held, carry_on)
 
     def rename():
         harbor = Tag.objects.get(name="harbor")
         harbor.name = "Harbour"
-        with connection.execute_wrapper(pause):
-            harbor.save()
+        harbor.save()
 
-    try:
-        renamer = Editor(rename)
-        assert held.wait(10)
-        other = Editor(lambda: Tag.objects.get(name="coast").delete())
-        assert not other.done.wait(0.5)  # it waits for the first story
-    finally:
-        carry_on.set()
-    renamer.finish()
-    other.finish()
+    def delete_coast():
+        Tag.objects.get(name="coast").delete()
+
+    # The deletion waits for the first story.
+    assert not race(rename, held_or('UPDATE "taggit_tag"'), delete_coast)
     assert list(Tag.objects.values_list("name", flat=True)) == ["Harbour"]
