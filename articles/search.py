@@ -112,9 +112,10 @@ def refresh_search_vectors(articles):
     if not uses_postgres():
         return
     if isinstance(articles, Article.objects._queryset_class):
-        # Many stories at once (an author's or a tag's, renamed): held first, in
-        # the order of their ids, as every writer of several stories holds them
-        # (ArticleQuerySet.hold), so that two never wait each for the other.
+        # Many stories at once (an author's or a tag's, saved: a rename): held
+        # first, in the order of their ids, as every writer of several stories
+        # holds them (ArticleQuerySet.hold), so that two never wait each for the
+        # other.
         articles.hold()
     else:
         articles = Article.objects.filter(pk__in=list(articles))

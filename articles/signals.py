@@ -3,6 +3,7 @@ and its bylines' and tags' copies of its publish time (Byline.published_at,
 TaggedArticle.published_at)."""
 
 import hashlib
+import weakref
 
 from django.db.models import QuerySet
 from django.db.models.signals import (
@@ -124,29 +125,33 @@ def tag_saving(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="tag_search_on_rename")
-def tag_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+def tag_saved(sender, instance, created, raw=False, **kwargs):
+    if not raw and not created:  # a new tag is on no story yet
         refresh_search_vectors(Article.objects.tagged(instance))
+
+
+# The tags deleted at once (a queryset's delete(): pre_delete's `origin`) whose
+# stories are held already: one query for them all, not one a tag.
+_held_for = weakref.WeakSet()
 
 
 @receiver(pre_delete, sender=Tag, dispatch_uid="tag_search_before_delete")
 def tag_deleting(sender, instance, using, origin=None, **kwargs):
     stories = Article.objects.db_manager(using)
+    tagged = stories.tagged(instance)
     # Deleting a tag deletes its rows on its stories, then refreshes their search
     # words (below); a save moving one of the stories' time locks the story, then its
     # rows. Held first, in one query, so that both wait in the same order: the save
     # for the deletion, or the deletion for the save, never each for the other. The
     # stories of every tag deleted at once (the admin's "Delete selected tags"
-    # deletes a queryset, `origin`) are held together, as one tag's are: held a tag
+    # deletes a queryset) are held together, by the first tag's signal: held a tag
     # at a time, two such deletions could each hold a story the other waits for.
-    deleted = origin if isinstance(origin, QuerySet) and origin.model is Tag else None
-    if deleted is None:
-        stories.tagged(instance).hold()
-    else:
-        stories.filter(tags__in=deleted).hold()
-    instance._tagged_article_ids = list(
-        stories.tagged(instance).values_list("pk", flat=True)
-    )
+    if not (isinstance(origin, QuerySet) and origin.model is Tag):
+        tagged.hold()
+    elif origin not in _held_for:
+        stories.filter(tags__in=origin).hold()
+        _held_for.add(origin)
+    instance._tagged_article_ids = list(tagged.values_list("pk", flat=True))
 
 
 @receiver(post_delete, sender=Tag, dispatch_uid="tag_search_on_delete")
