@@ -43,6 +43,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     TextField,
     Value,
@@ -111,7 +112,7 @@ def refresh_search_vectors(articles):
     """Rebuild the stored search documents of `articles` (a queryset or ids)."""
     if not uses_postgres():
         return
-    if isinstance(articles, Article.objects._queryset_class):
+    if isinstance(articles, QuerySet):
         # Many stories at once (an author's or a tag's, saved: a rename): held
         # first, in the order of their ids, as every writer of several stories
         # holds them (ArticleQuerySet.hold), so that two never wait each for the

@@ -251,10 +251,11 @@ sub vcl_backend_error {
 
 sub keep_the_old_copy {
     # A fetch in the background (a renewal, or a purged page's) is given up: the copy
-    # stays in grace, and a later reader tries again. So is a reader's fetch of a page of which a copy is kept
-    # (Varnish then asks the app If-None-Match or If-Modified-Since; a reader's own
-    # are not sent on a fetch, only on a pass): her request starts again with the
-    # whole grace and gets that copy (vcl_synth), rather than the error.
+    # stays in grace, and a later reader tries again. So is a reader's fetch of a
+    # page of which a copy is kept (Varnish then asks the app If-None-Match or
+    # If-Modified-Since; a reader's own are not sent on a fetch, only on a pass): her
+    # request starts again with the whole grace and gets that copy (vcl_synth),
+    # rather than the error.
     if (bereq.is_bgfetch || (!bereq.uncacheable && (bereq.http.If-None-Match || bereq.http.If-Modified-Since))) {
         return (abandon);
     }
