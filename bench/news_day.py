@@ -170,7 +170,7 @@ def prepare_base(workdir):
                 database=BASE_DATABASE, workdir=workdir, prefix="seed"
             )
             manage(ROOT, env, "migrate", "--noinput", "-v0")
-            mark_purged(BASE_DATABASE)
+            mark_purged(env)
             return
         raise SystemExit(
             f"{BASE_DATABASE} holds {count:,} published stories, not {STORIES:,}: "
@@ -181,19 +181,17 @@ def prepare_base(workdir):
     env = site_environment(database=BASE_DATABASE, workdir=workdir, prefix="seed")
     manage(ROOT, env, "migrate", "--noinput", "-v0")
     manage(ROOT, env, "seed_bench", "--stories", str(STORIES))
-    mark_purged(BASE_DATABASE)
+    mark_purged(env)
 
 
-def mark_purged(database):
+def mark_purged(env):
     """Mark the seed's invalidations purged at the edge. The archive was built with
     no edge in front, so no Varnish a phase starts can hold a page from before; but
     the seed's last change (`site`) ends with its process, before that process's
     purge thread marks it, and a phase's first change would send it along with its
-    own: every page that phase's Varnish held expired at once, five seconds in."""
-    postgres(
-        "UPDATE delivery_invalidation SET purged_at = now() WHERE purged_at IS NULL",
-        database,
-    )
+    own: every page that phase's Varnish held expired at once, five seconds in.
+    `purge_pending` with no edge configured (`env`, the seed's) marks them."""
+    manage(ROOT, env, "purge_pending", "-v0")
 
 
 def old_worktree(workdir):
