@@ -32,6 +32,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
 )
 from django.db import connection
 from django.db.models import (
@@ -131,30 +132,69 @@ def stored_document():
     return Cast("search_vector", output_field=TextField())
 
 
+def stored_summary():
+    """A story's stored summary as text, to rank it by after it has changed
+    (queries_reranked); None on other databases."""
+    if not uses_postgres():
+        return Value(None, output_field=TextField())
+    return Cast("search_summary", output_field=TextField())
+
+
 def queries_matching(queries, stories=(), documents=()):
     """Those of `queries` whose search finds one of `stories` (ids) as stored now or
-    one of `documents` (stored_document() as it was), in one query; None on other
-    databases, which cannot tell."""
+    one of `documents` (stored_document() as it was), in one query, each as (query,
+    whether it finds one now, whether it found one before); None on other databases,
+    which cannot tell."""
     if not uses_postgres():
         return None
     # The search's own test (RankedMatches): the stored document against the query
     # as websearch_to_tsquery reads it.
     quote = connection.ops.quote_name
     sql = f"""
-        SELECT query
-        FROM unnest(%s::text[]) AS query,
-            LATERAL websearch_to_tsquery(%s::regconfig, query) AS wanted
-        WHERE EXISTS (
-            SELECT 1 FROM {quote(Article._meta.db_table)}
-            WHERE {quote(Article._meta.pk.column)} = ANY(%s)
-                AND search_vector @@ wanted
-        ) OR EXISTS (
-            SELECT 1 FROM unnest(%s::tsvector[]) AS document WHERE document @@ wanted
-        )
+        SELECT query, now, before FROM (
+            SELECT query,
+                EXISTS (
+                    SELECT 1 FROM {quote(Article._meta.db_table)}
+                    WHERE {quote(Article._meta.pk.column)} = ANY(%s)
+                        AND search_vector @@ wanted
+                ) AS now,
+                EXISTS (
+                    SELECT 1 FROM unnest(%s::tsvector[]) AS document
+                    WHERE document @@ wanted
+                ) AS before
+            FROM unnest(%s::text[]) AS query,
+                LATERAL websearch_to_tsquery(%s::regconfig, query) AS wanted
+        ) AS matched
+        WHERE now OR before
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(queries), CONFIG, list(stories), list(documents)])
-        return [query for (query,) in cursor.fetchall()]
+        cursor.execute(sql, [list(stories), list(documents), list(queries), CONFIG])
+        return cursor.fetchall()
+
+
+def queries_reranked(queries, story, summary):
+    """Those of `queries` (searches that found story `story` before a change and
+    find it after) that score it differently now than by `summary`, its
+    stored_summary() as it was: where it may have moved among their results. A
+    story's score (RankedMatches) is its summary's rank and its age, and a change
+    that leaves its place in lists leaves its age. All, if it is gone."""
+    queries = list(queries)
+    if not queries:
+        return []
+    was = Cast(Value(summary), output_field=SearchVectorField())
+    ranks = {}
+    for n, query in enumerate(queries):
+        terms = any_term(query_terms(query)[0])
+        ranks[f"now_{n}"] = summary_rank(F("search_summary"), terms)
+        ranks[f"was_{n}"] = summary_rank(was, terms)
+    found = Article.objects.filter(pk=story).values(**ranks).first()
+    if found is None:
+        return queries
+    return [
+        query
+        for n, query in enumerate(queries)
+        if found[f"now_{n}"] != found[f"was_{n}"]
+    ]
 
 
 def normalise_query(raw):
@@ -284,6 +324,21 @@ class SnippetWindow(Func):
         return sql, (*text_params, *query_params, CONFIG, self.words)
 
 
+def any_term(wanted):
+    """A query finding any one of the `wanted` terms (query_terms): each counts
+    towards a story's rank, and is marked in its snippet."""
+    return functools.reduce(
+        operator.or_,
+        (SearchQuery(term, search_type="phrase", config=CONFIG) for term in wanted),
+    )
+
+
+def summary_rank(summary, terms):
+    """How well a story's `summary` (a search vector) matches `terms` (any_term)."""
+    # A story saved without signals (a raw fixture) may have no summary yet.
+    return Coalesce(SearchRank(summary, terms), 0.0)
+
+
 class RankedMatches:
     """The stories matching a search on PostgreSQL, best first, fetched a page at a
     time: a length and slices, which is all Django's paginator asks of a list.
@@ -294,20 +349,13 @@ class RankedMatches:
     def __init__(self, queryset, query, wanted):
         self.queryset = queryset
         self.search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-        # Any one of the wanted terms counts towards the rank, and is marked.
-        self.any_term = functools.reduce(
-            operator.or_,
-            (SearchQuery(term, search_type="phrase", config=CONFIG) for term in wanted),
-        )
+        self.any_term = any_term(wanted)
         self.words = " ".join(wanted)
 
     @functools.cached_property
     def ids(self):
         """The ids of the MAX_RANKED newest matches, best first."""
-        # A story saved without signals (a raw fixture) may have no summary yet.
-        relevance = (
-            Coalesce(SearchRank(F("search_summary"), self.any_term), 0.0) + BODY_MATCH
-        )
+        relevance = summary_rank(F("search_summary"), self.any_term) + BODY_MATCH
         freshness = 1 + AgeInDays("published_at", timezone.now()) / FRESH_DAYS
         # Ranking reads every candidate, so only the newest matches are candidates: a
         # word in most stories would otherwise rank most of the archive. Scored as

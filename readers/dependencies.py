@@ -93,6 +93,12 @@ def record_cards(stories):
         )
 
 
+def record_snippets(stories):
+    """Snippets of stories' text, which their cards do not show: each story's own
+    key, raised by every change of it."""
+    depends_on(*(story(shown.pk) for shown in stories))
+
+
 def record_story_page(article, parts):
     """A story page: the story, everyone and everything it shows (the stories it
     links to are its links block's: record_links)."""

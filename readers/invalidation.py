@@ -10,9 +10,9 @@ moved to another section, time or byline) the lists it is or was in. Taking one 
 (unpublishing, deleting) is a *hard* change: no page showing it is served stale.
 What stories show around them (authors, sections, pictures, tags, bylines,
 corrections) touches its own key; tags and bylines, which searches match, every
-search too. A story's own change touches the searches that find it, as it was or as
-it is (search_pages.py). A front's arrangement, saved or scheduled, touches
-the front's key. Changes to drafts alone touch nothing, nor new pictures and authors
+search too. A story's own change touches the searches it joins, leaves or moves in
+(search_pages.py). A front's arrangement, saved or scheduled, touches the front's
+key. Changes to drafts alone touch nothing, nor new pictures and authors
 nobody reads yet, so that writers saving as they go and the photo desk's uploads
 cost readers nothing.
 """
@@ -50,12 +50,13 @@ ON_CARDS = (*LISTED_BY, "headline", "dek", "slug", "lead_image_id")
 @receiver(pre_save, sender=Article, dispatch_uid="pages_story_before_save")
 def story_saving(sender, instance, raw=False, **kwargs):
     # The story as it was: unpublishing one changes pages as much as publishing it.
-    # Its search document only if it was public: searches found it then.
+    # Its search document and summary only if it was public: searches found it then.
     instance._before = (
         Article.objects.filter(pk=instance.pk)
         .values(
             *ON_CARDS,
             document=Case(When(status=PUBLISHED, then=search.stored_document())),
+            summary=Case(When(status=PUBLISHED, then=search.stored_summary())),
         )
         .first()
         if instance.pk and not raw
@@ -75,14 +76,20 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
     touched = {keys.story(instance.pk), keys.EVERYTHING}
     if created or _changed(before, instance, ON_CARDS):
         touched.add(keys.card(instance.pk))
-    if created or _changed(before, instance, LISTED_BY):
+    listed_alike = not created and not _changed(before, instance, LISTED_BY)
+    if not listed_alike:
         touched |= keys.story_list_keys(instance)
         if before.get("primary_category_id"):
             touched.add(keys.section_list(before["primary_category_id"]))
+    document = before.get("document")
     content_changed(
         touched,
         hard=was_public and not _is_up(instance),
-        changed=search_pages.story_changed(instance.pk, before.get("document")),
+        changed=(
+            search_pages.story_edited(instance.pk, document, before["summary"])
+            if was_public and listed_alike and document
+            else search_pages.story_changed(instance.pk, document)
+        ),
     )
 
 

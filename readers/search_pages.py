@@ -1,16 +1,23 @@
 """
 Kept searches forgotten by what they find: a change to a story touches the pages of
-the searches that find it, as it was or as it is, and no other search's.
+the searches it joins, leaves or moves in, and no other search's.
 
 A search's page depends on `search:<digest of its query>` (dependencies.search) and
-on `list:searches`. Before its stories are read, the query is written down in the
-*register* of searches kept (a sorted set in Redis, by the time of its latest
-render), for as long as a cache may keep its page. A change to a public story is
-written down in the outbox with the story's id and its search document as it was
-(invalidation.py); when the change is applied, after it commits, matched_keys asks
-PostgreSQL which of the searches in the register then find the story, as it was or
-as it is now, and their keys are raised with the change's own (and purged at the
-edge with them).
+on `list:searches`; its snippets, on the keys of the stories it shows. Before its
+stories are read, the query is written down in the *register* of searches kept (a
+sorted set in Redis, by the time of its latest render), for as long as a cache may
+keep its page. A change to a public story is written down in the outbox with the
+story's id and its search document as it was (invalidation.py); when the change is
+applied, after it commits, matched_keys asks PostgreSQL which of the searches in the
+register then find the story, as it was or as it is now, and their keys are raised
+with the change's own (and purged at the edge with them).
+
+An edit that leaves a public story where lists put it (its time and section, say)
+is kept with its summary as it was too (story_edited): a search finding it before
+and after shows the same stories in the same order unless the edit changed how its
+words rank it, which PostgreSQL is asked as well. Most edits (a headline's typo, a
+new paragraph) leave every search's order as it was, and only the pages showing the
+story are rendered again.
 
 None is missed: a search written down before the register is read is matched; one
 written down after that runs its query after the change committed, and finds the
@@ -114,9 +121,20 @@ def story_changed(pk, document=None):
     return {"stories": [pk], "documents": [document] if document else []}
 
 
+def story_edited(pk, document, summary):
+    """What the outbox keeps of a change to public story `pk` that leaves it where
+    lists put it (as story_changed, with its stored summary as it was:
+    search.stored_summary()). A search finding it before and after shows it where it
+    did, unless its rank changed: the pages showing it are its own to raise."""
+    return {"edited": [[pk, document, summary]]}
+
+
 def matched_keys(changes):
-    """The keys of the searches kept that find a story `changes` (story_changed's)
-    name, as it was or as it is (NEWSROOM_MATCHED_KEYS names this function)."""
+    """The keys of the searches kept whose pages a change `changes` names
+    (story_changed's, story_edited's) may change: those finding one of its stories
+    as it was or as it is, but for a search finding an edited story before and
+    after, which it leaves where it was (NEWSROOM_MATCHED_KEYS names this
+    function)."""
     if not _matched_here():
         return {dependencies.SEARCHES}
     queries = _kept_queries()
@@ -126,12 +144,27 @@ def matched_keys(changes):
         return set()
     stories = sorted({pk for change in changes for pk in change.get("stories", ())})
     documents = [one for change in changes for one in change.get("documents", ())]
+    edited = [one for change in changes for one in change.get("edited", ())]
     try:
-        found = search.queries_matching(queries, stories, documents)
+        found = {
+            query for query, *_ in search.queries_matching(queries, stories, documents)
+        }
+        for pk, document, summary in edited:
+            found |= _moved_by_edit(queries, pk, document, summary)
     except DatabaseError:
         logger.warning("Could not match the searches kept.", exc_info=True)
         return {dependencies.SEARCHES}
     return {dependencies.search(query) for query in found}
+
+
+def _moved_by_edit(queries, pk, document, summary):
+    """Those of `queries` whose results an edit to story `pk` (story_edited's)
+    changes: it joins or leaves them, or moves among them."""
+    matched = search.queries_matching(queries, [pk], [document])
+    still = [query for query, now, before in matched if now and before]
+    return {query for query, now, before in matched if now != before} | set(
+        search.queries_reranked(still, pk, summary)
+    )
 
 
 def _kept():

@@ -246,6 +246,7 @@ class SearchView(StoryListMixin, ListView):
         )
         for story in context["stories"]:
             story.snippet_html = search.snippet_html(story, self.query)
+        dependencies.record_snippets(context["stories"])
         return context
 
 

@@ -1,7 +1,7 @@
 """Kept searches forgotten by what they find (readers/search_pages.py): on PostgreSQL
-with Redis, a change to a story reaches the kept searches that find it, as it was or
-as it is, and leaves every other kept search as it was; on other databases, every
-kept search."""
+with Redis, a change to a story reaches the kept searches it joins, leaves or moves
+in, and the pages showing it, and leaves every other kept search as it was; on other
+databases, every kept search."""
 
 from urllib.parse import urlencode
 
@@ -99,6 +99,42 @@ def test_a_new_body_reaches_the_searches_finding_it(client, redis_server, body, 
     assert shown in text(client, HARBOR)
 
 
+def test_an_edit_that_leaves_a_story_where_it_was_reaches_only_the_pages_showing_it(
+    client, redis_server
+):
+    # Eleven found by "harbor": the oldest is on the second page only.
+    stories = [make_article(headline=f"Harbor works, part {n}") for n in range(11)]
+    first = kept(client, HARBOR)
+    assert "part 0" in first and "part 10" not in first
+    quietly_retitle(stories[0], "Quietly retitled harbor works")
+    oldest = stories[10]
+    oldest.dek = "The cranes arrive on Monday."  # "harbor" ranks it as before
+    oldest.save()
+    purged = Invalidation.objects.filter(changed__isnull=False).latest("pk").keys
+    assert dependencies.card(oldest.pk) in purged.split()
+    if matched_one_by_one():
+        assert dependencies.search("harbor") not in purged.split()
+    assert kept_still(client, HARBOR) == matched_one_by_one()
+    # Where it is shown, its page is its own to raise.
+    assert "The cranes arrive on Monday." in text(client, HARBOR + "&page=2")
+
+
+def test_an_edit_that_moves_a_story_up_a_search_reaches_it(client, redis_server):
+    # Found by its body alone, the newest story ranks below ten with "harbor" in
+    # their headlines; "harbor" in its own headline puts it first.
+    for n in range(10):
+        make_article(headline=f"Harbor works, part {n}")
+    newest = make_article(
+        headline="Cranes arrive",
+        body="<p>The harbor cranes arrive.</p>",
+        published_at=timezone.now(),
+    )
+    assert "Cranes arrive" not in kept(client, HARBOR)
+    newest.headline = "Harbor cranes arrive"
+    newest.save()
+    assert "Harbor cranes arrive" in text(client, HARBOR)
+
+
 @pytest.mark.parametrize("how", ["published", "unpublished", "deleted"])
 def test_a_story_published_or_taken_down_reaches_the_searches_finding_it(
     client, redis_server, harbor, ferry, how
@@ -156,7 +192,7 @@ def test_the_edge_is_told_the_searches_a_change_reaches(
     kept(client, HARBOR), kept(client, FERRY)
     response = client.get(FERRY)
     assert dependencies.search("ferry") in response["Surrogate-Key"].split()
-    ferry.headline = "Ferry timetable changes again"
+    ferry.headline = "Timetable changes"  # no longer found by "ferry"
     ferry.save()
     purged = Invalidation.objects.filter(changed__isnull=False).latest("pk").keys
     purged = purged.split()
