@@ -178,7 +178,8 @@ def queries_reranked(queries, story, summary):
     stored_summary() as it was: where it may have moved among their results. A
     story's score (RankedMatches) is its summary's rank and its age, and a change
     that leaves its place in lists leaves its age. All, if it is gone."""
-    queries = list(queries)
+    # A query with no term to rank by finds nothing: it is not asked about.
+    queries = [query for query in queries if query_terms(query)[0]]
     if not queries:
         return []
     was = Cast(Value(summary), output_field=SearchVectorField())

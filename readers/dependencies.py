@@ -4,13 +4,14 @@ What each public page shows, and what each change touches, as dependency keys
 
 A page records the keys of what it shows while it is rendered (the views call the
 record_* functions below): `story:<id>` for each story it shows whole (its own page,
-a feed's items), `card:<id>` for each story it shows a card of or links to (what a
-card shows: headline, dek, address, time, section, picture, bylines, the Live label,
-and that the story is public at all), `author:<id>`, `section:<id>`, `tag:<id>` and
-`image:<id>` for what it shows of those, `list:<...>` for each list it draws (whose
-membership or order a publication can change), `search:<...>` for the stories a
-search finds (search_pages.py), `front:<...>` for the arranged slots above a river
-(fronts/), and `nav` for the site's navigation.
+a feed's items) or cuts its text from (a search's snippets), `card:<id>` for each
+story it shows a card of or links to (what a card shows: headline, dek, address,
+time, section, picture, bylines, the Live label, and that the story is public at
+all), `author:<id>`, `section:<id>`, `tag:<id>` and `image:<id>` for what it shows
+of those, `list:<...>` for each list it draws (whose membership or order a
+publication can change), `search:<...>` for the stories a search finds
+(search_pages.py), `front:<...>` for the arranged slots above a river (fronts/), and
+`nav` for the site's navigation.
 readers/invalidation.py gives a change the keys of what it touches.
 """
 

@@ -10,9 +10,10 @@ moved to another section, time or byline) the lists it is or was in. Taking one 
 (unpublishing, deleting) is a *hard* change: no page showing it is served stale.
 What stories show around them (authors, sections, pictures, tags, bylines,
 corrections) touches its own key; tags and bylines, which searches match, every
-search too. A story's own change touches the searches it joins, leaves or moves in
-(search_pages.py). A front's arrangement, saved or scheduled, touches the front's
-key. Changes to drafts alone touch nothing, nor new pictures and authors
+search too. A story's own change touches the searches that find it, as it was or as
+it is, and an edit that leaves it where lists put it only those it joins, leaves or
+moves in (search_pages.py). A front's arrangement, saved or scheduled, touches the
+front's key. Changes to drafts alone touch nothing, nor new pictures and authors
 nobody reads yet, so that writers saving as they go and the photo desk's uploads
 cost readers nothing.
 """

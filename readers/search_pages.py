@@ -7,17 +7,18 @@ on `list:searches`; its snippets, on the keys of the stories it shows. Before it
 stories are read, the query is written down in the *register* of searches kept (a
 sorted set in Redis, by the time of its latest render), for as long as a cache may
 keep its page. A change to a public story is written down in the outbox with the
-story's id and its search document as it was (invalidation.py); when the change is
-applied, after it commits, matched_keys asks PostgreSQL which of the searches in the
-register then find the story, as it was or as it is now, and their keys are raised
-with the change's own (and purged at the edge with them).
+story's id and its search document as it was (story_changed, from
+invalidation.py); when the change is applied, after it commits, matched_keys asks
+PostgreSQL which of the searches in the register then find the story, as it was or
+as it is now, and their keys are raised with the change's own (and purged at the
+edge with them).
 
 An edit that leaves a public story where lists put it (its time and section, say)
-is kept with its summary as it was too (story_edited): a search finding it before
-and after shows the same stories in the same order unless the edit changed how its
-words rank it, which PostgreSQL is asked as well. Most edits (a headline's typo, a
-new paragraph) leave every search's order as it was, and only the pages showing the
-story are rendered again.
+is written down with its summary as it was too (story_edited): a search finding it
+before and after shows the same stories in the same order unless the edit changed
+how its words rank it, which PostgreSQL is asked as well. Most edits (a headline's
+typo, a new paragraph) leave every search's order as it was, and only the pages
+showing the story are rendered again.
 
 None is missed: a search written down before the register is read is matched; one
 written down after that runs its query after the change committed, and finds the
@@ -62,6 +63,13 @@ MARGIN_SECONDS = 60
 # story against 1,000 searches took 14 ms of PostgreSQL; against 10,000, 130 ms),
 # and a flood of made-up queries must not fill Redis.
 MAX_MATCHED = 5_000
+# Past these, what an edit moves is not told apart from what it finds: every search
+# finding an edited story is forgotten. Each edit is matched in a query of its own
+# (a backlog, the cache back after an outage, is matched in one), and each search
+# still finding it is ranked with its own terms (a flood of made-up queries found
+# by every story must not make each save build a query of thousands of ranks).
+MAX_EDITS = 20
+MAX_RERANKED = 100
 
 # ARGV: the time, the query, MAX_MATCHED, how long a page may be kept. A query
 # already written down is written down again, at its new time; another is not
@@ -123,17 +131,18 @@ def story_changed(pk, document=None):
 
 def story_edited(pk, document, summary):
     """What the outbox keeps of a change to public story `pk` that leaves it where
-    lists put it (as story_changed, with its stored summary as it was:
-    search.stored_summary()). A search finding it before and after shows it where it
-    did, unless its rank changed: the pages showing it are its own to raise."""
-    return {"edited": [[pk, document, summary]]}
+    lists put it: story_changed's, and its stored summary as it was
+    (search.stored_summary()). A search finding it before and after shows it where
+    it did, unless its rank changed; the pages showing it are its own to raise.
+    (Where the summary is not read, as by code from before it was kept, the change
+    is matched as any other.)"""
+    return {**story_changed(pk, document), "summaries": [summary]}
 
 
 def matched_keys(changes):
-    """The keys of the searches kept whose pages a change `changes` names
-    (story_changed's, story_edited's) may change: those finding one of its stories
-    as it was or as it is, but for a search finding an edited story before and
-    after, which it leaves where it was (NEWSROOM_MATCHED_KEYS names this
+    """The keys of the searches kept whose pages `changes` (story_changed's and
+    story_edited's) may change: those finding one of their stories as it was or as
+    it is, but for an edit, those it moves in (NEWSROOM_MATCHED_KEYS names this
     function)."""
     if not _matched_here():
         return {dependencies.SEARCHES}
@@ -142,29 +151,41 @@ def matched_keys(changes):
         return {dependencies.SEARCHES}
     if not queries:
         return set()
-    stories = sorted({pk for change in changes for pk in change.get("stories", ())})
-    documents = [one for change in changes for one in change.get("documents", ())]
-    edited = [one for change in changes for one in change.get("edited", ())]
+    edits, others = [], []
+    for change in changes:
+        (edits if _is_edit(change) else others).append(change)
+    if len(edits) > MAX_EDITS:
+        edits, others = [], changes  # all matched at once, in one query
+    stories = sorted({pk for change in others for pk in change.get("stories", ())})
+    documents = [one for change in others for one in change.get("documents", ())]
     try:
-        found = {
-            query for query, *_ in search.queries_matching(queries, stories, documents)
-        }
-        for pk, document, summary in edited:
-            found |= _moved_by_edit(queries, pk, document, summary)
+        found = set()
+        if stories or documents:
+            matched = search.queries_matching(queries, stories, documents)
+            found = {query for query, *_ in matched}
+        for edit in edits:
+            found |= _moved_by_edit(queries, edit)
     except DatabaseError:
         logger.warning("Could not match the searches kept.", exc_info=True)
         return {dependencies.SEARCHES}
     return {dependencies.search(query) for query in found}
 
 
-def _moved_by_edit(queries, pk, document, summary):
-    """Those of `queries` whose results an edit to story `pk` (story_edited's)
-    changes: it joins or leaves them, or moves among them."""
+def _is_edit(change):
+    """Whether `change` is story_edited's."""
+    return bool(change.get("summaries") and change.get("documents"))
+
+
+def _moved_by_edit(queries, edit):
+    """Those of `queries` whose results `edit` (story_edited's) changes: its story
+    joins or leaves them, or moves among them."""
+    [pk], [document], [summary] = edit["stories"], edit["documents"], edit["summaries"]
     matched = search.queries_matching(queries, [pk], [document])
+    moved = {query for query, now, before in matched if now != before}
     still = [query for query, now, before in matched if now and before]
-    return {query for query, now, before in matched if now != before} | set(
-        search.queries_reranked(still, pk, summary)
-    )
+    if len(still) > MAX_RERANKED:
+        return moved | set(still)
+    return moved | set(search.queries_reranked(still, pk, summary))
 
 
 def _kept():

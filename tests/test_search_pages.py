@@ -21,6 +21,7 @@ from .test_page_cache import text
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
 
 HARBOR, FERRY = "/search/?q=harbor", "/search/?q=ferry"
+SECOND_PAGE = HARBOR + "&page=2"
 
 
 def matched_one_by_one():
@@ -99,24 +100,46 @@ def test_a_new_body_reaches_the_searches_finding_it(client, redis_server, body, 
     assert shown in text(client, HARBOR)
 
 
-def test_an_edit_that_leaves_a_story_where_it_was_reaches_only_the_pages_showing_it(
-    client, redis_server
-):
-    # Eleven found by "harbor": the oldest is on the second page only.
-    stories = [make_article(headline=f"Harbor works, part {n}") for n in range(11)]
+@pytest.fixture
+def harbor_works():
+    """Eleven stories found by "harbor", newest first: the oldest is on the second
+    page only."""
+    return [make_article(headline=f"Harbor works, part {n}") for n in range(11)]
+
+
+def an_edit_found_and_not_shown(client, works):
+    """Keep the first page of "harbor", retitle a story on it quietly, and edit the
+    oldest (on the second page) so that "harbor" ranks it as before; its id."""
     first = kept(client, HARBOR)
     assert "part 0" in first and "part 10" not in first
-    quietly_retitle(stories[0], "Quietly retitled harbor works")
-    oldest = stories[10]
-    oldest.dek = "The cranes arrive on Monday."  # "harbor" ranks it as before
+    quietly_retitle(works[0], "Quietly retitled harbor works")
+    oldest = works[10]
+    oldest.dek = "The cranes arrive on Monday."
     oldest.save()
+    return oldest.pk
+
+
+def test_an_edit_that_leaves_a_story_where_it_was_reaches_only_the_pages_showing_it(
+    client, redis_server, harbor_works
+):
+    assert "The dek of story" in kept(client, SECOND_PAGE)
+    edited = an_edit_found_and_not_shown(client, harbor_works)
     purged = Invalidation.objects.filter(changed__isnull=False).latest("pk").keys
-    assert dependencies.card(oldest.pk) in purged.split()
+    assert dependencies.card(edited) in purged.split()
     if matched_one_by_one():
         assert dependencies.search("harbor") not in purged.split()
     assert kept_still(client, HARBOR) == matched_one_by_one()
-    # Where it is shown, its page is its own to raise.
-    assert "The cranes arrive on Monday." in text(client, HARBOR + "&page=2")
+    # Where it is shown, its own keys reach the page.
+    assert "The cranes arrive on Monday." in text(client, SECOND_PAGE)
+
+
+@pytest.mark.parametrize("limit", ["MAX_EDITS", "MAX_RERANKED"])
+def test_past_the_limits_an_edit_reaches_every_search_finding_it(
+    client, redis_server, monkeypatch, harbor_works, limit
+):
+    monkeypatch.setattr(search_pages, limit, 0)
+    an_edit_found_and_not_shown(client, harbor_works)
+    assert not kept_still(client, HARBOR)
 
 
 def test_an_edit_that_moves_a_story_up_a_search_reaches_it(client, redis_server):
@@ -133,6 +156,28 @@ def test_an_edit_that_moves_a_story_up_a_search_reaches_it(client, redis_server)
     newest.headline = "Harbor cranes arrive"
     newest.save()
     assert "Harbor cranes arrive" in text(client, HARBOR)
+
+
+def test_an_edit_that_moves_a_story_down_a_search_reaches_it(client, redis_server):
+    # First with "harbor" in its headline; found by its body alone, last.
+    for n in range(10):
+        make_article(headline=f"Harbor works, part {n}")
+    newest = make_article(
+        headline="Harbor cranes arrive",
+        body="<p>The harbor cranes arrive.</p>",
+        published_at=timezone.now(),
+    )
+    assert "cranes arrive" not in kept(client, SECOND_PAGE)
+    newest.headline = "Cranes arrive"
+    newest.save()
+    assert "Cranes arrive" in text(client, SECOND_PAGE)
+
+
+def test_an_edit_is_written_down_so_that_earlier_code_matches_it_as_any_change():
+    # An app server not yet running this code may apply it (a rolling deploy):
+    # it finds what story_changed wrote, and forgets every search finding it.
+    edited = search_pages.story_edited(7, "'harbor':1", "'harbor':1A")
+    assert edited.items() >= search_pages.story_changed(7, "'harbor':1").items()
 
 
 @pytest.mark.parametrize("how", ["published", "unpublished", "deleted"])
