@@ -49,20 +49,22 @@ ON_CARDS = (*LISTED_BY, "headline", "dek", "slug", "lead_image_id")
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="pages_story_before_save")
-def story_saving(sender, instance, raw=False, **kwargs):
+def story_saving(sender, instance, using, raw=False, **kwargs):
     # The story as it was: unpublishing one changes pages as much as publishing it.
     # Its search document and summary only if it was public: searches found it then.
-    instance._before = (
-        Article.objects.filter(pk=instance.pk)
-        .values(
-            *ON_CARDS,
-            document=Case(When(status=PUBLISHED, then=search.stored_document())),
-            summary=Case(When(status=PUBLISHED, then=search.stored_summary())),
-        )
-        .first()
-        if instance.pk and not raw
-        else None
-    )
+    # Held first (as the save would hold it a moment later), so that a save waiting
+    # for another's reads the story as the other left it: pages may have been
+    # rendered from that before this save commits.
+    if not instance.pk or raw:
+        instance._before = None
+        return
+    story = Article.objects.db_manager(using).filter(pk=instance.pk)
+    story.hold()
+    instance._before = story.values(
+        *ON_CARDS,
+        document=Case(When(status=PUBLISHED, then=search.stored_document())),
+        summary=Case(When(status=PUBLISHED, then=search.stored_summary())),
+    ).first()
 
 
 @receiver(post_save, sender=Article, dispatch_uid="pages_story_saved")

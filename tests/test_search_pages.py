@@ -3,6 +3,7 @@ with Redis, a change to a story reaches the kept searches it joins, leaves or mo
 in, and the pages showing it, and leaves every other kept search as it was; on other
 databases, every kept search."""
 
+import threading
 from urllib.parse import urlencode
 
 import pytest
@@ -16,6 +17,7 @@ from readers import dependencies, search_pages
 
 from .factories import make_article
 from .services import RedisServer, free_port, redis_caches
+from .test_copy_publish_times import Editor
 from .test_page_cache import text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_cached")]
@@ -170,6 +172,49 @@ def test_an_edit_that_moves_a_story_down_a_search_reaches_it(client, redis_serve
     assert "cranes arrive" not in kept(client, SECOND_PAGE)
     newest.headline = "Cranes arrive"
     newest.save()
+    assert "Cranes arrive" in text(client, SECOND_PAGE)
+
+
+def retitle(story_id, headline):
+    story = Article.objects.get(pk=story_id)
+    story.headline = headline
+    story.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_waiting_for_another_reaches_the_pages_rendered_between_them(
+    client, redis_server
+):
+    """Two editors retitle a story at once, the second back to what it was: it
+    waits for the first (PostgreSQL's lock on the row; SQLite lets one writer in at
+    a time), and its change is reckoned from the first's, which readers may have
+    been shown meanwhile."""
+    for n in range(10):
+        make_article(headline=f"Harbor works, part {n}")
+    newest = make_article(
+        headline="Cranes arrive",  # found by its body alone: on the second page
+        body="<p>The harbor cranes arrive.</p>",
+        published_at=timezone.now(),
+    )
+    first_commits, second_commits = threading.Event(), threading.Event()
+    try:
+        first = Editor(
+            lambda: retitle(newest.pk, "Harbor cranes arrive"), then=first_commits
+        )
+        assert first.done.wait(10)
+        second = Editor(
+            lambda: retitle(newest.pk, "Cranes arrive"), then=second_commits
+        )
+        second.done.wait(0.5)  # it has read the story, or waits to
+        first_commits.set()
+        first.finish()
+        assert second.done.wait(10)
+        # Between the two commits: first on the first page, off the second.
+        assert "cranes arrive" not in kept(client, SECOND_PAGE)
+    finally:
+        first_commits.set()
+        second_commits.set()
+    second.finish()
     assert "Cranes arrive" in text(client, SECOND_PAGE)
 
 
