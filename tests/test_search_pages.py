@@ -144,41 +144,36 @@ def test_past_the_limits_an_edit_reaches_every_search_finding_it(
     assert not kept_still(client, HARBOR)
 
 
-def test_an_edit_that_moves_a_story_up_a_search_reaches_it(client, redis_server):
-    # Found by its body alone, the newest story ranks below ten with "harbor" in
-    # their headlines; "harbor" in its own headline puts it first.
+def cranes_arrive(headline):
+    """Ten stories with "harbor" in their headlines, and the newest, found by its
+    body: first with "harbor" in its `headline`, on the second page without."""
     for n in range(10):
         make_article(headline=f"Harbor works, part {n}")
-    newest = make_article(
-        headline="Cranes arrive",
+    return make_article(
+        headline=headline,
         body="<p>The harbor cranes arrive.</p>",
         published_at=timezone.now(),
-    )
-    assert "Cranes arrive" not in kept(client, HARBOR)
-    newest.headline = "Harbor cranes arrive"
-    newest.save()
-    assert "Harbor cranes arrive" in text(client, HARBOR)
-
-
-def test_an_edit_that_moves_a_story_down_a_search_reaches_it(client, redis_server):
-    # First with "harbor" in its headline; found by its body alone, last.
-    for n in range(10):
-        make_article(headline=f"Harbor works, part {n}")
-    newest = make_article(
-        headline="Harbor cranes arrive",
-        body="<p>The harbor cranes arrive.</p>",
-        published_at=timezone.now(),
-    )
-    assert "cranes arrive" not in kept(client, SECOND_PAGE)
-    newest.headline = "Cranes arrive"
-    newest.save()
-    assert "Cranes arrive" in text(client, SECOND_PAGE)
+    ).pk
 
 
 def retitle(story_id, headline):
     story = Article.objects.get(pk=story_id)
     story.headline = headline
     story.save()
+
+
+def test_an_edit_that_moves_a_story_up_a_search_reaches_it(client, redis_server):
+    newest = cranes_arrive("Cranes arrive")
+    assert "Cranes arrive" not in kept(client, HARBOR)
+    retitle(newest, "Harbor cranes arrive")
+    assert "Harbor cranes arrive" in text(client, HARBOR)
+
+
+def test_an_edit_that_moves_a_story_down_a_search_reaches_it(client, redis_server):
+    newest = cranes_arrive("Harbor cranes arrive")
+    assert "cranes arrive" not in kept(client, SECOND_PAGE)
+    retitle(newest, "Cranes arrive")
+    assert "Cranes arrive" in text(client, SECOND_PAGE)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -189,22 +184,14 @@ def test_an_edit_waiting_for_another_reaches_the_pages_rendered_between_them(
     waits for the first (PostgreSQL's lock on the row; SQLite lets one writer in at
     a time), and its change is reckoned from the first's, which readers may have
     been shown meanwhile."""
-    for n in range(10):
-        make_article(headline=f"Harbor works, part {n}")
-    newest = make_article(
-        headline="Cranes arrive",  # found by its body alone: on the second page
-        body="<p>The harbor cranes arrive.</p>",
-        published_at=timezone.now(),
-    )
+    newest = cranes_arrive("Cranes arrive")
     first_commits, second_commits = threading.Event(), threading.Event()
     try:
         first = Editor(
-            lambda: retitle(newest.pk, "Harbor cranes arrive"), then=first_commits
+            lambda: retitle(newest, "Harbor cranes arrive"), then=first_commits
         )
         assert first.done.wait(10)
-        second = Editor(
-            lambda: retitle(newest.pk, "Cranes arrive"), then=second_commits
-        )
+        second = Editor(lambda: retitle(newest, "Cranes arrive"), then=second_commits)
         second.done.wait(0.5)  # it has read the story, or waits to
         first_commits.set()
         first.finish()
