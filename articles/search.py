@@ -179,13 +179,14 @@ def queries_reranked(queries, story, summary):
     story's score (RankedMatches) is its summary's rank and its age, and a change
     that leaves its place in lists leaves its age. All, if it is gone."""
     # A query with no term to rank by finds nothing: it is not asked about.
-    queries = [query for query in queries if query_terms(query)[0]]
+    ranked = [(query, wanted) for query in queries if (wanted := query_terms(query)[0])]
+    queries = [query for query, _ in ranked]
     if not queries:
         return []
     was = Cast(Value(summary), output_field=SearchVectorField())
     ranks = {}
-    for n, query in enumerate(queries):
-        terms = any_term(query_terms(query)[0])
+    for n, (_, wanted) in enumerate(ranked):
+        terms = any_term(wanted)
         ranks[f"now_{n}"] = summary_rank(F("search_summary"), terms)
         ranks[f"was_{n}"] = summary_rank(was, terms)
     found = Article.objects.filter(pk=story).values(**ranks).first()
