@@ -49,6 +49,7 @@ from pathlib import Path
 
 import news_day_report
 import psycopg2
+from news_day_desk import POLLER
 from psycopg2 import sql
 from results import gunicorn_workers, machine
 from servers import ROOT, Processes, fetch, free_port
@@ -70,6 +71,13 @@ WORKERS = gunicorn_workers()
 ACCESS_LOGGER = "news_day_wsgi.AccessLog"
 # Paths readers ask for most, fetched once before each phase (see warm()).
 WARM = 500
+# Varnish's own line for each request (varnishncsa): when it began (seconds since
+# the epoch), what the cache did (hit, which counts a copy in grace, miss, pass,
+# synth), the microseconds it took to the last byte, the method (the app's purges
+# come too), the path, and the user agent (the desk's pollers say who they are).
+EDGE_LOG_FORMAT = (
+    "%{VSL:Timestamp:Start[1]}x %{Varnish:handling}x %D %m %U%q %{User-agent}i"
+)
 PAGE_KINDS = [
     ("story", r"/\d{4}/"),
     ("home", r"/$"),
@@ -244,7 +252,14 @@ def start_varnish(processes, workdir, name, backend_port):
     )
     url = f"http://127.0.0.1:{port}"
     processes.wait_until_up(name, url + "/robots.txt")
-    return url
+    return url, folder / "work"
+
+
+def start_edge_log(processes, name, work):
+    """varnishncsa on the Varnish whose working folder is `work`: a line a request,
+    written as it ends, in its log (`<name>.log`: read_edge_log())."""
+    processes.start(name, ["varnishncsa", "-n", str(work), "-F", EDGE_LOG_FORMAT])
+    return processes.logs / f"{name}.log"
 
 
 def start_app(processes, name, design, env, port):
@@ -334,7 +349,7 @@ def read_access_log(path, offset):
             seen.add(url)
             if position <= offset:
                 continue
-            if agent == "news-day-poller":
+            if agent == POLLER:
                 counts["polls"] += 1
                 continue
             counts["requests"] += 1
@@ -347,6 +362,45 @@ def read_access_log(path, offset):
                 kinds[f"{kind} {status}" + (" first visit" if first else "")] += 1
     counts["renders_by_kind"] = dict(kinds.most_common())
     return counts
+
+
+def read_edge_log(path, began, ended):
+    """What Varnish did for the readers' requests (not the pollers') that began
+    between `began` and `ended` (seconds since the epoch), and how long it took
+    (Varnish's own time, to the last byte; the readers' own, from wrk, adds the time
+    their requests and answers waited on the machine's cores): hits (a copy in grace
+    among them), and misses apart, those first for their URL since Varnish started
+    (a cold cache) and those of a URL asked before (its copy purged by a change, or
+    expired)."""
+    seen = set()
+    times = collections.defaultdict(list)  # what Varnish did: milliseconds
+    with open(path, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            try:
+                start, handling, taken, method, url, agent = line.rstrip("\n").split(
+                    " ", 5
+                )
+                start, taken = float(start), int(taken) / 1000
+            except ValueError:
+                continue  # a line cut short as varnishncsa stopped
+            if method != "GET":
+                continue  # the app's purges
+            first = url not in seen
+            seen.add(url)
+            if not began <= start < ended or agent == POLLER:
+                continue
+            if handling == "miss":
+                handling = "miss, first" if first else "miss, asked before"
+            times[handling].append(taken)
+            times["all"].append(taken)
+    return {
+        handling: {
+            "requests": len(taken),
+            "p50_ms": statistics.median(taken),
+            "p99_ms": news_day_report.percentile(taken, 0.99),
+        }
+        for handling, taken in times.items()
+    }
 
 
 def machine_check():
@@ -375,9 +429,10 @@ def run_phase(design_name, front, design, workdir, args, processes, paths_file):
     env["GUNICORN_CMD_ARGS"] = f"--logger-class {ACCESS_LOGGER}"
     env["CACHE_KEY_PREFIX"] += f"-{front}"
     app_port = free_port()
-    varnish = None
+    varnish = edge_log = None
     if front == "varnish":
-        varnish = start_varnish(processes, workdir, f"varnish-{name}", app_port)
+        varnish, work = start_varnish(processes, workdir, f"varnish-{name}", app_port)
+        edge_log = start_edge_log(processes, f"edge-log-{name}", work)
         env["NEWSROOM_VARNISH_PURGE_URLS"] = varnish + "/"
         env["NEWSROOM_TRUSTED_PROXIES"] = "1"
     say(f"{name}: starting")
@@ -392,6 +447,7 @@ def run_phase(design_name, front, design, workdir, args, processes, paths_file):
     say(f"{name}: {WARM} paths fetched in {time.monotonic() - began:.0f} s")
     wrk(url, args.warmup, paths_file)
     offset = log.stat().st_size
+    window = [time.time()]
     say(f"{name}: readers and the desk for {args.seconds} s")
     sampler = LoadSampler()
     sampler.start()
@@ -405,6 +461,7 @@ def run_phase(design_name, front, design, workdir, args, processes, paths_file):
         cwd=design["code"],
     )
     readers = wrk(url, args.seconds, paths_file)
+    window.append(time.time())
     load = sampler.stop()
     if desk.wait(timeout=120) != 0:
         tail = (workdir / f"desk-{name}.log").read_text()[-3000:]
@@ -412,6 +469,8 @@ def run_phase(design_name, front, design, workdir, args, processes, paths_file):
     processes.stop(f"desk-{name}")
     processes.stop(f"app-{name}")
     if varnish:
+        # Its log first: varnishncsa writes what it still holds as it stops.
+        processes.stop(f"edge-log-{name}")
         processes.stop(f"varnish-{name}")
     desk_figures = json.loads(desk_out.read_text())
     if Path(desk_figures["code"]).parent != Path(design["code"]):
@@ -428,6 +487,7 @@ def run_phase(design_name, front, design, workdir, args, processes, paths_file):
         "front": front,
         "readers": readers,
         "app": app_log,
+        "edge": edge_log and read_edge_log(edge_log, *window),
         "changes": desk_figures["changes"],
         "load": load,
         "machine_check_ms": check,

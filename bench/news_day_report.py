@@ -153,6 +153,42 @@ def renders_text(figures):
     return lines
 
 
+# What Varnish did, as read_edge_log() sorts it, in the order shown.
+EDGE_HANDLING = {
+    "all": "every request",
+    "hit": "hit (a copy in grace among them)",
+    "miss, first": "miss, the first for its URL",
+    "miss, asked before": "miss, a URL asked before (its copy purged or expired)",
+    "pass": "passed to the app",
+    "synth": "answered by Varnish itself",
+}
+
+
+def edge_table(figures):
+    """Each phase behind Varnish, by what Varnish did, from its own log."""
+    rows = [
+        "| design | what Varnish did | requests | share | p50 ms | p99 ms |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for phase in figures["phases"]:
+        edge = phase.get("edge")  # runs from before it was logged have none
+        if not edge:
+            continue
+        total = edge["all"]["requests"]
+        order = list(EDGE_HANDLING)
+        for handling in sorted(
+            edge, key=lambda h: order.index(h) if h in order else len(order)
+        ):
+            one = edge[handling]
+            rows.append(
+                f"| {DESIGNS[phase['design']]} "
+                f"| {EDGE_HANDLING.get(handling, handling)} "
+                f"| {one['requests']:,} | {percent(one['requests'] / total)} "
+                f"| {one['p50_ms']:.2f} | {one['p99_ms']:.1f} |"
+            )
+    return rows
+
+
 def freshness_table(figures):
     rows = [
         "| design, front | change | changes | pages polled "
@@ -344,6 +380,18 @@ def write(path, figures):
         "started:",
         "",
         *renders_text(figures),
+        "",
+        "## At the edge",
+        "",
+        "Behind Varnish, the readers' requests of the phase (pollers left out) as "
+        "Varnish's own log has them (varnishncsa): what it did, and how long it "
+        "took, from the request's start to the answer's last byte. The readers' "
+        "p99 above (wrk's) also counts the time a request and its answer waited "
+        "for the machine's cores, which wrk, Varnish and the app share; a miss "
+        "*first for its URL* came to an empty cache (since Varnish started), one "
+        "*asked before* to a copy a change purged or that expired.",
+        "",
+        *edge_table(figures),
         "",
         "## Freshness",
         "",
