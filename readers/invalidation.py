@@ -27,6 +27,7 @@ from django.db.models.signals import (
     pre_save,
 )
 from django.dispatch import receiver
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles import search
@@ -87,7 +88,7 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
     document = before.get("document")
     content_changed(
         touched,
-        hard=was_public and not _is_up(instance),
+        hard=_was_up(before) and not _is_up(instance),
         changed=(
             search_pages.story_edited(instance.pk, document, before["summary"])
             if was_public and listed_alike and document
@@ -101,9 +102,27 @@ def _changed(before, article, fields):
 
 
 def _is_up(article):
-    """Whether `article`, as saved, is published and not past its take-down time
-    (a story brought down by a new take-down time leaves as hard as unpublished)."""
-    return article.status == PUBLISHED and not article.has_expired
+    """Whether `article`, as saved, is public: published, its time come and its
+    take-down time not (a story brought down by a new take-down time, or moved to a
+    later time, leaves as hard as unpublished)."""
+    return _public(article.status, article.published_at, article.expires_at)
+
+
+def _was_up(before):
+    """_is_up() of the story as it was (`before`: story_saving's values)."""
+    return _public(
+        before.get("status"), before.get("published_at"), before.get("expires_at")
+    )
+
+
+def _public(status, published_at, expires_at):
+    now = timezone.now()
+    return (
+        status == PUBLISHED
+        and published_at is not None
+        and published_at <= now
+        and (expires_at is None or expires_at > now)
+    )
 
 
 @receiver(pre_delete, sender=Article, dispatch_uid="pages_story_deleting")

@@ -108,6 +108,37 @@ def test_cached_pages_drop_the_story_at_its_take_down_time_with_no_job(
         assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "change, hard",
+    [
+        ({"published_at": timedelta(days=1), "expires_at": None}, True),  # tomorrow
+        ({"expires_at": timedelta(seconds=-1)}, True),  # a take-down time now past
+        ({"headline": "Seawall vote, one day only"}, False),
+        ({"published_at": timedelta(minutes=-5)}, False),  # still up, earlier
+    ],
+)
+def test_a_story_that_leaves_readers_by_a_new_time_is_purged_hard(
+    newsroom, change, hard
+):
+    """A story moved to a later time, or brought down by a take-down time, leaves
+    every page as an unpublished one does: with no copy served while the pages are
+    fetched again (deploy/varnish.vcl's hard purge); an edit that keeps it up lets
+    readers have the copy in grace meanwhile."""
+    from delivery.models import Invalidation
+
+    _staying, leaving = newsroom
+    before = Invalidation.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    now = timezone.now()
+    for name, value in change.items():
+        setattr(leaving, name, now + value if isinstance(value, timedelta) else value)
+    leaving.save()
+    made = Invalidation.objects.filter(pk__gt=before).values_list("keys", "hard")
+    story = f"story:{leaving.pk}"
+    assert [purged_hard for keys, purged_hard in made if story in keys.split()] == [
+        hard
+    ]
+
+
 def test_nobody_keeps_a_page_past_the_next_take_down(client, newsroom):
     now = timezone.now()
     with time_machine.travel(now, tick=False):
