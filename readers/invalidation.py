@@ -145,22 +145,49 @@ def story_deleting(sender, instance, **kwargs):
         )
 
 
-def _public_story(article_id):
-    return Article.objects.filter(pk=article_id, status=PUBLISHED).exists()
+def _public_stories(*article_ids):
+    """The ids of those of `article_ids` (None among them: none) that are published."""
+    ids = {pk for pk in article_ids if pk is not None}
+    return set(
+        Article.objects.filter(pk__in=ids, status=PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@receiver(pre_save, sender=Byline, dispatch_uid="pages_byline_saving")
+@receiver(pre_save, sender=Correction, dispatch_uid="pages_correction_saving")
+@receiver(pre_save, sender=InlineImage, dispatch_uid="pages_placed_saving")
+def story_part_saving(sender, instance, raw=False, **kwargs):
+    # Where it was: a part moved to another story leaves the one it was on, and a
+    # byline given to another author leaves the first one's list.
+    fields = ("article_id", "author_id") if sender is Byline else ("article_id",)
+    instance._saved_as = (
+        None
+        if raw or instance.pk is None
+        else sender.objects.filter(pk=instance.pk).values(*fields).first()
+    )
+
+
+def _was(instance, field):
+    """`field` of the story part `instance` as it was saved before (None: new)."""
+    return (getattr(instance, "_saved_as", None) or {}).get(field)
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="pages_byline_saved")
 @receiver(post_delete, sender=Byline, dispatch_uid="pages_byline_deleted")
 def byline_changed(sender, instance, raw=False, origin=None, **kwargs):
     # A story deleted with its bylines has already said so (story_deleting).
-    if isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+    if raw or isinstance(origin, Article) or getattr(origin, "model", None) is Article:
         return
-    if not raw and _public_story(instance.article_id):
+    stories = _public_stories(instance.article_id, _was(instance, "article_id"))
+    if stories:
+        authors = {instance.author_id, _was(instance, "author_id")} - {None}
         content_changed(
             {
-                keys.story(instance.article_id),
-                keys.card(instance.article_id),  # cards print bylines
-                keys.author_list(instance.author_id),
+                *(keys.story(pk) for pk in stories),
+                *(keys.card(pk) for pk in stories),  # cards print bylines
+                *(keys.author_list(pk) for pk in authors),
                 keys.EVERYTHING,  # the authors' sitemap
                 keys.SEARCHES,  # searches match authors' names
             }
@@ -172,8 +199,11 @@ def byline_changed(sender, instance, raw=False, origin=None, **kwargs):
 @receiver(post_save, sender=InlineImage, dispatch_uid="pages_placed_saved")
 @receiver(post_delete, sender=InlineImage, dispatch_uid="pages_placed_deleted")
 def story_part_changed(sender, instance, raw=False, **kwargs):
-    if not raw and _public_story(instance.article_id):
-        content_changed({keys.story(instance.article_id)})
+    if raw:
+        return
+    stories = _public_stories(instance.article_id, _was(instance, "article_id"))
+    if stories:
+        content_changed({keys.story(pk) for pk in stories})
 
 
 @receiver(m2m_changed, sender=Article.categories.through, dispatch_uid="pages_filed")

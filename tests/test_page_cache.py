@@ -169,6 +169,44 @@ def test_a_story_whose_tags_or_sections_are_cleared_leaves_their_lists(
     assert older.headline in text(client, path)
 
 
+def test_a_byline_given_to_another_author_leaves_the_first_ones_list(
+    client, story, settings
+):
+    # Even the pages of her list that do not show it: they move up one.
+    settings.NEWSROOM_STORIES_PER_PAGE = 1
+    maya = story.authors.get()
+    older = make_article(
+        headline="Ferry timetable changes",
+        authors=[maya],
+        published_at=story.published_at - timedelta(hours=1),
+    )
+    lee = make_author(name="Lee Chan", slug="lee-chan")
+    assert older.headline in text(client, "/authors/maya-okafor/?page=2")
+    assert story.headline in text(client, "/authors/maya-okafor/")
+    byline = Byline.objects.get(article=story)
+    byline.author = lee
+    byline.save()
+    assert client.get("/authors/maya-okafor/?page=2").status_code == 404
+    assert story.headline not in text(client, "/authors/maya-okafor/")
+    assert story.headline in text(client, "/authors/lee-chan/")
+
+
+@pytest.mark.parametrize("part", ["byline", "correction"])
+def test_a_part_moved_to_another_story_leaves_the_one_it_was_on(client, story, part):
+    other = make_article(headline="Ferry timetable changes")
+    if part == "byline":
+        moved, shown = Byline.objects.get(article=story), "Maya Okafor"
+    else:
+        shown = "An earlier version misstated the vote."
+        moved = Correction.objects.create(article=story, text=shown)
+    url = story.get_absolute_url()
+    assert shown in text(client, url)
+    moved.article = other
+    moved.save()
+    assert shown not in text(client, url)
+    assert shown in text(client, other.get_absolute_url())
+
+
 def test_staff_always_get_a_fresh_page(client, story):
     warm(client, pages_of(story))
     # A change that bypasses every signal: readers keep seeing the cached page...
