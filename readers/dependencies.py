@@ -129,13 +129,12 @@ def record_links(author_id, linked):
 
 
 def record_live_entries(entries, images):
-    """Live entries shown: their authors and the pictures they place."""
+    """Live entries shown: their authors, and their lists (whether an author has a
+    page to link to: live_page.py), and the pictures they place."""
+    authors = {byline.author_id for entry in entries for byline in entry.bylines.all()}
     depends_on(
-        *(
-            author(byline.author_id)
-            for entry in entries
-            for byline in entry.bylines.all()
-        ),
+        *(author(pk) for pk in authors),
+        *(author_list(pk) for pk in authors),
         *(image(pk) for pk in images),
     )
 

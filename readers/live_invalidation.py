@@ -10,7 +10,7 @@ story's own key and its card's.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles.models import Article
+from articles.models import Article, Author
 from delivery.page_cache import content_changed
 from embeds import body as embed_markup
 from embeds.models import Embed
@@ -61,10 +61,22 @@ def correction_deleted(sender, instance, **kwargs):
         content_changed({keys.live(article_id)})
 
 
+@receiver(post_save, sender=Author, dispatch_uid="pages_live_author_saved")
+def author_saved(sender, instance, created, raw=False, **kwargs):
+    # A guest who posts entries and has no public story of her own shows on the live
+    # pages alone (invalidation.author_saved raises the author's key only for
+    # authors with a public story; one with both is raised twice, harmlessly).
+    signed = LiveEntry.objects.filter(bylines__author=instance.pk)
+    if not (created or raw) and _public_story_of(signed):
+        content_changed({keys.author(instance.pk)})
+
+
 @receiver(post_save, sender=Embed, dispatch_uid="pages_live_embed_saved")
+@receiver(post_delete, sender=Embed, dispatch_uid="pages_live_embed_deleted")
 def embed_changed(sender, instance, raw=False, created=False, **kwargs):
-    # Asked again (refreshed): the live stories whose entries embed it show the new
-    # answer. Found by the entries' text, as in invalidation.py.
+    # Asked again (refreshed) or deleted: the live stories whose entries embed it
+    # show the new answer, or the link alone. Found by the entries' text, as in
+    # invalidation.py.
     if raw or (created and not instance.is_usable):
         return
     stories = (

@@ -15,6 +15,8 @@ from reversion.models import Version
 
 from articles.models import Article
 from delivery.models import Invalidation
+from embeds.body import snippet as embed_snippet
+from embeds.models import Embed
 from live import services
 from live.models import LiveEntry
 from photos.models import Image
@@ -189,6 +191,44 @@ def test_a_guest_who_only_posts_entries_is_named_not_linked(client, story, maya)
     assert byline.text_content() == "By Ines Barrow and Maya Okafor"
     assert [a.text for a in byline.cssselect("a")] == ["Maya Okafor"]
     assert client.get(guest.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.usefixtures("pages_cached")
+def test_a_guests_new_name_and_first_story_reach_the_cached_live_page(client, story):
+    guest = make_author(name="Ines Barrow", slug="ines-barrow")
+    post(story, "Photos from the wall.", authors=[guest])
+
+    def byline():
+        found = tree_of(client, story.get_absolute_url())
+        return found.cssselect(".live-entry__byline")[0]
+
+    assert byline().text_content() == "By Ines Barrow"
+    guest.name = "Ines Barrow-Kent"
+    guest.save()
+    assert byline().text_content() == "By Ines Barrow-Kent"
+    # Her first story of her own: she has a page now, and her name links to it.
+    make_article(headline="The wall, a year on", authors=[guest])
+    assert [a.text for a in byline().cssselect("a")] == ["Ines Barrow-Kent"]
+
+
+@pytest.mark.usefixtures("pages_cached")
+def test_an_embed_deleted_leaves_the_cached_live_page(client, story, maya):
+    address = "https://www.youtube.com/watch?v=aBcDeFgHiJk"
+    embed = Embed.objects.create(
+        url=address,
+        provider_name="YouTube",
+        kind="video",
+        title="The seawall",
+        html='<iframe src="https://www.youtube.com/embed/aBcDeFgHiJk"'
+        ' title="The seawall"></iframe>',
+        fetched_at=timezone.now(),
+    )
+    post(story, f"The surge.</p>{embed_snippet(address)}<p>", authors=[maya])
+    url = story.get_absolute_url()
+    assert "The seawall" in client.get(url).content.decode()
+    embed.delete()
+    page = client.get(url).content.decode()
+    assert "The seawall" not in page and address in page  # the link alone
 
 
 def test_a_removed_entry_leaves_the_page_and_the_desk_keeps_who_and_when(
