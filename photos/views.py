@@ -42,8 +42,14 @@ def image_rendition(request, pk, version, spec, width, fmt):
         content_type=renditions.FORMATS[fmt][1],
     )
     if is_public:
-        # The URL names the version, so the bytes behind it never change.
-        response["Cache-Control"] = "public, max-age=31536000, immutable"
+        # The URL names the version, so the bytes behind it never change: browsers
+        # keep them a year. Shared caches (Varnish, a CDN) no longer than a page,
+        # which no purge reaches here: a picture deleted, or no longer shown by a
+        # public page, then leaves the edge too.
+        response["Cache-Control"] = (
+            "public, max-age=31536000, immutable, "
+            f"s-maxage={settings.NEWSROOM_SHARED_CACHE_SECONDS}"
+        )
     else:
         response["Cache-Control"] = "private, no-store"
     return response
