@@ -11,8 +11,10 @@ page for the navigation and the site. It cannot give the pages that merely *show
 it: the lists and related blocks of other stories a story appears in (their own
 keys, raised by the same change, find the lists' first pages), the bylines of an
 author's stories, the pages a picture is shown on beyond the stories it illustrates
-and the author it portrays. Nor pages past a list's first, nor search results.
-Behind such an edge those are as fresh as NEWSROOM_SHARED_CACHE_SECONDS.
+and the author it portrays. Nor pages past a list's first, nor search results, nor
+the address a story, section, author or tag had before its slug (or a story's date)
+changed, which the keys no longer give. Behind such an edge those are as fresh as
+NEWSROOM_SHARED_CACHE_SECONDS.
 """
 
 from django.db.models import Q

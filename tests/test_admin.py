@@ -88,6 +88,18 @@ def test_admin_pages_name_the_sites_icon(client, admin_client, story):
         ], url
 
 
+def test_tags_offer_no_merge_that_would_move_no_story(admin_client, story):
+    # django-taggit's merge moved its own generic tagged items, not our stories'.
+    page = admin_client.get(reverse("admin:taggit_tag_changelist")).content.decode()
+    assert "Budget" in page and "Merge selected tags" not in page
+    tag = Tag.objects.get(name="Budget")
+    change = admin_client.get(reverse("admin:taggit_tag_change", args=[tag.pk]))
+    assert change.status_code == 200
+    admin_client.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "Harbour"})
+    assert not Tag.objects.filter(name="Harbour").exists()
+    assert list(story.tags.names()) == ["Budget"]
+
+
 def test_article_list_shows_status_time_section_and_byline(admin_client, story):
     make_article(headline="Tomorrow", published_at=timezone.now() + timedelta(days=1))
     page = lxml.html.fromstring(

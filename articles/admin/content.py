@@ -769,7 +769,15 @@ admin.site.unregister(Tag)
 
 @admin.register(Tag)
 class TagAdmin(NulSafeAdminMixin, taggit_admin.TagAdmin):
-    pass
+    # django-taggit's "Merge selected tags" and its inline work on its generic
+    # TaggedItem table, which our stories do not use (TaggedArticle): the merge said
+    # "Tags have been merged" and moved no story, and the inline listed nothing.
+    inlines = []
+    actions = []
+
+    def get_urls(self):
+        # Without taggit's merge-tags page: ModelAdmin's own addresses only.
+        return admin.ModelAdmin.get_urls(self)
 
 
 admin.site.unregister(User)
