@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import Article, Author, Byline, Category
+from embeds.models import Embed
 from photos.models import Image
 
 _numbers = itertools.count(1)
@@ -66,6 +67,19 @@ def make_article(*, authors=None, categories=(), tags=(), **fields):
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def make_video_embed(url="https://www.youtube.com/watch?v=aBcDeFgHiJk"):
+    """A video embed already asked of its provider: "The seawall", on YouTube."""
+    return Embed.objects.create(
+        url=url,
+        provider_name="YouTube",
+        kind="video",
+        title="The seawall",
+        html='<iframe src="https://www.youtube.com/embed/aBcDeFgHiJk"'
+        ' title="The seawall"></iframe>',
+        fetched_at=timezone.now(),
+    )
 
 
 def fetch_picture(client, url):

@@ -16,7 +16,6 @@ from reversion.models import Version
 from articles.models import Article
 from delivery.models import Invalidation
 from embeds.body import snippet as embed_snippet
-from embeds.models import Embed
 from live import services
 from live.models import LiveEntry
 from photos.models import Image
@@ -28,6 +27,7 @@ from .factories import (
     make_author,
     make_category,
     make_image,
+    make_video_embed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -213,16 +213,8 @@ def test_a_guests_new_name_and_first_story_reach_the_cached_live_page(client, st
 
 @pytest.mark.usefixtures("pages_cached")
 def test_an_embed_deleted_leaves_the_cached_live_page(client, story, maya):
-    address = "https://www.youtube.com/watch?v=aBcDeFgHiJk"
-    embed = Embed.objects.create(
-        url=address,
-        provider_name="YouTube",
-        kind="video",
-        title="The seawall",
-        html='<iframe src="https://www.youtube.com/embed/aBcDeFgHiJk"'
-        ' title="The seawall"></iframe>',
-        fetched_at=timezone.now(),
-    )
+    embed = make_video_embed()
+    address = embed.url
     post(story, f"The surge.</p>{embed_snippet(address)}<p>", authors=[maya])
     url = story.get_absolute_url()
     assert "The seawall" in client.get(url).content.decode()

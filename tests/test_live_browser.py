@@ -3,14 +3,12 @@ reader's page is open, and the reader sees every change without reloading."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from articles.galleries import snippet as gallery_snippet
 from embeds.body import snippet as embed_snippet
-from embeds.models import Embed
 from live import services
 
-from .factories import make_article, make_author, make_image
+from .factories import make_article, make_author, make_image, make_video_embed
 from .test_browser import (  # noqa: F401  (fixtures)
     allow_orm_beside_playwright,
     browser,
@@ -147,16 +145,7 @@ def test_an_entry_with_a_gallery_and_an_embed_comes_alive_on_an_open_page(
     reader.goto(live_server.url + story.get_absolute_url())
 
     pictures = [make_image(caption=f"Picture {n}.") for n in (1, 2, 3)]
-    address = "https://www.youtube.com/watch?v=aBcDeFgHiJk"
-    Embed.objects.create(
-        url=address,
-        provider_name="YouTube",
-        kind="video",
-        title="The seawall",
-        html='<iframe src="https://www.youtube.com/embed/aBcDeFgHiJk"'
-        ' title="The seawall"></iframe>',
-        fetched_at=timezone.now(),
-    )
+    address = make_video_embed().url
     services.post_entry(
         coverage=coverage,
         by=None,
