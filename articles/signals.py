@@ -18,8 +18,16 @@ from taggit.models import Tag
 
 from photos.models import Image
 
+from . import story_parts
 from .inline_images import body_image_ids
-from .models import Article, Author, Byline, InlineImage, TaggedArticle
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    InlineImage,
+    TaggedArticle,
+)
 from .search import refresh_search_vectors
 
 
@@ -86,11 +94,20 @@ def credit_publish_time(sender, instance, **kwargs):
     sender.objects.filter(pk=instance.pk).copy_publish_times()
 
 
+@receiver(pre_save, sender=Byline, dispatch_uid="byline_where_it_was")
+@receiver(pre_save, sender=Correction, dispatch_uid="correction_where_it_was")
+def story_part_saving(sender, instance, raw=False, **kwargs):
+    if not raw:
+        story_parts.remember(instance)
+
+
 @receiver(post_save, sender=Byline, dispatch_uid="byline_search_on_save")
 @receiver(post_delete, sender=Byline, dispatch_uid="byline_search_on_delete")
 def byline_changed(sender, instance, raw=False, **kwargs):
+    # A byline moved to another story takes its author's name from the first one.
     if not raw:
-        refresh_search_vectors([instance.article_id])
+        moved_from = story_parts.was(instance, "article_id")
+        refresh_search_vectors({instance.article_id, moved_from} - {None})
 
 
 @receiver(

@@ -7,7 +7,8 @@ A story that is, was or will be public: its own key; its card's key when what it
 cards and links show changes (a correction or a body edit leaves the pages linking
 to it cached); and when it joins or leaves a list (published, unpublished, deleted,
 moved to another section, time or byline) the lists it is or was in. Taking one down
-(unpublishing, deleting) is a *hard* change: no page showing it is served stale.
+(unpublishing, deleting, moving it to a later time, a take-down time that has come)
+is a *hard* change: no page showing it is served stale.
 What stories show around them (authors, sections, pictures, tags, bylines,
 corrections) touches its own key; tags and bylines, which searches match, every
 search too. A story's own change touches the searches that find it, as it was or as
@@ -30,7 +31,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import search
+from articles import search, story_parts
 from articles.models import Article, Author, Byline, Category, Correction, InlineImage
 from delivery.page_cache import content_changed
 from embeds import body as embed_markup
@@ -105,17 +106,17 @@ def _is_up(article):
     """Whether `article`, as saved, is public: published, its time come and its
     take-down time not (a story brought down by a new take-down time, or moved to a
     later time, leaves as hard as unpublished)."""
-    return _public(article.status, article.published_at, article.expires_at)
+    return _up(article.status, article.published_at, article.expires_at)
 
 
 def _was_up(before):
     """_is_up() of the story as it was (`before`: story_saving's values)."""
-    return _public(
+    return _up(
         before.get("status"), before.get("published_at"), before.get("expires_at")
     )
 
 
-def _public(status, published_at, expires_at):
+def _up(status, published_at, expires_at):
     now = timezone.now()
     return (
         status == PUBLISHED
@@ -155,34 +156,22 @@ def _public_stories(*article_ids):
     )
 
 
-@receiver(pre_save, sender=Byline, dispatch_uid="pages_byline_saving")
-@receiver(pre_save, sender=Correction, dispatch_uid="pages_correction_saving")
-@receiver(pre_save, sender=InlineImage, dispatch_uid="pages_placed_saving")
-def story_part_saving(sender, instance, raw=False, **kwargs):
-    # Where it was: a part moved to another story leaves the one it was on, and a
-    # byline given to another author leaves the first one's list.
-    fields = ("article_id", "author_id") if sender is Byline else ("article_id",)
-    instance._saved_as = (
-        None
-        if raw or instance.pk is None
-        else sender.objects.filter(pk=instance.pk).values(*fields).first()
-    )
-
-
-def _was(instance, field):
-    """`field` of the story part `instance` as it was saved before (None: new)."""
-    return (getattr(instance, "_saved_as", None) or {}).get(field)
+def _deleted_with_its_story(origin):
+    """Whether a part's delete comes from its story's (or stories'), which has
+    already said so (story_deleting)."""
+    return isinstance(origin, Article) or getattr(origin, "model", None) is Article
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="pages_byline_saved")
 @receiver(post_delete, sender=Byline, dispatch_uid="pages_byline_deleted")
 def byline_changed(sender, instance, raw=False, origin=None, **kwargs):
-    # A story deleted with its bylines has already said so (story_deleting).
-    if raw or isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+    if raw or _deleted_with_its_story(origin):
         return
-    stories = _public_stories(instance.article_id, _was(instance, "article_id"))
+    stories = _public_stories(
+        instance.article_id, story_parts.was(instance, "article_id")
+    )
     if stories:
-        authors = {instance.author_id, _was(instance, "author_id")} - {None}
+        authors = {instance.author_id, story_parts.was(instance, "author_id")} - {None}
         content_changed(
             {
                 *(keys.story(pk) for pk in stories),
@@ -198,10 +187,12 @@ def byline_changed(sender, instance, raw=False, origin=None, **kwargs):
 @receiver(post_delete, sender=Correction, dispatch_uid="pages_correction_deleted")
 @receiver(post_save, sender=InlineImage, dispatch_uid="pages_placed_saved")
 @receiver(post_delete, sender=InlineImage, dispatch_uid="pages_placed_deleted")
-def story_part_changed(sender, instance, raw=False, **kwargs):
-    if raw:
+def story_part_changed(sender, instance, raw=False, origin=None, **kwargs):
+    if raw or _deleted_with_its_story(origin):
         return
-    stories = _public_stories(instance.article_id, _was(instance, "article_id"))
+    stories = _public_stories(
+        instance.article_id, story_parts.was(instance, "article_id")
+    )
     if stories:
         content_changed({keys.story(pk) for pk in stories})
 

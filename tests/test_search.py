@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Author
+from articles.models import Article, Author, Byline
 
 from .factories import make_article, make_author
 
@@ -25,6 +25,16 @@ def results(client, query, **params):
         a.text_content()
         for a in page.cssselect(".search-results .story-card__headline a")
     ]
+
+
+def test_a_byline_moved_to_another_story_takes_its_authors_name_along(client):
+    maya = make_author(name="Maya Okafor", slug="maya-okafor")
+    first = make_article(headline="Harbor dredging begins", authors=[maya])
+    make_article(headline="Ferry fares rise")
+    byline = Byline.objects.get(article=first)
+    byline.article = Article.objects.get(headline="Ferry fares rise")
+    byline.save()
+    assert results(client, "Okafor")[1] == ["Ferry fares rise"]
 
 
 def test_headline_match_ranks_above_body_match(client):
