@@ -251,8 +251,9 @@ class Lookup(NamedTuple):
 def content_changed(keys=(SITE,), *, hard=False, changed=None):
     """What `keys` name has changed: forget the cached pages that show it.
 
-    `hard`: it was taken down (unpublished, deleted): the edge purges the pages
-    showing it outright, rather than serving its copy while it fetches a new one.
+    `hard`: it was taken down (unpublished, deleted, moved to a later time, past
+    its take-down time): the edge purges the pages showing it outright, rather than
+    serving its copy while it fetches a new one.
 
     `changed`: what changed, as JSON, for the keys that can only be named when the
     change is applied (NEWSROOM_MATCHED_KEYS: the searches kept then that find it).

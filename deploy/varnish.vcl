@@ -20,8 +20,9 @@ vcl 4.1;
 # NEWSROOM_SURROGATE_KEY_HEADER) and forgets the pages of a key when the app sends a
 # PURGE for it (delivery/purgers.py's VarnishPurger). An ordinary change is a soft
 # purge: the page stays in grace, so the next reader gets the previous copy while
-# one request fetches it again; a takedown (an unpublished or deleted story) is a
-# hard purge: the pages go at once and nobody gets the old copy, not even in grace.
+# one request fetches it again; a takedown (a story unpublished, deleted, moved to a
+# later time or past its take-down time) is a hard purge: the pages go at once and
+# nobody gets the old copy, not even in grace.
 #
 # Stampedes: Varnish coalesces requests for the same page by itself. While one
 # request fetches a page that is not in the cache, the others for it wait for that

@@ -178,6 +178,10 @@ else:
 # one gunicorn worker would not reach the pages the others keep.
 NEWSROOM_BROWSER_CACHE_SECONDS = int(env("NEWSROOM_BROWSER_CACHE_SECONDS", "60"))
 NEWSROOM_SHARED_CACHE_SECONDS = int(env("NEWSROOM_SHARED_CACHE_SECONDS", "600"))
+# A picture's renditions at the edge (photos/views.py): no purge reaches them, so a
+# picture deleted stays there this long. A day, not a page's minutes: behind nginx,
+# whose pages are kept seconds, every rendition would be read from storage as often.
+NEWSROOM_PICTURE_SHARED_SECONDS = int(env("NEWSROOM_PICTURE_SHARED_SECONDS", "86400"))
 NEWSROOM_PAGE_CACHE_SECONDS = int(
     env("NEWSROOM_PAGE_CACHE_SECONDS", "600" if CACHE_URL else "0")
 )

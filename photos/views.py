@@ -17,8 +17,9 @@ from .uses import picture_uses
 def image_rendition(request, pk, version, spec, width, fmt):
     """One rendition of an image, made on first request.
 
-    Readers get only images that a public page shows, cached for a year; staff get any
-    (admin thumbnails, previews), never cached by anything shared.
+    Readers get only images that a public page shows, cached for a year by browsers
+    and NEWSROOM_PICTURE_SHARED_SECONDS by shared caches; staff get any (admin
+    thumbnails, previews), never cached by anything shared.
     """
     spec = renditions.SPECS.get(spec)
     if spec is None or fmt not in renditions.FORMATS:
@@ -43,12 +44,12 @@ def image_rendition(request, pk, version, spec, width, fmt):
     )
     if is_public:
         # The URL names the version, so the bytes behind it never change: browsers
-        # keep them a year. Shared caches (Varnish, a CDN) no longer than a page,
-        # which no purge reaches here: a picture deleted, or no longer shown by a
-        # public page, then leaves the edge too.
+        # keep them a year. Shared caches (Varnish, a CDN), which no purge reaches
+        # here, for NEWSROOM_PICTURE_SHARED_SECONDS: a picture deleted, or no longer
+        # shown by a public page, then leaves the edge too.
         response["Cache-Control"] = (
             "public, max-age=31536000, immutable, "
-            f"s-maxage={settings.NEWSROOM_SHARED_CACHE_SECONDS}"
+            f"s-maxage={settings.NEWSROOM_PICTURE_SHARED_SECONDS}"
         )
     else:
         response["Cache-Control"] = "private, no-store"

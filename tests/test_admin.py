@@ -91,7 +91,7 @@ def test_admin_pages_name_the_sites_icon(client, admin_client, story):
 def test_tags_offer_no_merge_that_would_move_no_story(admin_client, story):
     # django-taggit's merge moved its own generic tagged items, not our stories'.
     page = admin_client.get(reverse("admin:taggit_tag_changelist")).content.decode()
-    assert "Budget" in page and "Merge selected tags" not in page
+    assert "Merge selected tags" not in page
     tag = Tag.objects.get(name="Budget")
     change = admin_client.get(reverse("admin:taggit_tag_change", args=[tag.pk]))
     assert change.status_code == 200

@@ -55,8 +55,8 @@ def test_rendition_has_the_asked_size_format_and_no_camera_data(client, story):
 
 
 def test_a_rendition_is_made_once_and_cached_for_a_year(client, story, settings):
-    # By browsers; by the edge only as long as a page, as no purge reaches it.
-    settings.NEWSROOM_SHARED_CACHE_SECONDS = 300
+    # By browsers; by the edge as long as a picture deleted may stay there.
+    settings.NEWSROOM_PICTURE_SHARED_SECONDS = 300
     url = story.lead_image.get_rendition_url(SPECS["card"], 480)
     first = client.get(url)
     assert first["Cache-Control"] == (
