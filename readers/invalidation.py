@@ -146,9 +146,10 @@ def story_deleting(sender, instance, **kwargs):
         )
 
 
-def _public_stories(*article_ids):
-    """The ids of those of `article_ids` (None among them: none) that are published."""
-    ids = {pk for pk in article_ids if pk is not None}
+def _public_stories_of(part):
+    """The ids of the published stories the story part `part` (a byline, a
+    correction, a placed picture) is on, or was on before this save."""
+    ids = {part.article_id, story_parts.was(part, "article_id")} - {None}
     return set(
         Article.objects.filter(pk__in=ids, status=PUBLISHED).values_list(
             "pk", flat=True
@@ -167,9 +168,7 @@ def _deleted_with_its_story(origin):
 def byline_changed(sender, instance, raw=False, origin=None, **kwargs):
     if raw or _deleted_with_its_story(origin):
         return
-    stories = _public_stories(
-        instance.article_id, story_parts.was(instance, "article_id")
-    )
+    stories = _public_stories_of(instance)
     if stories:
         authors = {instance.author_id, story_parts.was(instance, "author_id")} - {None}
         content_changed(
@@ -190,9 +189,7 @@ def byline_changed(sender, instance, raw=False, origin=None, **kwargs):
 def story_part_changed(sender, instance, raw=False, origin=None, **kwargs):
     if raw or _deleted_with_its_story(origin):
         return
-    stories = _public_stories(
-        instance.article_id, story_parts.was(instance, "article_id")
-    )
+    stories = _public_stories_of(instance)
     if stories:
         content_changed({keys.story(pk) for pk in stories})
 
