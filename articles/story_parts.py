@@ -6,13 +6,15 @@ Read once a save, in a pre_save (signals.py), for rows saved again; a new row wa
 nowhere.
 """
 
+from .models import Byline, Correction
+
 # What of each part says where it is.
-PLACED_BY = {"Byline": ("article_id", "author_id"), "Correction": ("article_id",)}
+PLACED_BY = {Byline: ("article_id", "author_id"), Correction: ("article_id",)}
 
 
 def remember(instance):
     """Read where `instance`, about to be saved, is saved now (None: a new row)."""
-    fields = PLACED_BY[type(instance).__name__]
+    fields = PLACED_BY[type(instance)]
     instance._saved_as = (
         None
         if instance._state.adding

@@ -32,7 +32,15 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import search, story_parts
-from articles.models import Article, Author, Byline, Category, Correction, InlineImage
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Category,
+    Correction,
+    InlineImage,
+    is_public,
+)
 from delivery.page_cache import content_changed
 from embeds import body as embed_markup
 from embeds.models import Embed
@@ -40,7 +48,7 @@ from fronts.models import Arrangement, Front, Slot
 from photos.models import Image
 
 from . import dependencies as keys
-from . import search_pages
+from . import live_invalidation, search_pages
 
 PUBLISHED = Article.Status.PUBLISHED
 # What, in a story's own row, decides which lists it is in and where.
@@ -87,9 +95,16 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
         if before.get("primary_category_id"):
             touched.add(keys.section_list(before["primary_category_id"]))
     document = before.get("document")
+    # Taken down (unpublished, moved to a later time, past its take-down time):
+    # no page showing it may be served stale.
+    now = timezone.now()
+    was_up = is_public(
+        before.get("status"), before.get("published_at"), before.get("expires_at"), now
+    )
+    is_up = is_public(instance.status, instance.published_at, instance.expires_at, now)
     content_changed(
         touched,
-        hard=_was_up(before) and not _is_up(instance),
+        hard=was_up and not is_up,
         changed=(
             search_pages.story_edited(instance.pk, document, before["summary"])
             if was_public and listed_alike and document
@@ -100,30 +115,6 @@ def story_saved(sender, instance, created, raw=False, **kwargs):
 
 def _changed(before, article, fields):
     return any(before.get(name) != getattr(article, name) for name in fields)
-
-
-def _is_up(article):
-    """Whether `article`, as saved, is public: published, its time come and its
-    take-down time not (a story brought down by a new take-down time, or moved to a
-    later time, leaves as hard as unpublished)."""
-    return _up(article.status, article.published_at, article.expires_at)
-
-
-def _was_up(before):
-    """_is_up() of the story as it was (`before`: story_saving's values)."""
-    return _up(
-        before.get("status"), before.get("published_at"), before.get("expires_at")
-    )
-
-
-def _up(status, published_at, expires_at):
-    now = timezone.now()
-    return (
-        status == PUBLISHED
-        and published_at is not None
-        and published_at <= now
-        and (expires_at is None or expires_at > now)
-    )
 
 
 @receiver(pre_delete, sender=Article, dispatch_uid="pages_story_deleting")
@@ -276,12 +267,14 @@ def image_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Author, dispatch_uid="pages_author_saved")
 def author_saved(sender, instance, created, raw=False, **kwargs):
-    # Only bylines of public stories and authors with a page show anywhere.
-    if (
-        not (created or raw)
-        and Author.objects.with_public_stories().filter(pk=instance.pk).exists()
-    ):
+    # Only bylines of public stories and authors with a page show anywhere, but for
+    # a guest's name on the live entries she posts.
+    if created or raw:
+        return
+    if Author.objects.with_public_stories().filter(pk=instance.pk).exists():
         content_changed({keys.author(instance.pk), keys.EVERYTHING, keys.SEARCHES})
+    elif live_invalidation.posts_on_a_public_story(instance.pk):
+        content_changed({keys.author(instance.pk)})
 
 
 @receiver(post_delete, sender=Author, dispatch_uid="pages_author_deleted")

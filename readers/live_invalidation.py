@@ -10,7 +10,7 @@ story's own key and its card's.
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles.models import Article, Author
+from articles.models import Article
 from delivery.page_cache import content_changed
 from embeds import body as embed_markup
 from embeds.models import Embed
@@ -61,14 +61,11 @@ def correction_deleted(sender, instance, **kwargs):
         content_changed({keys.live(article_id)})
 
 
-@receiver(post_save, sender=Author, dispatch_uid="pages_live_author_saved")
-def author_saved(sender, instance, created, raw=False, **kwargs):
-    # A guest who posts entries and has no public story of her own shows on the live
-    # pages alone (invalidation.author_saved raises the author's key only for
-    # authors with a public story; one with both is raised twice, harmlessly).
-    signed = LiveEntry.objects.filter(bylines__author=instance.pk)
-    if not (created or raw) and _public_story_of(signed):
-        content_changed({keys.author(instance.pk)})
+def posts_on_a_public_story(author_id):
+    """Whether the author `author_id` signs entries of a public live story: a guest
+    with no public story of her own is named there alone
+    (invalidation.author_saved)."""
+    return bool(_public_story_of(LiveEntry.objects.filter(bylines__author=author_id)))
 
 
 @receiver(post_save, sender=Embed, dispatch_uid="pages_live_embed_saved")

@@ -26,7 +26,7 @@ from typing import NamedTuple
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import is_public
 from delivery import kept_values
 from delivery.fragments import fragment, place
 
@@ -62,11 +62,7 @@ class Linked(NamedTuple):
 
     def is_public(self, now):
         """story_sql.PUBLIC, of the story as read."""
-        return (
-            self.status == Article.Status.PUBLISHED
-            and self.published_at <= now
-            and (self.expires_at is None or self.expires_at > now)
-        )
+        return is_public(self.status, self.published_at, self.expires_at, now)
 
     def link(self, pk):
         """The StoryLink of story `pk`, as read."""

@@ -37,6 +37,7 @@ from .content import (
     Correction,
     InlineImage,
     TaggedArticle,
+    is_public,
     story_path,
 )
 from .pending_change import PendingChange
@@ -54,5 +55,6 @@ __all__ = [
     "PendingChange",
     "TaggedArticle",
     "WorkingCopy",
+    "is_public",
     "story_path",
 ]

@@ -185,6 +185,17 @@ class Author(models.Model):
         ]
 
 
+def is_public(status, published_at, expires_at, now):
+    """What ArticleQuerySet.published() says of a story with these values, at
+    `now`: for a story as read or saved, not queried."""
+    return (
+        status == Article.Status.PUBLISHED
+        and published_at is not None
+        and published_at <= now
+        and (expires_at is None or expires_at > now)
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Stories the public may see: published, the publish time has passed, and
