@@ -43,17 +43,22 @@ def image_rendition(request, pk, version, spec, width, fmt):
         content_type=renditions.FORMATS[fmt][1],
     )
     if is_public:
-        # The URL names the version, so the bytes behind it never change: browsers
-        # keep them a year. Shared caches (Varnish, a CDN), which no purge reaches
-        # here, for NEWSROOM_PICTURE_SHARED_SECONDS: a picture deleted, or no longer
-        # shown by a public page, then leaves the edge too.
-        response["Cache-Control"] = (
-            "public, max-age=31536000, immutable, "
-            f"s-maxage={settings.NEWSROOM_PICTURE_SHARED_SECONDS}"
-        )
+        keep_public_picture(response)
     else:
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+def keep_public_picture(response):
+    """Let caches keep `response`, a public picture whose URL names its version (a
+    rendition, an embed's thumbnail): the bytes behind it never change, so browsers
+    keep them a year. Shared caches (Varnish, a CDN), which no purge reaches here,
+    for NEWSROOM_PICTURE_SHARED_SECONDS: a picture deleted, or no longer shown by a
+    public page, then leaves the edge too."""
+    response["Cache-Control"] = (
+        "public, max-age=31536000, immutable, "
+        f"s-maxage={settings.NEWSROOM_PICTURE_SHARED_SECONDS}"
+    )
 
 
 # Uploads are stored under these extensions only (see uploads.safe_name); nothing else

@@ -488,9 +488,11 @@ def answer_with_thumbnail(provider, url, thumbnail):
     )
 
 
-def test_a_thumbnail_is_kept_once_and_served_by_this_site(provider, client):
+def test_a_thumbnail_is_kept_once_and_served_by_this_site(provider, client, settings):
     """Fetched with the answer, re-encoded without the provider's metadata, and
-    served from here: a reader's visit asks the provider for nothing."""
+    served from here: a reader's visit asks the provider for nothing. Browsers keep
+    it a year; shared caches, which no purge reaches, as long as a rendition."""
+    settings.NEWSROOM_PICTURE_SHARED_SECONDS = 300
     answer_with_thumbnail(provider, POST, "{origin}/thumb/picture.jpg")
     embed = fetch_embed(POST)
     assert provider.thumbnail_requests == ["/thumb/picture.jpg"]
@@ -503,7 +505,9 @@ def test_a_thumbnail_is_kept_once_and_served_by_this_site(provider, client):
     response = client.get(image.get("src"))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
-    assert "immutable" in response["Cache-Control"]
+    assert response["Cache-Control"] == (
+        "public, max-age=31536000, immutable, s-maxage=300"
+    )
     picture = PILImage.open(io.BytesIO(b"".join(response.streaming_content)))
     assert picture.size == (640, 360)
     assert not picture.getexif()  # no camera, no GPS position
