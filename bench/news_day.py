@@ -396,6 +396,8 @@ def read_edge_log(path, began, ended):
     return {
         handling: {
             "requests": len(taken),
+            "per_second": len(taken) / (ended - began),
+            "mean_ms": statistics.fmean(taken),
             "p50_ms": statistics.median(taken),
             "p99_ms": news_day_report.percentile(taken, 0.99),
         }

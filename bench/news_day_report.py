@@ -189,6 +189,40 @@ def edge_table(figures):
     return rows
 
 
+def misses_waited_on(figures):
+    """Each phase behind Varnish: how many of the readers' connections were waiting
+    on a miss at any moment, on average (Little's law: misses a second times their
+    mean time at the edge); nothing for runs from before it was logged."""
+    lines = []
+    for phase in figures["phases"]:
+        misses = [
+            one
+            for handling, one in (phase.get("edge") or {}).items()
+            if handling.startswith("miss") and "mean_ms" in one
+        ]
+        if misses:
+            per_second = sum(one["per_second"] for one in misses)
+            waiting = sum(one["per_second"] * one["mean_ms"] / 1000 for one in misses)
+            lines.append(
+                f"- {DESIGNS[phase['design']]}: {per_second:,.0f} misses a second, "
+                f"{waiting:.1f} of the {figures['readers']} connections waiting on "
+                "one at any moment, on average."
+            )
+    if not lines:
+        return []
+    return [
+        "",
+        "Misses waited on. With nearly every connection waiting on one, the app "
+        "bounds the readers, whatever its speed: wrk asks again as soon as it is "
+        "answered, so hits come as fast as the machine serves them, and misses "
+        "reach the app faster than it answers them. The requests a second are then "
+        "the misses the app answers a second divided by their share, and the p99 "
+        "is the wait for the app, not for Varnish:",
+        "",
+        *lines,
+    ]
+
+
 def freshness_table(figures):
     rows = [
         "| design, front | change | changes | pages polled "
@@ -392,6 +426,7 @@ def write(path, figures):
         "*asked before* to a copy a change purged or that expired.",
         "",
         *edge_table(figures),
+        *misses_waited_on(figures),
         "",
         "## Freshness",
         "",
