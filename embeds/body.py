@@ -23,5 +23,8 @@ def expand(body, render):
 
 
 def snippet(url):
-    """What the editor writes into a body to embed `url`."""
-    return f'<figure data-embed-url="{html.escape(url)}"></figure>'
+    """What the editor writes into a body to embed `url`, as a saved body holds it:
+    the sanitiser escapes &, <, > and " in an attribute, not ' (it quotes with "),
+    and stories embedding `url` are found by this very text."""
+    escaped = html.escape(url, quote=False).replace('"', "&quot;")
+    return f'<figure data-embed-url="{escaped}"></figure>'

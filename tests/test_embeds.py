@@ -445,6 +445,25 @@ def test_asking_again_renders_the_stories_that_embed_it_again(
     assert tree.cssselect(".embed__title a")[0].text_content() == "A better title"
 
 
+def test_asking_again_finds_a_story_whose_embed_address_has_an_apostrophe(
+    provider, client, settings
+):
+    """Bodies keep an address's ' as it is (the sanitiser quotes attributes with
+    "), so a story embedding it is found by the address as its body writes it."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 600
+    url = "https://posts.example/rosa/it's-late"
+    frame = '<iframe src="{origin}/frame/late"></iframe>'
+    provider.answer_for(url, {"type": "rich", "title": "Late", "html": frame})
+    fetch_embed(url)
+    story = make_article(body=snippet(url))
+    assert snippet(url) in story.body
+    client.get(story.get_absolute_url())
+    provider.answer_for(url, {"type": "rich", "title": "Later", "html": frame})
+    fetch_embed(url, refresh=True)
+    tree = page(client, story.get_absolute_url())
+    assert tree.cssselect(".embed__title a")[0].text_content() == "Later"
+
+
 def test_the_story_forms_preview_shows_embeds_under_the_story_pages_policy(
     provider, client, people
 ):
