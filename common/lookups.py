@@ -10,6 +10,7 @@ they come from a hand-made request, and deserve the same calm answer as a typo.
 """
 
 from django import forms
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 
 NUL = "\x00"
@@ -60,10 +61,22 @@ class WellFormedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class NulSafeAdminMixin:
     """ModelAdmin mixin: a NUL character in the list's query string (a filter, the
-    search) or in an autocomplete's term never reaches the database.
+    search) or in an autocomplete's term never reaches the database, nor an id in
+    an action's selection that no row could have.
 
     The search term loses its NULs; a filter holding one is dropped, as the admin
     drops a filter it does not know."""
+
+    def response_action(self, request, queryset):
+        # The rows an action is for, as posted: a hand-made id ("abc", or past the
+        # column's range) is left out, as one that matches no row is, rather than
+        # raising inside the query that selects them.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        well_formed = well_formed_keys(self.opts.pk, selected)
+        if len(well_formed) != len(selected):
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, well_formed)
+        return super().response_action(request, queryset)
 
     def changelist_view(self, request, extra_context=None):
         query = request.GET.copy()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from common.lookups import NulSafeAdminMixin
 from common.times import newsroom_time
 
 from . import providers
@@ -41,7 +42,7 @@ def describe(embed):
 
 
 @admin.register(Embed)
-class EmbedAdmin(admin.ModelAdmin):
+class EmbedAdmin(NulSafeAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "provider_name", "kind", "fetched_at", "error"]
     list_filter = ["provider_name", "kind"]
     search_fields = ["url", "title", "author_name"]

@@ -429,7 +429,7 @@ class ImageAdmin(NulSafeAdminMixin, PictureChooserMixin, admin.ModelAdmin):
 
 
 @admin.register(Rendition)
-class RenditionAdmin(admin.ModelAdmin):
+class RenditionAdmin(NulSafeAdminMixin, admin.ModelAdmin):
     """Renditions are derived from their image: listed for inspection, never edited."""
 
     list_display = ["image", "spec", "width", "format", "created_at"]
