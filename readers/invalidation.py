@@ -31,7 +31,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import search, story_parts
+from articles import events, search, story_parts
 from articles.models import (
     Article,
     Author,
@@ -321,6 +321,30 @@ def tag_deleting(sender, instance, **kwargs):
     if _public_tag(instance.pk):
         content_changed(
             {keys.tag(instance.pk), keys.tag_list(instance.pk), keys.SEARCHES},
+            hard=True,
+        )
+
+
+@receiver(events.tags_merged, dispatch_uid="pages_tags_merged")
+def tags_merged(sender, into, merged, stories, **kwargs):
+    # As if each story's tags were set again (tagging_changed), and the tags merged
+    # deleted (tag_deleting): asked here, as the rows have moved by now.
+    public = list(
+        Article.objects.filter(pk__in=stories, status=PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
+    if public:
+        content_changed(
+            {
+                *(keys.story(pk) for pk in public),
+                *(keys.card(pk) for pk in public),
+                keys.tag_list(into),
+                keys.SEARCHES,
+            }
+        )
+        content_changed(
+            {*(keys.tag(pk) for pk in merged), *(keys.tag_list(pk) for pk in merged)},
             hard=True,
         )
 

@@ -1,4 +1,4 @@
 """The newsroom's admin for stories, sections, people and bylines (the photo
 library's is photos/admin.py)."""
 
-from . import content  # noqa: F401  (registers the ModelAdmins)
+from . import content, tags  # noqa: F401  (registers the ModelAdmins)

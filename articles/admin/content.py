@@ -17,7 +17,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from js_asset import Media
-from taggit import admin as taggit_admin
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
@@ -762,24 +761,8 @@ class CorrectionAdmin(EditorsOnlyAdmin):
     autocomplete_fields = ["article"]
 
 
-# Our forms' autocompletes search tags and logins too (the tags of a story, the login
-# of an author): their admins get the same NUL-safe list and search as ours.
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class TagAdmin(NulSafeAdminMixin, taggit_admin.TagAdmin):
-    # django-taggit's "Merge selected tags" and its inline work on its generic
-    # TaggedItem table, which our stories do not use (TaggedArticle): the merge said
-    # "Tags have been merged" and moved no story, and the inline listed nothing.
-    inlines = []
-    actions = []
-
-    def get_urls(self):
-        # Without taggit's merge-tags page: ModelAdmin's own addresses only.
-        return admin.ModelAdmin.get_urls(self)
-
-
+# Our forms' autocompletes search logins too (the login of an author): its admin gets
+# the same NUL-safe list and search as ours (the tags' admin: tags.py).
 admin.site.unregister(User)
 
 
