@@ -13,6 +13,7 @@ from before the merge loses the tags merged, as after any tag's deletion.
 
 from django.db import transaction
 from django.db.models import Min
+from taggit.models import Tag
 
 from . import events
 from .models import Article, TaggedArticle
@@ -21,29 +22,25 @@ from .search import refresh_search_vectors
 
 def merge_tags(into, tags):
     """Fold the tags `tags` (a Tag QuerySet; `into` among them or not) into the tag
-    `into`. Returns the number of stories that carried one of them."""
-    merged = tags.exclude(pk=into.pk)
+    `into`. Returns the number of stories carrying `into` then."""
     with transaction.atomic():
+        merged = list(tags.exclude(pk=into.pk).values_list("pk", flat=True))
         carrying = Article.objects.filter(tags__in=merged)
         # As every writer of a story's tags holds the story first (signals.py):
         # all of them, in one query, before any of their rows is written.
         carrying.hold()
         stories = set(carrying.values_list("pk", flat=True))
-        merged_ids = set(merged.values_list("pk", flat=True))
-        rows = TaggedArticle.objects.filter(tag__in=merged_ids)
+        rows = TaggedArticle.objects.filter(tag__in=merged)
         # A story carrying the tag kept already loses the others; one carrying
         # several of those merged keeps one row of them, given the tag kept.
-        rows.filter(
-            content_object__in=TaggedArticle.objects.filter(tag=into).values(
-                "content_object"
-            )
-        ).delete()
+        kept = TaggedArticle.objects.filter(tag=into)
+        rows.filter(content_object__in=kept.values("content_object")).delete()
         first = rows.values("content_object").annotate(first=Min("pk")).values("first")
         rows.exclude(pk__in=first).delete()
         rows.update(tag=into)
         events.tags_merged.send(
-            sender=TaggedArticle, into=into.pk, merged=merged_ids, stories=stories
+            sender=TaggedArticle, into=into.pk, merged=merged, stories=stories
         )
-        merged.delete()
+        Tag.objects.filter(pk__in=merged).delete()
         refresh_search_vectors(stories)
-    return len(stories)
+        return kept.count()

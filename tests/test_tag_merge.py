@@ -70,9 +70,7 @@ def test_an_editor_folds_duplicate_tags_into_the_one_she_keeps(client, people, s
 
     done = merge(client, selected, into=tag_ids("Election")[0], apply="1")
     assert done.status_code == 302
-    assert said(client.get(CHANGELIST)) == [
-        "Merged into “Election”: 3 stories carry it now."
-    ]
+    assert said(client.get(CHANGELIST)) == ["Merged into “Election”, now on 4 stories."]
     for name in ["kept only", "merged only", "both", "two merged"]:
         assert tag_names(stories[name]) == ["Election"], name
     assert tag_names(stories["other"]) == ["Budget"]

@@ -81,8 +81,8 @@ class TagAdmin(NulSafeAdminMixin, taggit_admin.TagAdmin):
                 self.message_user(
                     request,
                     ngettext(
-                        "Merged into “%(name)s”: %(count)s story carries it now.",
-                        "Merged into “%(name)s”: %(count)s stories carry it now.",
+                        "Merged into “%(name)s”, now on %(count)s story.",
+                        "Merged into “%(name)s”, now on %(count)s stories.",
                         count,
                     )
                     % {"name": into.name, "count": count},
