@@ -76,6 +76,38 @@ def images_shown(article):
     } - {None}
 
 
+def naming_tags(merged):
+    """The pending changes whose form or snapshot names one of the tags `merged`
+    ({id: name}): few, as only live stories have them, so read whole."""
+    ids, names = {str(pk) for pk in merged}, set(merged.values())
+    return [
+        change
+        for change in PendingChange.objects.all()
+        if ids & set(change.form_data.get("tags", []))
+        or names & set(change.snapshot.get("tags", []))
+    ]
+
+
+def retag(changes, merged, into):
+    """Give `changes` the tag `into` in place of the tags `merged` ({id: name}), once,
+    in the form (ids) and the snapshot (names): a merge of tags (tag_merge.py), after
+    which they would name tags gone, and a publish or preview make them again."""
+    for change in changes:
+        form = change.form_data
+        form["tags"] = _replaced(
+            form.get("tags", []), {str(pk) for pk in merged}, str(into.pk)
+        )
+        change.snapshot["tags"] = _replaced(
+            change.snapshot.get("tags", []), set(merged.values()), into.name
+        )
+        change.save(update_fields=["form_data", "snapshot"])
+
+
+def _replaced(values, old, new):
+    """`values` with each of `old` replaced by `new`, in order, each once."""
+    return list(dict.fromkeys(new if value in old else value for value in values))
+
+
 def discard(article):
     PendingChange.objects.filter(article=article).delete()
 

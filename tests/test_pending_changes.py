@@ -9,10 +9,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision
+from taggit.models import Tag
 
 from articles.admin.article_form import edit_version
 from articles.models import Article, PendingChange
 from articles.previews import preview_path
+from articles.tag_merge import merge_tags
 from delivery.models import Invalidation
 
 from .admin_forms import form_data as posted_form
@@ -385,3 +387,17 @@ def test_an_assignment_kept_aside_tells_nobody_until_it_is_published(
     assert Article.objects.get(pk=story.pk).assignee == editor
     kinds = Notification.objects.filter(recipient=editor).values_list("kind", flat=True)
     assert list(kinds) == ["assigned"]
+
+
+def test_changes_waiting_name_the_tag_a_merge_keeps(client, admin_client, story):
+    """Tags merged while a live story's changes wait: the form opens with the tag
+    kept, and the changes' preview shows it, not the merged one made again."""
+    kept = make_article(headline="Dredging begins", tags=["Harbour"]).tags.get()
+    assert prepare(admin_client, story, headline=NEW["headline"]).status_code == 302
+    merge_tags(kept, Tag.objects.filter(name__in=["harbor", "Harbour"]))
+    form = admin_client.get(change_url(story))
+    assert form.context["adminform"].form["tags"].value() == [str(kept.pk)]
+    assert not lxml.html.fromstring(form.content).cssselect(".errorlist")
+    preview = text(client, preview_path(story))
+    assert "/tags/harbour/" in preview and "/tags/harbor/" not in preview
+    assert not Tag.objects.filter(name="harbor").exists()
