@@ -212,12 +212,14 @@ def misses_waited_on(figures):
         return []
     return [
         "",
-        "Misses waited on. With nearly every connection waiting on one, the app "
-        "bounds the readers, whatever its speed: wrk asks again as soon as it is "
-        "answered, so hits come as fast as the machine serves them, and misses "
-        "reach the app faster than it answers them. The requests a second are then "
-        "the misses the app answers a second divided by their share, and the p99 "
-        "is the wait for the app, not for Varnish:",
+        "Misses waited on (Little's law: misses a second times their mean time at "
+        "the edge; at least as many, as Varnish logs a request that waited for "
+        "another's fetch of the same page as a hit). Where nearly every connection "
+        "is waiting on one, the app bounds the readers, whatever its speed: wrk "
+        "asks again as soon as it is answered, so hits come as fast as the machine "
+        "serves them, and misses reach the app faster than it answers them. The "
+        "requests a second are then the misses the app answers a second divided by "
+        "their share, and the p99 is the wait for the app, not for Varnish:",
         "",
         *lines,
     ]
