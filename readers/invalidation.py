@@ -137,15 +137,16 @@ def story_deleting(sender, instance, **kwargs):
         )
 
 
+def _published(ids):
+    """Those of the stories `ids` that are published (scheduled ones among them)."""
+    published = Article.objects.filter(pk__in=ids, status=PUBLISHED)
+    return set(published.values_list("pk", flat=True))
+
+
 def _public_stories_of(part):
     """The ids of the published stories the story part `part` (a byline, a
     correction, a placed picture) is on, or was on before this save."""
-    ids = {part.article_id, story_parts.was(part, "article_id")} - {None}
-    return set(
-        Article.objects.filter(pk__in=ids, status=PUBLISHED).values_list(
-            "pk", flat=True
-        )
-    )
+    return _published({part.article_id, story_parts.was(part, "article_id")} - {None})
 
 
 def _deleted_with_its_story(origin):
@@ -319,21 +320,20 @@ def tag_saved(sender, instance, created, raw=False, **kwargs):
 def tag_deleting(sender, instance, **kwargs):
     # Asked while its stories still carry it.
     if _public_tag(instance.pk):
-        content_changed(
-            {keys.tag(instance.pk), keys.tag_list(instance.pk), keys.SEARCHES},
-            hard=True,
-        )
+        content_changed({*_gone_tag(instance.pk), keys.SEARCHES}, hard=True)
+
+
+def _gone_tag(pk):
+    """The keys of a tag deleted, or merged into another: its name and its list
+    (its page answers 404)."""
+    return {keys.tag(pk), keys.tag_list(pk)}
 
 
 @receiver(events.tags_merged, dispatch_uid="pages_tags_merged")
 def tags_merged(sender, into, merged, stories, **kwargs):
     # As if each story's tags were set again (tagging_changed), and the tags merged
     # deleted (tag_deleting): asked here, as the rows have moved by now.
-    public = list(
-        Article.objects.filter(pk__in=stories, status=PUBLISHED).values_list(
-            "pk", flat=True
-        )
-    )
+    public = _published(stories)
     if public:
         content_changed(
             {
@@ -343,10 +343,7 @@ def tags_merged(sender, into, merged, stories, **kwargs):
                 keys.SEARCHES,
             }
         )
-        content_changed(
-            {*(keys.tag(pk) for pk in merged), *(keys.tag_list(pk) for pk in merged)},
-            hard=True,
-        )
+        content_changed({key for pk in merged for key in _gone_tag(pk)}, hard=True)
 
 
 def _public_tag(tag_id):

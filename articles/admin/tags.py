@@ -99,7 +99,6 @@ class TagAdmin(NulSafeAdminMixin, taggit_admin.TagAdmin):
                 "opts": self.opts,
                 "title": _("Merge tags"),
                 "form": form,
-                "tags": tags,
                 "selected": [tag.pk for tag in tags],
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "media": self.media,
